@@ -1,0 +1,94 @@
+"""The `zhongshu` command: a thin front over Django's management commands."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+
+COMMANDS = {
+    "run": "start the web server and a background task worker together (启动服务)",
+    "worker": "run a background task worker (后台任务)",
+    "migrate": "create or update the database tables (数据库迁移)",
+    "demo": "load the demo organisation into an empty database (演示数据)",
+    "calendar": "working days: is-workday DATE | add DATE N | between A B (工作日历)",
+    "manage": "any Django management command, e.g. `zhongshu manage createsuperuser`",
+}
+# Later issues register more commands here (render, proofread, audit, bench …).
+MANAGEMENT_NAMES = {"worker": "db_worker", "migrate": "migrate", "demo": "demo",
+                    "calendar": "calendar"}
+
+
+def _usage() -> str:
+    lines = ["usage: zhongshu COMMAND [ARGS…]", "", "commands:"]
+    lines += [f"  {name:<10} {text}" for name, text in COMMANDS.items()]
+    lines += ["", "`zhongshu COMMAND --help` shows a command's own options."]
+    return "\n".join(lines)
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhongshu.config.settings")
+    try:
+        import django
+
+        django.setup()
+    except Exception as exc:  # a bad setting: say which, without a traceback
+        from django.core.exceptions import ImproperlyConfigured
+
+        if isinstance(exc, ImproperlyConfigured):
+            print(f"zhongshu: configuration error: {exc}", file=sys.stderr)
+            raise SystemExit(2) from None
+        raise
+
+
+def run_server() -> int:
+    """Serve the site and run one worker; stop both on Ctrl-C or SIGTERM."""
+    from django.conf import settings
+
+    worker = subprocess.Popen([sys.executable, "-m", "zhongshu.cli", "worker", "--no-reload"])
+
+    def stop(signum, frame):  # noqa: ARG001
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    print(f"中枢 已启动：http://127.0.0.1:{settings.PORT}/  (Ctrl-C 停止)", flush=True)
+    try:
+        from waitress import serve
+
+        from zhongshu.config.wsgi import application
+
+        serve(application, host=os.environ.get("ZHONGSHU_HOST", "127.0.0.1"),
+              port=settings.PORT, threads=8, ident="zhongshu")
+    except KeyboardInterrupt:
+        pass
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in {"-h", "--help", "help"}:
+        print(_usage())
+        return 0
+    command, rest = args[0], args[1:]
+    if command not in COMMANDS:
+        print(f"zhongshu: unknown command {command!r}\n\n{_usage()}", file=sys.stderr)
+        return 2
+    _setup()
+    if command == "run":
+        return run_server()
+    from django.core.management import execute_from_command_line
+
+    name = rest.pop(0) if command == "manage" and rest else MANAGEMENT_NAMES.get(command, command)
+    execute_from_command_line(["zhongshu", name, *rest])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

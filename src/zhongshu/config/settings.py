@@ -1,0 +1,156 @@
+"""The one settings module. Everything that differs between machines comes from the
+environment through the parsers in ``env.py``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.utils.translation import gettext_lazy as _
+
+from .env import env_bool, env_database_url, env_int, env_str
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+# The checkout (pyproject.toml, node_modules) when installed in editable mode.
+SOURCE_ROOT = PACKAGE_DIR.parent.parent
+VAR_DIR = Path(env_str("ZHONGSHU_VAR_DIR", str(Path.cwd() / "var"))).resolve()
+
+DEBUG = env_bool("ZHONGSHU_DEBUG", False)
+# The embedded default runs on a laptop; a deployment sets its own secret.
+SECRET_KEY = env_str("ZHONGSHU_SECRET_KEY", "zhongshu-insecure-local-only-key-change-in-production")
+ALLOWED_HOSTS = [h for h in env_str("ZHONGSHU_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+CSRF_TRUSTED_ORIGINS = [o for o in env_str("ZHONGSHU_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+PORT = env_int("ZHONGSHU_PORT", 8000, minimum=1, maximum=65535)
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "axes",
+    "django_tasks",
+    "django_tasks_db",
+    "zhongshu.kernel",
+    "zhongshu.org",
+    "zhongshu.access",
+    "zhongshu.dashboard",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it must see the outcome of authentication.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "zhongshu.config.urls"
+WSGI_APPLICATION = "zhongshu.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "zhongshu.org.context_processors.shell",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": env_database_url("ZHONGSHU_DATABASE_URL", VAR_DIR / "zhongshu.sqlite3")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "org.Person"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+# Sessions end after a period without activity; every request renews the period.
+SESSION_COOKIE_AGE = env_int("ZHONGSHU_SESSION_IDLE_MINUTES", 30, minimum=5, maximum=24 * 60) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+
+# Lockout after repeated failed sign-ins (django-axes): per account, so that one
+# office behind one NAT address cannot lock everyone out.
+AXES_FAILURE_LIMIT = env_int("ZHONGSHU_LOCKOUT_FAILURES", 5, minimum=2, maximum=100)
+AXES_COOLOFF_TIME = env_int("ZHONGSHU_LOCKOUT_MINUTES", 30, minimum=1, maximum=24 * 60) / 60
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [
+    (prefix, SOURCE_ROOT / "node_modules" / path)
+    for prefix, path in [("vendor/htmx", "htmx.org/dist"), ("vendor/echarts", "echarts/dist")]
+    if (SOURCE_ROOT / "node_modules" / path).is_dir()
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": VAR_DIR / "media"}},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+MEDIA_ROOT = VAR_DIR / "media"
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+
+TASKS = {
+    "default": {
+        "BACKEND": env_str("ZHONGSHU_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+
+EMAIL_BACKEND = env_str("ZHONGSHU_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("ZHONGSHU_FROM_EMAIL", "zhongshu@localhost")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("ZHONGSHU_LOG_LEVEL", "WARNING")},
+}
+
+SITE_NAME = _("中枢")
+# Documented in the README; demo data only, never a real account.
+DEMO_PASSWORD = "Zhongshu@2026"  # noqa: S105
+CSRF_FAILURE_VIEW = "zhongshu.config.views.csrf_failure"

@@ -1,0 +1,17 @@
+from django.urls import include, path
+
+from zhongshu.config import views as config_views
+from zhongshu.dashboard import views as dashboard_views
+from zhongshu.org.urls import auth_urlpatterns
+
+urlpatterns = [
+    path("", dashboard_views.home, name="home"),
+    path("healthz", config_views.healthz, name="healthz"),
+    *auth_urlpatterns,
+    path("", include("zhongshu.org.urls")),
+    path("system/", include("zhongshu.kernel.urls")),
+]
+
+handler403 = "zhongshu.config.views.error_403"
+handler404 = "zhongshu.config.views.error_404"
+handler500 = "zhongshu.config.views.error_500"

@@ -1,0 +1,39 @@
+"""Shared data with no business rules: the office's corrections to the holiday calendar."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CalendarOverride(models.Model):
+    """One day whose status the office sets by hand: a holiday or an adjusted working
+    day the holiday package does not know, or a local rule."""
+
+    day = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(_("是否工作日"))
+    note = models.CharField(_("说明"), max_length=100, blank=True)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("日历调整")
+        verbose_name_plural = _("日历调整")
+
+    def __str__(self) -> str:
+        return f"{self.day.isoformat()} {'上班' if self.is_workday else '放假'}"
+
+
+class CalendarYear(models.Model):
+    """A year the office declares complete: its holidays and adjusted working days have
+    all been entered as overrides, so the calendar may answer for it."""
+
+    year = models.PositiveSmallIntegerField(_("年份"), unique=True)
+    source = models.CharField(_("依据"), max_length=200, blank=True)
+    declared_at = models.DateTimeField(_("确认时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("已录入年份")
+        verbose_name_plural = _("已录入年份")
+
+    def __str__(self) -> str:
+        return str(self.year)

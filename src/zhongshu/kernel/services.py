@@ -1,0 +1,38 @@
+"""Writes to the office's calendar corrections."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from .models import CalendarOverride, CalendarYear
+
+
+def _check(actor) -> None:
+    from zhongshu.access.policy import Action, can
+
+    if not can(actor, Action.CALENDAR_MANAGE):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def calendar_override_set(*, actor, day: dt.date, is_workday: bool, note: str = "") -> CalendarOverride:
+    _check(actor)
+    override, _ = CalendarOverride.objects.update_or_create(
+        day=day, defaults={"is_workday": is_workday, "note": note})
+    return override
+
+
+@transaction.atomic
+def calendar_override_remove(*, actor, day: dt.date) -> None:
+    _check(actor)
+    CalendarOverride.objects.filter(day=day).delete()
+
+
+@transaction.atomic
+def calendar_year_declare(*, actor, year: int, source: str = "") -> CalendarYear:
+    _check(actor)
+    entry, _ = CalendarYear.objects.get_or_create(year=year, defaults={"source": source})
+    return entry

@@ -1,0 +1,41 @@
+"""What the page shell needs on every page: the signed-in person, unit and navigation."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from .models import RoleCode
+
+# The office's areas of work, in the order staff think of them. An area whose app is
+# not installed yet shows as unavailable rather than as a dead link.
+NAVIGATION = [
+    ("documents", _("办文"), "documents:home"),
+    ("meetings", _("办会"), "meetings:home"),
+    ("supervision", _("督查督办"), "supervision:home"),
+    ("information", _("信息"), "information:home"),
+    ("duty", _("值班"), "duty:home"),
+    ("archive", _("档案"), "archive:home"),
+]
+
+
+def _url(name: str) -> str | None:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
+def shell(request: HttpRequest) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    nav = [{"key": key, "label": label, "url": _url(name)} for key, label, name in NAVIGATION]
+    if user.has_role(RoleCode.SYSTEM_ADMIN):
+        nav.append({"key": "system", "label": _("系统管理"), "url": reverse("org:unit_list")})
+    current = request.resolver_match.namespace if request.resolver_match else ""
+    if current in {"org", "kernel"}:
+        current = "system"
+    return {"nav_items": nav, "nav_current": current,
+            "is_system_admin": user.has_role(RoleCode.SYSTEM_ADMIN)}

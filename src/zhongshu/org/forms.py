@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+from django.utils.translation import gettext_lazy as _
+
+from .models import Person, Role, Unit
+
+
+class UnitForm(forms.ModelForm):
+    class Meta:
+        model = Unit
+        fields = ["name", "short_name", "code", "kind", "parent", "issuer_code", "sort_order",
+                  "is_active", "head", "leader_in_charge"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = Unit.objects.order_by("sort_order", "id")
+        people = Person.objects.filter(is_active=True).order_by("full_name")
+        self.fields["head"].queryset = people
+        self.fields["leader_in_charge"].queryset = people
+
+
+class PersonForm(forms.ModelForm):
+    roles = forms.ModelMultipleChoiceField(
+        label=_("角色"), queryset=Role.objects.all(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    password = forms.CharField(
+        label=_("初始密码"), required=False, widget=forms.PasswordInput(render_value=False),
+        help_text=_("至少 10 位，不能是常见密码或纯数字。留空则不修改。"),
+    )
+
+    class Meta:
+        model = Person
+        fields = ["username", "full_name", "unit", "position", "clearance", "email", "phone",
+                  "sort_order", "is_active"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.order_by("sort_order", "id")
+        self.fields["unit"].required = True
+        self.fields["full_name"].required = True
+        if self.instance.pk:
+            self.fields["roles"].initial = list(self.instance.roles.all())
+        else:
+            self.fields["password"].required = True
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data.get("password") or ""
+        if password:
+            validate_password(password, self.instance)
+        return password
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel 文件（.xlsx）"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        head = upload.read(4)
+        upload.seek(0)
+        # An .xlsx is a ZIP container: check the content, not only the name.
+        if head != b"PK\x03\x04" or not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("请上传 Excel 2007 及以上格式（.xlsx）的文件。"))
+        if upload.size > 10 * 1024 * 1024:
+            raise forms.ValidationError(_("文件不能超过 10 MB。"))
+        return upload

@@ -1,0 +1,209 @@
+"""Units, people and roles: who the office is and who works in it."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class UnitKind(models.TextChoices):
+    ORGAN = "organ", _("本机关")
+    DEPARTMENT = "department", _("内设机构")
+    SUBORDINATE = "subordinate", _("下级单位")
+    EXTERNAL = "external", _("外部单位")
+
+
+class Unit(models.Model):
+    """A node of the organisation tree."""
+
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级单位"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="children",
+    )
+    name = models.CharField(_("名称"), max_length=100)
+    short_name = models.CharField(_("简称"), max_length=50, blank=True)
+    kind = models.CharField(_("类型"), max_length=20, choices=UnitKind.choices)
+    code = models.CharField(
+        _("单位代码"), max_length=30, unique=True,
+        help_text=_("唯一标识，用于导入和接口，例如 SWBGS"),
+    )
+    issuer_code = models.CharField(
+        _("机关代字"), max_length=30, blank=True,
+        help_text=_("发文单位填写，例如 市委办发"),
+    )
+    sort_order = models.PositiveIntegerField(_("排序"), default=100)
+    is_active = models.BooleanField(_("启用"), default=True)
+    head = models.ForeignKey(
+        "Person", verbose_name=_("负责人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="headed_units",
+    )
+    leader_in_charge = models.ForeignKey(
+        "Person", verbose_name=_("分管领导"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="units_in_charge",
+    )
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="org_unit_unique_name_in_parent"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=[k.value for k in UnitKind]), name="org_unit_kind_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["parent", "sort_order"]), models.Index(fields=["name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+
+class RoleCode(models.TextChoices):
+    LEADER = "leader", _("领导")
+    OFFICE_DIRECTOR = "office_director", _("办公室主任")
+    SECRETARY = "secretary", _("秘书/文书")
+    CONFIDENTIAL_CLERK = "confidential_clerk", _("机要员")
+    SUPERVISION_OFFICER = "supervision_officer", _("督查员")
+    INFORMATION_OFFICER = "information_officer", _("信息员")
+    DUTY_OFFICER = "duty_officer", _("值班员")
+    LIAISON_OFFICER = "liaison_officer", _("联络员")
+    ARCHIVIST = "archivist", _("档案员")
+    SYSTEM_ADMIN = "system_admin", _("系统管理员")
+    SECURITY_ADMIN = "security_admin", _("安全保密管理员")
+    AUDITOR = "auditor", _("安全审计员")
+
+
+class Role(models.Model):
+    """A role as data, so offices can describe it; the code is permanent once shipped."""
+
+    code = models.CharField(_("代码"), max_length=40, unique=True, choices=RoleCode.choices)
+    name = models.CharField(_("名称"), max_length=50)
+    description = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("角色")
+        verbose_name_plural = _("角色")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Clearance(models.TextChoices):
+    """涉密人员等级."""
+
+    CORE = "core", _("核心涉密人员")
+    IMPORTANT = "important", _("重要涉密人员")
+    GENERAL = "general", _("一般涉密人员")
+    NONE = "none", _("非涉密人员")
+
+
+class PersonManager(UserManager):
+    pass
+
+
+class Person(AbstractUser):
+    """A person who works with the system; the account is the person."""
+
+    # AbstractUser's first/last names do not fit Chinese names: one full name instead.
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
+    full_name = models.CharField(_("姓名"), max_length=50)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("所在单位"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="people",
+    )
+    position = models.CharField(_("职务"), max_length=50, blank=True)
+    roles = models.ManyToManyField(Role, verbose_name=_("角色"), blank=True, related_name="people")
+    clearance = models.CharField(
+        _("涉密等级"), max_length=20, choices=Clearance.choices, default=Clearance.NONE
+    )
+    phone = models.CharField(_("电话"), max_length=30, blank=True)
+    sort_order = models.PositiveIntegerField(_("排序"), default=100)
+
+    objects = PersonManager()
+
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+        verbose_name = _("人员")
+        verbose_name_plural = _("人员")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(clearance__in=[c.value for c in Clearance]),
+                name="org_person_clearance_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "sort_order"]), models.Index(fields=["full_name"])]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name
+
+    def has_role(self, code: str) -> bool:
+        # Roles are read many times per request; prefetching fills this cache.
+        cache = getattr(self, "_role_codes", None)
+        if cache is None:
+            cache = set(self.roles.values_list("code", flat=True))
+            self._role_codes = cache
+        return code in cache
+
+    @property
+    def role_codes(self) -> set[str]:
+        self.has_role("")
+        return self._role_codes
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", _("排队中")
+    VALIDATING = "validating", _("校验中")
+    IMPORTING = "importing", _("导入中")
+    DONE = "done", _("已完成")
+    REJECTED = "rejected", _("校验未通过")
+    FAILED = "failed", _("出错")
+
+
+class ImportJob(models.Model):
+    """One Excel import of units and people, run in the background with progress."""
+
+    created_by = models.ForeignKey(Person, verbose_name=_("导入人"), on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    file_name = models.CharField(_("文件名"), max_length=200)
+    content = models.BinaryField(_("文件内容"))
+    status = models.CharField(_("状态"), max_length=20, choices=ImportStatus.choices,
+                              default=ImportStatus.PENDING)
+    total_rows = models.PositiveIntegerField(_("总行数"), default=0)
+    processed_rows = models.PositiveIntegerField(_("已处理行数"), default=0)
+    errors = models.JSONField(_("错误"), default=list, blank=True)
+    summary = models.JSONField(_("结果"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("导入任务")
+        verbose_name_plural = _("导入任务")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        if not self.total_rows:
+            return 0 if self.status in {ImportStatus.PENDING, ImportStatus.VALIDATING} else 100
+        return min(100, round(100 * self.processed_rows / self.total_rows))
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {ImportStatus.DONE, ImportStatus.REJECTED, ImportStatus.FAILED}

@@ -1,0 +1,27 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+from .auth_views import SignInView
+
+app_name = "org"
+
+urlpatterns = [
+    path("accounts/profile/", views.profile, name="profile"),
+    path("system/units/", views.unit_list, name="unit_list"),
+    path("system/units/new/", views.unit_edit, name="unit_create"),
+    path("system/units/<int:pk>/", views.unit_edit, name="unit_edit"),
+    path("system/people/", views.person_list, name="person_list"),
+    path("system/people/new/", views.person_edit, name="person_create"),
+    path("system/people/<int:pk>/", views.person_edit, name="person_edit"),
+    path("system/people/<int:pk>/unlock/", views.person_unlock, name="person_unlock"),
+    path("system/import/", views.import_start, name="import_start"),
+    path("system/import/template.xlsx", views.import_template, name="import_template"),
+    path("system/import/<int:pk>/", views.import_status, name="import_status"),
+]
+
+# Sign-in and sign-out live outside the namespace under Django's usual names.
+auth_urlpatterns = [
+    path("accounts/login/", SignInView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+]

@@ -1,0 +1,153 @@
+"""System administration of units and people, sign-in and the profile page. Thin: the
+rules live in services, selectors and the access policy."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.forms import PasswordChangeForm
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from zhongshu.access.policy import Action
+from zhongshu.access.views import require
+
+from . import importer, lockout, selectors, services
+from .forms import ImportForm, PersonForm, UnitForm
+from .models import ImportJob, Person, RoleCode, Unit
+from .tasks import import_submit
+
+PAGE_SIZE = 30
+
+
+def profile(request: HttpRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        update_session_auth_hash(request, form.user)
+        messages.success(request, _("密码已修改。"))
+        return redirect("org:profile")
+    return render(request, "org/profile.html", {"form": form})
+
+
+@require(Action.ORG_VIEW)
+def unit_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()
+    if q:
+        page = Paginator(selectors.unit_search(q), PAGE_SIZE).get_page(request.GET.get("page"))
+        return render(request, "org/unit_list.html", {"q": q, "page": page})
+    tree = selectors.unit_tree()
+    page = Paginator(tree, 100).get_page(request.GET.get("page"))
+    return render(request, "org/unit_list.html", {"q": q, "tree_page": page})
+
+
+@require(Action.ORG_MANAGE)
+def unit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    unit = get_object_or_404(Unit, pk=pk) if pk else None
+    form = UnitForm(request.POST or None, instance=unit)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                if unit is None:
+                    unit = services.unit_create(actor=request.user, **{
+                        k: data[k] for k in ("name", "code", "kind", "parent", "short_name",
+                                             "issuer_code", "sort_order", "is_active")})
+                    services.unit_update(actor=request.user, unit=unit, head=data["head"],
+                                         leader_in_charge=data["leader_in_charge"])
+                else:
+                    services.unit_update(actor=request.user, unit=unit, **data)
+        except services.ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("单位“%(name)s”已保存。") % {"name": unit.name})
+            return redirect("org:unit_list")
+    return render(request, "org/unit_form.html", {"form": form, "unit": unit})
+
+
+@require(Action.ORG_VIEW)
+def person_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()
+    unit_id = request.GET.get("unit") or None
+    role = request.GET.get("role", "")
+    locked_only = request.GET.get("locked") == "1"
+    qs = selectors.person_search(q=q, unit_id=int(unit_id) if unit_id and unit_id.isdigit() else None,
+                                 role=role)
+    if locked_only:
+        locks = lockout.locked_until(Person.objects.values_list("username", flat=True))
+        qs = qs.filter(username__in=list(locks))
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    locks = lockout.locked_until(p.username for p in page.object_list)
+    rows = [{"person": p, "locked_until": locks.get(p.username)} for p in page.object_list]
+    return render(request, "org/person_list.html", {
+        "page": page, "rows": rows, "q": q, "unit_id": unit_id, "role": role,
+        "locked_only": locked_only, "units": selectors.unit_tree(), "roles": RoleCode.choices,
+    })
+
+
+@require(Action.ORG_MANAGE)
+def person_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    person = get_object_or_404(Person, pk=pk) if pk else None
+    form = PersonForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        roles = [r.code for r in data.pop("roles")]
+        password = data.pop("password")
+        try:
+            with transaction.atomic():
+                if person is None:
+                    person = services.person_create(actor=request.user, roles=roles,
+                                                    password=password, **data)
+                else:
+                    services.person_update(actor=request.user, person=person, roles=roles, **data)
+                    if password:
+                        services.person_set_password(actor=request.user, person=person,
+                                                     password=password)
+        except services.ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("人员“%(name)s”已保存。") % {"name": person.full_name})
+            return redirect("org:person_list")
+    locked = lockout.locked_until([person.username]).get(person.username) if person else None
+    return render(request, "org/person_form.html", {"form": form, "person": person,
+                                                    "locked_until": locked})
+
+
+@require(Action.ACCOUNT_UNLOCK)
+def person_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(Person, pk=pk)
+    if request.method == "POST":
+        lockout.account_unlock(actor=request.user, person=person)
+        messages.success(request, _("账号“%(name)s”已解除锁定。") % {"name": person.full_name})
+    return redirect("org:person_list")
+
+
+@require(Action.ORG_MANAGE)
+def import_start(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        job = import_submit(actor=request.user, file_name=upload.name, content=upload.read())
+        return redirect("org:import_status", pk=job.pk)
+    jobs = ImportJob.objects.select_related("created_by").defer("content")[:10]
+    return render(request, "org/import_start.html", {"form": form, "jobs": jobs})
+
+
+@require(Action.ORG_MANAGE)
+def import_status(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(ImportJob.objects.defer("content"), pk=pk)
+    template = "org/_import_progress.html" if request.headers.get("HX-Request") else "org/import_status.html"
+    return render(request, template, {"job": job})
+
+
+@require(Action.ORG_MANAGE)
+def import_template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(
+        importer.template_workbook(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''org-import-template.xlsx"
+    return response

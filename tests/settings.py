@@ -1,0 +1,14 @@
+"""Test settings: the product's settings with the slow or outward-facing parts swapped."""
+
+from zhongshu.config.settings import *  # noqa: F403
+
+# Hashing cost is not under test (Argon2 is, in test_auth); MD5 keeps factories fast.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.MD5PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+]
+# Tasks run at once unless a test asks for the database backend.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+WHITENOISE_AUTOREFRESH = True
