@@ -11,6 +11,8 @@ from axes.utils import reset
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from zhongshu.access.policy import Action, can
+
 from .models import Person
 
 
@@ -41,8 +43,6 @@ def failures(username: str) -> int:
 
 
 def account_unlock(*, actor: Person, person: Person) -> None:
-    from zhongshu.access.policy import Action, can
-
     if not can(actor, Action.ACCOUNT_UNLOCK):
         raise PermissionDenied
     reset(username=person.username)

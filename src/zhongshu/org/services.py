@@ -9,14 +9,12 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError  # noqa: F401 (re-exported for views)
 from django.db import transaction
 
+from zhongshu.access.policy import Action, can
+
 from .models import Clearance, Person, Role, RoleCode, Unit, UnitKind
 
 
 def _check(actor: Person | None, action: str) -> None:
-    # Imported here only to keep org's models importable by access at start-up;
-    # the direction of dependency is recorded in docs/decisions/0002.
-    from zhongshu.access.policy import Action, can
-
     if actor is None:  # the system itself (migrations, demo loader bootstrap)
         return
     if not can(actor, Action(action)):
