@@ -24,8 +24,11 @@ def test_demo_leader_signs_in_and_sees_the_home_page(demo_site, page):
         assert nav.get_by_text(label, exact=True).is_visible()
     # A leader is not a system administrator.
     assert nav.get_by_text("系统管理").count() == 0
-    # htmx is served locally, not from a CDN.
+    # htmx and the stylesheet are served locally, not from a CDN.
     assert page.evaluate("typeof window.htmx") == "object"
+    top_border = page.locator(".topbar").evaluate("e => getComputedStyle(e).borderTopColor")
+    assert top_border == "rgb(166, 27, 27)"
+    assert "星期" in page.locator(".card").first.inner_text()
 
 
 def test_wrong_password_shows_a_chinese_message(demo_site, page):

@@ -42,7 +42,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -112,6 +111,8 @@ AXES_VERBOSE = False
 # Lockout is per account on purpose (see above); axes warns that IP is not part of it.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
+# The office works in Chinese whatever the browser asks for, so there is no
+# LocaleMiddleware: Django's own messages (form errors, dates) are Chinese too.
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
@@ -121,7 +122,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS = [
+STATICFILES_DIRS = [PACKAGE_DIR / "static"] + [
     (prefix, SOURCE_ROOT / "node_modules" / path)
     for prefix, path in [("vendor/htmx", "htmx.org/dist"), ("vendor/echarts", "echarts/dist")]
     if (SOURCE_ROOT / "node_modules" / path).is_dir()
