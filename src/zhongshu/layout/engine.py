@@ -600,7 +600,8 @@ class Engine:
             start_y = self.header_order(first) + g.PITCH
         else:
             start_y = self.header_standard(first, g.MARK_FROM_BLOCK_TOP, red_line=True) + 2 * g.PITCH
-        start_row = max(g.nearest_row(start_y - g.GAP), 0)
+        # the first full grid row at least two lines (空二行) below the 版头
+        start_row = max(math.ceil((start_y - g.GAP - g.TOP) / g.PITCH - 0.01), 0)
 
         flows: list[Flow] = []
         if spec.title:

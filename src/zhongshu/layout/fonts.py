@@ -96,7 +96,9 @@ def _advances(file: str, index: int) -> tuple[dict[int, float], float]:
     upm = font["head"].unitsPerEm
     hmtx = font["hmtx"].metrics
     widths = {cp: hmtx[name][0] / upm for cp, name in font.getBestCmap().items() if name in hmtx}
-    descender = font["hhea"].descent / upm
+    # OS/2's typographic descender gives the ideographic em box; some fonts' hhea does not
+    os2 = font["OS/2"] if "OS/2" in font else None
+    descender = (os2.sTypoDescender if os2 is not None else font["hhea"].descent) / upm
     return widths, descender
 
 

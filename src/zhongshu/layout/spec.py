@@ -251,8 +251,9 @@ def parse_spec(data: Any) -> DocumentSpec:
     if not isinstance(data, dict):
         raise SpecError([f"公文数据应为 JSON 对象（{{…}}），实际是 {_kind(data)}"])
     doc_type = check.string(data, "doc_type", required=True, choices=DOC_TYPES)
-    title = check.string(data, "title", required=True)
     fmt = check.string(data, "format") or "standard"
+    # 命令 and 纪要 are often published without a title of their own
+    title = check.string(data, "title", required=fmt in {"standard", "letter"})
     if fmt not in FORMATS:
         check.fail("format", f"“{fmt}”不是允许的版式，应为 standard（文件）、letter（信函）、minutes（纪要）或 order（命令）")
     copy_number = data.get("copy_number")
