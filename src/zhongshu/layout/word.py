@@ -27,7 +27,7 @@ from .fonts import FontSet
 from .pdf import watermark_text
 from .spec import Block, DocumentSpec, Heading, Paragraph, Table
 
-LINE_TWIPS = 579  # 28.95 pt: 22 lines = 636.9 pt, inside the 637.8 pt block
+LINE_TWIPS = 578  # 28.9 pt: 22 lines = 635.8 pt, inside the 637.8 pt block with room for rounding
 LINE = Twips(LINE_TWIPS)
 CONDENSE_TWIPS = -5  # -0.25 pt per character: 28 characters of 3号 fill the 156 mm line
 RED = RGBColor(0xFF, 0, 0)
