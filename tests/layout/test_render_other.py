@@ -67,7 +67,6 @@ def test_ofd_package_is_read_back_by_an_independent_reader(tmp_path):
     path = tmp_path / "notice.ofd"
     path.write_bytes(data)
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        names = zf.namelist()
         root = zf.read("OFD.xml").decode()
         assert f'xmlns:ofd="{NS}"' in root and 'DocType="OFD"' in root
         res = zf.read("Doc_0/PublicRes.xml").decode()
