@@ -18,6 +18,8 @@ class Action(StrEnum):
     ORG_MANAGE = "org.manage"
     ACCOUNT_UNLOCK = "account.unlock"
     CALENDAR_MANAGE = "calendar.manage"
+    # 办文: lay out a document for preview and download (排版预览).
+    LAYOUT_RENDER = "layout.render"
 
 
 # Actions that depend only on the person's role, not on an object.
@@ -26,6 +28,7 @@ _ROLE_ACTIONS: dict[Action, frozenset[str]] = {
     Action.ORG_MANAGE: frozenset({RoleCode.SYSTEM_ADMIN}),
     Action.ACCOUNT_UNLOCK: frozenset({RoleCode.SYSTEM_ADMIN}),
     Action.CALENDAR_MANAGE: frozenset({RoleCode.SYSTEM_ADMIN}),
+    Action.LAYOUT_RENDER: frozenset({RoleCode.SECRETARY, RoleCode.OFFICE_DIRECTOR, RoleCode.LEADER}),
 }
 
 

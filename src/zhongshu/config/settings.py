@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "zhongshu.org",
     "zhongshu.access",
     "zhongshu.dashboard",
+    "zhongshu.layout",
 ]
 
 MIDDLEWARE = [
@@ -157,3 +158,16 @@ SITE_NAME = _("中枢")
 # Documented in the README; demo data only, never a real account.
 DEMO_PASSWORD = "Zhongshu@2026"  # noqa: S105
 CSRF_FAILURE_VIEW = "zhongshu.config.views.csrf_failure"
+
+# 排版: each face bound to a font FILE (Windows names such as 仿宋_GB2312 do not resolve on
+# Linux). Free Debian fonts by default; an office sets ZHONGSHU_FONT_<FACE> (file) and
+# ZHONGSHU_FONT_<FACE>_NAME (family name written into DOCX) for its licensed fonts.
+from zhongshu.layout.fonts import DEFAULT_FONTS as _LAYOUT_DEFAULT_FONTS  # noqa: E402
+
+LAYOUT_FONTS = {
+    face: {**entry,
+           "file": env_str(f"ZHONGSHU_FONT_{face.upper()}", entry["file"]),
+           "index": env_int(f"ZHONGSHU_FONT_{face.upper()}_INDEX", entry.get("index", 0), minimum=0, maximum=64),
+           "name": env_str(f"ZHONGSHU_FONT_{face.upper()}_NAME", entry["name"])}
+    for face, entry in _LAYOUT_DEFAULT_FONTS.items()
+}

@@ -10,6 +10,7 @@ urlpatterns = [
     *auth_urlpatterns,
     path("", include("zhongshu.org.urls")),
     path("system/", include("zhongshu.kernel.urls")),
+    path("layout/", include("zhongshu.layout.urls")),
 ]
 
 handler403 = "zhongshu.config.views.error_403"
