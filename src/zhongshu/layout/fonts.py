@@ -143,6 +143,10 @@ class FontSet:
         # MuPDF rejects some subroutinised CFF subsets; flat charstrings are safe everywhere.
         options.desubroutinize = True
         options.layout_features = []
+        # CID-keyed CFF fonts (Fandol, Noto CJK) are read by CID in some renderers
+        # (MuPDF) and by glyph index in others (poppler): keeping every glyph at its
+        # original index makes the two agree.
+        options.retain_gids = True
         font = TTFont(face.file, fontNumber=face.index, lazy=True)
         subsetter = ft_subset.Subsetter(options)
         subsetter.populate(text="".join(sorted(set(text))) or " ")
