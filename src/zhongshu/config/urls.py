@@ -10,6 +10,8 @@ urlpatterns = [
     *auth_urlpatterns,
     path("", include("zhongshu.org.urls")),
     path("system/", include("zhongshu.kernel.urls")),
+    path("workflow/", include("zhongshu.workflow.urls")),
+    path("inbox/", include("zhongshu.inbox.urls")),
 ]
 
 handler403 = "zhongshu.config.views.error_403"
