@@ -12,6 +12,5 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 WHITENOISE_AUTOREFRESH = True
-# A test-only model the routing engine's tests attach routes to (no migrations: the test
-# database creates its table directly).
+# A test-only model the routing engine's tests attach routes to.
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.workflow_sample"]  # noqa: F405

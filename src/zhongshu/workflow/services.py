@@ -156,7 +156,10 @@ def _activate(step: Step, stage: StageDef, today: dt.date, calendar: WorkCalenda
 def _open_stage(route: Route, position: int, today: dt.date, calendar: WorkCalendar) -> None:
     """Create the steps of one pass of a stage and make the first (or all) pending."""
     stage = _stage(route, position)
-    found = assignees.resolve(stage.assignees, drafter=route.drafter, stage_name=stage.name)
+    try:
+        found = assignees.resolve(stage.assignees, drafter=route.drafter, stage_name=stage.name)
+    except ValidationError as exc:
+        raise WorkflowError(exc.messages) from None
     parallel = stage.mode in (StageMode.ALL, StageMode.ANY)
     steps = []
     for index, assignment in enumerate(found):
