@@ -14,3 +14,8 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 WHITENOISE_AUTOREFRESH = True
 # A test-only model the routing engine's tests attach routes to.
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.workflow_sample"]  # noqa: F405
+# On SQLite, test in a file (WAL, IMMEDIATE transactions, busy timeout) rather than the
+# shared-cache in-memory database: its table locks fail at once instead of waiting, so
+# tests where two workers write at the same moment could not run there.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
