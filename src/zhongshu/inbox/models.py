@@ -40,7 +40,8 @@ class Notification(models.Model):
             models.CheckConstraint(condition=models.Q(kind__in=[k.value for k in NotificationKind]),
                                    name="inbox_notification_kind_valid"),
         ]
-        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"])]
+        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"]),
+                   models.Index(fields=["day"])]
 
     def __str__(self) -> str:
         return self.title

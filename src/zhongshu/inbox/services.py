@@ -63,9 +63,12 @@ def _insert_once(person: Any, item: InboxItem, kind: str, today: dt.date) -> Not
     title, body = _text(item, kind, today)
     try:
         with transaction.atomic():
-            return Notification.objects.create(
+            notification = Notification.objects.create(
                 recipient=person, kind=kind, item_key=item.key, day=today,
                 title=title[:200], body=body, url=item.url[:300])
+            # The system sends reminders; there is no acting person.
+            _audit(actor=None, action="inbox.reminder.send", obj=notification)
+            return notification
     except IntegrityError:
         return None
 
@@ -85,12 +88,18 @@ def reminders_send(*, today: dt.date | None = None, days_before: int | None = No
         log.warning("reminders: working-day calendar incomplete; only due and overdue items")
         horizon = today
     run = ReminderRun()
+    # What today's earlier runs already sent is skipped without a write; the unique
+    # constraint still decides between runs that overlap.
+    already = set(Notification.objects.filter(day=today).values_list("recipient_id", "item_key", "kind"))
     for provider in registry.providers():
         for person, item in provider.due_items(until=horizon):
             if item.deadline is None or not person.is_active:
                 continue
             run.considered += 1
             kind = _kind(item, today)
+            if (person.pk, item.key, kind) in already:
+                run.skipped += 1
+                continue
             notification = _insert_once(person, item, kind, today)
             if notification is None:
                 run.skipped += 1
@@ -117,11 +126,14 @@ def notification_mark_read(*, actor: Any, notification: Notification) -> None:
     if not can(actor, Action.NOTIFICATION_READ, notification):
         raise PermissionDenied
     Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
+    _audit(actor=actor, action="inbox.notification.read", obj=notification)
 
 
 @transaction.atomic
 def notifications_mark_all_read(*, actor: Any) -> int:
     if not can(actor, Action.INBOX_VIEW):
         raise PermissionDenied
-    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
+    count = Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
         read_at=timezone.now())
+    _audit(actor=actor, action="inbox.notification.read_all", obj=None, count=count)
+    return count
