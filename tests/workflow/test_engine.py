@@ -353,3 +353,17 @@ def test_template_validation_messages(director):
         services.template_create(actor=director, code="bad", name="x", stages=[
             stage("a", StageMode.SINGLE, [{"kind": AssigneeKind.DRAFTER}],
                   actions=[StepAction.AGREE, StepAction.RETURN])])
+
+
+@pytest.mark.postgres_only
+def test_database_refuses_to_rewrite_an_opinion(standard_template, memo, org):
+    from django.db import DatabaseError, connection, transaction
+
+    route = start(memo, standard_template, org)
+    opinion = agree(pending(route)[0], text="同意")
+    for sql in ("UPDATE workflow_opinion SET text = 'x' WHERE id = %s",
+                "DELETE FROM workflow_opinion WHERE id = %s"):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [opinion.pk])
+    assert Opinion.objects.get(pk=opinion.pk).text == "同意"
