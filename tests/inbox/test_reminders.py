@@ -178,3 +178,14 @@ def test_mark_all_read(client, due_route, org):
     response = client.post(reverse("inbox:notification_read_all"), follow=True)
     assert "已将 2 条通知标为已读" in response.content.decode()
     assert not Notification.objects.filter(read_at__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_opening_a_notification_never_leaves_the_site(client, org):
+    head = org["head"]
+    notification = Notification.objects.create(
+        recipient=head, kind=NotificationKind.OVERDUE, item_key="x", day=DUE, title="t",
+        url="//evil.example/phish")
+    client.force_login(head)
+    response = client.post(reverse("inbox:notification_read", args=[notification.pk]), {"open": "1"})
+    assert response["Location"] == reverse("inbox:notifications")

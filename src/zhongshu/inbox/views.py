@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -73,7 +74,8 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     if notification is None or not can(request.user, Action.NOTIFICATION_READ, notification):
         raise Http404
     services.notification_mark_read(actor=request.user, notification=notification)
-    if request.POST.get("open") and notification.url.startswith("/"):
+    if request.POST.get("open") and url_has_allowed_host_and_scheme(
+            notification.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return redirect(notification.url)
     return redirect("inbox:notifications")
 
