@@ -69,3 +69,26 @@ def test_last_two_countersigners_agreeing_at_once_advance_the_route_once(standar
     route.refresh_from_db()
     assert route.current_position == 2
     assert [s.assignee for s in pending(route)] == [org["leader"]]
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_simultaneous_agree_requests_through_the_page_record_one_opinion(standard_template, memo, org):
+    from django.test import Client
+    from django.urls import reverse
+
+    route = start(memo, standard_template, org)
+    url = reverse("workflow:route_act", args=[route.pk])
+    clients = [Client(), Client()]
+    for c in clients:
+        c.force_login(org["head"])
+    responses = []
+    outcomes = _race([
+        lambda c=c: responses.append(c.post(url, {"action": StepAction.AGREE}, follow=True))
+        for c in clients
+    ])
+    assert outcomes == ["ok", "ok"]
+    pages = sorted(r.content.decode() for r in responses)
+    assert sum("已办理。" in p for p in pages) == 1
+    assert sum(("没有待办理的环节" in p) or ("已经办理或已被他人处理" in p) for p in pages) == 1
+    assert Opinion.objects.filter(route=route).count() == 1
