@@ -14,8 +14,10 @@ FIRST_STAGE_ACTIONS = [a for a in ALL_ACTIONS if a != StepAction.RETURN]
 
 @pytest.fixture(autouse=True)
 def _postgres_only(request):
-    if request.node.get_closest_marker("postgres_only") and connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: SQLite serialises writers, so requests cannot overlap")
+    marker = request.node.get_closest_marker("postgres_only")
+    if marker and connection.vendor != "postgresql":
+        pytest.skip(marker.kwargs.get(
+            "reason", "needs PostgreSQL: SQLite serialises writers, so requests cannot overlap"))
 
 
 @pytest.fixture
