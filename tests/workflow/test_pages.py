@@ -140,3 +140,10 @@ def test_outsider_cannot_act(client, standard_template, memo, org):
     response = client.post(reverse("workflow:route_act", args=[route.pk]), {"action": "agree"})
     assert response.status_code == 404
     assert not route.opinions.exists()
+
+
+def test_the_office_finds_the_templates_from_its_inbox(client, director):
+    client.force_login(director)
+    assert reverse("workflow:template_list") in client.get(reverse("inbox:home")).content.decode()
+    client.force_login(PersonFactory())
+    assert reverse("workflow:template_list") not in client.get(reverse("inbox:home")).content.decode()

@@ -42,6 +42,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
         kind = ""
     number = _page_number(request)
     context = {"tab": tab, "tabs": TABS, "kinds": kinds, "kind": kind,
+               # The office keeps its routing templates; the inbox is where it starts its day.
+               "may_view_templates": can(request.user, Action.WORKFLOW_TEMPLATE_VIEW),
                "today": timezone.localdate(), "querystring": f"tab={tab}&kind={kind}&"}
     if tab in _DONE_BOX:
         # 已办/已阅 grow without end: fetch only as far as this page, and page by
