@@ -23,3 +23,13 @@ def admin_client(client, sysadmin):
 @pytest.fixture
 def password():
     return PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def _keep_test_connections_open(monkeypatch):
+    """`zhongshu X` (execute_from_command_line) closes every connection when the command
+    ends. In a test that would close the test's own transaction; Django spares in-memory
+    SQLite the same way, and the test database is a file (see tests/settings.py)."""
+    from django.db import connections
+
+    monkeypatch.setattr(connections, "close_all", lambda: None)

@@ -14,11 +14,12 @@ COMMANDS = {
     "demo": "load the demo organisation into an empty database (演示数据)",
     "calendar": "working days: is-workday DATE | add DATE N | between A B (工作日历)",
     "render": "lay out a document (JSON) as PDF, DOCX or OFD per GB/T 9704 (公文排版)",
+    "reminders": "send today's deadline reminders; run daily from cron (催办提醒)",
     "manage": "any Django management command, e.g. `zhongshu manage createsuperuser`",
 }
 # Later issues register more commands here (render, proofread, audit, bench …).
 MANAGEMENT_NAMES = {"worker": "db_worker", "migrate": "migrate", "demo": "demo",
-                    "calendar": "calendar", "render": "render"}
+                    "calendar": "calendar", "render": "render", "reminders": "reminders"}
 
 
 def _usage() -> str:

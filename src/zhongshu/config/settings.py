@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "zhongshu.kernel",
     "zhongshu.org",
     "zhongshu.access",
+    "zhongshu.workflow",
+    "zhongshu.inbox",
     "zhongshu.dashboard",
     "zhongshu.layout",
 ]
@@ -67,6 +69,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "zhongshu.org.context_processors.shell",
+                "zhongshu.inbox.context_processors.inbox_nav",
             ],
         },
     },
@@ -146,6 +149,8 @@ TASKS = {
 
 EMAIL_BACKEND = env_str("ZHONGSHU_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("ZHONGSHU_FROM_EMAIL", "zhongshu@localhost")
+# Reminders go out this many working days before a deadline, on it, and daily after it.
+ZHONGSHU_REMINDER_DAYS_BEFORE = env_int("ZHONGSHU_REMINDER_DAYS_BEFORE", 1, minimum=0, maximum=30)
 
 LOGGING = {
     "version": 1,

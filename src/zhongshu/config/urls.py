@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("zhongshu.org.urls")),
     path("system/", include("zhongshu.kernel.urls")),
     path("layout/", include("zhongshu.layout.urls")),
+    path("workflow/", include("zhongshu.workflow.urls")),
+    path("inbox/", include("zhongshu.inbox.urls")),
 ]
 
 handler403 = "zhongshu.config.views.error_403"

@@ -1,0 +1,97 @@
+"""The registration interface between the inbox and the apps that put work in it.
+
+The inbox imports no app. Each app that has work waiting for people implements a
+``Provider`` and registers it from its ``AppConfig.ready``::
+
+    from zhongshu.inbox import registry
+    registry.register(MyProvider())
+
+This module imports nothing from any app (only the kernel's urgency vocabulary), so
+registering costs an app no dependency on the inbox's models or views.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from zhongshu.kernel.urgency import Urgency, urgency_rank
+
+
+class Box(models.TextChoices):
+    TODO = "todo", _("待办")
+    TOREAD = "toread", _("待阅")
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    """One thing waiting for (or done by) one person.
+
+    ``key`` is stable and unique across apps ("workflow.step:42"): reminders are sent
+    once per person, item key, day and kind.
+    """
+
+    key: str
+    kind: str
+    kind_label: str
+    box: str
+    title: str
+    url: str
+    urgency: str = Urgency.NORMAL
+    deadline: dt.date | None = None
+    importance: int = 0
+    created: dt.datetime | None = None
+    done_at: dt.datetime | None = None
+
+    def is_overdue(self, today: dt.date) -> bool:
+        return self.deadline is not None and self.deadline < today
+
+    def sort_key(self, today: dt.date) -> tuple:
+        """特急 > 加急 > 普通, then overdue first, then the nearest deadline, then the
+        more important, then the oldest."""
+        return (urgency_rank(self.urgency), 0 if self.is_overdue(today) else 1,
+                self.deadline or dt.date.max, -self.importance,
+                self.created.timestamp() if self.created else 0.0, self.key)
+
+
+class Provider(Protocol):
+    kind: str
+    label: str
+
+    def open_items(self, person: Any) -> Iterable[InboxItem]:
+        """Everything waiting for ``person`` (待办 and 待阅), only what they may see."""
+
+    def open_counts(self, person: Any) -> dict[str, int]:
+        """``{Box.TODO: n, Box.TOREAD: m}`` cheaply, for the navigation."""
+
+    def done_items(self, person: Any, box: str, *, limit: int) -> Iterable[InboxItem]:
+        """At most ``limit`` items the person has finished in ``box`` (已办 / 已阅),
+        newest first, with ``done_at`` set."""
+
+    def due_items(self, *, until: dt.date) -> Iterable[tuple[Any, InboxItem]]:
+        """(person, item) for every open item of anyone whose deadline is on or before
+        ``until``: the reminder job's input."""
+
+
+_providers: dict[str, Provider] = {}
+
+
+def register(provider: Provider) -> None:
+    _providers[provider.kind] = provider
+
+
+def unregister(kind: str) -> None:
+    _providers.pop(kind, None)
+
+
+def providers() -> list[Provider]:
+    return list(_providers.values())
+
+
+def kinds() -> list[tuple[str, str]]:
+    return [(p.kind, str(p.label)) for p in _providers.values()]

@@ -1,0 +1,59 @@
+"""Reads of the inbox: each person's own items, gathered from every registered provider."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from zhongshu.access.policy import Action, can
+
+from . import registry
+from .models import Notification
+from .registry import Box, InboxItem
+
+
+def _providers(kind: str | None) -> list[registry.Provider]:
+    return [p for p in registry.providers() if kind in (None, "", p.kind)]
+
+
+def inbox_open(person: Any, box: str, *, kind: str | None = None,
+               today: dt.date | None = None) -> list[InboxItem]:
+    """The person's 待办 or 待阅, most pressing first."""
+    if not can(person, Action.INBOX_VIEW):
+        return []
+    today = today or timezone.localdate()
+    items = [i for p in _providers(kind) for i in p.open_items(person) if i.box == box]
+    return sorted(items, key=lambda i: i.sort_key(today))
+
+
+def inbox_done(person: Any, box: str, *, kind: str | None = None, limit: int) -> list[InboxItem]:
+    """Up to ``limit`` of the person's 已办 (box 待办) or 已阅 (box 待阅), newest first.
+    Each provider returns at most ``limit`` rows, so merging stays bounded."""
+    if not can(person, Action.INBOX_VIEW):
+        return []
+    items = [i for p in _providers(kind) for i in p.done_items(person, box, limit=limit)]
+    epoch = dt.datetime.min.replace(tzinfo=dt.UTC)
+    items.sort(key=lambda i: (i.done_at or epoch, i.key), reverse=True)
+    return items[:limit]
+
+
+def inbox_counts(person: Any) -> dict[str, int]:
+    counts = {Box.TODO.value: 0, Box.TOREAD.value: 0}
+    if not can(person, Action.INBOX_VIEW):
+        return counts
+    for provider in registry.providers():
+        for box, n in provider.open_counts(person).items():
+            counts[str(box)] = counts.get(str(box), 0) + n
+    return counts
+
+
+def notifications_for(person: Any, *, unread_only: bool = False) -> QuerySet[Notification]:
+    qs = Notification.objects.filter(recipient=person)
+    return qs.filter(read_at__isnull=True) if unread_only else qs
+
+
+def unread_count(person: Any) -> int:
+    return Notification.objects.filter(recipient=person, read_at__isnull=True).count()

@@ -1,0 +1,100 @@
+"""Reads of the routing engine that leave the app, always for a given viewer (or, for
+``participants``, for the access app's need-to-know hook)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Prefetch, QuerySet
+
+from zhongshu.access.policy import Action, can
+
+from .models import Opinion, Route, RouteTemplate, Step, StepStatus
+
+
+@dataclass(frozen=True)
+class Participants:
+    """Everyone a route has touched: drafter, starter, every assignee (also of closed and
+    transferred steps) and every opinion's author and principal, plus the units the
+    steps answered for."""
+
+    person_ids: frozenset[int]
+    unit_ids: frozenset[int]
+
+
+def _collect(routes: QuerySet[Route]) -> Participants:
+    people: set[int] = set()
+    units: set[int] = set()
+    for drafter, starter in routes.values_list("drafter_id", "started_by_id"):
+        people.update((drafter, starter))
+    steps = Step.objects.filter(route__in=routes)
+    for assignee, unit in steps.values_list("assignee_id", "unit_id"):
+        people.add(assignee)
+        if unit is not None:
+            units.add(unit)
+    for author, principal in Opinion.objects.filter(route__in=routes).values_list(
+            "author_id", "on_behalf_of_id"):
+        people.add(author)
+        if principal is not None:
+            people.add(principal)
+    return Participants(frozenset(people), frozenset(units))
+
+
+def participants(obj: Any) -> Participants:
+    """The people and units on every route of ``obj``: the implicit need-to-know that
+    routing creates, for the access app's grant hook."""
+    ct = ContentType.objects.get_for_model(obj)
+    return _collect(Route.objects.filter(content_type=ct, object_id=obj.pk))
+
+
+def route_participants(route: Route) -> Participants:
+    cached = getattr(route, "_participants", None)
+    if cached is None:
+        cached = _collect(Route.objects.filter(pk=route.pk))
+        route._participants = cached
+    return cached
+
+
+def routes_for(viewer: Any, obj: Any) -> list[Route]:
+    ct = ContentType.objects.get_for_model(obj)
+    routes = Route.objects.filter(content_type=ct, object_id=obj.pk).select_related(
+        "template_version__template")
+    return [r for r in routes if can(viewer, Action.WORKFLOW_ROUTE_VIEW, r)]
+
+
+def route_get(viewer: Any, pk: int) -> Route | None:
+    """The route if the viewer may see it; None otherwise, so that callers answer 404."""
+    route = (Route.objects.select_related("template_version__template", "drafter", "started_by",
+                                          "content_type").filter(pk=pk).first())
+    if route is None or not can(viewer, Action.WORKFLOW_ROUTE_VIEW, route):
+        return None
+    return route
+
+
+def route_timeline(route: Route) -> dict:
+    """Stages with their steps and opinions, in order, for a route the caller may see."""
+    stages = list(route.template_version.stages.all())
+    steps = list(route.steps.select_related("assignee", "unit").order_by("round", "position", "order", "id"))
+    opinions = list(route.opinions.select_related("author", "on_behalf_of", "target_person", "step"))
+    return {"stages": stages, "steps": steps, "opinions": opinions}
+
+
+def pending_steps(person: Any) -> QuerySet[Step]:
+    """The person's own open steps (待办), each visible to them by construction."""
+    return (Step.objects.filter(assignee=person, status=StepStatus.PENDING)
+            .select_related("route"))
+
+
+def my_pending_step(viewer: Any, route: Route) -> Step | None:
+    step = (route.steps.filter(assignee=viewer, status=StepStatus.PENDING)
+            .select_related("route").order_by("id").first())
+    return step if step and can(viewer, Action.WORKFLOW_STEP_ACT, step) else None
+
+
+def templates_list(viewer: Any) -> QuerySet[RouteTemplate]:
+    if not can(viewer, Action.WORKFLOW_TEMPLATE_VIEW):
+        return RouteTemplate.objects.none()
+    return RouteTemplate.objects.prefetch_related(
+        Prefetch("versions", to_attr="all_versions")).order_by("name", "id")

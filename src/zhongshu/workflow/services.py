@@ -1,0 +1,339 @@
+"""Every write of the routing engine: templates and their versions, starting a route,
+and acting on a step. Owning apps (documents, supervision, meetings …) call these.
+
+Concurrency: every action on a route first locks the route row (``select_for_update``;
+on SQLite the IMMEDIATE transaction already serialises writers), then claims the step
+with a conditional ``UPDATE … WHERE status = 'pending'``. Two simultaneous actions on
+the same step cannot both succeed: the second finds the step no longer pending.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from zhongshu.access.policy import Action, can
+from zhongshu.kernel.calendar import WorkCalendar
+from zhongshu.kernel.urgency import Urgency
+from zhongshu.org.models import Person
+
+from . import assignees
+from .models import (
+    OPEN_STEP_STATUSES,
+    Opinion,
+    Route,
+    RouteStatus,
+    RouteTemplate,
+    StageDef,
+    StageMode,
+    Step,
+    StepAction,
+    StepStatus,
+    TemplateVersion,
+)
+
+
+class WorkflowError(ValidationError):
+    """A refused workflow action, with a message for the person who tried it."""
+
+
+class StepNotPending(WorkflowError):
+    def __init__(self) -> None:
+        super().__init__("该环节已经办理或已被他人处理，请刷新后查看。")
+
+
+def _audit(*, actor: Any, action: str, obj: Any, on_behalf_of: Any = None, **details: Any) -> None:
+    """Record an audit event in the caller's transaction.
+
+    Placeholder: the access/audit branch provides ``zhongshu.audit.services.record``;
+    the lead wires this call to it during the merge. Until then it records nothing."""
+
+
+# --- templates -------------------------------------------------------------------
+
+_TEXT_REQUIRED = {StepAction.AGREE_WITH_OPINION, StepAction.RETURN, StepAction.REJECT}
+
+
+def _clean_stages(stages: list[dict]) -> list[dict]:
+    if not stages:
+        raise WorkflowError("模板至少要有一个环节。")
+    cleaned = []
+    for index, stage in enumerate(stages):
+        name = (stage.get("name") or "").strip()
+        label = f"第{index + 1}个环节"
+        if not name:
+            raise WorkflowError(f"{label}缺少名称。")
+        mode = stage.get("mode")
+        if mode not in StageMode.values:
+            raise WorkflowError(f"{label}“{name}”的办理方式无效。")
+        actions = [a for a in StepAction.values if a in set(stage.get("actions") or [])]
+        if StepAction.AGREE not in actions and StepAction.AGREE_WITH_OPINION not in actions:
+            raise WorkflowError(f"{label}“{name}”至少要允许“同意”或“同意并附意见”。")
+        if StepAction.RETURN in actions and index == 0:
+            raise WorkflowError(f"{label}“{name}”是第一个环节，没有可退回的前序环节。")
+        try:
+            specs = assignees.clean_specs(list(stage.get("assignees") or []))
+        except ValidationError as exc:
+            raise WorkflowError(f"{label}“{name}”：{'；'.join(exc.messages)}") from None
+        if mode == StageMode.SINGLE and len(specs) != 1:
+            raise WorkflowError(f"{label}“{name}”为单人办理，只能指定一个办理人。")
+        deadline = stage.get("deadline_workdays")
+        if deadline is not None and (int(deadline) < 1 or int(deadline) > 365):
+            raise WorkflowError(f"{label}“{name}”的办理时限应为 1 至 365 个工作日。")
+        cleaned.append({"name": name[:50], "mode": mode, "actions": actions, "assignees": specs,
+                        "deadline_workdays": int(deadline) if deadline is not None else None,
+                        "delegable": bool(stage.get("delegable", True))})
+    return cleaned
+
+
+def _check_manage(actor: Any) -> None:
+    if not can(actor, Action.WORKFLOW_TEMPLATE_MANAGE):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def template_create(*, actor: Person, code: str, name: str, stages: list[dict],
+                    description: str = "", note: str = "") -> RouteTemplate:
+    _check_manage(actor)
+    cleaned = _clean_stages(stages)
+    template = RouteTemplate(code=code, name=name, description=description)
+    template.full_clean()
+    template.save()
+    _version_create(actor=actor, template=template, stages=cleaned, note=note)
+    _audit(actor=actor, action="workflow.template.create", obj=template)
+    return template
+
+
+@transaction.atomic
+def template_update(*, actor: Person, template: RouteTemplate, name: str, stages: list[dict],
+                    description: str = "", is_active: bool = True, note: str = "") -> TemplateVersion:
+    """Save the template's stages as a new version. Earlier versions stay as they were,
+    and routes that started on them keep them."""
+    _check_manage(actor)
+    cleaned = _clean_stages(stages)
+    template = RouteTemplate.objects.select_for_update().get(pk=template.pk)
+    template.name, template.description, template.is_active = name, description, is_active
+    template.full_clean()
+    template.save()
+    version = _version_create(actor=actor, template=template, stages=cleaned, note=note)
+    _audit(actor=actor, action="workflow.template.update", obj=template, version=version.number)
+    return version
+
+
+def _version_create(*, actor: Person, template: RouteTemplate, stages: list[dict],
+                    note: str) -> TemplateVersion:
+    last = template.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    version = TemplateVersion.objects.create(template=template, number=last + 1,
+                                             created_by=actor, note=note[:200])
+    StageDef.objects.bulk_create(
+        StageDef(version=version, position=i, **stage) for i, stage in enumerate(stages))
+    return version
+
+
+# --- routes ----------------------------------------------------------------------
+
+def _today(today: dt.date | None) -> dt.date:
+    return today or timezone.localdate()
+
+
+def _stage(route: Route, position: int) -> StageDef:
+    return route.template_version.stages.get(position=position)
+
+
+def _activate(step: Step, stage: StageDef, today: dt.date, calendar: WorkCalendar) -> None:
+    step.status = StepStatus.PENDING
+    step.activated_at = timezone.now()
+    if stage.deadline_workdays:
+        step.due_date = calendar.add_workdays(today, stage.deadline_workdays)
+
+
+def _open_stage(route: Route, position: int, today: dt.date, calendar: WorkCalendar) -> None:
+    """Create the steps of one pass of a stage and make the first (or all) pending."""
+    stage = _stage(route, position)
+    try:
+        found = assignees.resolve(stage.assignees, drafter=route.drafter, stage_name=stage.name)
+    except ValidationError as exc:
+        raise WorkflowError(exc.messages) from None
+    parallel = stage.mode in (StageMode.ALL, StageMode.ANY)
+    steps = []
+    for index, assignment in enumerate(found):
+        step = Step(route=route, position=position, round=route.round, order=index,
+                    stage_name=stage.name, assignee=assignment.person, unit=assignment.unit,
+                    status=StepStatus.WAITING)
+        if parallel or index == 0:
+            _activate(step, stage, today, calendar)
+        steps.append(step)
+    Step.objects.bulk_create(steps)
+    route.current_position = position
+
+
+@transaction.atomic
+def route_start(*, actor: Person, obj: Any, template: RouteTemplate, title: str,
+                drafter: Person | None = None, urgency: str = Urgency.NORMAL,
+                importance: int = 0, today: dt.date | None = None) -> Route:
+    """Send ``obj`` on the current version of ``template``."""
+    if not can(actor, Action.WORKFLOW_ROUTE_START, obj):
+        raise PermissionDenied
+    if not template.is_active:
+        raise WorkflowError("该流转模板已停用。")
+    version = template.current_version
+    if version is None:
+        raise WorkflowError("该流转模板还没有环节。")
+    if urgency not in Urgency.values:
+        raise WorkflowError("紧急程度无效。")
+    route = Route.objects.create(
+        content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk,
+        template_version=version, title=title[:200], drafter=drafter or actor,
+        started_by=actor, urgency=urgency, importance=importance)
+    first = version.stages.order_by("position").values_list("position", flat=True).first()
+    _open_stage(route, first, _today(today), WorkCalendar.load())
+    route.save(update_fields=["current_position"])
+    _audit(actor=actor, action="workflow.route.start", obj=route)
+    return route
+
+
+def _open_steps(route: Route, position: int):
+    return route.steps.filter(position=position, round=route.round, status__in=OPEN_STEP_STATUSES)
+
+
+def _finish(route: Route, status: str) -> None:
+    route.status = status
+    route.current_position = None
+    route.finished_at = timezone.now()
+
+
+def _stage_done(route: Route, position: int, today: dt.date, calendar: WorkCalendar) -> None:
+    later = (route.template_version.stages.filter(position__gt=position)
+             .order_by("position").values_list("position", flat=True).first())
+    if later is None:
+        _finish(route, RouteStatus.COMPLETED)
+    else:
+        _open_stage(route, later, today, calendar)
+
+
+def _after_agree(route: Route, stage: StageDef, today: dt.date, calendar: WorkCalendar) -> None:
+    open_steps = _open_steps(route, stage.position)
+    if stage.mode == StageMode.ANY:
+        # One agreement suffices; the others no longer need to act.
+        open_steps.update(status=StepStatus.CLOSED)
+        _stage_done(route, stage.position, today, calendar)
+        return
+    if open_steps.filter(status=StepStatus.PENDING).exists():
+        return  # countersign: still waiting for the others
+    following = open_steps.filter(status=StepStatus.WAITING).order_by("order", "id").first()
+    if following is not None:
+        _activate(following, stage, today, calendar)
+        following.save(update_fields=["status", "activated_at", "due_date"])
+        return
+    _stage_done(route, stage.position, today, calendar)
+
+
+@transaction.atomic
+def step_act(*, actor: Person, step: Step, action: str, text: str = "",
+             on_behalf_of: Person | None = None, return_to: int | None = None,
+             target: Person | None = None, today: dt.date | None = None) -> Opinion:
+    """Act on a step: agree, agree with an opinion, return to an earlier stage, reject,
+    add a countersigner, or transfer. Records one immutable opinion."""
+    today = _today(today)
+    text = (text or "").strip()
+    # Serialise all actions on this route (see the module docstring).
+    route = (Route.objects.select_for_update().select_related("template_version")
+             .get(pk=step.route_id))
+    step = Step.objects.select_related("route").get(pk=step.pk)
+    step.route = route
+    principal = on_behalf_of or actor
+    if not can(principal, Action.WORKFLOW_STEP_ACT, step):
+        if step.assignee_id == principal.pk and step.status != StepStatus.PENDING:
+            raise StepNotPending
+        raise PermissionDenied
+    stage = _stage(route, step.position)
+    if on_behalf_of is not None and on_behalf_of.pk != actor.pk:
+        if not stage.delegable:
+            raise WorkflowError(f"环节“{stage.name}”不得由他人代为处理。")
+        if not can(actor, Action.WORKFLOW_STEP_ACT_ON_BEHALF, on_behalf_of):
+            raise PermissionDenied
+    else:
+        on_behalf_of = None
+    if action not in StepAction.values or not stage.allows(action):
+        raise WorkflowError("本环节不允许该操作。")
+    if action in _TEXT_REQUIRED and not text:
+        raise WorkflowError(f"“{StepAction(action).label}”须填写意见。")
+
+    calendar = WorkCalendar.load()
+    new_status = {
+        StepAction.AGREE: StepStatus.AGREED, StepAction.AGREE_WITH_OPINION: StepStatus.AGREED,
+        StepAction.RETURN: StepStatus.RETURNED, StepAction.REJECT: StepStatus.REJECTED,
+        StepAction.TRANSFER: StepStatus.TRANSFERRED,
+    }.get(action)
+    opinion = Opinion(route=route, step=step, stage_name=step.stage_name, author=actor,
+                      on_behalf_of=on_behalf_of, action=action, text=text)
+
+    if action in (StepAction.TRANSFER, StepAction.ADD_COUNTERSIGNER):
+        _check_target(route, step, target, principal)
+        opinion.target_person = target
+    if action == StepAction.RETURN:
+        if return_to is None or not route.template_version.stages.filter(
+                position=return_to, position__lt=step.position).exists():
+            raise WorkflowError("请选择要退回的前序环节。")
+        opinion.target_position = return_to
+
+    if new_status is not None:
+        # The claim: exactly one action can move a pending step on.
+        claimed = Step.objects.filter(pk=step.pk, status=StepStatus.PENDING).update(
+            status=new_status, acted_at=timezone.now())
+        if claimed != 1:
+            raise StepNotPending
+    opinion.save()
+
+    if action in (StepAction.AGREE, StepAction.AGREE_WITH_OPINION):
+        _after_agree(route, stage, today, calendar)
+    elif action == StepAction.REJECT:
+        _open_steps(route, step.position).update(status=StepStatus.CLOSED)
+        _finish(route, RouteStatus.REJECTED)
+    elif action == StepAction.RETURN:
+        _open_steps(route, step.position).update(status=StepStatus.CLOSED)
+        route.round += 1  # safe: the route row is locked
+        _open_stage(route, return_to, today, calendar)
+    elif action == StepAction.TRANSFER:
+        Step.objects.create(route=route, position=step.position, round=step.round, order=step.order,
+                            stage_name=step.stage_name, assignee=target, unit=step.unit,
+                            status=StepStatus.PENDING, activated_at=timezone.now(),
+                            due_date=step.due_date, transferred_from=step)
+    else:  # ADD_COUNTERSIGNER
+        _add_countersigner(route, stage, step, target, today, calendar)
+    route.save(update_fields=["status", "current_position", "finished_at", "round"])
+    _audit(actor=actor, on_behalf_of=on_behalf_of, action=f"workflow.step.{action}", obj=route,
+           step=step.pk)
+    return opinion
+
+
+def _check_target(route: Route, step: Step, target: Person | None, principal: Person) -> None:
+    if target is None or not target.is_active:
+        raise WorkflowError("请选择办理人。")
+    if target.pk == principal.pk:
+        raise WorkflowError("不能转给或加签本人。")
+    if _open_steps(route, step.position).filter(assignee=target).exists():
+        raise WorkflowError(f"{target}已在本环节办理中。")
+
+
+def _add_countersigner(route: Route, stage: StageDef, step: Step, target: Person,
+                       today: dt.date, calendar: WorkCalendar) -> None:
+    """The added person must also agree before the stage is done. In a sequential
+    stage they act right after the person who added them; otherwise at once."""
+    added = Step(route=route, position=step.position, round=step.round, stage_name=step.stage_name,
+                 assignee=target, unit=target.unit, status=StepStatus.WAITING, added_by=step)
+    if stage.mode in (StageMode.SEQUENTIAL, StageMode.SINGLE):
+        route.steps.filter(position=step.position, round=step.round,
+                           order__gt=step.order).update(order=F("order") + 1)
+        added.order = step.order + 1
+    else:
+        added.order = (route.steps.filter(position=step.position, round=step.round)
+                       .order_by("-order").values_list("order", flat=True).first() or 0) + 1
+        _activate(added, stage, today, calendar)
+    added.save()
