@@ -18,6 +18,9 @@ class Action(StrEnum):
     ORG_MANAGE = "org.manage"
     ACCOUNT_UNLOCK = "account.unlock"
     CALENDAR_MANAGE = "calendar.manage"
+    # 公文校对: anyone with a role may proofread; the office keeps the term list.
+    PROOFREAD_USE = "proofread.use"
+    TERMLIST_MANAGE = "proofread.termlist_manage"
 
 
 # Actions that depend only on the person's role, not on an object.
@@ -26,6 +29,8 @@ _ROLE_ACTIONS: dict[Action, frozenset[str]] = {
     Action.ORG_MANAGE: frozenset({RoleCode.SYSTEM_ADMIN}),
     Action.ACCOUNT_UNLOCK: frozenset({RoleCode.SYSTEM_ADMIN}),
     Action.CALENDAR_MANAGE: frozenset({RoleCode.SYSTEM_ADMIN}),
+    Action.PROOFREAD_USE: frozenset(RoleCode.values),
+    Action.TERMLIST_MANAGE: frozenset({RoleCode.OFFICE_DIRECTOR, RoleCode.SECRETARY}),
 }
 
 

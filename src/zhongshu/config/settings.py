@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "zhongshu.org",
     "zhongshu.access",
     "zhongshu.dashboard",
+    "zhongshu.layout.proofread",
 ]
 
 MIDDLEWARE = [

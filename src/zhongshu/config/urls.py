@@ -10,6 +10,7 @@ urlpatterns = [
     *auth_urlpatterns,
     path("", include("zhongshu.org.urls")),
     path("system/", include("zhongshu.kernel.urls")),
+    path("proofread/", include("zhongshu.layout.proofread.urls")),
 ]
 
 handler403 = "zhongshu.config.views.error_403"
