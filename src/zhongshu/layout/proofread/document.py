@@ -86,11 +86,13 @@ def _is_number_line(s: str) -> bool:
 
 def _looks_like_title(s: str) -> bool:
     t = s.strip()
-    if len(t) > 120 or not t or _is_recipient_line(t) or _is_date_line(t):
+    if len(t) > 120 or not t or _is_date_line(t):
         return False
+    if type_from_title(t) or "关于" in t:
+        return True
     # A title without a type is still the title (title-form says what is missing) when it is
-    # short and is not a sentence.
-    return bool(type_from_title(t)) or "关于" in t or (len(t) <= 60 and "。" not in t[:-1])
+    # short and is not a sentence or a list of organs.
+    return len(t) <= 60 and "。" not in t[:-1] and not _is_recipient_line(t)
 
 
 def _is_recipient_line(s: str) -> bool:
@@ -102,6 +104,20 @@ def _is_recipient_line(s: str) -> bool:
     # Missing or wrong final mark: still a recipient line if it names organs only.
     body = t.rstrip(P.TRAILING_PUNCT)
     return bool(P.ORGAN_END.search(body)) and len(body) <= 120 and "，" not in body[:4]
+
+
+def _title_span(content: list[Line], idx: int) -> int | None:
+    """Index of the last line of the title starting at ``idx``, or None when there is none.
+    A title may wrap over up to four short lines (梯形), the last ending with the type."""
+    if idx >= len(content) or not content[idx].text.strip():
+        return None
+    for last in range(idx, min(idx + 4, len(content))):
+        t = content[last].text.strip()
+        if last > idx and (len(t) > 40 or P.SENTENCE_PUNCT.search(t) or t.endswith(("：", ":"))):
+            break
+        if type_from_title(t) and len(t) <= 120:
+            return last
+    return idx if _looks_like_title(content[idx].text) else None
 
 
 def _is_date_line(s: str) -> bool:
@@ -125,20 +141,11 @@ def parse_text(text: str, doc_type: str | None = None) -> Document:
             break
         idx += 1
     # Title: one or more lines, the last one ending in a type when the title wraps.
-    if idx < len(content) and _looks_like_title(content[idx].text):
-        content[idx].kind = TITLE
-        j = idx
-        # A wrapped title: the next short line completes it with the type name.
-        while (
-            j + 1 < len(content)
-            and not type_from_title(content[j].text)
-            and len(content[j + 1].text.strip()) <= 40
-            and type_from_title(content[j + 1].text)
-            and not _is_recipient_line(content[j + 1].text)
-        ):
-            j += 1
-            content[j].kind = TITLE
-        idx = j + 1
+    span = _title_span(content, idx)
+    if span is not None:
+        for m in content[idx:span + 1]:
+            m.kind = TITLE
+        idx = span + 1
     # The number may follow the title (as on government web pages).
     while idx < len(content) and _is_number_line(content[idx].text):
         content[idx].kind = NUMBER

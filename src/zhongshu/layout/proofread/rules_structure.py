@@ -168,7 +168,8 @@ def heading_order(ctx: Context) -> None:
     segment: list[Line] = []
     for ln in doc.of(TAIL):
         s = ln.text.strip()
-        if P.ATTACHMENT_PAGE.match(s) or re.match(r"^第[一二三四五六七八九十百零〇]+[章节部]", s):
+        if (P.ATTACHMENT_PAGE.match(s) or re.match(r"^第[一二三四五六七八九十百零〇]+[章节部]", s)
+                or _is_block_title(s)):
             _check_sequence(ctx, segment)
             segment = []
         else:
@@ -176,8 +177,17 @@ def heading_order(ctx: Context) -> None:
     _check_sequence(ctx, segment)
 
 
+def _is_block_title(s: str) -> bool:
+    """The title of an attached text (a rule, a plan): short, unnumbered, no sentence marks."""
+    return (0 < len(s) <= 40 and not heading_of(s)[0] and not P.SENTENCE_PUNCT.search(s)
+            and not s.endswith(("：", ":")))
+
+
 def _check_sequence(ctx: Context, lines: list[Line]) -> None:
     counters = [0, 0, 0, 0, 0]
+    # Items may be numbered straight through a whole text, across its sections: （五）
+    # under 二、 continuing （四） under 一、 is a style real documents use.
+    running = [0, 0, 0, 0, 0]
     previous_plain = True
     for ln in lines:
         level, n, wrong = heading_of(ln.text)
@@ -194,13 +204,15 @@ def _check_sequence(ctx: Context, lines: list[Line]) -> None:
                        "按“一、（一）1.（1）”逐级使用")
         expected = counters[level] + 1
         restart_ok = n == 1 and level >= 3 and previous_plain
-        if n != expected and not restart_ok:
+        continued = counters[level] == 0 and level > 1 and n == running[level] + 1
+        if n != expected and not restart_ok and not continued:
             if n <= counters[level]:
                 message = f"层次序号重复或倒退：此前已编到“{counters[level]}”，这里又是“{n}”"
             else:
                 message = f"层次序号不连续：应为第{expected}项，这里编为第{n}项"
             ctx.report("heading-order", ERROR, ln, col, message, f"按顺序编为第{expected}项")
         counters[level] = n
+        running[level] = n
         for deeper in range(level + 1, 5):
             counters[deeper] = 0
         previous_plain = False

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from . import patterns as P
-from .document import BLANK, Line
+from .document import BLANK, TITLE, Line
 from .engine import ERROR, Context
 
 PAIRS = {"“": "”", "‘": "’", "（": "）", "《": "》", "〈": "〉", "【": "】"}
@@ -48,33 +48,49 @@ def _is_cjk(ch: str) -> bool:
     return bool(ch) and (bool(P.CJK_CHAR.match(ch)) or ch in P.CJK_PUNCT_CLOSE or ch in "“‘（《")
 
 
+def _pairing_units(ctx: Context) -> list[list[Line]]:
+    """Lines checked together: a title wrapped over several lines is one unit (a 书名号
+    may open on one line and close on the next); every other line stands alone."""
+    units: list[list[Line]] = []
+    for ln in _text_lines(ctx):
+        if ln.kind == TITLE and units and units[-1][-1].kind == TITLE:
+            units[-1].append(ln)
+        else:
+            units.append([ln])
+    return units
+
+
 @rule("punctuation-pairing")
 def punctuation_pairing(ctx: Context) -> None:
-    for ln in _text_lines(ctx):
-        text = _mask_urls(ln.text)
-        stack: list[tuple[str, int]] = []
-        for i, ch in enumerate(text):
-            if ch in PAIRS:
-                # “ and ‘ nest rarely; a second “ before a ” means the first one is unclosed.
-                if ch in "“‘" and stack and stack[-1][0] == ch:
-                    _unclosed(ctx, ln, *stack.pop())
-                stack.append((ch, i))
-            elif ch in CLOSERS:
-                if stack and stack[-1][0] == CLOSERS[ch]:
-                    stack.pop()
-                elif any(o == CLOSERS[ch] for o, _ in stack):
-                    while stack and stack[-1][0] != CLOSERS[ch]:
-                        _unclosed(ctx, ln, *stack.pop())
-                    stack.pop()
-                else:
-                    ctx.report("punctuation-pairing", ERROR, ln, i + 1,
-                               f"“{ch}”没有与之配对的“{CLOSERS[ch]}”",
-                               f"补上“{CLOSERS[ch]}”或删去多余的“{ch}”")
-        for opener, i in stack:
-            _unclosed(ctx, ln, opener, i)
+    for unit in _pairing_units(ctx):
+        chars = [(ln, i, ch) for ln in unit for i, ch in enumerate(_mask_urls(ln.text))]
+        _check_pairs(ctx, chars)
 
 
-def _unclosed(ctx: Context, ln: Line, opener: str, i: int) -> None:
+def _check_pairs(ctx: Context, chars: list[tuple[Line, int, str]]) -> None:
+    stack: list[tuple[str, Line, int]] = []
+    for ln, i, ch in chars:
+        if ch in PAIRS:
+            # “ and ‘ nest rarely; a second “ before a ” means the first one is unclosed.
+            if ch in "“‘" and stack and stack[-1][0] == ch:
+                _unclosed(ctx, *stack.pop())
+            stack.append((ch, ln, i))
+        elif ch in CLOSERS:
+            if stack and stack[-1][0] == CLOSERS[ch]:
+                stack.pop()
+            elif any(o == CLOSERS[ch] for o, _, _ in stack):
+                while stack and stack[-1][0] != CLOSERS[ch]:
+                    _unclosed(ctx, *stack.pop())
+                stack.pop()
+            else:
+                ctx.report("punctuation-pairing", ERROR, ln, i + 1,
+                           f"“{ch}”没有与之配对的“{CLOSERS[ch]}”",
+                           f"补上“{CLOSERS[ch]}”或删去多余的“{ch}”")
+    for opener, ln, i in stack:
+        _unclosed(ctx, opener, ln, i)
+
+
+def _unclosed(ctx: Context, opener: str, ln: Line, i: int) -> None:
     ctx.report("punctuation-pairing", ERROR, ln, i + 1, f"“{opener}”没有与之配对的“{PAIRS[opener]}”",
                f"补上“{PAIRS[opener]}”")
 
