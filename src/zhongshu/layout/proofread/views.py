@@ -24,9 +24,10 @@ PAGE_SIZE = 30
 
 @require(Action.PROOFREAD_USE)
 def check_page(request: HttpRequest) -> HttpResponse:
-    form = CheckForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = CheckForm(request.POST if posted else None, request.FILES if posted else None)
     context: dict = {"form": form, "can_manage": can(request.user, Action.TERMLIST_MANAGE)}
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         upload = form.cleaned_data.get("upload")
         content = upload.read() if upload else form.cleaned_data["text"]
         name = upload.name if upload else ""
