@@ -62,6 +62,8 @@ def doc_number_format(ctx: Context) -> None:
     # Numbers cited in running text ("国办发[2018]128号") — a warning, the cited document
     # may itself be printed that way.
     for ln in ctx.doc.of(BODY, TAIL, ATTACHMENT_NOTE, TABLE):
+        if "号" not in ln.text:
+            continue
         for m in P.DOC_NUMBER_CITED_WRONG.finditer(ln.text):
             ctx.report("doc-number-format", WARNING, ln, m.start() + 1,
                        f"引用的发文字号“{m.group(0)}”年份括号或位数不规范",
@@ -135,6 +137,8 @@ def cn_to_int(s: str) -> int:
 def heading_of(text: str) -> tuple[int, int, str | None]:
     """(level, number, wrong-form message) of a printed heading line, or (0, 0, None)."""
     s = text.lstrip()
+    if not s or s[0] not in HEADING_START:
+        return 0, 0, None
     for pattern, message in P.HEADING_WRONG:
         m = pattern.match(s)
         if m:
@@ -152,6 +156,7 @@ def heading_of(text: str) -> tuple[int, int, str | None]:
     return 0, 0, None
 
 
+HEADING_START = frozenset("0123456789（(一二三四五六七八九十百零〇")
 LEVEL_FORMS = {1: "一、", 2: "（一）", 3: "1.", 4: "（1）"}
 
 

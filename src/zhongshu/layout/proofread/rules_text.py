@@ -15,13 +15,19 @@ from .engine import ERROR, Context
 
 PAIRS = {"“": "”", "‘": "’", "（": "）", "《": "》", "〈": "〉", "【": "】"}
 CLOSERS = {v: k for k, v in PAIRS.items()}
+PAIR_MARK = re.compile("[“”‘’（）《》〈〉【】]")
+HALF_MARK = re.compile(r"[,;:?!()]")
 
 URL = re.compile(r"(https?://|ftp://|www\.)[\w\-./?%&=:#~+@,;!]*|[\w.+\-]+@[\w\-]+(\.[\w\-]+)+",
                  re.IGNORECASE)
 HALF_MARKS = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
 POINT_MARKS = "，、；：。？！"
 HALF_POINT_MARKS = ",;:?!"
+# Two or more sentence marks in a row (full or half width). A run of half-width marks only
+# (",," in code or "?!" in English) is left to the width rule unless it touches a full mark.
+MARK_RUN = re.compile("[，、；：。？！][，、；：。？！,;:?!]+|[,;:?!]+[，、；：。？！][，、；：。？！,;:?!]*")
 FULL_DIGIT_OR_LATIN = re.compile("[０-９Ａ-Ｚａ-ｚ]+")
+PLACEHOLDER_HINT = re.compile("[Xx×Ｘ某待【\\[○□_＿]")
 PLACEHOLDER = re.compile(
     r"(?<![A-Za-z])(?:X{2,}|x{3,})(?![A-Za-z])|Ｘ{2,}|×{2,}|某某|待填|待定[）)]|【\s*】|\[\s*\]"
     r"|○{2,}|□{2,}|_{3,}|＿{2,}"
@@ -40,8 +46,21 @@ def _text_lines(ctx: Context) -> list[Line]:
     return [ln for ln in ctx.doc.lines if ln.kind != BLANK]
 
 
+_URL_HINT = re.compile(r"http|www\.|ftp:|@", re.IGNORECASE)
+_MASKED: dict[str, str] = {}
+
+
 def _mask_urls(text: str) -> str:
-    return URL.sub(lambda m: "\x00" * len(m.group(0)), text)
+    # Most lines hold no address; skip the costly substitution for them. Lines that do are
+    # masked once, however many rules ask.
+    if not _URL_HINT.search(text):
+        return text
+    masked = _MASKED.get(text)
+    if masked is None:
+        if len(_MASKED) > 4096:
+            _MASKED.clear()
+        masked = _MASKED[text] = URL.sub(lambda m: "\x00" * len(m.group(0)), text)
+    return masked
 
 
 def _is_cjk(ch: str) -> bool:
@@ -63,8 +82,10 @@ def _pairing_units(ctx: Context) -> list[list[Line]]:
 @rule("punctuation-pairing")
 def punctuation_pairing(ctx: Context) -> None:
     for unit in _pairing_units(ctx):
-        chars = [(ln, i, ch) for ln in unit for i, ch in enumerate(_mask_urls(ln.text))]
-        _check_pairs(ctx, chars)
+        chars = [(ln, m.start(), m.group(0)) for ln in unit
+                 for m in PAIR_MARK.finditer(_mask_urls(ln.text))]
+        if chars:
+            _check_pairs(ctx, chars)
 
 
 def _check_pairs(ctx: Context, chars: list[tuple[Line, int, str]]) -> None:
@@ -98,10 +119,11 @@ def _unclosed(ctx: Context, opener: str, ln: Line, i: int) -> None:
 @rule("punctuation-width")
 def punctuation_width(ctx: Context) -> None:
     for ln in _text_lines(ctx):
+        if not HALF_MARK.search(ln.text):
+            continue
         text = _mask_urls(ln.text)
-        for i, ch in enumerate(text):
-            if ch not in HALF_MARKS:
-                continue
+        for m in HALF_MARK.finditer(text):
+            i, ch = m.start(), m.group(0)
             prev = text[i - 1] if i else ""
             nxt = text[i + 1] if i + 1 < len(text) else ""
             if ch in "()":
@@ -109,9 +131,8 @@ def punctuation_width(ctx: Context) -> None:
                 wrong = _is_cjk(prev) or _is_cjk(nxt)
             else:
                 # 10:30, 3,000 and Latin text keep their marks; a mark after a Chinese word is
-                # wrong whatever follows it (end of line, a Chinese word, a space).
-                wrong = _is_cjk(prev) and not (nxt.isascii() and nxt.isalnum())
-                wrong = wrong or (_is_cjk(nxt) and prev.isdigit() and ch in ",;")
+                # wrong whatever follows it (end of line, a Chinese word, a number, a space).
+                wrong = _is_cjk(prev) or (_is_cjk(nxt) and prev.isdigit() and ch in ",;")
             if wrong:
                 ctx.report("punctuation-width", ERROR, ln, i + 1,
                            f"中文文本中使用了半角“{ch}”", f"改为全角“{HALF_MARKS[ch]}”")
@@ -121,25 +142,15 @@ def punctuation_width(ctx: Context) -> None:
 def punctuation_repeat(ctx: Context) -> None:
     for ln in _text_lines(ctx):
         text = _mask_urls(ln.text)
-        i = 0
-        while i < len(text) - 1:
-            a, b = text[i], text[i + 1]
-            full = a in POINT_MARKS and b in POINT_MARKS
-            half = (a in HALF_POINT_MARKS and b in HALF_POINT_MARKS + POINT_MARKS
-                    or a in POINT_MARKS and b in HALF_POINT_MARKS)
-            if (full or half) and a + b not in ("？！", "！？"):
-                j = i + 2
-                while j < len(text) and text[j] in POINT_MARKS + HALF_POINT_MARKS:
-                    j += 1
-                run = text[i:j]
-                what = "重复" if len(set(run)) == 1 else "连用"
-                full_marks = [c for c in run if c in POINT_MARKS] or [HALF_MARKS[run[0]]]
-                keep = next((c for c in reversed(full_marks) if c in "。？！"), full_marks[0])
-                ctx.report("punctuation-repeat", ERROR, ln, i + 1, f"标点“{run}”{what}",
-                           f"只保留一个标点，如“{keep}”", length=len(run))
-                i = j
-            else:
-                i += 1
+        for m in MARK_RUN.finditer(text):
+            run = m.group(0)
+            if run in ("？！", "！？"):
+                continue  # a rhetorical question may end so
+            what = "重复" if len(set(run)) == 1 else "连用"
+            full_marks = [c for c in run if c in POINT_MARKS] or [HALF_MARKS[run[0]]]
+            keep = next((c for c in reversed(full_marks) if c in "。？！"), full_marks[0])
+            ctx.report("punctuation-repeat", ERROR, ln, m.start() + 1, f"标点“{run}”{what}",
+                       f"只保留一个标点，如“{keep}”", length=len(run))
 
 
 @rule("digit-width")
@@ -152,25 +163,38 @@ def digit_width(ctx: Context) -> None:
                        f"改为半角“{half}”", length=len(m.group(0)))
 
 
+_TERM_CACHE: dict[tuple, tuple[re.Pattern, dict]] = {}
+
+
+def _term_pattern(terms) -> tuple[re.Pattern, dict]:
+    """One alternation for the whole list (longest first), compiled once per list."""
+    key = tuple(terms)
+    if key not in _TERM_CACHE:
+        by_term = {t.term: t for t in terms if t.term}
+        ordered = sorted(by_term, key=len, reverse=True)
+        _TERM_CACHE.clear()  # the office's list changes rarely; keep one entry
+        _TERM_CACHE[key] = (re.compile("|".join(map(re.escape, ordered))), by_term)
+    return _TERM_CACHE[key]
+
+
 @rule("term-list")
 def term_list(ctx: Context) -> None:
-    if not ctx.terms:
+    if not any(t.term for t in ctx.terms):
         return
+    pattern, by_term = _term_pattern(ctx.terms)
     for ln in _text_lines(ctx):
-        for term in ctx.terms:
-            if not term.term:
-                continue
-            start = ln.text.find(term.term)
-            while start != -1:
-                msg = f"“{term.term}”不宜使用" + (f"：{term.note}" if term.note else "")
-                sug = f"改为“{term.replacement}”" if term.replacement else "删去或改写"
-                ctx.report("term-list", term.severity, ln, start + 1, msg, sug, length=len(term.term))
-                start = ln.text.find(term.term, start + len(term.term))
+        for m in pattern.finditer(ln.text):
+            term = by_term[m.group(0)]
+            msg = f"“{term.term}”不宜使用" + (f"：{term.note}" if term.note else "")
+            sug = f"改为“{term.replacement}”" if term.replacement else "删去或改写"
+            ctx.report("term-list", term.severity, ln, m.start() + 1, msg, sug, length=len(term.term))
 
 
 @rule("placeholder")
 def placeholder(ctx: Context) -> None:
     for ln in _text_lines(ctx):
+        if not PLACEHOLDER_HINT.search(ln.text):
+            continue
         text = _mask_urls(ln.text)
         for m in PLACEHOLDER.finditer(text):
             # "XX" inside a Latin word (XXL) is not a placeholder: the lookarounds handle it.

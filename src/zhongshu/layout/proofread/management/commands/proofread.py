@@ -20,6 +20,9 @@ from zhongshu.layout.proofread.terms import DEFAULT_TERMS
 
 class Command(BaseCommand):
     help = "公文校对：检查 JSON 或纯文本公文，--json 输出 JSON Lines"
+    # Checking text touches no model but the term list; skip the system checks so stderr
+    # carries only what concerns the files (scripts read it).
+    requires_system_checks: list = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("files", nargs="+", metavar="FILE", help="公文文件（.json 或 UTF-8 文本），- 表示标准输入")
