@@ -17,6 +17,7 @@ NAVIGATION = [
     ("information", _("信息"), "information:home"),
     ("duty", _("值班"), "duty:home"),
     ("archive", _("档案"), "archive:home"),
+    ("proofread", _("公文校对"), "proofread:check"),
 ]
 
 

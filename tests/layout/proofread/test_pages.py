@@ -152,3 +152,8 @@ def test_duplicate_or_self_containing_terms_are_refused(secretary):
 def test_toggle_needs_post(secretary):
     item = ProofreadTerm.objects.create(term="某词")
     assert secretary.get(reverse("proofread:term_toggle", args=[item.pk])).status_code == 405
+
+
+def test_the_page_is_in_the_main_navigation(clerk):
+    page = clerk.get(CHECK).content.decode()
+    assert f'<a href="{CHECK}" aria-current="page">公文校对</a>' in page

@@ -132,3 +132,8 @@ def test_placeholders(text):
 def test_latin_words_and_real_text_are_not_placeholders():
     text = "采购XXL型号帐篷，网址：http://xxx.example.gov.cn/a。"
     assert found(body(text), "placeholder") == []
+
+
+def test_doubled_half_width_marks_after_chinese_but_not_in_english():
+    assert len(errors(body("各单位要落实责任,,确保安全。"), "punctuation-repeat")) == 1
+    assert found(body("He asked: really?! 各单位要落实责任。"), "punctuation-repeat") == []

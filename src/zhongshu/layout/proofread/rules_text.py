@@ -24,8 +24,9 @@ HALF_MARKS = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "
 POINT_MARKS = "，、；：。？！"
 HALF_POINT_MARKS = ",;:?!"
 # Two or more sentence marks in a row (full or half width). A run of half-width marks only
-# (",," in code or "?!" in English) is left to the width rule unless it touches a full mark.
-MARK_RUN = re.compile("[，、；：。？！][，、；：。？！,;:?!]+|[,;:?!]+[，、；：。？！][，、；：。？！,;:?!]*")
+# counts after a Chinese character: "?!" in English text is not ours to judge.
+MARK_RUN = re.compile("[，、；：。？！][，、；：。？！,;:?!]+|[,;:?!]+[，、；：。？！][，、；：。？！,;:?!]*"
+                      f"|(?<=[{P.CJK}])[,;:?!]{{2,}}")
 FULL_DIGIT_OR_LATIN = re.compile("[０-９Ａ-Ｚａ-ｚ]+")
 PLACEHOLDER_HINT = re.compile("[Xx×Ｘ某待【\\[○□_＿]")
 PLACEHOLDER = re.compile(
