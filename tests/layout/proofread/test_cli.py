@@ -119,3 +119,17 @@ def test_many_files_in_one_call(capsys, tmp_path):
     results = [json.loads(line) for line in out.splitlines()]
     assert code == 1 and len(results) == 200
     assert sum(bool(r["findings"]) for r in results) == 100
+
+
+def test_standard_input_and_loose_json_shapes(capsys, monkeypatch):
+    import io
+
+    doc = {"title": "某单位关于某事的通知", "main_recipients": "各科室", "signature": "某单位",
+           "attachments": {"title": "名单。"}, "date": "2026-01-05"}
+    stdin = io.TextIOWrapper(io.BytesIO(json.dumps(doc, ensure_ascii=False).encode()))
+    monkeypatch.setattr("sys.stdin", stdin)
+    code, out, _ = run(capsys, "-", "--json")
+    result = json.loads(out)
+    assert result["file"] == "-"
+    assert [f["rule"] for f in result["findings"]] == ["attachment-note"]  # 名单。: punctuation
+    assert code == 1

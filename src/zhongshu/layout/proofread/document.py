@@ -250,6 +250,12 @@ def from_json(data: dict[str, Any], doc_type: str | None = None) -> Document:
     def text_of(value: Any) -> str:
         return "" if value is None else str(value)
 
+    def list_of(value: Any) -> list:
+        # A lone string or object where a list belongs still reads as one item.
+        if value is None or value == "":
+            return []
+        return value if isinstance(value, list) else [value]
+
     if data.get("doc_number"):
         add(text_of(data["doc_number"]), NUMBER)
     if data.get("title"):
@@ -262,7 +268,7 @@ def from_json(data: dict[str, Any], doc_type: str | None = None) -> Document:
             recipients += "："
         add(recipients, RECIPIENTS)
     counters = [0, 0, 0, 0, 0]
-    for block in data.get("body") or []:
+    for block in list_of(data.get("body")):
         if not isinstance(block, dict):
             continue
         kind = block.get("type")
@@ -276,19 +282,19 @@ def from_json(data: dict[str, Any], doc_type: str | None = None) -> Document:
                 counters[deeper] = 0
             add(heading_prefix(level, counters[level]) + text_of(block.get("text")), BODY, level)
         elif kind == "table":
-            for row in block.get("rows") or []:
+            for row in list_of(block.get("rows")):
                 cells = row if isinstance(row, list) else [row]
                 add("\t".join(text_of(c) for c in cells), TABLE)
         else:
             add(text_of(block.get("text")), BODY)
     titles = [text_of(a.get("title") if isinstance(a, dict) else a)
-              for a in (data.get("attachments") or [])]
+              for a in list_of(data.get("attachments"))]
     if len(titles) == 1:
         add(f"附件：{titles[0]}", ATTACHMENT_NOTE)
     else:
         for i, t in enumerate(titles, 1):
             add(f"附件：{i}. {t}" if i == 1 else f"{i}. {t}", ATTACHMENT_NOTE)
-    for organ in data.get("signature") or []:
+    for organ in list_of(data.get("signature")):
         add(text_of(organ.get("name") if isinstance(organ, dict) else organ), SIGNATURE)
     raw_date = data.get("date")
     if raw_date:
