@@ -64,7 +64,7 @@ def test_pasted_text_shows_findings_inline_and_in_a_list(clerk):
     page = clerk.post(CHECK, {"text": text, "doc_type": ""}).content.decode()
     assert "发现 2 处错误、0 处提示" in page
     assert 'id="line-2" class="has-finding"' in page
-    assert '<mark class="error"' in page
+    assert '<mark class="error" title="年份应使用六角括号“〔〕”，不用“[]”" id="mark-1">市政办发[2026]3号</mark>' in page
     assert "年份应使用六角括号" in page and "残留占位符“XXX”" in page
     assert "改为“市政办发〔2026〕3号”" in page
     assert "文种：通知。" in page

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 
 from .document import Document, Line, load
 from .terms import DEFAULT_TERMS, Term
@@ -35,9 +35,15 @@ class Finding:
     excerpt: str
     message: str
     suggestion: str = ""
+    # How many characters from ``column`` the finding covers; for marking it in the page,
+    # not part of the interchange shape.
+    length: int = field(default=1, compare=False)
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        """The fixed shape of a finding in JSON output and the API."""
+        return {"rule": self.rule, "severity": self.severity, "line": self.line,
+                "column": self.column, "excerpt": self.excerpt, "message": self.message,
+                "suggestion": self.suggestion}
 
 
 def excerpt(text: str, column: int, length: int = 1, margin: int = 12) -> str:
@@ -60,7 +66,7 @@ class Context:
         self.findings.append(Finding(
             rule=rule, severity=severity, line=line.no if line else 0, column=max(column, 1),
             excerpt=excerpt(text, max(column, 1), length) if line else "",
-            message=message, suggestion=suggestion))
+            message=message, suggestion=suggestion, length=max(length, 1)))
 
 
 Rule = Callable[[Context], None]

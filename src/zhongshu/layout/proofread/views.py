@@ -56,7 +56,8 @@ def _annotated(doc, findings) -> dict:
             start = min(max(f.column - 1, pos), len(text))
             if start > pos:
                 segments.append({"text": text[pos:start]})
-            end = min(start + 1, len(text))
+            # Overlapping findings share the first one's mark; each keeps its number.
+            end = min(max(start + f.length, start + 1), len(text))
             segments.append({"text": text[start:end] or "␣", "mark": i, "severity": f.severity,
                              "title": f.message})
             pos = end
