@@ -15,11 +15,13 @@ COMMANDS = {
     "calendar": "working days: is-workday DATE | add DATE N | between A B (工作日历)",
     "render": "lay out a document (JSON) as PDF, DOCX or OFD per GB/T 9704 (公文排版)",
     "reminders": "send today's deadline reminders; run daily from cron (催办提醒)",
+    "proofread": "check documents (JSON or text): proofread FILE… [--json] [--type 通知] (公文校对)",
     "manage": "any Django management command, e.g. `zhongshu manage createsuperuser`",
 }
 # Later issues register more commands here (render, proofread, audit, bench …).
 MANAGEMENT_NAMES = {"worker": "db_worker", "migrate": "migrate", "demo": "demo",
-                    "calendar": "calendar", "render": "render", "reminders": "reminders"}
+                    "calendar": "calendar", "render": "render", "reminders": "reminders",
+                    "proofread": "proofread"}
 
 
 def _usage() -> str:

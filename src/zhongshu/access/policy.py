@@ -34,6 +34,9 @@ class Action(StrEnum):
     WORKFLOW_STEP_ACT_ON_BEHALF = "workflow.step.act_on_behalf"
     INBOX_VIEW = "inbox.view"
     NOTIFICATION_READ = "inbox.notification.read"
+    # 公文校对: anyone with a role may proofread; the office keeps the term list.
+    PROOFREAD_USE = "proofread.use"
+    TERMLIST_MANAGE = "proofread.termlist_manage"
 
 
 # Actions that depend only on the person's role, not on an object.
@@ -58,6 +61,8 @@ _OBJECT_RULES: dict[Action, str] = {
     Action.WORKFLOW_STEP_ACT: "zhongshu.workflow.rules.may_act_on_step",
     Action.INBOX_VIEW: "zhongshu.inbox.rules.may_view_inbox",
     Action.NOTIFICATION_READ: "zhongshu.inbox.rules.may_read_notification",
+    Action.PROOFREAD_USE: frozenset(RoleCode.values),
+    Action.TERMLIST_MANAGE: frozenset({RoleCode.OFFICE_DIRECTOR, RoleCode.SECRETARY}),
 }
 
 

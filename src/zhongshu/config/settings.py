@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "zhongshu.inbox",
     "zhongshu.dashboard",
     "zhongshu.layout",
+    "zhongshu.layout.proofread",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("layout/", include("zhongshu.layout.urls")),
     path("workflow/", include("zhongshu.workflow.urls")),
     path("inbox/", include("zhongshu.inbox.urls")),
+    path("proofread/", include("zhongshu.layout.proofread.urls")),
 ]
 
 handler403 = "zhongshu.config.views.error_403"

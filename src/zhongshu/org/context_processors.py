@@ -6,12 +6,13 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from zhongshu.access.policy import Action, can
+
 from .models import RoleCode
 
-# The office's areas of work, in the order staff think of them. An area whose app is
-# not installed yet shows as unavailable rather than as a dead link.
-# Each entry lists the pages that can open an area, best first: while an area's own
-# app is not installed, the first of its tools that is stands in.
+# The office's areas of work, in the order staff think of them. Each entry lists the pages that can open an area, best first: while an area's own
+# app is not installed, the first of its tools that is stands in; an area with none
+# shows as unavailable rather than as a dead link.
 NAVIGATION = [
     ("documents", _("办文"), ("documents:home", "layout:render", "proofread:check")),
     ("meetings", _("办会"), ("meetings:home",)),
@@ -19,6 +20,13 @@ NAVIGATION = [
     ("information", _("信息"), ("information:home",)),
     ("duty", _("值班"), ("duty:home",)),
     ("archive", _("档案"), ("archive:home",)),
+]
+# The tools of the 办文 area until the documents app gives it a home page of its own:
+# (tab key, label, URL name, the action that shows the tab).
+DOCUMENT_TOOLS = [
+    ("render", _("排版预览"), "layout:render", Action.LAYOUT_RENDER),
+    ("check", _("公文校对"), "proofread:check", Action.PROOFREAD_USE),
+    ("terms", _("规范用语表"), "proofread:term_list", Action.TERMLIST_MANAGE),
 ]
 # URL namespaces that belong to an area of the navigation.
 AREA_OF_NAMESPACE = {"org": "system", "kernel": "system", "audit": "system",
@@ -43,5 +51,7 @@ def shell(request: HttpRequest) -> dict:
         nav.append({"key": "system", "label": _("系统管理"), "url": reverse("org:unit_list")})
     current = request.resolver_match.namespace if request.resolver_match else ""
     current = AREA_OF_NAMESPACE.get(current, current)
-    return {"nav_items": nav, "nav_current": current,
+    document_tools = [{"key": key, "label": label, "url": _url((name,))}
+                      for key, label, name, action in DOCUMENT_TOOLS if can(user, action)]
+    return {"nav_items": nav, "nav_current": current, "document_tools": document_tools,
             "is_system_admin": user.has_role(RoleCode.SYSTEM_ADMIN)}
