@@ -50,6 +50,8 @@ _ROLE_ACTIONS: dict[Action, frozenset[str]] = {
     # content) maintains its routing templates.
     Action.WORKFLOW_TEMPLATE_VIEW: frozenset({RoleCode.OFFICE_DIRECTOR, RoleCode.SECRETARY}),
     Action.WORKFLOW_TEMPLATE_MANAGE: frozenset({RoleCode.OFFICE_DIRECTOR, RoleCode.SECRETARY}),
+    Action.PROOFREAD_USE: frozenset(RoleCode.values),
+    Action.TERMLIST_MANAGE: frozenset({RoleCode.OFFICE_DIRECTOR, RoleCode.SECRETARY}),
 }
 
 # workflow and inbox: actions decided per object by the owning app's rules module, named
@@ -61,8 +63,6 @@ _OBJECT_RULES: dict[Action, str] = {
     Action.WORKFLOW_STEP_ACT: "zhongshu.workflow.rules.may_act_on_step",
     Action.INBOX_VIEW: "zhongshu.inbox.rules.may_view_inbox",
     Action.NOTIFICATION_READ: "zhongshu.inbox.rules.may_read_notification",
-    Action.PROOFREAD_USE: frozenset(RoleCode.values),
-    Action.TERMLIST_MANAGE: frozenset({RoleCode.OFFICE_DIRECTOR, RoleCode.SECRETARY}),
 }
 
 
