@@ -13,11 +13,12 @@ COMMANDS = {
     "migrate": "create or update the database tables (数据库迁移)",
     "demo": "load the demo organisation into an empty database (演示数据)",
     "calendar": "working days: is-workday DATE | add DATE N | between A B (工作日历)",
+    "audit": "audit trail: verify (审计链校验)",
     "manage": "any Django management command, e.g. `zhongshu manage createsuperuser`",
 }
 # Later issues register more commands here (render, proofread, audit, bench …).
 MANAGEMENT_NAMES = {"worker": "db_worker", "migrate": "migrate", "demo": "demo",
-                    "calendar": "calendar"}
+                    "calendar": "calendar", "audit": "audit"}
 
 
 def _usage() -> str:

@@ -9,7 +9,11 @@ from axes.conf import settings as axes_settings
 from axes.models import AccessAttempt
 from axes.utils import reset
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.utils import timezone
+
+from zhongshu.audit import services as audit
+from zhongshu.audit.events import Event
 
 from .models import Person
 
@@ -40,9 +44,11 @@ def failures(username: str) -> int:
                .values_list("failures_since_start", flat=True))
 
 
+@transaction.atomic
 def account_unlock(*, actor: Person, person: Person) -> None:
     from zhongshu.access.policy import Action, can
 
     if not can(actor, Action.ACCOUNT_UNLOCK):
         raise PermissionDenied
     reset(username=person.username)
+    audit.record(actor=actor, action=Event.ACCOUNT_UNLOCK, obj=person)
