@@ -36,3 +36,4 @@ def get_visible_or_404(person: Any, queryset: QuerySet, **lookup: Any) -> Model:
     """The one object matching ``lookup`` among those ``person`` may see; 404 otherwise,
     so an invisible object cannot be told apart from a missing one."""
     return get_object_or_404(visible(person, queryset), **lookup)
+

@@ -10,6 +10,8 @@ urlpatterns = [
     *auth_urlpatterns,
     path("", include("zhongshu.org.urls")),
     path("system/", include("zhongshu.kernel.urls")),
+    path("access/", include("zhongshu.access.urls")),
+    path("audit/", include("zhongshu.audit.urls")),
 ]
 
 handler403 = "zhongshu.config.views.error_403"
