@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db.models import Model, QuerySet
 
-from zhongshu.org.models import RoleCode
+from zhongshu.org.models import Person, RoleCode
 
 from . import admins, delegation, grants
 from .classification import Classified, clearance_covers, highest_level
@@ -95,7 +95,7 @@ def _security_admin_not_self(person: Any, obj: Any) -> bool:
     # The security admin never raises their own clearance or grants to themself.
     if not person.has_role(RoleCode.SECURITY_ADMIN):
         return False
-    return obj is None or getattr(obj, "pk", None) != person.pk or type(obj) is not type(person)
+    return not (isinstance(obj, Person) and obj.pk == person.pk)
 
 
 def _decides_forwarding(person: Any, obj: Any) -> bool:
@@ -150,9 +150,7 @@ def _audit_scope(person: Any, qs: QuerySet) -> QuerySet:
         return qs
     if not person.has_role(RoleCode.SECURITY_ADMIN):
         return qs.none()
-    from django.contrib.auth import get_user_model
-
-    admin_ids = get_user_model().objects.filter(roles__code__in=admins.ADMIN_ROLES).values("pk")
+    admin_ids = Person.objects.filter(roles__code__in=admins.ADMIN_ROLES).values("pk")
     return (qs.exclude(actor_id__in=admin_ids)
             .exclude(on_behalf_of_id=person.pk)
             .exclude(object_type="org.person", object_id=str(person.pk))
