@@ -11,7 +11,7 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from zhongshu.org.models import Person, RoleCode
 
@@ -154,7 +154,8 @@ def _audit_scope(person: Any, qs: QuerySet) -> QuerySet:
     return (qs.exclude(actor_id__in=admin_ids)
             .exclude(on_behalf_of_id=person.pk)
             .exclude(object_type="org.person", object_id=str(person.pk))
-            .exclude(details__person_id=person.pk))
+            # has_key first: a bare "!= value" on a JSON key drops rows without the key.
+            .exclude(Q(details__has_key="person_id") & Q(details__person_id=person.pk)))
 
 
 # Lists of things that are not classifiable objects, by model label.
