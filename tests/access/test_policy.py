@@ -171,3 +171,28 @@ def test_clearance_maps_to_highest_level(world, clearance, highest):
                                    secrecy_years=1 if level >= Level.CONFIDENTIAL else None,
                                    owner_unit=world.office, registered_by=person)
         assert can(person, Action.OBJECT_VIEW, d) is (level <= highest), level
+
+
+def test_invisible_objects_are_404_like_missing_ones(world):
+    from django.http import Http404
+
+    from zhongshu.access.views import get_visible_or_404
+
+    qs = Dossier.objects.all()
+    assert get_visible_or_404(world.cleared_granted, qs, pk=world.dossier.pk) == world.dossier
+    for person, pk in ((world.cleared_ungranted, world.dossier.pk), (world.cleared_granted, 999999)):
+        with pytest.raises(Http404):
+            get_visible_or_404(person, qs, pk=pk)
+
+
+def test_navigation_shows_each_administrator_their_own_area(client, world):
+    from django.urls import reverse
+
+    expected = {"secadmin": "安全保密", "auditor": "安全审计", "leader": "委托与转发",
+                "sysadmin": "系统管理"}
+    labels = set(expected.values())
+    for key, label in expected.items():
+        client.force_login(world.people[key])
+        html = client.get(reverse("home")).content.decode()
+        assert label in html, key
+        assert not any(other in html for other in labels - {label}), key
