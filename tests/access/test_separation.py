@@ -87,3 +87,38 @@ def test_importer_rejects_two_admin_roles_and_clearances_by_the_system_admin(wor
     # Without an actor (the system) clearances are accepted, separation is still checked.
     parsed = importer.parse(content)
     assert [e.row for e in parsed.errors] == [2]
+
+
+def test_system_admin_imports_the_template_through_the_page(client, world,
+                                                             django_capture_on_commit_callbacks):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from zhongshu.audit.models import AuditEvent
+    from zhongshu.org.models import ImportJob, ImportStatus
+
+    client.force_login(world.sysadmin)
+    upload = SimpleUploadedFile("org.xlsx", importer.template_workbook())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("org:import_start"), {"file": upload})
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and job.status == ImportStatus.DONE, job.errors
+    assert Person.objects.get(username="zhangsan").clearance == Clearance.NONE
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {"org.import.submit", "org.import.apply", "org.person.create", "org.unit.create"} <= actions
+
+
+def test_system_admins_import_that_sets_a_clearance_is_rejected_with_the_row(
+        client, world, django_capture_on_commit_callbacks):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from zhongshu.org.models import ImportJob, ImportStatus
+
+    UnitFactory(code="IMP2")
+    client.force_login(world.sysadmin)
+    content = _workbook([["b1", "丁", "IMP2", "", "秘书/文书", "核心", "", "", 1, ""]])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("org:import_start"), {"file": SimpleUploadedFile("p.xlsx", content)})
+    job = ImportJob.objects.get()
+    assert job.status == ImportStatus.REJECTED
+    assert job.errors[0]["row"] == 2 and "安全保密管理员" in job.errors[0]["message"]
+    assert not Person.objects.filter(username="b1").exists()
