@@ -79,6 +79,8 @@ def test_implicit_grants_from_the_objects_own_route(world):
         Circulation.objects.create(dossier=d, person=world.cleared_ungranted)
         assert can(world.cleared_ungranted, Action.OBJECT_VIEW, d)
         assert seen(world.cleared_ungranted) == {d.title}
+        Circulation.objects.create(dossier=d, person=world.cleared_ungranted)  # reached twice
+        assert visible(world.cleared_ungranted, Dossier.objects.all()).count() == 1
         # The route does not lift the clearance rule.
         Circulation.objects.create(dossier=d, person=world.staff)
         assert not can(world.staff, Action.OBJECT_VIEW, d)

@@ -48,7 +48,9 @@ def explicit_q(model: type[models.Model], person: Any) -> Q:
 def need_to_know_q(model: type[models.Model], person: Any) -> Q:
     q = Q(registered_by_id=person.pk) | explicit_q(model, person)
     for provider in _PROVIDERS.get(model, []):
-        q |= provider(person)
+        # As a subquery: a route that reaches the person twice must not list the object
+        # twice, and its joins must not multiply the outer query's rows.
+        q |= Q(pk__in=model._default_manager.filter(provider(person)).values("pk"))
     return q
 
 
