@@ -32,7 +32,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.events(request.user, form.to_filter())
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"event": e, "repr": selectors.shown_repr(request.user, e),
-             "level": selectors.level_label(e.classification)} for e in page.object_list]
+             "level": selectors.level_label(e.classification),
+             "details": _details_text(e.details)} for e in page.object_list]
     params = {k: v for k, v in request.GET.items() if k != "page" and v}
     return render(request, "audit/event_list.html", {
         "form": form, "page": page, "rows": rows,
