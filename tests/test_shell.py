@@ -41,3 +41,36 @@ def test_404_is_friendly_chinese(client, staff):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "未找到该页面" in response.content.decode()
+
+
+def test_every_static_file_the_shell_uses_is_found():
+    from django.contrib.staticfiles import finders
+
+    for path in ["zhongshu/app.css", "vendor/htmx/htmx.min.js", "vendor/echarts/echarts.min.js"]:
+        assert finders.find(path), path
+
+
+@pytest.mark.django_db
+def test_ui_is_chinese_even_for_an_english_browser(client, staff):
+    client.force_login(staff)
+    html = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="zh-hans"' in html and "星期" in html
+
+
+def test_500_page_is_friendly_and_needs_no_database(rf):
+    from zhongshu.config.views import error_500
+
+    response = error_500(rf.get("/"))
+    assert response.status_code == 500
+    assert "您的数据未被修改" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_expired_form_gets_a_chinese_explanation(staff):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(staff)
+    response = client.post(reverse("org:profile"), {})
+    assert response.status_code == 403
+    assert "页面已过期" in response.content.decode()

@@ -14,11 +14,12 @@ COMMANDS = {
     "demo": "load the demo organisation into an empty database (演示数据)",
     "calendar": "working days: is-workday DATE | add DATE N | between A B (工作日历)",
     "audit": "audit trail: verify (审计链校验)",
+    "render": "lay out a document (JSON) as PDF, DOCX or OFD per GB/T 9704 (公文排版)",
     "manage": "any Django management command, e.g. `zhongshu manage createsuperuser`",
 }
 # Later issues register more commands here (render, proofread, audit, bench …).
 MANAGEMENT_NAMES = {"worker": "db_worker", "migrate": "migrate", "demo": "demo",
-                    "calendar": "calendar", "audit": "audit"}
+                    "calendar": "calendar", "audit": "audit", "render": "render"}
 
 
 def _usage() -> str:

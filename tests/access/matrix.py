@@ -95,6 +95,9 @@ MATRIX: dict[str, Row] = {
     "access:forward_detail": Row(get=only({"cleared_granted", "leader"}, deny=404),
                                  post=only({"cleared_granted": 403, "leader": 200}, deny=404),
                                  args=lambda w: [w.forward_request.pk]),
+    # --- 办文: layout preview (an empty POST is answered with the form and errors, 400) ---
+    "layout:render": Row(get=only({"leader", "secretary"}),
+                         post=only({"leader": 400, "secretary": 400})),
     # --- the audit trail ---
     "audit:event_list": Row(get=only({"auditor", "secadmin"})),
     "audit:export": Row(get=only({"auditor"})),

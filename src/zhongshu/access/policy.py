@@ -25,6 +25,8 @@ class Action(StrEnum):
     ORG_MANAGE = "org.manage"
     ACCOUNT_UNLOCK = "account.unlock"
     CALENDAR_MANAGE = "calendar.manage"
+    # 办文: lay out a document for preview and download (排版预览).
+    LAYOUT_RENDER = "layout.render"
 
     # --- access and audit (issue 3, parts 1–2) ---
     # Any classifiable object: read, download, forward (re-share) it.
@@ -54,6 +56,7 @@ _ROLE_ACTIONS: dict[Action, frozenset[str]] = {
     Action.ORG_MANAGE: frozenset({RoleCode.SYSTEM_ADMIN}),
     Action.ACCOUNT_UNLOCK: frozenset({RoleCode.SYSTEM_ADMIN}),
     Action.CALENDAR_MANAGE: frozenset({RoleCode.SYSTEM_ADMIN}),
+    Action.LAYOUT_RENDER: frozenset({RoleCode.SECRETARY, RoleCode.OFFICE_DIRECTOR, RoleCode.LEADER}),
     # --- access and audit ---
     Action.DELEGATION_MANAGE: frozenset({RoleCode.LEADER}),
     Action.AUDIT_VIEW: frozenset({RoleCode.AUDITOR, RoleCode.SECURITY_ADMIN}),

@@ -37,13 +37,13 @@ INSTALLED_APPS = [
     "zhongshu.access",
     "zhongshu.audit",
     "zhongshu.dashboard",
+    "zhongshu.layout",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -88,7 +88,7 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "zhongshu.org.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -111,7 +111,11 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Lockout is per account on purpose (see above); axes warns that IP is not part of it.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
+# The office works in Chinese whatever the browser asks for, so there is no
+# LocaleMiddleware: Django's own messages (form errors, dates) are Chinese too.
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
@@ -121,7 +125,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS = [
+STATICFILES_DIRS = [PACKAGE_DIR / "static"] + [
     (prefix, SOURCE_ROOT / "node_modules" / path)
     for prefix, path in [("vendor/htmx", "htmx.org/dist"), ("vendor/echarts", "echarts/dist")]
     if (SOURCE_ROOT / "node_modules" / path).is_dir()
@@ -156,3 +160,16 @@ SITE_NAME = _("中枢")
 # Documented in the README; demo data only, never a real account.
 DEMO_PASSWORD = "Zhongshu@2026"  # noqa: S105
 CSRF_FAILURE_VIEW = "zhongshu.config.views.csrf_failure"
+
+# 排版: each face bound to a font FILE (Windows names such as 仿宋_GB2312 do not resolve on
+# Linux). Free Debian fonts by default; an office sets ZHONGSHU_FONT_<FACE> (file) and
+# ZHONGSHU_FONT_<FACE>_NAME (family name written into DOCX) for its licensed fonts.
+from zhongshu.layout.fonts import DEFAULT_FONTS as _LAYOUT_DEFAULT_FONTS  # noqa: E402
+
+LAYOUT_FONTS = {
+    face: {**entry,
+           "file": env_str(f"ZHONGSHU_FONT_{face.upper()}", entry["file"]),
+           "index": env_int(f"ZHONGSHU_FONT_{face.upper()}_INDEX", entry.get("index", 0), minimum=0, maximum=64),
+           "name": env_str(f"ZHONGSHU_FONT_{face.upper()}_NAME", entry["name"])}
+    for face, entry in _LAYOUT_DEFAULT_FONTS.items()
+}

@@ -10,6 +10,7 @@ urlpatterns = [
     *auth_urlpatterns,
     path("", include("zhongshu.org.urls")),
     path("system/", include("zhongshu.kernel.urls")),
+    path("layout/", include("zhongshu.layout.urls")),
     path("access/", include("zhongshu.access.urls")),
     path("audit/", include("zhongshu.audit.urls")),
 ]

@@ -37,3 +37,37 @@ class CalendarYear(models.Model):
 
     def __str__(self) -> str:
         return str(self.year)
+
+
+class Sequence(models.Model):
+    """A gap-free counter per key (e.g. ``doc_number:示市委办发:2026``)."""
+
+    key = models.CharField(_("序列"), max_length=200, unique=True)
+    last_value = models.PositiveBigIntegerField(_("当前值"), default=0)
+
+    class Meta:
+        verbose_name = _("编号序列")
+        verbose_name_plural = _("编号序列")
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.last_value}"
+
+
+class VoidedNumber(models.Model):
+    """A number taken from a sequence and then voided: recorded, never reused."""
+
+    key = models.CharField(_("序列"), max_length=200)
+    value = models.PositiveBigIntegerField(_("编号"))
+    reason = models.CharField(_("作废原因"), max_length=200)
+    voided_by = models.ForeignKey("org.Person", verbose_name=_("作废人"), null=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    voided_at = models.DateTimeField(_("作废时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["key", "value"]
+        verbose_name = _("作废编号")
+        verbose_name_plural = _("作废编号")
+        constraints = [models.UniqueConstraint(fields=["key", "value"], name="kernel_voided_once")]
+
+    def __str__(self) -> str:
+        return f"{self.key}#{self.value}"

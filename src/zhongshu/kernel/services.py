@@ -7,6 +7,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from zhongshu.access.policy import Action, can
 from zhongshu.audit import services as audit
 from zhongshu.audit.events import Event
 
@@ -14,8 +15,8 @@ from .models import CalendarOverride, CalendarYear
 
 
 def _check(actor) -> None:
-    from zhongshu.access.policy import Action, can
-
+    # The calendar is data the kernel owns but the office edits; who may edit it is
+    # the policy's decision (docs/decisions/0002).
     if not can(actor, Action.CALENDAR_MANAGE):
         raise PermissionDenied
 

@@ -4,6 +4,8 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
+from zhongshu.kernel.files import MB, XLSX, UnacceptableFile, check_upload
+
 from .models import Person, Role, Unit
 
 
@@ -59,11 +61,11 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        head = upload.read(4)
+        data = upload.read()
         upload.seek(0)
-        # An .xlsx is a ZIP container: check the content, not only the name.
-        if head != b"PK\x03\x04" or not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(_("请上传 Excel 2007 及以上格式（.xlsx）的文件。"))
-        if upload.size > 10 * 1024 * 1024:
-            raise forms.ValidationError(_("文件不能超过 10 MB。"))
+        try:
+            check_upload(upload.name, data, allowed=(XLSX,), max_bytes=10 * MB)
+        except UnacceptableFile as exc:
+            raise forms.ValidationError(
+                _("请上传 Excel 2007 及以上格式（.xlsx）的文件。") + str(exc)) from None
         return upload

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from zhongshu.access.policy import Action, can
 from zhongshu.audit import services as audit
 from zhongshu.audit.events import Event
 
@@ -46,8 +47,6 @@ def failures(username: str) -> int:
 
 @transaction.atomic
 def account_unlock(*, actor: Person, person: Person) -> None:
-    from zhongshu.access.policy import Action, can
-
     if not can(actor, Action.ACCOUNT_UNLOCK):
         raise PermissionDenied
     reset(username=person.username)

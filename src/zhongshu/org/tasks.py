@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from zhongshu.access.policy import Action, can
 from zhongshu.audit import services as audit
 from zhongshu.audit.events import Event
 
@@ -49,10 +51,6 @@ def run_import(job_id: int) -> None:
 
 def import_submit(*, actor, file_name: str, content: bytes) -> ImportJob:
     """Queue an import; the worker picks it up after the transaction commits."""
-    from django.core.exceptions import PermissionDenied
-
-    from zhongshu.access.policy import Action, can
-
     if not can(actor, Action.ORG_MANAGE):
         raise PermissionDenied
     job = ImportJob.objects.create(created_by=actor, file_name=file_name[:200], content=content)

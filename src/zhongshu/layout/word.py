@@ -1,0 +1,378 @@
+"""DOCX with the GB/T 9704 page set-up, for offices that edit further in Word or WPS.
+
+The section carries the 22 × 28 document grid (linesAndChars); every paragraph also has an
+exact line height of 28.95 pt so that 22 lines fill a page in any word processor, grid or
+not. Paragraph styles are named after the elements (正文, 一级标题, 发文机关标志 …), so an
+office's template can restyle them. Fonts are referred to by family name (the file
+cannot travel in the DOCX): settings give the name that matches each face's file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from docx import Document
+from docx.enum.section import WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor, Twips
+
+from . import geometry as g
+from .engine import Engine, chinese_date, heading_number
+from .fonts import FontSet
+from .pdf import watermark_text
+from .spec import Block, DocumentSpec, Heading, Paragraph, Table
+
+LINE_TWIPS = 578  # 28.9 pt: 22 lines = 635.8 pt, inside the 637.8 pt block with room for rounding
+LINE = Twips(LINE_TWIPS)
+CONDENSE_TWIPS = -5  # -0.25 pt per character: 28 characters of 3号 fill the 156 mm line
+RED = RGBColor(0xFF, 0, 0)
+
+STYLES = {
+    # name: (face, size, bold, alignment)
+    "正文": ("fangsong", g.BODY, False, WD_ALIGN_PARAGRAPH.JUSTIFY),
+    "份号": ("fangsong", g.BODY, False, WD_ALIGN_PARAGRAPH.LEFT),
+    "密级和保密期限": ("heiti", g.BODY, False, WD_ALIGN_PARAGRAPH.LEFT),
+    "紧急程度": ("heiti", g.BODY, False, WD_ALIGN_PARAGRAPH.LEFT),
+    "发文机关标志": ("xiaobiaosong", g.MARK_MAX_SIZE, False, WD_ALIGN_PARAGRAPH.CENTER),
+    "发文字号": ("fangsong", g.BODY, False, WD_ALIGN_PARAGRAPH.CENTER),
+    "标题": ("xiaobiaosong", g.TITLE, False, WD_ALIGN_PARAGRAPH.CENTER),
+    "主送机关": ("fangsong", g.BODY, False, WD_ALIGN_PARAGRAPH.LEFT),
+    "一级标题": ("heiti", g.BODY, False, WD_ALIGN_PARAGRAPH.JUSTIFY),
+    "二级标题": ("kaiti", g.BODY, False, WD_ALIGN_PARAGRAPH.JUSTIFY),
+    "三级标题": ("fangsong", g.BODY, False, WD_ALIGN_PARAGRAPH.JUSTIFY),
+    "四级标题": ("fangsong", g.BODY, False, WD_ALIGN_PARAGRAPH.JUSTIFY),
+    "附件说明": ("fangsong", g.BODY, False, WD_ALIGN_PARAGRAPH.LEFT),
+    "发文机关署名": ("fangsong", g.BODY, False, WD_ALIGN_PARAGRAPH.RIGHT),
+    "成文日期": ("fangsong", g.BODY, False, WD_ALIGN_PARAGRAPH.RIGHT),
+    "附注": ("fangsong", g.BODY, False, WD_ALIGN_PARAGRAPH.LEFT),
+    "附件标识": ("heiti", g.BODY, False, WD_ALIGN_PARAGRAPH.LEFT),
+    "附件标题": ("xiaobiaosong", g.TITLE, False, WD_ALIGN_PARAGRAPH.CENTER),
+    "表格": ("fangsong", g.BODY, False, WD_ALIGN_PARAGRAPH.CENTER),
+    "出席": ("fangsong", g.BODY, False, WD_ALIGN_PARAGRAPH.LEFT),
+    "抄送机关": ("fangsong", g.SMALL, False, WD_ALIGN_PARAGRAPH.LEFT),
+    "印发机关和印发日期": ("fangsong", g.SMALL, False, WD_ALIGN_PARAGRAPH.LEFT),
+    "页码": ("songti", g.SMALL, False, WD_ALIGN_PARAGRAPH.RIGHT),
+}
+HEADING_STYLE = {1: "一级标题", 2: "二级标题", 3: "三级标题", 4: "四级标题"}
+
+
+def _fonts_of(run_or_style, name: str) -> None:
+    rpr = run_or_style.element.get_or_add_rPr()
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = OxmlElement("w:rFonts")
+        rpr.insert(0, rfonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        rfonts.set(qn(attr), name)
+
+
+class _Writer:
+    def __init__(self, spec: DocumentSpec, fonts: FontSet):
+        self.spec = spec
+        self.fonts = fonts
+        self.engine = Engine(spec, fonts)
+        self.doc = Document()
+        self.setup()
+
+    def name(self, face: str) -> str:
+        return self.fonts.faces[face].name
+
+    def setup(self) -> None:
+        doc = self.doc
+        section = doc.sections[0]
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+        section.left_margin, section.right_margin = Mm(28), Mm(26)
+        section.header_distance = Mm(15)
+        section.footer_distance = Mm(25.5)  # puts the page number's dash 7 mm below the block
+        self.grid(section)
+        # The grid's character pitch is counted from the document default size, so that
+        # default must be 3号 or every character would snap to two grid cells.
+        defaults = doc.styles.element.find(qn("w:docDefaults"))
+        rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+        for tag in ("w:sz", "w:szCs"):
+            el = rpr.find(qn(tag))
+            if el is None:
+                el = OxmlElement(tag)
+                rpr.append(el)
+            el.set(qn("w:val"), str(int(g.BODY * 2)))
+        normal = doc.styles["Normal"]
+        normal.font.size = Pt(g.BODY)
+        _fonts_of(normal, self.name("fangsong"))
+        pf = normal.paragraph_format
+        pf.line_spacing_rule, pf.line_spacing = WD_LINE_SPACING.EXACTLY, LINE
+        pf.space_before = pf.space_after = Pt(0)
+        pf.widow_control = False
+        spacing = OxmlElement("w:spacing")
+        spacing.set(qn("w:val"), str(CONDENSE_TWIPS))
+        normal.element.get_or_add_rPr().append(spacing)  # a moved line would break the 22-line page
+        for style_name, (face, size, bold, align) in STYLES.items():
+            style = doc.styles.add_style(style_name, WD_STYLE_TYPE.PARAGRAPH)
+            style.base_style = normal
+            style.font.size = Pt(size)
+            style.font.bold = bold or self.fonts.faces[face].bold
+            _fonts_of(style, self.name(face))
+            style.paragraph_format.alignment = align
+        for style_name in ("正文", "一级标题", "二级标题", "三级标题", "四级标题"):
+            ppr = doc.styles[style_name].element.get_or_add_pPr()
+            ind = OxmlElement("w:ind")
+            ind.set(qn("w:firstLineChars"), "200")
+            ind.set(qn("w:firstLine"), str(round(2 * g.CELL * 20)))
+            ppr.append(ind)
+        doc.styles["发文机关标志"].font.color.rgb = RED
+        doc.styles["标题"].paragraph_format.line_spacing = LINE
+        settings = doc.settings.element
+        even_odd = OxmlElement("w:evenAndOddHeaders")
+        settings.append(even_odd)
+
+    def grid(self, section) -> None:
+        sect = section._sectPr
+        grid = sect.find(qn("w:docGrid"))
+        if grid is None:
+            grid = OxmlElement("w:docGrid")
+            sect.append(grid)
+        # A line grid only: LibreOffice snaps a 16 pt character to two cells of a 15.79 pt
+        # character grid (14 characters a line). The 28 characters come from condensing each
+        # character by 0.25 pt instead (28 × 15.75 = 441 pt ≤ 442.2 pt < 29 × 15.75).
+        grid.set(qn("w:type"), "lines")
+        grid.set(qn("w:linePitch"), str(LINE_TWIPS))
+
+    def para(self, text: str = "", style: str = "正文", *, before: float = 0, color=None, size=None,
+             face: str | None = None):
+        p = self.doc.add_paragraph(style=style)
+        if before:
+            p.paragraph_format.space_before = Twips(round(before * 20))
+        if text:
+            run = p.add_run(text)
+            if color is not None:
+                run.font.color.rgb = color
+            if size is not None:
+                run.font.size = Pt(size)
+            if face is not None:
+                _fonts_of(run, self.name(face))
+        return p
+
+    # ------------------------------------------------------------ parts
+    def header(self) -> None:
+        spec = self.spec
+        infos = self.engine.info_lines()
+        styles = {"copy-number": "份号", "classification": "密级和保密期限", "urgency": "紧急程度"}
+        for text, _, role in infos:
+            self.para(text, styles[role])
+        mark = self.engine.mark_text()
+        size = self.engine.mark_size([mark], g.BLOCK_W, g.MARK_MAX_SIZE
+                                     if spec.format != "letter" else g.LETTER_MARK_MAX_SIZE)
+        offset = {"order": g.ORDER_MARK_FROM_BLOCK_TOP, "letter": 0}.get(spec.format, g.MARK_FROM_BLOCK_TOP)
+        before = max(0.0, offset - len(infos) * LINE_TWIPS / 20)
+        # Word processors set the mark with their own spacing: leave a margin so it stays one line.
+        p = self.para(mark, "发文机关标志", before=before, color=RED, size=size * 0.9)
+        p.paragraph_format.line_spacing = Pt(size * 1.15)
+        if spec.is_upward and spec.format == "standard":
+            p = self.para(style="发文字号", before=LINE_TWIPS / 20 * 2)
+            p.alignment = WD_ALIGN_PARAGRAPH.LEFT
+            p.paragraph_format.left_indent = Pt(g.CELL)
+            p.paragraph_format.tab_stops.add_tab_stop(Pt(g.BLOCK_W - 2 * g.CELL), alignment=2)
+            p.add_run(spec.doc_number + "\t签发人：")
+            _fonts_of(p.add_run("　".join(spec.signers)), self.name("kaiti"))
+        else:
+            p = self.para(spec.doc_number, "发文字号", before=LINE_TWIPS / 20 * 2)
+            if spec.format == "letter":
+                p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        if spec.format != "order":
+            self.red_line(p)
+
+    def red_line(self, p) -> None:
+        ppr = p._p.get_or_add_pPr()
+        border = OxmlElement("w:pBdr")
+        bottom = OxmlElement("w:bottom")
+        style = "thickThinSmallGap" if self.spec.format == "letter" else "single"
+        for k, v in (("w:val", style), ("w:sz", "12"), ("w:space", "11"), ("w:color", "FF0000")):
+            bottom.set(qn(k), v)
+        border.append(bottom)
+        ppr.append(border)
+
+    def blocks(self, blocks: tuple[Block, ...]) -> None:
+        counters = [0, 0, 0, 0]
+        for block in blocks:
+            if isinstance(block, Heading):
+                counters[block.level - 1] += 1
+                for deeper in range(block.level, 4):
+                    counters[deeper] = 0
+                p = self.para(heading_number(block.level, counters[block.level - 1]) + block.text,
+                              HEADING_STYLE[block.level])
+                p.paragraph_format.keep_with_next = True
+            elif isinstance(block, Paragraph):
+                self.para(block.text)
+            elif isinstance(block, Table):
+                self.table(block)
+
+    def table(self, block: Table) -> None:
+        if not block.rows:
+            return
+        table = self.doc.add_table(rows=len(block.rows), cols=len(block.rows[0]))
+        table.style = self.doc.styles["Table Grid"]
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        for r, row in enumerate(block.rows):
+            for c, text in enumerate(row):
+                cell = table.cell(r, c)
+                cell.paragraphs[0].style = self.doc.styles["表格"]
+                run = cell.paragraphs[0].add_run(text)
+                if block.header and r == 0:
+                    _fonts_of(run, self.name("heiti"))
+
+    def closing(self) -> None:
+        spec = self.spec
+        if spec.attachments:
+            for i, att in enumerate(spec.attachments):
+                lead = "附件：" if i == 0 else "　　　"
+                number = f"{i + 1}. " if len(spec.attachments) > 1 else ""
+                p = self.para(lead + number + att.title, "附件说明", before=LINE_TWIPS / 20 if i == 0 else 0)
+                p.paragraph_format.left_indent = Pt(2 * g.CELL)
+        date_text = chinese_date(spec.date) if spec.date else ""
+        organs = list(spec.signature)
+        date_w = self.engine.text_width(date_text, "fangsong", g.BODY)
+        if spec.seal or spec.format == "order":
+            first = True
+            for organ in organs:
+                w = self.engine.text_width(organ, "fangsong", g.BODY)
+                p = self.para(organ, "发文机关署名", before=LINE_TWIPS / 20 * 2 if first else 0)
+                p.paragraph_format.right_indent = Pt(max(0, 4 * g.CELL + (date_w - w) / 2))
+                first = False
+            if date_text:
+                p = self.para(date_text, "成文日期")
+                p.paragraph_format.right_indent = Pt(4 * g.CELL)
+        else:
+            for i, organ in enumerate(organs):
+                p = self.para(organ, "发文机关署名", before=LINE_TWIPS / 20 if i == 0 else 0)
+                p.paragraph_format.right_indent = Pt(2 * g.CELL)
+            if date_text:
+                p = self.para(date_text, "成文日期")
+                p.paragraph_format.right_indent = Pt(2 * g.CELL if not organs else max(0, 2 * g.CELL - 2 * g.CELL))
+        if spec.notes:
+            notes = spec.notes if spec.notes.startswith("（") else f"（{spec.notes}）"
+            p = self.para(notes, "附注")
+            p.paragraph_format.first_line_indent = Pt(2 * g.CELL)
+        att = spec.attendance
+        for label, names in (("出席", att.present), ("请假", att.absent), ("列席", att.observers)):
+            if names:
+                p = self.para(style="出席")
+                p.paragraph_format.first_line_indent = Pt(2 * g.CELL)
+                _fonts_of(p.add_run(f"{label}："), self.name("heiti"))
+                p.add_run(names)
+
+    def attachments(self) -> None:
+        many = len(self.spec.attachments) > 1
+        for i, att in enumerate(self.spec.attachments):
+            p = self.para("附件" + (str(i + 1) if many else ""), "附件标识")
+            p.paragraph_format.page_break_before = True
+            self.para(att.title, "附件标题", before=LINE_TWIPS / 20)
+            if att.body:
+                self.para("")
+                self.blocks(att.body)
+
+    def record(self, own_page: bool) -> None:
+        spec = self.spec
+        if not (spec.cc_recipients or spec.printing_office or spec.printing_date):
+            return
+        if own_page:
+            section = self.doc.add_section(WD_SECTION.EVEN_PAGE)
+            for footer in (section.footer, section.even_page_footer):
+                footer.is_linked_to_previous = False
+        rows = []
+        if spec.cc_recipients:
+            rows.append(("抄送机关", f"抄送：{spec.cc_recipients}", ""))
+        if (spec.printing_office or spec.printing_date) and spec.format != "letter":
+            date = chinese_date(spec.printing_date) + "印发" if spec.printing_date else ""
+            rows.append(("印发机关和印发日期", spec.printing_office, date))
+        table = self.doc.add_table(rows=len(rows), cols=1)
+        tbl_pr = table._tbl.tblPr
+        # Not floated to the foot of the page: LibreOffice drops a floating table that ends
+        # a section. The office moves it down in Word if it wants (docs/document-format.md).
+        borders = OxmlElement("w:tblBorders")
+        if spec.format != "letter":
+            for edge, size in (("top", "8"), ("bottom", "8"), ("insideH", "6")):
+                el = OxmlElement(f"w:{edge}")
+                for k, v in (("w:val", "single"), ("w:sz", size), ("w:color", "000000")):
+                    el.set(qn(k), v)
+                borders.append(el)
+        tbl_pr.append(borders)
+        width = OxmlElement("w:tblW")
+        width.set(qn("w:w"), str(round(g.BLOCK_W * 20)))
+        width.set(qn("w:type"), "dxa")
+        tbl_pr.append(width)
+        for r, (style, left, right) in enumerate(rows):
+            p = table.cell(r, 0).paragraphs[0]
+            p.style = self.doc.styles[style]
+            p.paragraph_format.left_indent = Pt(g.SMALL)
+            p.paragraph_format.right_indent = Pt(g.SMALL)
+            p.paragraph_format.tab_stops.add_tab_stop(Pt(g.BLOCK_W - 2 * g.SMALL - 12), alignment=2)
+            p.add_run(left + (f"\t{right}" if right else ""))
+
+    def page_numbers(self) -> None:
+        section = self.doc.sections[0]
+        if self.spec.format == "letter":
+            section.different_first_page_header_footer = True
+        for footer, odd in ((section.footer, True), (section.even_page_footer, False)):
+            p = footer.paragraphs[0]
+            p.style = self.doc.styles["页码"]
+            p.alignment = WD_ALIGN_PARAGRAPH.RIGHT if odd else WD_ALIGN_PARAGRAPH.LEFT
+            if odd:
+                p.paragraph_format.right_indent = Pt(g.CELL)
+            else:
+                p.paragraph_format.left_indent = Pt(g.CELL)
+            p.add_run("— ")
+            run = p.add_run()
+            for kind, text in (("begin", None), (None, " PAGE "), ("end", None)):
+                if kind:
+                    fld = OxmlElement("w:fldChar")
+                    fld.set(qn("w:fldCharType"), kind)
+                    run._r.append(fld)
+                else:
+                    instr = OxmlElement("w:instrText")
+                    instr.set(qn("xml:space"), "preserve")
+                    instr.text = text
+                    run._r.append(instr)
+            p.add_run(" —")
+
+    def watermark(self, text: str) -> None:
+        for header in (self.doc.sections[0].header, self.doc.sections[0].even_page_header):
+            p = header.paragraphs[0]
+            p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            run = p.add_run(f"阅看：{text}")
+            run.font.size = Pt(10)
+            run.font.color.rgb = RGBColor(0x99, 0x99, 0x99)
+
+    def build(self, viewer: str | None, when: dt.datetime | None) -> bytes:
+        spec = self.spec
+        self.header()
+        if spec.title:
+            self.para(spec.title, "标题", before=LINE_TWIPS / 20 * 2)
+        if spec.main_recipients:
+            text = spec.main_recipients if spec.main_recipients.endswith("：") else spec.main_recipients + "："
+            self.para(text, "主送机关", before=LINE_TWIPS / 20)
+        self.blocks(spec.body)
+        self.closing()
+        self.attachments()
+        layout = self.engine.layout()
+        self.record(own_page=layout.pages[-1].kind == "record")
+        self.page_numbers()
+        if viewer and spec.is_classified and when:
+            self.watermark(watermark_text(viewer, when))
+        self.doc.core_properties.title = spec.title
+        self.doc.core_properties.subject = spec.doc_type
+        out = io.BytesIO()
+        self.doc.save(out)
+        return out.getvalue()
+
+
+def render_docx(spec: DocumentSpec, fonts: FontSet, *, viewer: str | None = None,
+                when: dt.datetime | None = None) -> bytes:
+    return _Writer(spec, fonts).build(viewer, when)
+
+
+

@@ -1,0 +1,44 @@
+"""Measure produced PDFs with pdfplumber (a library we did not write the PDF with)."""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from pathlib import Path
+
+import pdfplumber
+
+from zhongshu.layout.render import render
+from zhongshu.layout.spec import load_spec
+
+SAMPLES = Path(__file__).parent / "samples"
+MM = 72 / 25.4
+PAGE_NUMBER_TOP = 262 * MM  # anything below the block's bottom edge is the page number
+
+
+def sample(name: str):
+    return load_spec(SAMPLES / f"{name}.json")
+
+
+def pdf_of(name: str, **kwargs) -> pdfplumber.PDF:
+    return pdfplumber.open(io.BytesIO(render(sample(name), "pdf", **kwargs)))
+
+
+def mm(value: float) -> float:
+    return round(value / MM, 2)
+
+
+def rows(page, *, below_block: bool = False) -> list[list[dict]]:
+    """The page's text lines (chars sharing a top edge), top to bottom."""
+    lines: dict[float, list[dict]] = defaultdict(list)
+    for ch in page.chars:
+        if (ch["top"] >= PAGE_NUMBER_TOP) != below_block:
+            continue
+        if ch["non_stroking_color"] not in ((0, 0, 0), (0.0, 0.0, 0.0), (1, 0, 0), (1.0, 0.0, 0.0)):
+            continue  # the watermark is grey
+        lines[round(ch["top"], 1)].append(ch)
+    return [sorted(lines[k], key=lambda c: c["x0"]) for k in sorted(lines)]
+
+
+def text(line: list[dict]) -> str:
+    return "".join(c["text"] for c in line)

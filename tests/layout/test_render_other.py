@@ -1,0 +1,134 @@
+"""DOCX through LibreOffice, OFD through an independent reader, the spec loader and the CLI."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import subprocess
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+import ofdkit
+import pdfplumber
+import pytest
+
+from tests.layout.measure import SAMPLES, rows, sample
+from zhongshu.cli import main
+from zhongshu.layout.engine import layout_document
+from zhongshu.layout.fonts import configured_faces
+from zhongshu.layout.render import render
+from zhongshu.layout.spec import SpecError, load_spec
+
+NS = "http://www.ofdspec.org/2016"
+
+
+def test_docx_keeps_22_lines_and_28_characters_in_libreoffice(tmp_path):
+    docx = tmp_path / "long.docx"
+    docx.write_bytes(render(sample("long_body"), "docx"))
+    conf = tmp_path / "fonts.conf"  # let LibreOffice find the configured font files
+    dirs = "".join(f"<dir>{Path(f.file).parent}</dir>" for f in configured_faces().values())
+    conf.write_text(f'<?xml version="1.0"?><fontconfig><include ignore_missing="yes">/etc/fonts/fonts.conf'
+                    f"</include>{dirs}</fontconfig>")
+    subprocess.run(["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(docx)],
+                   check=True, capture_output=True, timeout=120,
+                   env={"FONTCONFIG_FILE": str(conf), "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    with pdfplumber.open(tmp_path / "long.pdf") as converted:
+        page = converted.pages[1]
+        lines = Counter(round(c["top"]) for c in page.chars if c["top"] < 262 * 72 / 25.4)
+        longest = max(lines.values())
+        print(f"\n[docx→pdf] page 2: {len(lines)} lines, longest {longest} characters, "
+              f"{len(converted.pages)} pages")
+        assert len(lines) == 22
+        assert longest == 28
+    with pdfplumber.open(io.BytesIO(render(sample("long_body"), "pdf"))) as ours:
+        assert len(rows(ours.pages[1])) == len(lines)
+
+
+def test_docx_styles_are_named_after_the_elements():
+    from docx import Document
+
+    doc = Document(io.BytesIO(render(sample("tongzhi"), "docx")))
+    used = {p.style.name for p in doc.paragraphs}
+    assert {"发文机关标志", "发文字号", "标题", "主送机关", "正文", "一级标题", "二级标题",
+            "附件说明", "成文日期", "附件标识", "附件标题"} <= used
+    section = doc.sections[0]
+    assert round(section.top_margin.mm) == 37 and round(section.left_margin.mm) == 28
+    grid = section._sectPr.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}docGrid")
+    assert grid.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}linePitch") == "578"
+    texts = [p.text for p in doc.paragraphs]
+    assert "一、严格落实值班制度" in texts and "（一）明确带班领导" in texts
+
+
+def test_ofd_package_is_read_back_by_an_independent_reader(tmp_path):
+    spec = sample("tongzhi")
+    data = render(spec, "ofd")
+    path = tmp_path / "notice.ofd"
+    path.write_bytes(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        root = zf.read("OFD.xml").decode()
+        assert f'xmlns:ofd="{NS}"' in root and 'DocType="OFD"' in root
+        res = zf.read("Doc_0/PublicRes.xml").decode()
+        fonts = re.findall(r"<ofd:FontFile>([^<]+)</ofd:FontFile>", res)
+        assert fonts and all(len(zf.read(f"Doc_0/Res/{f}")) > 1000 for f in fonts)
+        content = zf.read("Doc_0/Pages/Page_0/Content.xml").decode()
+        assert "<ofd:TextObject" in content and "<ofd:ImageObject" not in content
+    layout = layout_document(spec)
+    with ofdkit.open(path) as doc:
+        read = doc.text()
+        pages = len(doc.pages)
+    ours = "".join(g.ch for page in layout.pages for g in page.glyphs)
+    compact = re.sub(r"\s", "", read)
+    print(f"\n[ofd] {len(data)} bytes, {pages} pages, {len(fonts)} embedded fonts, "
+          f"{len(compact)} characters read back by ofdkit")
+    assert pages == len(layout.pages)
+    assert compact == ours
+    assert spec.title[:10] in read and "示委办〔2026〕12号" in read
+
+
+def test_spec_errors_are_clear_chinese_messages():
+    with pytest.raises(SpecError) as info:
+        load_spec('{"doc_type": "通告书", "body": []')
+    assert "不是有效的 JSON" in str(info.value)
+    with pytest.raises(SpecError) as info:
+        load_spec({"doc_type": "通告书", "body": [{"type": "heading", "level": 7, "text": "一、总体要求"}],
+                   "date": "2026-13-01", "copy_number": "12a"})
+    message = str(info.value)
+    for part in ("doc_type：“通告书”不是允许的取值", "title：缺少此项", "body[0].level", "不要自带序号",
+                 "date：“2026-13-01”不是有效日期", "copy_number", "issuers"):
+        assert part in message, part
+
+
+def test_samples_match_the_json_schema():
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((Path(__file__).parents[2] / "src/zhongshu/layout/document.schema.json").read_text())
+    for path in SAMPLES.glob("*.json"):
+        data = json.loads(path.read_text())
+        jsonschema.validate(data, schema)
+        load_spec(data)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"doc_type": "通知", "body": [{"type": "heading", "level": 9, "text": "x"}]}, schema)
+
+
+def test_copy_number_is_printed_with_six_digits():
+    assert load_spec({"doc_type": "通知", "title": "t", "issuers": ["甲"], "body": ["x"],
+                      "copy_number": 12}).copy_number == "000012"
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx", "ofd"])
+def test_cli_renders_by_extension(tmp_path, capsys, fmt):
+    out = tmp_path / f"notice.{fmt}"
+    main(["render", str(SAMPLES / "tongzhi.json"), "-o", str(out)])
+    head = out.read_bytes()[:4]
+    assert head == (b"%PDF" if fmt == "pdf" else b"PK\x03\x04")
+    assert "已输出" in capsys.readouterr().out
+
+
+def test_cli_reports_invalid_spec(tmp_path, capsys):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"doc_type": "通知"}', encoding="utf-8")
+    with pytest.raises(SystemExit) as info:
+        main(["render", str(bad), "-o", str(tmp_path / "x.pdf")])
+    assert info.value.code != 0
+    assert "正文不能为空" in capsys.readouterr().err
