@@ -12,8 +12,9 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 WHITENOISE_AUTOREFRESH = True
-# A test-only model the routing engine's tests attach routes to.
-INSTALLED_APPS = [*INSTALLED_APPS, "tests.workflow_sample"]  # noqa: F405
+# Test-only models: one the routing engine attaches routes to, one classifiable model
+# for the access tests.
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.workflow_sample", "tests.access.testapp"]  # noqa: F405
 # On SQLite, test in a file (WAL, IMMEDIATE transactions, busy timeout) rather than the
 # shared-cache in-memory database: its table locks fail at once instead of waiting, so
 # tests where two workers write at the same moment could not run there.

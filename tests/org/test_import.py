@@ -33,7 +33,8 @@ def many_units(n=40):
 
 
 def many_people(n=120):
-    return [[f"p{i:04d}", f"人员{i}", f"D{i % 40:03d}", "科员", "信息员、联络员", "一般",
+    # 涉密等级 left empty: clearances are the security admin's (docs/decisions/0300).
+    return [[f"p{i:04d}", f"人员{i}", f"D{i % 40:03d}", "科员", "信息员、联络员", "",
              f"p{i}@example.org", "", i, ""] for i in range(n)]
 
 
@@ -100,7 +101,7 @@ def test_every_error_is_reported_with_its_row(sysadmin):
 @pytest.mark.django_db
 def test_reimport_updates_instead_of_duplicating(admin_client):
     content = workbook(many_units(3), many_people(3)[:0] + [
-        ["p1", "人员一", "D001", "科员", "", "一般", "", "", 1, "Import-Pass-2026"]])
+        ["p1", "人员一", "D001", "科员", "", "", "", "", 1, "Import-Pass-2026"]])
     upload(admin_client, content)
     upload(admin_client, content)
     assert Person.objects.filter(username="p1").count() == 1

@@ -7,9 +7,11 @@ from functools import wraps
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
 
-from .policy import Action, can
+from .policy import Action, can, visible
 
 
 def require(action: Action) -> Callable:
@@ -28,3 +30,10 @@ def require(action: Action) -> Callable:
         return wrapped
 
     return decorator
+
+
+def get_visible_or_404(person: Any, queryset: QuerySet, **lookup: Any) -> Model:
+    """The one object matching ``lookup`` among those ``person`` may see; 404 otherwise,
+    so an invisible object cannot be told apart from a missing one."""
+    return get_object_or_404(visible(person, queryset), **lookup)
+

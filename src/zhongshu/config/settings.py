@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "zhongshu.kernel",
     "zhongshu.org",
     "zhongshu.access",
+    "zhongshu.audit",
     "zhongshu.workflow",
     "zhongshu.inbox",
     "zhongshu.dashboard",
@@ -50,6 +51,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "zhongshu.audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it must see the outcome of authentication.

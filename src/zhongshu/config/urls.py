@@ -14,6 +14,8 @@ urlpatterns = [
     path("workflow/", include("zhongshu.workflow.urls")),
     path("inbox/", include("zhongshu.inbox.urls")),
     path("proofread/", include("zhongshu.layout.proofread.urls")),
+    path("access/", include("zhongshu.access.urls")),
+    path("audit/", include("zhongshu.audit.urls")),
 ]
 
 handler403 = "zhongshu.config.views.error_403"

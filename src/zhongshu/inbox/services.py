@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zhongshu.access.policy import Action, can
+from zhongshu.audit.services import record
 from zhongshu.kernel.calendar import CalendarYearUnknown, WorkCalendar
 
 from . import registry
@@ -24,10 +25,8 @@ log = logging.getLogger(__name__)
 
 
 def _audit(*, actor: Any, action: str, obj: Any, **details: Any) -> None:
-    """Record an audit event in the caller's transaction.
-
-    Placeholder: the access/audit branch provides ``zhongshu.audit.services.record``;
-    the lead wires this call to it during the merge. Until then it records nothing."""
+    """Record an audit event in the caller's transaction."""
+    record(actor=actor, action=action, obj=obj, details=details)
 
 
 @dataclass

@@ -29,7 +29,7 @@ DOCUMENT_TOOLS = [
     ("terms", _("规范用语表"), "proofread:term_list", Action.TERMLIST_MANAGE),
 ]
 # URL namespaces that belong to an area of the navigation.
-AREA_OF_NAMESPACE = {"org": "system", "kernel": "system", "audit": "system",
+AREA_OF_NAMESPACE = {"org": "system", "kernel": "system", "audit": "audit",
                      "layout": "documents", "proofread": "documents"}
 
 
@@ -49,8 +49,18 @@ def shell(request: HttpRequest) -> dict:
     nav = [{"key": key, "label": label, "url": _url(names)} for key, label, names in NAVIGATION]
     if user.has_role(RoleCode.SYSTEM_ADMIN):
         nav.append({"key": "system", "label": _("系统管理"), "url": reverse("org:unit_list")})
+    # The other two administrators and the leaders' own pages (access, audit apps).
+    if user.has_role(RoleCode.SECURITY_ADMIN):
+        nav.append({"key": "security", "label": _("安全保密"), "url": _url(("access:clearance_list",))})
+    if user.has_role(RoleCode.AUDITOR):
+        nav.append({"key": "audit", "label": _("安全审计"), "url": _url(("audit:event_list",))})
+    if user.has_role(RoleCode.LEADER) or user.has_role(RoleCode.SECRETARY):
+        nav.append({"key": "delegation", "label": _("委托与转发"), "url": _url(("access:delegation_list",))})
     current = request.resolver_match.namespace if request.resolver_match else ""
     current = AREA_OF_NAMESPACE.get(current, current)
+    if current == "access":
+        url_name = request.resolver_match.url_name or ""
+        current = "security" if url_name.startswith(("clearance", "grant", "object_grants")) else "delegation"
     document_tools = [{"key": key, "label": label, "url": _url((name,))}
                       for key, label, name, action in DOCUMENT_TOOLS if can(user, action)]
     return {"nav_items": nav, "nav_current": current, "document_tools": document_tools,

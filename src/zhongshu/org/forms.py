@@ -35,7 +35,8 @@ class PersonForm(forms.ModelForm):
 
     class Meta:
         model = Person
-        fields = ["username", "full_name", "unit", "position", "clearance", "email", "phone",
+        # No clearance: that is the security admin's to set (三员分立, access app).
+        fields = ["username", "full_name", "unit", "position", "email", "phone",
                   "sort_order", "is_active"]
 
     def __init__(self, *args, **kwargs) -> None:

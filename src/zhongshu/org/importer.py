@@ -18,6 +18,10 @@ from django.core.validators import validate_email
 from django.db import transaction
 from openpyxl import Workbook, load_workbook
 
+from zhongshu.access.admins import separation_error
+from zhongshu.audit import services as audit
+from zhongshu.audit.events import Event
+
 from . import services
 from .models import Clearance, Person, Role, RoleCode, Unit, UnitKind
 
@@ -89,7 +93,12 @@ def _int(value: str, default: int = 100) -> int | None:
     return number if number >= 0 else None
 
 
-def parse(content: bytes, progress: Progress | None = None) -> Parsed:
+def parse(content: bytes, progress: Progress | None = None, *, actor: Person | None = None) -> Parsed:
+    """Validate a workbook. With ``actor``, also what that person may not change: a
+    system admin's import may not set clearances (三员分立)."""
+    from zhongshu.access.policy import Action, can
+
+    may_set_clearance = actor is None or can(actor, Action.CLEARANCE_SET)
     out = Parsed()
     try:
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
@@ -145,7 +154,7 @@ def parse(content: bytes, progress: Progress | None = None) -> Parsed:
         if progress and done % 50 == 0:
             progress(done, total)
 
-    existing_users = set(Person.objects.values_list("username", flat=True))
+    existing_users = dict(Person.objects.values_list("username", "clearance"))
     file_users: dict[str, int] = {}
     for number, r in person_rows:
         problems = []
@@ -168,8 +177,13 @@ def parse(content: bytes, progress: Progress | None = None) -> Parsed:
         unknown = [x for x in roles if x not in ROLE_BY_LABEL]
         if unknown:
             problems.append(f"角色“{'、'.join(unknown)}”无效，可选：{'、'.join(ROLE_BY_LABEL)}")
+        elif separation_error(ROLE_BY_LABEL[x] for x in roles):
+            problems.append(separation_error(ROLE_BY_LABEL[x] for x in roles))
         if r["涉密等级"] not in CLEARANCE_BY_LABEL:
             problems.append(f"涉密等级“{r['涉密等级']}”无效，应为：核心、重要、一般、非涉密")
+        elif not may_set_clearance and CLEARANCE_BY_LABEL[r["涉密等级"]] != existing_users.get(
+                username, Clearance.NONE):
+            problems.append("涉密等级由安全保密管理员设定（三员分立），导入时请留空或与现有等级一致")
         if r["电子邮箱"]:
             try:
                 validate_email(r["电子邮箱"])
@@ -246,6 +260,7 @@ def apply(parsed: Parsed, *, actor: Person, progress: Progress | None = None) ->
         done += 1
         if progress and done % 50 == 0:
             progress(done, total)
+    audit.record(actor=actor, action=Event.IMPORT_APPLY, details=summary)
     return summary
 
 
@@ -258,7 +273,7 @@ def template_workbook() -> bytes:
     ws.append(["DEMO01", "示例区委办公室", "示例区委办", "下级单位", "", "示区委办发", 10])
     ws = wb.create_sheet(PERSON_SHEET)
     ws.append(PERSON_COLUMNS)
-    ws.append(["zhangsan", "张三", "DEMO01", "科员", "联络员", "一般", "zhangsan@example.org",
+    ws.append(["zhangsan", "张三", "DEMO01", "科员", "联络员", "非涉密", "zhangsan@example.org",
                "0000-1234567", 10, ""])
     for sheet in wb.worksheets:
         for col in sheet.columns:

@@ -9,9 +9,12 @@ from axes.conf import settings as axes_settings
 from axes.models import AccessAttempt
 from axes.utils import reset
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.utils import timezone
 
 from zhongshu.access.policy import Action, can
+from zhongshu.audit import services as audit
+from zhongshu.audit.events import Event
 
 from .models import Person
 
@@ -42,7 +45,9 @@ def failures(username: str) -> int:
                .values_list("failures_since_start", flat=True))
 
 
+@transaction.atomic
 def account_unlock(*, actor: Person, person: Person) -> None:
     if not can(actor, Action.ACCOUNT_UNLOCK):
         raise PermissionDenied
     reset(username=person.username)
+    audit.record(actor=actor, action=Event.ACCOUNT_UNLOCK, obj=person)

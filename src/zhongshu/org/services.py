@@ -9,9 +9,14 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError  # noqa: F401 (re-exported for views)
 from django.db import transaction
 
+from zhongshu.access.admins import separation_error
 from zhongshu.access.policy import Action, can
+from zhongshu.audit import services as audit
+from zhongshu.audit.events import Event
 
 from .models import Clearance, Person, Role, RoleCode, Unit, UnitKind
+
+CLEARANCE_NOT_YOURS = "涉密等级由安全保密管理员设定（三员分立），系统管理员不能修改。"
 
 
 def _check(actor: Person | None, action: str) -> None:
@@ -25,6 +30,21 @@ def roles_ensure() -> None:
     """Create the role rows from the codes: roles are data, the codes are permanent."""
     for code in RoleCode:
         Role.objects.update_or_create(code=code.value, defaults={"name": str(code.label)})
+
+
+def _check_roles(roles: Iterable[str]) -> list[str]:
+    codes = sorted(set(roles))
+    message = separation_error(codes)
+    if message:
+        raise ValidationError({"roles": message})
+    return codes
+
+
+def _check_clearance(actor: Person | None, old: str, new: str) -> None:
+    # Setting a clearance is the security admin's act (access.services); the system
+    # admin's screens and imports may only leave it as it is.
+    if actor is not None and old != new and not can(actor, Action.CLEARANCE_SET):
+        raise ValidationError({"clearance": CLEARANCE_NOT_YOURS})
 
 
 def _validate_parent(unit: Unit, parent: Unit | None) -> None:
@@ -44,17 +64,22 @@ def unit_create(*, actor: Person | None, name: str, code: str, kind: str,
                 issuer_code=issuer_code, sort_order=sort_order, is_active=is_active)
     unit.full_clean()
     unit.save()
+    audit.record(actor=actor, action=Event.UNIT_CREATE, obj=unit,
+                 details={"code": code, "kind": kind, "parent_id": parent.pk if parent else None})
     return unit
 
 
 @transaction.atomic
 def unit_update(*, actor: Person | None, unit: Unit, **fields: Any) -> Unit:
     _check(actor, "org.manage")
+    changed = audit.changes(unit, fields)
     for key, value in fields.items():
         setattr(unit, key, value)
     _validate_parent(unit, unit.parent)
     unit.full_clean()
     unit.save()
+    if changed:
+        audit.record(actor=actor, action=Event.UNIT_UPDATE, obj=unit, details={"changes": changed})
     return unit
 
 
@@ -67,6 +92,8 @@ def person_create(*, actor: Person | None, username: str, full_name: str, unit: 
     """Create an account. ``password_hash`` lets bulk loaders hash one password once
     instead of paying Argon2's cost per person."""
     _check(actor, "org.manage")
+    codes = _check_roles(roles)
+    _check_clearance(actor, Clearance.NONE, clearance)
     person = Person(username=username, full_name=full_name, unit=unit, position=position,
                     clearance=clearance, email=email, phone=phone, sort_order=sort_order,
                     is_active=is_active)
@@ -78,7 +105,11 @@ def person_create(*, actor: Person | None, username: str, full_name: str, unit: 
         person.set_unusable_password()
     person.full_clean()
     person.save()
-    person.roles.set(Role.objects.filter(code__in=list(roles)))
+    person.roles.set(Role.objects.filter(code__in=codes))
+    audit.record(actor=actor, action=Event.PERSON_CREATE, obj=person, details={
+        "username": username, "unit_id": unit.pk if unit else None, "roles": codes,
+        "clearance": clearance, "is_active": is_active,
+        "password_set": bool(password or password_hash)})
     return person
 
 
@@ -86,20 +117,43 @@ def person_create(*, actor: Person | None, username: str, full_name: str, unit: 
 def person_update(*, actor: Person | None, person: Person, roles: Iterable[str] | None = None,
                   **fields: Any) -> Person:
     _check(actor, "org.manage")
+    fields.pop("password", None)  # passwords only through person_set_password
+    if "clearance" in fields:
+        _check_clearance(actor, person.clearance, fields["clearance"])
+    changed = audit.changes(person, fields)
     for key, value in fields.items():
         setattr(person, key, value)
     person.full_clean()
     person.save()
     if roles is not None:
-        person.roles.set(Role.objects.filter(code__in=list(roles)))
+        codes = _check_roles(roles)
+        old = sorted(person.roles.values_list("code", flat=True))
+        if old != codes:
+            changed["roles"] = [old, codes]
+        person.roles.set(Role.objects.filter(code__in=codes))
         person._role_codes = None
+    if changed:
+        audit.record(actor=actor, action=Event.PERSON_UPDATE, obj=person,
+                     details={"changes": changed})
     return person
 
 
+@transaction.atomic
 def person_set_password(*, actor: Person | None, person: Person, password: str) -> None:
     _check(actor, "org.manage")
     person.set_password(password)
     person.save(update_fields=["password"])
+    # Never the password, nor its hash: only that it was set, and by whom.
+    audit.record(actor=actor, action=Event.PERSON_PASSWORD_SET, obj=person)
+
+
+@transaction.atomic
+def person_change_own_password(*, actor: Person, password: str) -> None:
+    """A person changing their own password on the profile page (the form has checked
+    the old one)."""
+    actor.set_password(password)
+    actor.save(update_fields=["password"])
+    audit.record(actor=actor, action=Event.PERSON_PASSWORD_CHANGE_OWN, obj=actor)
 
 
 def unit_kinds() -> list[tuple[str, str]]:

@@ -8,6 +8,8 @@ from django.utils import timezone
 from django_tasks import task
 
 from zhongshu.access.policy import Action, can
+from zhongshu.audit import services as audit
+from zhongshu.audit.events import Event
 
 from . import importer
 from .models import ImportJob, ImportStatus
@@ -29,7 +31,7 @@ def run_import(job_id: int) -> None:
         return
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
     try:
-        parsed = importer.parse(bytes(job.content), progress=_progress(job_id))
+        parsed = importer.parse(bytes(job.content), progress=_progress(job_id), actor=job.created_by)
         if parsed.errors:
             ImportJob.objects.filter(pk=job_id).update(
                 status=ImportStatus.REJECTED, finished_at=timezone.now(),
@@ -52,5 +54,7 @@ def import_submit(*, actor, file_name: str, content: bytes) -> ImportJob:
     if not can(actor, Action.ORG_MANAGE):
         raise PermissionDenied
     job = ImportJob.objects.create(created_by=actor, file_name=file_name[:200], content=content)
+    audit.record(actor=actor, action=Event.IMPORT_SUBMIT, obj=job,
+                 details={"file_name": job.file_name, "size": len(content)})
     transaction.on_commit(lambda: run_import.enqueue(job.pk))
     return job

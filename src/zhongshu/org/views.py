@@ -26,7 +26,8 @@ PAGE_SIZE = 30
 def profile(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.person_change_own_password(actor=request.user,
+                                            password=form.cleaned_data["new_password1"])
         update_session_auth_hash(request, form.user)
         messages.success(request, _("密码已修改。"))
         return redirect("org:profile")

@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from zhongshu.access.policy import Action, can
+from zhongshu.audit.services import record
 from zhongshu.kernel.calendar import WorkCalendar
 from zhongshu.kernel.urgency import Urgency
 from zhongshu.org.models import Person
@@ -49,10 +50,8 @@ class StepNotPending(WorkflowError):
 
 
 def _audit(*, actor: Any, action: str, obj: Any, on_behalf_of: Any = None, **details: Any) -> None:
-    """Record an audit event in the caller's transaction.
-
-    Placeholder: the access/audit branch provides ``zhongshu.audit.services.record``;
-    the lead wires this call to it during the merge. Until then it records nothing."""
+    """Record an audit event in the caller's transaction."""
+    record(actor=actor, action=action, obj=obj, details=details, on_behalf_of=on_behalf_of)
 
 
 # --- templates -------------------------------------------------------------------

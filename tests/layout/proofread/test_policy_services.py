@@ -56,3 +56,18 @@ def test_services_for_the_office_and_the_active_list():
     assert "新词" not in {t.term for t in active_terms()}
     services.term_set_active(actor=secretary, item=item, active=True)
     assert "新词" in {t.term for t in active_terms()}
+
+
+@pytest.mark.django_db
+def test_term_edits_are_audited():
+    from tests.factories import PersonFactory
+    from zhongshu.audit.models import AuditEvent
+    from zhongshu.layout.proofread import services as term_services
+
+    clerk = PersonFactory(roles=["secretary"])
+    item = term_services.term_create(actor=clerk, term="抓手", replacement="措施")
+    term_services.term_update(actor=clerk, item=item, term="抓手", replacement="举措")
+    term_services.term_set_active(actor=clerk, item=item, active=False)
+    actions = list(AuditEvent.objects.filter(object_id=str(item.pk), object_type="proofread.proofreadterm")
+                   .order_by("seq").values_list("action", flat=True))
+    assert actions == ["proofread.term.create", "proofread.term.update", "proofread.term.deactivate"]

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhongshu.access.policy import Action, can
+from zhongshu.audit.services import record
 
 from .models import ProofreadTerm, Severity
 
@@ -29,8 +30,11 @@ def term_create(*, actor, term: str, replacement: str = "", note: str = "",
     with transaction.atomic():
         if ProofreadTerm.objects.filter(term=term).exists():
             raise ValidationError("词语“%(term)s”已在列表中。", params={"term": term})
-        return ProofreadTerm.objects.create(term=term, replacement=replacement, note=note.strip(),
+        item = ProofreadTerm.objects.create(term=term, replacement=replacement, note=note.strip(),
                                             severity=severity, active=active, updated_by=actor)
+        record(actor=actor, action="proofread.term.create", obj=item,
+               details={"replacement": replacement, "severity": severity, "active": active})
+        return item
 
 
 def term_update(*, actor, item: ProofreadTerm, term: str, replacement: str = "", note: str = "",
@@ -42,9 +46,14 @@ def term_update(*, actor, item: ProofreadTerm, term: str, replacement: str = "",
         locked = ProofreadTerm.objects.select_for_update().get(pk=item.pk)
         if ProofreadTerm.objects.filter(term=term).exclude(pk=locked.pk).exists():
             raise ValidationError("词语“%(term)s”已在列表中。", params={"term": term})
+        before = {"term": locked.term, "replacement": locked.replacement,
+                  "severity": locked.severity, "active": locked.active}
         locked.term, locked.replacement, locked.note = term, replacement, note.strip()
         locked.severity, locked.active, locked.updated_by = severity, active, actor
         locked.save()
+        record(actor=actor, action="proofread.term.update", obj=locked, details={
+            "before": before, "after": {"term": term, "replacement": replacement,
+                                        "severity": severity, "active": active}})
         return locked
 
 
@@ -55,4 +64,6 @@ def term_set_active(*, actor, item: ProofreadTerm, active: bool) -> ProofreadTer
         ProofreadTerm.objects.filter(pk=item.pk).update(active=active, updated_by=actor,
                                                         updated_at=timezone.now())
         item.refresh_from_db()
+        record(actor=actor, action="proofread.term.activate" if active else "proofread.term.deactivate",
+               obj=item)
         return item

@@ -1,0 +1,28 @@
+"""Delegation lookups: is there an active delegation from a leader to this person for
+this action right now? Which actions may be delegated is declared in ``policy``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from .models import Delegation
+
+
+def active_delegations(*, delegate: Any, delegator: Any = None, at=None):
+    now = at or timezone.now()
+    qs = Delegation.objects.filter(delegate_id=delegate.pk, revoked_at__isnull=True,
+                                   starts_at__lte=now, ends_at__gt=now)
+    if delegator is not None:
+        qs = qs.filter(delegator_id=delegator.pk)
+    return qs.select_related("delegator")
+
+
+def active_delegation(*, delegate: Any, delegator: Any, action: str, at=None) -> Delegation | None:
+    # Few rows per pair; the action list is checked here rather than with a JSON
+    # containment lookup, which SQLite does not offer.
+    for delegation in active_delegations(delegate=delegate, delegator=delegator, at=at):
+        if str(action) in delegation.actions:
+            return delegation
+    return None

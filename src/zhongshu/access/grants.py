@@ -1,0 +1,65 @@
+"""Need-to-know (知悉范围): who is inside an object's scope.
+
+A person is inside when they registered the object, hold an active explicit grant (to
+themself or to their unit), or an implicit grant: the object's own route and
+distribution, which the owning app contributes through ``register_implicit``.
+Nobody is inside by role alone."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+
+from .models import Grant
+
+# Given a person, a Q over the model's rows that the object's route or distribution
+# (workflow steps, distribution lists, meeting attendance …) reaches. It is used inside
+# one filter for lists and for single objects, so keep it to indexed joins.
+ImplicitGrantProvider = Callable[[Any], Q]
+
+_PROVIDERS: dict[type[models.Model], list[ImplicitGrantProvider]] = {}
+
+
+def register_implicit(model: type[models.Model], provider: ImplicitGrantProvider) -> None:
+    """Called from an app's ``AppConfig.ready``: ``register_implicit(Document, route_q)``."""
+    providers = _PROVIDERS.setdefault(model, [])
+    if provider not in providers:
+        providers.append(provider)
+
+
+def unregister_implicit(model: type[models.Model], provider: ImplicitGrantProvider) -> None:
+    if provider in _PROVIDERS.get(model, []):
+        _PROVIDERS[model].remove(provider)
+
+
+def explicit_q(model: type[models.Model], person: Any) -> Q:
+    ct = ContentType.objects.get_for_model(model)
+    holder = Q(person_id=person.pk)
+    if person.unit_id:
+        holder |= Q(unit_id=person.unit_id)
+    ids = Grant.objects.active().filter(content_type=ct).filter(holder).values("object_id")
+    return Q(pk__in=ids)
+
+
+def need_to_know_q(model: type[models.Model], person: Any) -> Q:
+    q = Q(registered_by_id=person.pk) | explicit_q(model, person)
+    for provider in _PROVIDERS.get(model, []):
+        # As a subquery: a route that reaches the person twice must not list the object
+        # twice, and its joins must not multiply the outer query's rows.
+        q |= Q(pk__in=model._default_manager.filter(provider(person)).values("pk"))
+    return q
+
+
+def unit_has_grant(obj: models.Model, unit_id: int) -> bool:
+    ct = ContentType.objects.get_for_model(type(obj))
+    return Grant.objects.active().filter(content_type=ct, object_id=obj.pk, unit_id=unit_id).exists()
+
+
+def grants_of(obj: models.Model):
+    ct = ContentType.objects.get_for_model(type(obj))
+    return Grant.objects.filter(content_type=ct, object_id=obj.pk).select_related(
+        "person", "unit", "granted_by", "revoked_by")

@@ -1,0 +1,195 @@
+"""Pages of the access app: the security admin's clearances and grants, leaders'
+delegations, forwarding requests and their decisions. Thin: rules live in services and
+the policy."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zhongshu.org.models import Clearance, Person
+
+from . import forms, selectors, services
+from .classification import Level
+from .grants import grants_of
+from .models import Delegation, ForwardStatus, Grant
+from .policy import DELEGABLE_ACTIONS, Action, can
+from .views import require
+
+PAGE_SIZE = 30
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@require(Action.CLEARANCE_SET)
+def clearance_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()
+    clearance = request.GET.get("clearance", "")
+    qs = selectors.people_for_clearance(q=q, clearance=clearance)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "access/clearance_list.html", {
+        "page": page, "q": q, "clearance": clearance, "clearances": Clearance.choices})
+
+
+@require(Action.CLEARANCE_SET)
+def clearance_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(Person.objects.select_related("unit"), pk=pk)
+    if not can(request.user, Action.CLEARANCE_SET, person):
+        raise PermissionDenied  # their own clearance: visible, but not theirs to change
+    form = forms.ClearanceForm(request.POST or None, initial={"clearance": person.clearance})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_clearance_set(actor=request.user, person=person, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("已将“%(name)s”的涉密等级设为%(level)s。") % {
+                "name": person.full_name, "level": person.get_clearance_display()})
+            return redirect("access:clearance_list")
+    return render(request, "access/clearance_form.html", {"form": form, "person": person})
+
+
+@require(Action.GRANT_MANAGE)
+def grant_list(request: HttpRequest) -> HttpResponse:
+    lookup = forms.ObjectLookupForm(request.GET if "object_id" in request.GET else None)
+    if lookup.is_bound and lookup.is_valid():
+        return redirect("access:object_grants", label=lookup.cleaned_data["model"],
+                        object_id=lookup.cleaned_data["object_id"])
+    q = request.GET.get("q", "").strip()
+    page = Paginator(selectors.active_grants(q=q), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "access/grant_list.html", {"page": page, "q": q, "lookup": lookup})
+
+
+@require(Action.GRANT_MANAGE)
+def object_grants(request: HttpRequest, label: str, object_id: int) -> HttpResponse:
+    obj = services.object_for(label, object_id)
+    if obj is None:
+        raise Http404
+    form = forms.GrantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.grant_add(actor=request.user, obj=obj, person=data["person"], unit=data["unit"],
+                               reason=data["reason"], expires_at=data["expires_at"])
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("已加入知悉范围。"))
+            return redirect("access:object_grants", label=label, object_id=object_id)
+    page = Paginator(grants_of(obj), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "access/object_grants.html", {
+        "obj": obj, "label": label, "level": Level(obj.classification), "form": form, "page": page})
+
+
+@require(Action.GRANT_MANAGE)
+@require_POST
+def grant_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    grant = get_object_or_404(Grant.objects.select_related("content_type"), pk=pk)
+    try:
+        services.grant_revoke(actor=request.user, grant=grant)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("已撤销该授权。"))
+    return redirect("access:object_grants", label=grant.content_type.app_label + "." + grant.content_type.model,
+                    object_id=grant.object_id)
+
+
+def delegation_list(request: HttpRequest) -> HttpResponse:
+    may_delegate = can(request.user, Action.DELEGATION_MANAGE)
+    form = forms.DelegationForm(request.POST or None) if may_delegate else None
+    if request.method == "POST":
+        if not may_delegate:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.delegation_create(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("委托已设立。"))
+                return redirect("access:delegation_list")
+    lists = selectors.delegations_for(request.user)
+    return render(request, "access/delegation_list.html", {
+        "form": form, "given": Paginator(lists["given"], PAGE_SIZE).get_page(request.GET.get("page")),
+        "received": lists["received"][:50],
+        "labels": {a.value: label for a, label in DELEGABLE_ACTIONS.items()}})
+
+
+@require_POST
+def delegation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    # Someone else's delegation is not theirs to see: 404, not 403.
+    delegation = get_object_or_404(Delegation, pk=pk, delegator=request.user)
+    try:
+        services.delegation_revoke(actor=request.user, delegation=delegation)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("委托已撤销。"))
+    return redirect("access:delegation_list")
+
+
+def forward_list(request: HttpRequest) -> HttpResponse:
+    lists = selectors.forward_requests_for(request.user)
+    return render(request, "access/forward_list.html", {
+        "mine": Paginator(lists["mine"], PAGE_SIZE).get_page(request.GET.get("page")),
+        "waiting": lists["waiting"][:100], "decided": lists["decided"][:20]})
+
+
+def forward_create(request: HttpRequest, label: str, object_id: int) -> HttpResponse:
+    obj = services.object_for(label, object_id)
+    if obj is None or not can(request.user, Action.OBJECT_FORWARD, obj):
+        raise Http404  # invisible and missing look the same
+    form = forms.RecipientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = services.object_share(actor=request.user, obj=obj, person=data["person"],
+                                           unit=data["unit"], reason=data["reason"])
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            if isinstance(result, Grant):
+                messages.success(request, _("已转发。"))
+                return redirect("access:forward_list")
+            messages.success(request, _("转发申请已提交，待定密单位领导审批。"))
+            return redirect("access:forward_detail", pk=result.pk)
+    return render(request, "access/forward_form.html", {
+        "obj": obj, "level": Level(obj.classification), "form": form})
+
+
+def forward_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    fr = selectors.forward_request_for(request.user, pk)
+    if fr is None:
+        raise Http404
+    may_decide = fr.status == ForwardStatus.PENDING and can(request.user, Action.FORWARD_DECIDE, fr)
+    form = forms.DecisionForm(request.POST or None) if may_decide else None
+    if request.method == "POST":
+        if not may_decide:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.forward_decide(actor=request.user, request=fr,
+                                        approve=form.cleaned_data["decision"] == "approve",
+                                        note=form.cleaned_data["note"])
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("审批已记录。"))
+                return redirect("access:forward_detail", pk=fr.pk)
+    obj = fr.obj
+    # The decider sees the object's title only if they may see the object itself.
+    title = str(obj) if obj is not None and can(request.user, Action.OBJECT_VIEW, obj) else None
+    return render(request, "access/forward_detail.html", {
+        "fr": fr, "title": title, "level": Level(fr.classification), "form": form})

@@ -1,0 +1,212 @@
+"""Every write of the access app: clearances, grants, forwarding approvals and
+delegations. Each checks the policy, changes in one transaction and records the
+audit event itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from zhongshu.audit import services as audit
+from zhongshu.audit.events import Event
+from zhongshu.org.models import Clearance, Person, RoleCode, Unit
+
+from . import grants
+from .classification import Classified, clearance_covers, is_classified
+from .models import Delegation, ForwardRequest, ForwardStatus, Grant
+from .policy import DELEGABLE_ACTIONS, NEVER_DELEGABLE, Action, can
+
+
+def _require(actor: Person, action: Action, obj=None) -> None:
+    if not can(actor, action, obj):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def person_clearance_set(*, actor: Person, person: Person, clearance: str, reason: str) -> Person:
+    """The security admin sets a person's clearance (never their own)."""
+    _require(actor, Action.CLEARANCE_SET, person)
+    if clearance not in Clearance.values:
+        raise ValidationError({"clearance": "涉密等级无效。"})
+    if not reason.strip():
+        raise ValidationError({"reason": "请填写调整依据。"})
+    old = person.clearance
+    if old == clearance:
+        return person
+    Person.objects.filter(pk=person.pk).update(clearance=clearance)
+    person.clearance = clearance
+    audit.record(actor=actor, action=Event.CLEARANCE_SET, obj=person,
+                 details={"old": old, "new": clearance, "reason": reason.strip()})
+    return person
+
+
+def _check_recipient(obj: Classified, person: Person | None, unit: Unit | None) -> None:
+    if (person is None) == (unit is None):
+        raise ValidationError("请选择一名人员或一个单位。")
+    if person is not None:
+        if not person.is_active:
+            raise ValidationError({"person": "该人员已停用。"})
+        if not clearance_covers(person, obj.classification):
+            raise ValidationError({"person": "该人员的涉密等级不足以知悉此密级的事项。"})
+
+
+@transaction.atomic
+def grant_add(*, actor: Person | None, obj: Classified, reason: str, person: Person | None = None,
+              unit: Unit | None = None, expires_at: dt.datetime | None = None,
+              forward_request: ForwardRequest | None = None) -> Grant:
+    """Put a person or a unit into an object's need-to-know. ``actor=None`` is the
+    system acting on an approved forwarding request."""
+    if forward_request is None:
+        _require(actor, Action.GRANT_MANAGE, obj)
+        if person is not None and person.pk == actor.pk:
+            raise ValidationError({"person": "不能为自己授权。"})
+    _check_recipient(obj, person, unit)
+    if not reason.strip():
+        raise ValidationError({"reason": "请填写授权事由。"})
+    now = timezone.now()
+    if expires_at is not None and expires_at <= now:
+        raise ValidationError({"expires_at": "到期时间应晚于现在。"})
+    grant = Grant.objects.create(
+        content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk,
+        person=person, unit=unit, reason=reason.strip()[:200], granted_by=actor, granted_at=now,
+        expires_at=expires_at, forward_request=forward_request)
+    audit.record(actor=actor, action=Event.GRANT_ADD, obj=obj, details={
+        "grant_id": grant.pk, "person_id": person.pk if person else None,
+        "unit_id": unit.pk if unit else None, "reason": grant.reason,
+        "expires_at": expires_at, "forward_request_id": forward_request.pk if forward_request else None})
+    return grant
+
+
+@transaction.atomic
+def grant_revoke(*, actor: Person, grant: Grant) -> Grant:
+    obj = grant.obj
+    _require(actor, Action.GRANT_MANAGE, obj)
+    now = timezone.now()
+    # Conditional update: two admins revoking at once record one revocation.
+    if not Grant.objects.filter(pk=grant.pk, revoked_at__isnull=True).update(revoked_at=now,
+                                                                             revoked_by=actor):
+        raise ValidationError("该授权已撤销。")
+    grant.refresh_from_db()
+    audit.record(actor=actor, action=Event.GRANT_REVOKE, obj=obj, details={
+        "grant_id": grant.pk, "person_id": grant.person_id, "unit_id": grant.unit_id})
+    return grant
+
+
+def _within_need_to_know(obj: Classified, person: Person | None, unit: Unit | None) -> bool:
+    if person is not None:
+        return can(person, Action.OBJECT_VIEW, obj)
+    return grants.unit_has_grant(obj, unit.pk)
+
+
+@transaction.atomic
+def object_share(*, actor: Person, obj: Classified, reason: str, person: Person | None = None,
+                 unit: Unit | None = None, on_behalf_of: Person | None = None) -> Grant | ForwardRequest:
+    """Forward or re-share an object to a person or unit outside its need-to-know.
+    Classified objects (秘密 and up) need the owner unit leader's approval: a pending
+    request is returned. Unclassified ones are shared at once: the grant is returned."""
+    if not can(actor, Action.OBJECT_FORWARD, obj, on_behalf_of=on_behalf_of):
+        raise PermissionDenied
+    _check_recipient(obj, person, unit)
+    if not reason.strip():
+        raise ValidationError({"reason": "请填写转发事由。"})
+    if _within_need_to_know(obj, person, unit):
+        raise ValidationError("接收方已在知悉范围内，无需转发审批。")
+    if not is_classified(obj.classification):
+        return _share_unclassified(actor, obj, person, unit, reason, on_behalf_of)
+    request = ForwardRequest.objects.create(
+        content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk,
+        owner_unit_id=obj.owner_unit_id, classification=obj.classification, requested_by=actor,
+        recipient_person=person, recipient_unit=unit, reason=reason.strip()[:500])
+    audit.record(actor=actor, action=Event.FORWARD_REQUEST, obj=obj, on_behalf_of=on_behalf_of,
+                 details={"request_id": request.pk, "person_id": person.pk if person else None,
+                          "unit_id": unit.pk if unit else None, "reason": request.reason})
+    return request
+
+
+def _share_unclassified(actor, obj, person, unit, reason, on_behalf_of) -> Grant:
+    grant = Grant.objects.create(
+        content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk,
+        person=person, unit=unit, reason=f"转发：{reason.strip()}"[:200], granted_by=actor)
+    audit.record(actor=actor, action=Event.GRANT_ADD, obj=obj, on_behalf_of=on_behalf_of, details={
+        "grant_id": grant.pk, "person_id": person.pk if person else None,
+        "unit_id": unit.pk if unit else None, "reason": grant.reason, "shared": True})
+    return grant
+
+
+@transaction.atomic
+def forward_decide(*, actor: Person, request: ForwardRequest, approve: bool,
+                   note: str = "") -> ForwardRequest:
+    """The owner unit's leader approves or refuses; approval adds the grant."""
+    _require(actor, Action.FORWARD_DECIDE, request)
+    if not approve and not note.strip():
+        raise ValidationError({"note": "不予批准时请说明理由。"})
+    status = ForwardStatus.APPROVED if approve else ForwardStatus.REJECTED
+    now = timezone.now()
+    # Conditional update: a request is decided once, even with two leaders clicking.
+    if not ForwardRequest.objects.filter(pk=request.pk, status=ForwardStatus.PENDING).update(
+            status=status, decided_by=actor, decided_at=now, decision_note=note.strip()[:500]):
+        raise ValidationError("该申请已处理。")
+    request.refresh_from_db()
+    obj = request.obj
+    if approve:
+        grant_add(actor=actor, obj=obj, person=request.recipient_person,
+                  unit=request.recipient_unit, forward_request=request,
+                  reason=f"经审批转发（申请 #{request.pk}）：{request.reason}"[:200])
+    audit.record(actor=actor, action=Event.FORWARD_APPROVE if approve else Event.FORWARD_REJECT,
+                 obj=obj, details={"request_id": request.pk, "note": request.decision_note,
+                                   "requested_by_id": request.requested_by_id})
+    return request
+
+
+@transaction.atomic
+def delegation_create(*, actor: Person, delegate: Person, actions: Iterable[str],
+                      starts_at: dt.datetime, ends_at: dt.datetime, note: str = "") -> Delegation:
+    _require(actor, Action.DELEGATION_MANAGE)
+    chosen = sorted(set(map(str, actions)))
+    if not chosen:
+        raise ValidationError({"actions": "请至少选择一项委托事项。"})
+    if set(chosen) & set(NEVER_DELEGABLE):
+        raise ValidationError({"actions": "签发、批示由领导本人办理，不得委托。"})
+    if not set(chosen) <= set(DELEGABLE_ACTIONS):
+        raise ValidationError({"actions": "所选事项不能委托。"})
+    if delegate.pk == actor.pk:
+        raise ValidationError({"delegate": "不能委托给本人。"})
+    if not delegate.is_active or not delegate.has_role(RoleCode.SECRETARY):
+        raise ValidationError({"delegate": "只能委托给在岗的秘书。"})
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": "结束时间应晚于开始时间。"})
+    if ends_at <= timezone.now():
+        raise ValidationError({"ends_at": "结束时间已过。"})
+    delegation = Delegation.objects.create(delegator=actor, delegate=delegate, actions=chosen,
+                                           starts_at=starts_at, ends_at=ends_at, note=note[:200])
+    audit.record(actor=actor, action=Event.DELEGATION_CREATE, obj=delegation, details={
+        "delegate_id": delegate.pk, "actions": chosen, "starts_at": starts_at, "ends_at": ends_at})
+    return delegation
+
+
+@transaction.atomic
+def delegation_revoke(*, actor: Person, delegation: Delegation) -> Delegation:
+    if delegation.delegator_id != actor.pk or not can(actor, Action.DELEGATION_MANAGE):
+        raise PermissionDenied
+    if not Delegation.objects.filter(pk=delegation.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()):
+        raise ValidationError("该委托已撤销。")
+    delegation.refresh_from_db()
+    audit.record(actor=actor, action=Event.DELEGATION_REVOKE, obj=delegation,
+                 details={"delegate_id": delegation.delegate_id})
+    return delegation
+
+
+def object_for(label: str, object_id: int) -> models.Model | None:
+    """A classifiable object by model label and id, for the security admin's pages."""
+    from .classification import classified_models
+
+    for model in classified_models():
+        if model._meta.label_lower == label.lower():
+            return model._default_manager.filter(pk=object_id).first()
+    return None

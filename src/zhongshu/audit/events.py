@@ -1,0 +1,42 @@
+"""Names of audit events. Permanent once shipped: the auditor searches by them, and
+old events keep the name they were recorded with. Later apps may declare their own
+enums; ``record`` accepts any string."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Event(StrEnum):
+    # Sign-in (登录)
+    SIGN_IN = "auth.sign_in"
+    SIGN_IN_FAILED = "auth.sign_in_failed"
+    SIGN_OUT = "auth.sign_out"
+    # Units and people (系统管理员)
+    UNIT_CREATE = "org.unit.create"
+    UNIT_UPDATE = "org.unit.update"
+    PERSON_CREATE = "org.person.create"
+    PERSON_UPDATE = "org.person.update"
+    PERSON_PASSWORD_SET = "org.person.password_set"  # noqa: S105 (an event name)
+    PERSON_PASSWORD_CHANGE_OWN = "org.person.password_change_own"  # noqa: S105
+    ACCOUNT_UNLOCK = "org.account.unlock"
+    IMPORT_SUBMIT = "org.import.submit"
+    IMPORT_APPLY = "org.import.apply"
+    # Working-day calendar
+    CALENDAR_OVERRIDE_SET = "kernel.calendar.override_set"
+    CALENDAR_OVERRIDE_REMOVE = "kernel.calendar.override_remove"
+    CALENDAR_YEAR_DECLARE = "kernel.calendar.year_declare"
+    # Clearances, grants, forwarding, delegation (安全保密管理员, leaders)
+    CLEARANCE_SET = "access.clearance.set"
+    GRANT_ADD = "access.grant.add"
+    GRANT_REVOKE = "access.grant.revoke"
+    FORWARD_REQUEST = "access.forward.request"
+    FORWARD_APPROVE = "access.forward.approve"
+    FORWARD_REJECT = "access.forward.reject"
+    DELEGATION_CREATE = "access.delegation.create"
+    DELEGATION_REVOKE = "access.delegation.revoke"
+    # Reading classified objects
+    OBJECT_VIEW = "object.view"
+    OBJECT_DOWNLOAD = "object.download"
+    # The audit trail itself (安全审计员)
+    AUDIT_EXPORT = "audit.export"

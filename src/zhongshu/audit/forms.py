@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .events import Event
+from .models import Outcome
+from .selectors import EventFilter
+
+
+class EventFilterForm(forms.Form):
+    q = forms.CharField(label=_("关键词"), required=False, max_length=100)
+    # Free text with suggestions: later apps declare their own event names.
+    action = forms.CharField(label=_("操作"), required=False, max_length=64,
+                             widget=forms.TextInput(attrs={"list": "audit-actions"}))
+    outcome = forms.ChoiceField(label=_("结果"), required=False,
+                                choices=[("", _("全部结果")), *Outcome.choices])
+    date_from = forms.DateField(label=_("起始日期"), required=False,
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("截止日期"), required=False,
+                              widget=forms.DateInput(attrs={"type": "date"}))
+
+    known_actions = [e.value for e in Event]
+
+    def to_filter(self) -> EventFilter:
+        if not self.is_valid():
+            return EventFilter()
+        return EventFilter(**{k: v for k, v in self.cleaned_data.items() if v not in (None, "")})

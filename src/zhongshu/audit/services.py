@@ -1,0 +1,121 @@
+"""Recording audit events. ``record`` is called by every service that writes, inside
+the service's own transaction, so the event exists exactly when the change does.
+
+This module imports no other app of the project: every app, the kernel included, may
+call it (see docs/decisions/0302)."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.utils import timezone
+
+from . import chain
+from .context import current_ip
+from .events import Event
+from .models import AuditEvent, ChainHead, Outcome
+
+SYSTEM_NAME = "系统"
+ANONYMOUS_NAME = "未登录用户"
+
+# Classification levels from 秘密 (2) up are "classified": reading one is an event.
+CLASSIFIED_FROM = 2
+
+
+def _name(person: Any) -> str:
+    if person is None:
+        return SYSTEM_NAME
+    if not getattr(person, "is_authenticated", False):
+        return ANONYMOUS_NAME
+    return (getattr(person, "full_name", "") or person.get_username())[:50]
+
+
+def _lock_head() -> ChainHead:
+    head = ChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        # First event ever, or the tables were emptied (test flushes): start the head
+        # from whatever the last stored event is. Two processes may race here; the
+        # insert is idempotent and both then queue on the row lock.
+        last = AuditEvent.objects.order_by("-seq").first()
+        ChainHead.objects.bulk_create(
+            [ChainHead(pk=1, last_seq=last.seq if last else 0,
+                       last_hash=last.hash if last else chain.GENESIS)],
+            ignore_conflicts=True)
+        head = ChainHead.objects.select_for_update().get(pk=1)
+    return head
+
+
+def record(*, actor: Any, action: str | StrEnum, obj: models.Model | None = None,
+           outcome: str = Outcome.SUCCESS, details: dict | None = None,
+           on_behalf_of: Any = None, object_type: str = "", object_id: str | int = "",
+           object_repr: str = "", classification: int | None = None,
+           ip: str | None = None) -> AuditEvent:
+    """Append one event. ``actor=None`` is the system itself (migrations, the demo
+    loader, background jobs with no person behind them)."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or obj.pk
+        object_repr = object_repr or str(obj)
+        if classification is None:
+            classification = getattr(obj, "classification", None)
+    # Normalised through JSON once, so what is hashed is exactly what reads back.
+    clean_details = json.loads(json.dumps(details or {}, cls=DjangoJSONEncoder))
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    with transaction.atomic():
+        # On PostgreSQL the row lock serialises writers until they commit; on SQLite
+        # the IMMEDIATE transaction already holds the database's write lock.
+        head = _lock_head()
+        event = AuditEvent(
+            seq=head.last_seq + 1,
+            occurred_at=timezone.now(),
+            actor_id=actor.pk if authenticated else None,
+            actor_name=_name(actor),
+            on_behalf_of_id=on_behalf_of.pk if on_behalf_of is not None else None,
+            on_behalf_of_name=_name(on_behalf_of) if on_behalf_of is not None else "",
+            action=str(action)[:64],
+            object_type=object_type[:100],
+            object_id=str(object_id)[:64],
+            object_repr=object_repr[:200],
+            classification=int(classification) if classification is not None else None,
+            ip_address=ip if ip is not None else current_ip.get(),
+            outcome=str(outcome),
+            details=clean_details,
+            algorithm=chain.ALGORITHM,
+            prev_hash=head.last_hash,
+        )
+        event.hash = chain.digest(event)
+        event.save(force_insert=True)
+        ChainHead.objects.filter(pk=1).update(last_seq=event.seq, last_hash=event.hash)
+    return event
+
+
+def record_access(*, actor: Any, obj: models.Model, download: bool = False,
+                  on_behalf_of: Any = None, details: dict | None = None) -> AuditEvent | None:
+    """For later apps: call when a person opens or downloads an object. Only classified
+    objects (秘密 and above) are recorded; reading ordinary items is not an event."""
+    level = getattr(obj, "classification", None)
+    if level is None or int(level) < CLASSIFIED_FROM:
+        return None
+    return record(actor=actor, action=Event.OBJECT_DOWNLOAD if download else Event.OBJECT_VIEW,
+                  obj=obj, on_behalf_of=on_behalf_of, details=details)
+
+
+def changes(instance: models.Model, fields: dict[str, Any]) -> dict[str, list]:
+    """``{field: [old, new]}`` for the fields whose value differs, for event details.
+    Model instances are stored by primary key and name."""
+    out: dict[str, list] = {}
+    for key, new in fields.items():
+        old = getattr(instance, key, None)
+        if old != new:
+            out[key] = [_plain(old), _plain(new)]
+    return out
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return {"id": value.pk, "name": str(value)}
+    return value

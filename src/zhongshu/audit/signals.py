@@ -1,0 +1,44 @@
+"""Sign-in, failed sign-in and sign-out events from Django's auth signals."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from . import services
+from .context import client_ip
+from .events import Event
+from .models import Outcome
+
+
+def _ip(request) -> str | None:
+    return client_ip(request) if request is not None else None
+
+
+@receiver(user_logged_in, dispatch_uid="zhongshu_audit_sign_in")
+def on_sign_in(sender, request, user, **kwargs) -> None:
+    services.record(actor=user, action=Event.SIGN_IN, obj=user, ip=_ip(request))
+
+
+@receiver(user_logged_out, dispatch_uid="zhongshu_audit_sign_out")
+def on_sign_out(sender, request, user, **kwargs) -> None:
+    if user is not None:
+        services.record(actor=user, action=Event.SIGN_OUT, obj=user, ip=_ip(request))
+
+
+@receiver(user_login_failed, dispatch_uid="zhongshu_audit_sign_in_failed")
+def on_sign_in_failed(sender, credentials, request=None, **kwargs) -> None:
+    # The credentials are already cleansed of the password by Django.
+    username = str(credentials.get("username", ""))[:150]
+    person = get_user_model().objects.filter(username=username).first() if username else None
+    services.record(actor=_Anonymous(), action=Event.SIGN_IN_FAILED,
+                    obj=person, outcome=Outcome.FAILURE, details={"username": username},
+                    ip=_ip(request))
+
+
+class _Anonymous:
+    """A failed sign-in is done by someone not signed in, not by the system."""
+
+    is_authenticated = False
+    pk = None

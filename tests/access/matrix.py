@@ -1,0 +1,201 @@
+"""The policy matrix: every URL of the project, and what each persona gets from it.
+
+To add a URL, add one entry to ``MATRIX`` keyed by its name (``namespace:name``; the
+route for an unnamed pattern). ``get`` and ``post`` map every persona to the expected
+status; build them with ``signed_in``, ``only`` and ``everyone``. POST is sent with an
+empty form: an allowed persona gets the form back with errors (200) or a redirect, and a
+refused one must change nothing (no audit event appears, since every write records one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.access.world import PERSONAS, build_world
+
+ANON = "anonymous"
+LOGIN = "→login"  # a redirect to the sign-in page
+DENIED = {LOGIN, 403, 404, 405}
+
+
+def everyone(status: int | str) -> dict:
+    return {p: status for p in PERSONAS}
+
+
+def signed_in(status: int | str = 200, anonymous: int | str = LOGIN) -> dict:
+    return {p: anonymous if p == ANON else status for p in PERSONAS}
+
+
+def only(allowed: dict[str, int | str] | set[str], deny: int = 403, ok: int | str = 200) -> dict:
+    """``allowed`` personas get their status (``ok`` if given as a set); other signed-in
+    personas get ``deny``; anonymous visitors are sent to sign in."""
+    allowed = dict.fromkeys(allowed, ok) if isinstance(allowed, set) else allowed
+    return {p: LOGIN if p == ANON else allowed.get(p, deny) for p in PERSONAS}
+
+
+@dataclass
+class Row:
+    get: dict
+    post: dict | None = None
+    args: Callable[[SimpleNamespace], list] | None = None
+
+    def path(self, key: str, world: SimpleNamespace) -> str:
+        return reverse(key, args=self.args(world) if self.args else None)
+
+
+SYSADMIN = {"sysadmin"}
+SECADMIN = {"secadmin"}
+# Who may see the classified test dossier (机密): cleared and inside its need-to-know.
+DOSSIER_READERS = {"clerk", "cleared_granted", "leader"}
+# Personas that hold any role.
+ROLE_HOLDERS = {"sysadmin", "secadmin", "auditor", "leader", "secretary", "clerk"}
+
+MATRIX: dict[str, Row] = {
+    # --- shell ---
+    "home": Row(get=signed_in()),
+    "healthz": Row(get=everyone(200)),
+    "login": Row(get=signed_in(302, anonymous=200), post=signed_in(302, anonymous=200)),
+    # Sign-out is POST only; anonymous visitors are sent to sign in by the middleware.
+    "logout": Row(get=signed_in(405), post=everyone(302)),
+    "org:profile": Row(get=signed_in(), post=signed_in()),
+    # --- system admin (org, kernel) ---
+    "org:unit_list": Row(get=only(SYSADMIN)),
+    "org:unit_create": Row(get=only(SYSADMIN), post=only(SYSADMIN)),
+    "org:unit_edit": Row(get=only(SYSADMIN), post=only(SYSADMIN), args=lambda w: [w.office.pk]),
+    "org:person_list": Row(get=only(SYSADMIN)),
+    "org:person_create": Row(get=only(SYSADMIN), post=only(SYSADMIN)),
+    "org:person_edit": Row(get=only(SYSADMIN), post=only(SYSADMIN), args=lambda w: [w.staff.pk]),
+    "org:person_unlock": Row(get=only(SYSADMIN, ok=302), post=only(SYSADMIN, ok=302),
+                             args=lambda w: [w.staff.pk]),
+    "org:import_start": Row(get=only(SYSADMIN), post=only(SYSADMIN)),
+    "org:import_template": Row(get=only(SYSADMIN)),
+    "org:import_status": Row(get=only(SYSADMIN), args=lambda w: [w.import_job.pk]),
+    "kernel:calendar": Row(get=only(SYSADMIN), post=only(SYSADMIN)),
+    # --- security admin (access) ---
+    "access:clearance_list": Row(get=only(SECADMIN)),
+    "access:clearance_edit": Row(get=only(SECADMIN), post=only(SECADMIN), args=lambda w: [w.staff.pk]),
+    "access:grant_list": Row(get=only(SECADMIN)),
+    "access:object_grants": Row(get=only(SECADMIN), post=only(SECADMIN),
+                                args=lambda w: ["access_testapp.dossier", w.dossier.pk]),
+    "access:grant_revoke": Row(get=only({"secadmin": 405}), post=only({"secadmin": 302}),
+                               args=lambda w: [w.grant.pk]),
+    # --- leaders and secretaries ---
+    "access:delegation_list": Row(get=signed_in(), post=only({"leader": 200})),
+    # Someone else's delegation is invisible (404); only its leader may revoke it.
+    "access:delegation_revoke": Row(get=signed_in(405), post=only({"leader": 302}, deny=404),
+                                    args=lambda w: [w.delegation.pk]),
+    # --- forwarding: clearance × need-to-know decides, invisible means 404 ---
+    "access:forward_list": Row(get=signed_in()),
+    "access:forward_create": Row(get=only(DOSSIER_READERS, deny=404),
+                                 post=only(DOSSIER_READERS, deny=404),
+                                 args=lambda w: ["access_testapp.dossier", w.dossier.pk]),
+    # The requester and the owner unit's head see the request; only the head decides.
+    "access:forward_detail": Row(get=only({"cleared_granted", "leader"}, deny=404),
+                                 post=only({"cleared_granted": 403, "leader": 200}, deny=404),
+                                 args=lambda w: [w.forward_request.pk]),
+    # --- 办文: layout preview (an empty POST is answered with the form and errors, 400) ---
+    "layout:render": Row(get=only({"leader", "secretary"}),
+                         post=only({"leader": 400, "secretary": 400})),
+    # --- the audit trail ---
+    # --- routing (workflow) and the inbox ---
+    "workflow:template_list": Row(get=only({"secretary"})),
+    "workflow:template_create": Row(get=only({"secretary"}), post=only({"secretary"})),
+    "workflow:template_edit": Row(get=only({"secretary"}), post=only({"secretary"}),
+                                  args=lambda w: [w.template.pk]),
+    "workflow:template_version": Row(get=only({"secretary"}), args=lambda w: [w.template.pk, 1]),
+    # People on the route see it; for everyone else it does not exist.
+    "workflow:route_detail": Row(get=only({"secretary", "leader"}, deny=404),
+                                 args=lambda w: [w.route.pk]),
+    # POST only. A participant with no pending step is sent back to the route with a
+    # message (and nothing changes); outsiders get 404.
+    "workflow:route_act": Row(get=signed_in(405), post=only({"leader": 302, "secretary": 302}, deny=404),
+                              args=lambda w: [w.route.pk]),
+    "inbox:home": Row(get=signed_in()),
+    "inbox:notifications": Row(get=signed_in()),
+    "inbox:notification_read": Row(get=signed_in(405), post=only({"staff": 302}, deny=404),
+                                   args=lambda w: [w.notification.pk]),
+    "inbox:notification_read_all": Row(get=signed_in(405), post=signed_in(302)),
+    # --- 公文校对: anyone with a role checks; the office keeps the term list ---
+    "proofread:check": Row(get=only(ROLE_HOLDERS), post=only(ROLE_HOLDERS)),
+    "proofread:term_list": Row(get=only({"secretary"})),
+    "proofread:term_create": Row(get=only({"secretary"}), post=only({"secretary"})),
+    "proofread:term_edit": Row(get=only({"secretary"}), post=only({"secretary"}),
+                               args=lambda w: [w.term.pk]),
+    "proofread:term_toggle": Row(get=only({"secretary": 405}), post=only({"secretary": 302}),
+                                 args=lambda w: [w.term.pk]),
+    "audit:event_list": Row(get=only({"auditor", "secadmin"})),
+    "audit:export": Row(get=only({"auditor"})),
+}
+
+
+def url_keys(resolver: URLResolver | None = None) -> Iterator[str]:
+    """Every URL pattern of the project, by ``namespace:name`` (or route if unnamed)."""
+
+    def walk(patterns, prefix: str, namespaces: list[str]) -> Iterator[str]:
+        for p in patterns:
+            route = prefix + str(p.pattern)
+            if isinstance(p, URLResolver):
+                yield from walk(p.url_patterns, route, namespaces + ([p.namespace] if p.namespace else []))
+            elif isinstance(p, URLPattern):
+                yield ":".join([*namespaces, p.name]) if p.name else route
+
+    yield from walk((resolver or get_resolver()).url_patterns, "", [])
+
+
+def coverage_problems(resolver: URLResolver | None = None, matrix: dict | None = None) -> list[str]:
+    matrix = MATRIX if matrix is None else matrix
+    keys = list(url_keys(resolver))
+    problems = [f"URL “{k}” is not in the policy matrix (tests/access/matrix.py)"
+                for k in keys if k not in matrix]
+    problems += [f"matrix row “{k}” names no URL of the project" for k in matrix if k not in keys]
+    return problems
+
+
+def matrix_world() -> SimpleNamespace:
+    from django.contrib.contenttypes.models import ContentType
+
+    from zhongshu.access.models import ForwardRequest, Grant
+    from zhongshu.org.models import ImportJob
+
+    w = build_world()
+    w.import_job = ImportJob.objects.create(created_by=w.sysadmin, file_name="a.xlsx", content=b"")
+    w.grant = Grant.objects.get(person=w.cleared_granted)
+    w.forward_request = ForwardRequest.objects.create(
+        content_type=ContentType.objects.get_for_model(type(w.dossier)), object_id=w.dossier.pk,
+        owner_unit=w.office, classification=w.dossier.classification,
+        requested_by=w.cleared_granted, recipient_person=w.cleared_ungranted, reason="请阅")
+    return w
+
+
+def check_row(client, world: SimpleNamespace, key: str, row: Row) -> list[str]:
+    """Send every persona's requests; return what differed from the declaration."""
+    from zhongshu.audit.models import AuditEvent
+
+    path = row.path(key, world)
+    login_url = reverse("login")
+    failures = []
+    for persona in PERSONAS:
+        for method, expected in (("GET", row.get), ("POST", row.post)):
+            if expected is None:
+                continue
+            if persona == ANON:
+                client.logout()
+            else:
+                client.force_login(world.people[persona])
+            want = expected[persona]
+            before = AuditEvent.objects.count()
+            response = client.get(path) if method == "GET" else client.post(path, {})
+            got = response.status_code
+            if want == LOGIN:
+                ok = got == 302 and response["Location"].startswith(login_url)
+            else:
+                ok = got == want
+            if not ok:
+                failures.append(f"{key} {method} {path} as {persona}: expected {want}, got {got}")
+            if want in DENIED and AuditEvent.objects.count() != before:
+                failures.append(f"{key} {method} as {persona}: refused, but something was written")
+    return failures
