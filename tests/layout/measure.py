@@ -42,3 +42,31 @@ def rows(page, *, below_block: bool = False) -> list[list[dict]]:
 
 def text(line: list[dict]) -> str:
     return "".join(c["text"] for c in line)
+
+
+def libreoffice_pdf(docx: bytes, workdir: Path) -> Path:
+    """Convert a DOCX with LibreOffice headless, finding the configured font files."""
+    import subprocess
+
+    from zhongshu.layout.fonts import configured_faces
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    source = workdir / "doc.docx"
+    source.write_bytes(docx)
+    conf = workdir / "fonts.conf"
+    dirs = "".join(f"<dir>{Path(f.file).parent}</dir>" for f in configured_faces().values())
+    conf.write_text(f'<?xml version="1.0"?><fontconfig><include ignore_missing="yes">/etc/fonts/fonts.conf'
+                    f"</include>{dirs}</fontconfig>")
+    subprocess.run(["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", str(workdir), str(source)],
+                   check=True, capture_output=True, timeout=120,
+                   env={"FONTCONFIG_FILE": str(conf), "HOME": str(workdir), "PATH": "/usr/bin:/bin"})
+    return workdir / "doc.pdf"
+
+
+def body_text(page) -> str:
+    """The page's black and red text inside the text block, in reading order, no spaces."""
+    return "".join(text(line) for line in rows(page)).replace(" ", "").replace("\u3000", "")
+
+
+def page_numbers(page) -> str:
+    return "".join(text(line) for line in rows(page, below_block=True)).replace(" ", "")

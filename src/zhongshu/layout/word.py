@@ -23,6 +23,7 @@ from docx.shared import Mm, Pt, RGBColor, Twips
 
 from . import geometry as g
 from .engine import Engine, chinese_date, heading_number
+from .linebreak import balanced_lines
 from .fonts import FontSet
 from .pdf import watermark_text
 from .spec import Block, DocumentSpec, Heading, Paragraph, Table
@@ -31,6 +32,9 @@ LINE_TWIPS = 578  # 28.9 pt: 22 lines = 635.8 pt, inside the 637.8 pt block with
 LINE = Twips(LINE_TWIPS)
 CONDENSE_TWIPS = -5  # -0.25 pt per character: 28 characters of 3号 fill the 156 mm line
 RED = RGBColor(0xFF, 0, 0)
+# 空二行 between mark and number, less what the mark's own line box already leaves below it
+NUMBER_BEFORE = 2 * g.PITCH - 22
+RED_LINE_SPACE = 4  # pt between the number's line box and the red line
 
 STYLES = {
     # name: (face, size, bold, alignment)
@@ -76,6 +80,10 @@ class _Writer:
         self.spec = spec
         self.fonts = fonts
         self.engine = Engine(spec, fonts)
+        # The fixed-layout pagination: DOCX pages start where the PDF's pages start.
+        self.layout = self.engine.layout()
+        self.page_starts = {page.starts for page in self.layout.pages if page.starts}
+        self.container = None  # a table cell paragraphs go into instead of the body
         self.doc = Document()
         self.setup()
 
@@ -143,8 +151,10 @@ class _Writer:
         grid.set(qn("w:linePitch"), str(LINE_TWIPS))
 
     def para(self, text: str = "", style: str = "正文", *, before: float = 0, color=None, size=None,
-             face: str | None = None):
-        p = self.doc.add_paragraph(style=style)
+             face: str | None = None, key: str = ""):
+        p = (self.container or self.doc).add_paragraph(style=style)
+        if key and (key, 0) in self.page_starts:
+            p.paragraph_format.page_break_before = True
         if before:
             p.paragraph_format.space_before = Twips(round(before * 20))
         if text:
@@ -157,9 +167,53 @@ class _Writer:
                 _fonts_of(run, self.name(face))
         return p
 
+    def title_before(self) -> float:
+        return 0.0  # the 版头 row already ends on the title's grid row
+
+    def title(self, text: str, style: str, *, before: float):
+        """A title broken where the PDF breaks it: between words, balanced (7.3.1)."""
+        p = self.para(style=style, before=before)
+        lines = balanced_lines(text, self.engine.width_of("xiaobiaosong", g.TITLE), g.BLOCK_W)
+        for i, line in enumerate(lines):
+            run = p.add_run("".join(t.text for t in line.tokens))
+            if i < len(lines) - 1:
+                run.add_break()
+        return p
+
     # ------------------------------------------------------------ parts
     def header(self) -> None:
+        """The 版头 in a borderless one-cell table exactly as many grid rows tall as the PDF's.
+
+        Word processors place a mark and a bordered paragraph each a little differently; in a
+        row of fixed height those differences stay inside the 版头, and the title starts on
+        the grid row where the PDF starts it, so page 1 holds the same lines in both.
+        """
         spec = self.spec
+        table = self.doc.add_table(rows=1, cols=1)
+        tbl_pr = table._tbl.tblPr
+        margins = OxmlElement("w:tblCellMar")
+        for edge in ("left", "right", "top", "bottom"):
+            el = OxmlElement(f"w:{edge}")
+            el.set(qn("w:w"), "0")
+            el.set(qn("w:type"), "dxa")
+            margins.append(el)
+        tbl_pr.append(margins)
+        width = OxmlElement("w:tblW")
+        width.set(qn("w:w"), str(round(g.BLOCK_W * 20)))
+        width.set(qn("w:type"), "dxa")
+        tbl_pr.append(width)
+        tr_pr = table.rows[0]._tr.get_or_add_trPr()
+        height = OxmlElement("w:trHeight")
+        height.set(qn("w:val"), str(self.engine.start_row * LINE_TWIPS))
+        height.set(qn("w:hRule"), "exact")
+        tr_pr.append(height)
+        cell = table.cell(0, 0)
+        self.container = cell
+        self._header_parts(spec)
+        cell._tc.remove(cell.paragraphs[0]._p)  # the empty paragraph every new cell has
+        self.container = None
+
+    def _header_parts(self, spec: DocumentSpec) -> None:
         infos = self.engine.info_lines()
         styles = {"copy-number": "份号", "classification": "密级和保密期限", "urgency": "紧急程度"}
         for text, _, role in infos:
@@ -173,14 +227,14 @@ class _Writer:
         p = self.para(mark, "发文机关标志", before=before, color=RED, size=size * 0.9)
         p.paragraph_format.line_spacing = Pt(size * 1.15)
         if spec.is_upward and spec.format == "standard":
-            p = self.para(style="发文字号", before=LINE_TWIPS / 20 * 2)
+            p = self.para(style="发文字号", before=NUMBER_BEFORE)
             p.alignment = WD_ALIGN_PARAGRAPH.LEFT
             p.paragraph_format.left_indent = Pt(g.CELL)
             p.paragraph_format.tab_stops.add_tab_stop(Pt(g.BLOCK_W - 2 * g.CELL), alignment=2)
             p.add_run(spec.doc_number + "\t签发人：")
             _fonts_of(p.add_run("　".join(spec.signers)), self.name("kaiti"))
         else:
-            p = self.para(spec.doc_number, "发文字号", before=LINE_TWIPS / 20 * 2)
+            p = self.para(spec.doc_number, "发文字号", before=NUMBER_BEFORE)
             if spec.format == "letter":
                 p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         if spec.format != "order":
@@ -191,36 +245,50 @@ class _Writer:
         border = OxmlElement("w:pBdr")
         bottom = OxmlElement("w:bottom")
         style = "thickThinSmallGap" if self.spec.format == "letter" else "single"
-        for k, v in (("w:val", style), ("w:sz", "12"), ("w:space", "11"), ("w:color", "FF0000")):
+        for k, v in (("w:val", style), ("w:sz", "12"), ("w:space", str(RED_LINE_SPACE)), ("w:color", "FF0000")):
             bottom.set(qn(k), v)
         border.append(bottom)
         ppr.append(border)
 
-    def blocks(self, blocks: tuple[Block, ...]) -> None:
+    def blocks(self, blocks: tuple[Block, ...], prefix: str = "body.") -> None:
         counters = [0, 0, 0, 0]
-        for block in blocks:
+        for index, block in enumerate(blocks):
+            key = f"{prefix}{index}"
             if isinstance(block, Heading):
                 counters[block.level - 1] += 1
                 for deeper in range(block.level, 4):
                     counters[deeper] = 0
                 p = self.para(heading_number(block.level, counters[block.level - 1]) + block.text,
-                              HEADING_STYLE[block.level])
+                              HEADING_STYLE[block.level], key=key)
                 p.paragraph_format.keep_with_next = True
             elif isinstance(block, Paragraph):
-                self.para(block.text)
+                self.para(block.text, key=key)
             elif isinstance(block, Table):
-                self.table(block)
+                self.table(block, key)
 
-    def table(self, block: Table) -> None:
+    def table(self, block: Table, key: str = "") -> None:
         if not block.rows:
             return
         table = self.doc.add_table(rows=len(block.rows), cols=len(block.rows[0]))
         table.style = self.doc.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        # Each table row is as tall as its lines on the grid, as the PDF sets it, so the
+        # table takes the same rows of the page (borders included).
+        heights = [flow.rows for flow in self.engine.table_flows(block)]
         for r, row in enumerate(block.rows):
+            tr_pr = table.rows[r]._tr.get_or_add_trPr()
+            height = OxmlElement("w:trHeight")
+            # less the 0.5 pt rule a Table Grid row adds below itself
+            height.set(qn("w:val"), str(heights[r] * LINE_TWIPS - 10))
+            height.set(qn("w:hRule"), "exact")
+            tr_pr.append(height)
+            cant_split = OxmlElement("w:cantSplit")
+            tr_pr.append(cant_split)
             for c, text in enumerate(row):
                 cell = table.cell(r, c)
                 cell.paragraphs[0].style = self.doc.styles["表格"]
+                if r == 0 and c == 0 and key and (key, 0) in self.page_starts:
+                    cell.paragraphs[0].paragraph_format.page_break_before = True
                 run = cell.paragraphs[0].add_run(text)
                 if block.header and r == 0:
                     _fonts_of(run, self.name("heiti"))
@@ -231,7 +299,8 @@ class _Writer:
             for i, att in enumerate(spec.attachments):
                 lead = "附件：" if i == 0 else "　　　"
                 number = f"{i + 1}. " if len(spec.attachments) > 1 else ""
-                p = self.para(lead + number + att.title, "附件说明", before=LINE_TWIPS / 20 if i == 0 else 0)
+                p = self.para(lead + number + att.title, "附件说明", before=LINE_TWIPS / 20 if i == 0 else 0,
+                              key=f"attnote.{i}")
                 p.paragraph_format.left_indent = Pt(2 * g.CELL)
         date_text = chinese_date(spec.date) if spec.date else ""
         organs = list(spec.signature)
@@ -240,7 +309,8 @@ class _Writer:
             first = True
             for organ in organs:
                 w = self.engine.text_width(organ, "fangsong", g.BODY)
-                p = self.para(organ, "发文机关署名", before=LINE_TWIPS / 20 * 2 if first else 0)
+                p = self.para(organ, "发文机关署名", before=LINE_TWIPS / 20 * 2 if first else 0,
+                              key="closing" if first else "")
                 p.paragraph_format.right_indent = Pt(max(0, 4 * g.CELL + (date_w - w) / 2))
                 first = False
             if date_text:
@@ -248,19 +318,20 @@ class _Writer:
                 p.paragraph_format.right_indent = Pt(4 * g.CELL)
         else:
             for i, organ in enumerate(organs):
-                p = self.para(organ, "发文机关署名", before=LINE_TWIPS / 20 if i == 0 else 0)
+                p = self.para(organ, "发文机关署名", before=LINE_TWIPS / 20 if i == 0 else 0,
+                              key="closing" if i == 0 else "")
                 p.paragraph_format.right_indent = Pt(2 * g.CELL)
             if date_text:
                 p = self.para(date_text, "成文日期")
                 p.paragraph_format.right_indent = Pt(2 * g.CELL if not organs else max(0, 2 * g.CELL - 2 * g.CELL))
         if spec.notes:
             notes = spec.notes if spec.notes.startswith("（") else f"（{spec.notes}）"
-            p = self.para(notes, "附注")
+            p = self.para(notes, "附注", key="notes")
             p.paragraph_format.first_line_indent = Pt(2 * g.CELL)
         att = spec.attendance
         for label, names in (("出席", att.present), ("请假", att.absent), ("列席", att.observers)):
             if names:
-                p = self.para(style="出席")
+                p = self.para(style="出席", key=f"attendance.{label}")
                 p.paragraph_format.first_line_indent = Pt(2 * g.CELL)
                 _fonts_of(p.add_run(f"{label}："), self.name("heiti"))
                 p.add_run(names)
@@ -270,29 +341,51 @@ class _Writer:
         for i, att in enumerate(self.spec.attachments):
             p = self.para("附件" + (str(i + 1) if many else ""), "附件标识")
             p.paragraph_format.page_break_before = True
-            self.para(att.title, "附件标题", before=LINE_TWIPS / 20)
+            self.title(att.title, "附件标题", before=LINE_TWIPS / 20)
             if att.body:
                 self.para("")
-                self.blocks(att.body)
+                self.blocks(att.body, prefix=f"att{i}.body.")
 
-    def record(self, own_page: bool) -> None:
+    def record(self) -> None:
+        """The 版记 at the foot of the last page, which is even (7.4), as the PDF sets it.
+
+        An empty paragraph as tall as the free grid rows pushes the table down so that its
+        last line sits on the text block's bottom edge. When the PDF gives the 版记 a page
+        of its own, it goes into a section of its own whose footers are empty: neither that
+        page nor a blank page before it carries a page number (7.5).
+        """
         spec = self.spec
-        if not (spec.cc_recipients or spec.printing_office or spec.printing_date):
+        rows = self.engine.record_rows()
+        if not rows:
             return
-        if own_page:
-            section = self.doc.add_section(WD_SECTION.EVEN_PAGE)
-            for footer in (section.footer, section.even_page_footer):
+        pages = self.layout.pages
+        last = pages[-1]
+        used = last.body_rows
+        if last.kind == "record":
+            section = self.doc.add_section(WD_SECTION.NEW_PAGE)
+            section.different_first_page_header_footer = False
+            for footer in (section.footer, section.even_page_footer, section.first_page_footer):
                 footer.is_linked_to_previous = False
-        rows = []
+            used = 0
+        cc_lines = sum(1 for kind, _ in rows if kind == "cc")
+        free = g.ROWS - used - len(rows)
+        blank = last.kind == "record" and len(pages) > 1 and pages[-2].kind == "blank"
+        if blank:  # the section's first page is the blank one; the 版记 page follows it
+            self.doc.add_paragraph(style="附注")
+        spacer = self.doc.add_paragraph(style="附注")
+        spacer.paragraph_format.page_break_before = blank
+        if free > 0:
+            spacer.paragraph_format.line_spacing = Twips(free * LINE_TWIPS)
+        else:
+            spacer.paragraph_format.line_spacing = Twips(1)
+        table_rows = []
         if spec.cc_recipients:
-            rows.append(("抄送机关", f"抄送：{spec.cc_recipients}", ""))
+            table_rows.append(("抄送机关", f"抄送：{spec.cc_recipients}", "", cc_lines))
         if (spec.printing_office or spec.printing_date) and spec.format != "letter":
             date = chinese_date(spec.printing_date) + "印发" if spec.printing_date else ""
-            rows.append(("印发机关和印发日期", spec.printing_office, date))
-        table = self.doc.add_table(rows=len(rows), cols=1)
+            table_rows.append(("印发机关和印发日期", spec.printing_office, date, 1))
+        table = self.doc.add_table(rows=len(table_rows), cols=1)
         tbl_pr = table._tbl.tblPr
-        # Not floated to the foot of the page: LibreOffice drops a floating table that ends
-        # a section. The office moves it down in Word if it wants (docs/document-format.md).
         borders = OxmlElement("w:tblBorders")
         if spec.format != "letter":
             for edge, size in (("top", "8"), ("bottom", "8"), ("insideH", "6")):
@@ -305,7 +398,12 @@ class _Writer:
         width.set(qn("w:w"), str(round(g.BLOCK_W * 20)))
         width.set(qn("w:type"), "dxa")
         tbl_pr.append(width)
-        for r, (style, left, right) in enumerate(rows):
+        for r, (style, left, right, lines) in enumerate(table_rows):
+            tr_pr = table.rows[r]._tr.get_or_add_trPr()
+            height = OxmlElement("w:trHeight")
+            height.set(qn("w:val"), str(lines * LINE_TWIPS))
+            height.set(qn("w:hRule"), "exact")
+            tr_pr.append(height)
             p = table.cell(r, 0).paragraphs[0]
             p.style = self.doc.styles[style]
             p.paragraph_format.left_indent = Pt(g.SMALL)
@@ -351,15 +449,14 @@ class _Writer:
         spec = self.spec
         self.header()
         if spec.title:
-            self.para(spec.title, "标题", before=LINE_TWIPS / 20 * 2)
+            self.title(spec.title, "标题", before=self.title_before())
         if spec.main_recipients:
             text = spec.main_recipients if spec.main_recipients.endswith("：") else spec.main_recipients + "："
             self.para(text, "主送机关", before=LINE_TWIPS / 20)
         self.blocks(spec.body)
         self.closing()
         self.attachments()
-        layout = self.engine.layout()
-        self.record(own_page=layout.pages[-1].kind == "record")
+        self.record()
         self.page_numbers()
         if viewer and spec.is_classified and when:
             self.watermark(watermark_text(viewer, when))
