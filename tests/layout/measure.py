@@ -44,23 +44,30 @@ def text(line: list[dict]) -> str:
     return "".join(c["text"] for c in line)
 
 
-def libreoffice_pdf(docx: bytes, workdir: Path) -> Path:
-    """Convert a DOCX with LibreOffice headless, finding the configured font files."""
+def libreoffice_pdfs(docs: dict[str, bytes], workdir: Path) -> dict[str, Path]:
+    """Convert DOCX files with one LibreOffice headless run, finding the configured fonts."""
     import subprocess
 
     from zhongshu.layout.fonts import configured_faces
 
     workdir.mkdir(parents=True, exist_ok=True)
-    source = workdir / "doc.docx"
-    source.write_bytes(docx)
+    sources = []
+    for name, data in docs.items():
+        source = workdir / f"{name}.docx"
+        source.write_bytes(data)
+        sources.append(str(source))
     conf = workdir / "fonts.conf"
     dirs = "".join(f"<dir>{Path(f.file).parent}</dir>" for f in configured_faces().values())
     conf.write_text(f'<?xml version="1.0"?><fontconfig><include ignore_missing="yes">/etc/fonts/fonts.conf'
                     f"</include>{dirs}</fontconfig>")
-    subprocess.run(["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", str(workdir), str(source)],
-                   check=True, capture_output=True, timeout=120,
+    subprocess.run(["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", str(workdir), *sources],
+                   check=True, capture_output=True, timeout=300,
                    env={"FONTCONFIG_FILE": str(conf), "HOME": str(workdir), "PATH": "/usr/bin:/bin"})
-    return workdir / "doc.pdf"
+    return {name: workdir / f"{name}.pdf" for name in docs}
+
+
+def libreoffice_pdf(docx: bytes, workdir: Path) -> Path:
+    return libreoffice_pdfs({"doc": docx}, workdir)["doc"]
 
 
 def body_text(page) -> str:

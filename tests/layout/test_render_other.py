@@ -51,6 +51,7 @@ def test_docx_styles_are_named_after_the_elements():
 
     doc = Document(io.BytesIO(render(sample("tongzhi"), "docx")))
     used = {p.style.name for p in doc.paragraphs}
+    used |= {p.style.name for table in doc.tables for cell in table._cells for p in cell.paragraphs}
     assert {"发文机关标志", "发文字号", "标题", "主送机关", "正文", "一级标题", "二级标题",
             "附件说明", "成文日期", "附件标识", "附件标题"} <= used
     section = doc.sections[0]

@@ -216,6 +216,9 @@ class _Writer:
     def _header_parts(self, spec: DocumentSpec) -> None:
         infos = self.engine.info_lines()
         styles = {"copy-number": "份号", "classification": "密级和保密期限", "urgency": "紧急程度"}
+        if spec.format == "letter":
+            self._letter_header(spec, infos, styles)
+            return
         for text, _, role in infos:
             self.para(text, styles[role])
         mark = self.engine.mark_text()
@@ -239,6 +242,22 @@ class _Writer:
                 p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         if spec.format != "order":
             self.red_line(p)
+
+    def _letter_header(self, spec: DocumentSpec, infos, styles) -> None:
+        """10.1: the mark, the red double line, then 份号/密级/紧急 on the left and the
+        number on the right of the first of them. A flowing document cannot reach above the
+        text block, so the mark sits at its top edge instead of 30 mm from the page's."""
+        mark = self.engine.mark_text()
+        size = self.engine.mark_size([mark], g.BLOCK_W, g.LETTER_MARK_MAX_SIZE)
+        p = self.para(mark, "发文机关标志", color=RED, size=size * 0.9)
+        p.paragraph_format.line_spacing = Pt(size * 1.15)
+        self.red_line(p)
+        lines = infos or [("", "fangsong", "copy-number")]
+        for i, (text, _, role) in enumerate(lines):
+            p = self.para(text, styles[role], before=g.BODY * 7 / 8 if i == 0 else 0)
+            if i == 0 and spec.doc_number:
+                p.paragraph_format.tab_stops.add_tab_stop(Pt(g.BLOCK_W), alignment=2)
+                _fonts_of(p.add_run("\t" + spec.doc_number), self.name("fangsong"))
 
     def red_line(self, p) -> None:
         ppr = p._p.get_or_add_pPr()
@@ -372,44 +391,71 @@ class _Writer:
         blank = last.kind == "record" and len(pages) > 1 and pages[-2].kind == "blank"
         if blank:  # the section's first page is the blank one; the 版记 page follows it
             self.doc.add_paragraph(style="附注")
-        spacer = self.doc.add_paragraph(style="附注")
-        spacer.paragraph_format.page_break_before = blank
-        if free > 0:
-            spacer.paragraph_format.line_spacing = Twips(free * LINE_TWIPS)
-        else:
-            spacer.paragraph_format.line_spacing = Twips(1)
         table_rows = []
         if spec.cc_recipients:
             table_rows.append(("抄送机关", f"抄送：{spec.cc_recipients}", "", cc_lines))
         if (spec.printing_office or spec.printing_date) and spec.format != "letter":
             date = chinese_date(spec.printing_date) + "印发" if spec.printing_date else ""
             table_rows.append(("印发机关和印发日期", spec.printing_office, date, 1))
-        table = self.doc.add_table(rows=len(table_rows), cols=1)
+        # The first row is the empty space above the 版记: an exact-height row is the one
+        # vertical distance both Word and LibreOffice always honour.
+        table = self.doc.add_table(rows=len(table_rows) + 1, cols=1)
         tbl_pr = table._tbl.tblPr
-        borders = OxmlElement("w:tblBorders")
-        if spec.format != "letter":
-            for edge, size in (("top", "8"), ("bottom", "8"), ("insideH", "6")):
-                el = OxmlElement(f"w:{edge}")
-                for k, v in (("w:val", "single"), ("w:sz", size), ("w:color", "000000")):
-                    el.set(qn(k), v)
-                borders.append(el)
-        tbl_pr.append(borders)
         width = OxmlElement("w:tblW")
         width.set(qn("w:w"), str(round(g.BLOCK_W * 20)))
         width.set(qn("w:type"), "dxa")
         tbl_pr.append(width)
-        for r, (style, left, right, lines) in enumerate(table_rows):
+        margins = OxmlElement("w:tblCellMar")
+        for edge in ("left", "right"):
+            el = OxmlElement(f"w:{edge}")
+            el.set(qn("w:w"), "0")
+            el.set(qn("w:type"), "dxa")
+            margins.append(el)
+        tbl_pr.append(margins)
+        # LibreOffice adds each rule's width to its row: the space gives that back (3 pt)
+        heights = [max(free * LINE_TWIPS - 60, 20)] + [lines * LINE_TWIPS for *_, lines in table_rows]
+        for r, h in enumerate(heights):
             tr_pr = table.rows[r]._tr.get_or_add_trPr()
             height = OxmlElement("w:trHeight")
-            height.set(qn("w:val"), str(lines * LINE_TWIPS))
+            height.set(qn("w:val"), str(h))
             height.set(qn("w:hRule"), "exact")
             tr_pr.append(height)
-            p = table.cell(r, 0).paragraphs[0]
+        spacer = table.cell(0, 0).paragraphs[0]
+        spacer.style = self.doc.styles["附注"]
+        spacer.paragraph_format.page_break_before = blank
+        for r, (style, left, right, _) in enumerate(table_rows, start=1):
+            cell = table.cell(r, 0)
+            if spec.format != "letter":  # 7.4.1: thick first and last lines, thin between
+                edges = [("top", "8" if r == 1 else "6")]
+                if r == len(table_rows):
+                    edges.append(("bottom", "8"))
+                self.cell_borders(cell, edges)
+            p = cell.paragraphs[0]
             p.style = self.doc.styles[style]
             p.paragraph_format.left_indent = Pt(g.SMALL)
             p.paragraph_format.right_indent = Pt(g.SMALL)
-            p.paragraph_format.tab_stops.add_tab_stop(Pt(g.BLOCK_W - 2 * g.SMALL - 12), alignment=2)
+            p.paragraph_format.tab_stops.add_tab_stop(Pt(g.BLOCK_W - 2 * g.SMALL), alignment=2)
             p.add_run(left + (f"\t{right}" if right else ""))
+        # A document cannot end in a table: the paragraph that must follow is made 1 pt
+        # tall so that it fits in the 2 pt the 22 grid rows leave at the foot of the block.
+        tail = self.doc.add_paragraph(style="附注")
+        tail.paragraph_format.line_spacing = Pt(1)
+        tail.paragraph_format.first_line_indent = Pt(0)
+        tail.add_run("").font.size = Pt(1)
+        snap = OxmlElement("w:snapToGrid")  # or the line grid would give it a whole row
+        snap.set(qn("w:val"), "0")
+        tail._p.get_or_add_pPr().insert(1, snap)
+
+    @staticmethod
+    def cell_borders(cell, edges: list[tuple[str, str]]) -> None:
+        tc_pr = cell._tc.get_or_add_tcPr()
+        borders = OxmlElement("w:tcBorders")
+        for edge, size in edges:
+            el = OxmlElement(f"w:{edge}")
+            for k, v in (("w:val", "single"), ("w:sz", size), ("w:color", "000000")):
+                el.set(qn(k), v)
+            borders.append(el)
+        tc_pr.append(borders)
 
     def page_numbers(self) -> None:
         section = self.doc.sections[0]
