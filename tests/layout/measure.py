@@ -15,6 +15,16 @@ SAMPLES = Path(__file__).parent / "samples"
 MM = 72 / 25.4
 PAGE_NUMBER_TOP = 262 * MM  # anything below the block's bottom edge is the page number
 
+# 主送机关 so many that no body text would fit on page 1 (GB/T 9704 7.3.2)
+COUNTIES = ["东湖区", "西山区", "南川区", "北岭区", "青云县", "白水县", "红河县", "黄石县", "金沙县",
+            "银杏县", "玉泉市", "翠屏市", "高新区", "经开区", "临港区", "云溪县", "松涛县", "石门县",
+            "龙泉县", "凤鸣县"]
+LONG_RECIPIENTS = "，".join([f"{c}党委和人民政府" for c in COUNTIES]
+                + ["市委各部委", "市级国家机关各部门党组（党委）", "各人民团体党组", "市属各高等院校党委",
+                   "市属各国有企业党委", "驻市各单位"])
+
+
+
 
 def sample(name: str):
     return load_spec(SAMPLES / f"{name}.json")

@@ -14,7 +14,16 @@ import io
 import pdfplumber
 import pytest
 
-from tests.layout.measure import MM, body_text, libreoffice_pdfs, page_numbers, rows, sample, text
+from tests.layout.measure import (
+    LONG_RECIPIENTS,
+    MM,
+    body_text,
+    libreoffice_pdfs,
+    page_numbers,
+    rows,
+    sample,
+    text,
+)
 from zhongshu.layout.engine import layout_document
 from zhongshu.layout.render import render
 
@@ -26,6 +35,7 @@ def variants():
     base = sample("long_body")
     specs["record_on_content_page"] = dataclasses.replace(base, body=base.body[:5])
     specs["record_after_blank_page"] = dataclasses.replace(base, body=base.body[:7])
+    specs["recipients_in_record"] = dataclasses.replace(sample("tongzhi"), main_recipients=LONG_RECIPIENTS)
     return specs
 
 
@@ -50,7 +60,8 @@ def converted(tmp_path_factory):
         theirs.close()
 
 
-@pytest.mark.parametrize("name", [*SAMPLES, "record_on_content_page", "record_after_blank_page"])
+@pytest.mark.parametrize("name", [*SAMPLES, "record_on_content_page", "record_after_blank_page",
+                                  "recipients_in_record"])
 def test_docx_pages_begin_and_end_where_the_pdf_pages_do(converted, name):
     _, ours, theirs = converted[name]
     print(f"\n[docx↔pdf] {name}: {len(ours.pages)} PDF pages, {len(theirs.pages)} DOCX pages")
@@ -70,7 +81,7 @@ def record_lines(page):
 
 
 @pytest.mark.parametrize("name", ["tongzhi", "long_body", "minutes", "record_on_content_page",
-                                  "record_after_blank_page"])
+                                  "record_after_blank_page", "recipients_in_record"])
 def test_docx_record_block_is_at_the_foot_of_an_even_last_page(converted, name):
     spec, ours, theirs = converted[name]
     last = theirs.pages[-1]

@@ -561,12 +561,57 @@ class Engine:
             flows.append(Flow(1, draw, keep_with_next=True))
         return flows
 
+    # ---------------------------------------------------------------- 主送 moved to the 版记
+    def recipients_text(self) -> str:
+        recipients = self.spec.main_recipients
+        return recipients if recipients.endswith(("：", ":")) else recipients + "："
+
+    def recipients_in_record(self) -> bool:
+        """7.3.2/7.4.2: 主送机关 so long that no body text would fit on page 1 go to the 版记.
+
+        Page 1 must show body text; the first body piece needs its line plus any heading
+        lines kept with it. Letters and orders keep their recipients where they are only if
+        they fit the same way, so the rule is applied to every format.
+        """
+        cached = getattr(self, "_recipients_in_record", None)
+        if cached is not None:
+            return cached
+        spec = self.spec
+        moved = False
+        if spec.main_recipients and spec.body:
+            probe = Page()
+            if spec.format == "letter":
+                start_y = self.header_letter(probe) + 2 * g.PITCH
+            elif spec.format == "order":
+                start_y = self.header_order(probe) + g.PITCH
+            else:
+                start_y = self.header_standard(probe, g.MARK_FROM_BLOCK_TOP, red_line=True) + 2 * g.PITCH
+            start_row = max(math.ceil((start_y - g.GAP - g.TOP) / g.PITCH - 0.01), 0)
+            title_rows = len(self.title_flows()) if spec.title else 0
+            recipient_rows = len(self.text_flows(self.recipients_text(), first_indent=0, justify=False))
+            first_need = 0
+            for flow in self.block_flows(spec.body):
+                first_need += flow.rows
+                if not flow.keep_with_next:
+                    break
+            moved = start_row + title_rows + 1 + recipient_rows + first_need > g.ROWS
+        self._recipients_in_record = moved
+        return moved
+
     # ---------------------------------------------------------------- 版记
     def record_rows(self) -> list[tuple[str, object]]:
         spec = self.spec
         rows: list[tuple[str, object]] = []
         size = g.SMALL
         cell = size * g.SQUEEZE
+        if self.recipients_in_record():
+            lead = "主送："
+            hang = self.text_width(lead, "fangsong", size)
+            names = spec.main_recipients.rstrip("：:")
+            names = names if names.endswith("。") else names + "。"
+            lines = break_lines(lead + names, self.width_of("fangsong", size),
+                                g.BLOCK_W - 2 * cell, 0, hang, justify=True)
+            rows += [("main", line) for line in lines]
         if spec.cc_recipients:
             lead = "抄送："
             hang = self.text_width(lead, "fangsong", size)
@@ -588,8 +633,9 @@ class Engine:
         for i, (kind, line) in enumerate(rows):
             band_top = g.BOTTOM - (n - i) * g.PITCH
             top = band_top + (g.PITCH - size) / 2
-            if kind == "cc":
-                self.put_line(page, line, g.LEFT + cell, top, "fangsong", size, role="cc")
+            if kind in ("cc", "main"):
+                self.put_line(page, line, g.LEFT + cell, top, "fangsong", size,
+                              role="cc" if kind == "cc" else "record-recipients")
             else:
                 if spec.printing_office:
                     self.put(page, g.LEFT + cell, top, spec.printing_office, "fangsong", size,
@@ -624,13 +670,10 @@ class Engine:
         flows: list[Flow] = []
         if spec.title:
             flows += tag("title", self.title_flows())
-        if spec.main_recipients:
-            recipients = spec.main_recipients
-            if not recipients.endswith(("：", ":")):
-                recipients += "："
+        if spec.main_recipients and not self.recipients_in_record():
             flows.append(self.spacer())
-            flows += tag("recipients", self.text_flows(recipients, first_indent=0, role="recipients",
-                                                       justify=False))
+            flows += tag("recipients", self.text_flows(self.recipients_text(), first_indent=0,
+                                                       role="recipients", justify=False))
         flows += self.block_flows(spec.body)
         flows += self.attachment_note_flows()
         if spec.format == "minutes":

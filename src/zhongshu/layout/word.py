@@ -23,8 +23,8 @@ from docx.shared import Mm, Pt, RGBColor, Twips
 
 from . import geometry as g
 from .engine import Engine, chinese_date, heading_number
-from .linebreak import balanced_lines
 from .fonts import FontSet
+from .linebreak import balanced_lines
 from .pdf import watermark_text
 from .spec import Block, DocumentSpec, Heading, Paragraph, Table
 
@@ -58,6 +58,7 @@ STYLES = {
     "附件标题": ("xiaobiaosong", g.TITLE, False, WD_ALIGN_PARAGRAPH.CENTER),
     "表格": ("fangsong", g.BODY, False, WD_ALIGN_PARAGRAPH.CENTER),
     "出席": ("fangsong", g.BODY, False, WD_ALIGN_PARAGRAPH.LEFT),
+    "版记主送机关": ("fangsong", g.SMALL, False, WD_ALIGN_PARAGRAPH.LEFT),
     "抄送机关": ("fangsong", g.SMALL, False, WD_ALIGN_PARAGRAPH.LEFT),
     "印发机关和印发日期": ("fangsong", g.SMALL, False, WD_ALIGN_PARAGRAPH.LEFT),
     "页码": ("songti", g.SMALL, False, WD_ALIGN_PARAGRAPH.RIGHT),
@@ -387,11 +388,16 @@ class _Writer:
                 footer.is_linked_to_previous = False
             used = 0
         cc_lines = sum(1 for kind, _ in rows if kind == "cc")
+        main_lines = sum(1 for kind, _ in rows if kind == "main")
         free = g.ROWS - used - len(rows)
         blank = last.kind == "record" and len(pages) > 1 and pages[-2].kind == "blank"
         if blank:  # the section's first page is the blank one; the 版记 page follows it
             self.doc.add_paragraph(style="附注")
         table_rows = []
+        if main_lines:  # 7.4.2: directly above 抄送, in the same form
+            names = spec.main_recipients.rstrip("：:")
+            table_rows.append(("版记主送机关", f"主送：{names if names.endswith('。') else names + '。'}", "",
+                               main_lines))
         if spec.cc_recipients:
             table_rows.append(("抄送机关", f"抄送：{spec.cc_recipients}", "", cc_lines))
         if (spec.printing_office or spec.printing_date) and spec.format != "letter":
@@ -426,7 +432,7 @@ class _Writer:
         for r, (style, left, right, _) in enumerate(table_rows, start=1):
             cell = table.cell(r, 0)
             if spec.format != "letter":  # 7.4.1: thick first and last lines, thin between
-                edges = [("top", "8" if r == 1 else "6")]
+                edges = [("top", "8" if r == 1 else "6")] if r == 1 or style != "抄送机关" else []
                 if r == len(table_rows):
                     edges.append(("bottom", "8"))
                 self.cell_borders(cell, edges)
@@ -496,9 +502,8 @@ class _Writer:
         self.header()
         if spec.title:
             self.title(spec.title, "标题", before=self.title_before())
-        if spec.main_recipients:
-            text = spec.main_recipients if spec.main_recipients.endswith("：") else spec.main_recipients + "："
-            self.para(text, "主送机关", before=LINE_TWIPS / 20)
+        if spec.main_recipients and not self.engine.recipients_in_record():
+            self.para(self.engine.recipients_text(), "主送机关", before=LINE_TWIPS / 20, key="recipients")
         self.blocks(spec.body)
         self.closing()
         self.attachments()
