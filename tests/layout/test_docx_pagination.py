@@ -35,6 +35,8 @@ def variants():
     base = sample("long_body")
     specs["record_on_content_page"] = dataclasses.replace(base, body=base.body[:5])
     specs["record_after_blank_page"] = dataclasses.replace(base, body=base.body[:7])
+    # the signature block pulls the paragraph's last two lines onto the next page
+    specs["signature_pulls_lines"] = dataclasses.replace(base, body=base.body[:8])
     specs["recipients_in_record"] = dataclasses.replace(sample("tongzhi"), main_recipients=LONG_RECIPIENTS)
     return specs
 
@@ -47,6 +49,8 @@ def converted(tmp_path_factory):
     assert kinds["record_on_content_page"] == ["content", "content"]
     assert kinds["record_after_blank_page"] == ["content", "content", "blank", "record"]
     assert kinds["tongzhi"][-1] == "record" and len(kinds["tongzhi"]) % 2 == 0
+    pulled = layout_document(specs["signature_pulls_lines"]).pages
+    assert pulled[2].starts == ("body.7", 2) and pulled[1].body_rows < 22
     paths = libreoffice_pdfs({name: render(spec, "docx") for name, spec in specs.items()},
                              tmp_path_factory.mktemp("lo"))
     out = {}
@@ -61,7 +65,7 @@ def converted(tmp_path_factory):
 
 
 @pytest.mark.parametrize("name", [*SAMPLES, "record_on_content_page", "record_after_blank_page",
-                                  "recipients_in_record"])
+                                  "recipients_in_record", "signature_pulls_lines"])
 def test_docx_pages_begin_and_end_where_the_pdf_pages_do(converted, name):
     _, ours, theirs = converted[name]
     print(f"\n[docx↔pdf] {name}: {len(ours.pages)} PDF pages, {len(theirs.pages)} DOCX pages")

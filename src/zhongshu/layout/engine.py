@@ -176,6 +176,12 @@ class Engine:
         return g.row_top(row) + (g.BODY - size) / 2
 
     # ---------------------------------------------------------------- flow pieces
+    def line_texts(self, text: str, face: str = "fangsong") -> list[str]:
+        """A body paragraph's lines as ``text_flows`` breaks them (for the DOCX writer)."""
+        cell = g.BODY * g.SQUEEZE
+        lines = break_lines(text, self.width_of(face, g.BODY), g.BLOCK_W, 2 * cell, 0, True)
+        return ["".join(t.text for t in line.tokens) for line in lines]
+
     def text_flows(self, text: str, face: str = "fangsong", size: float = g.BODY, *,
                    first_indent: float = 2, rest_indent: float = 0, role: str = "body",
                    keep_with_next: bool = False, prefix_face: str | None = None,

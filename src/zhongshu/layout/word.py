@@ -17,13 +17,13 @@ from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor, Twips
 
 from . import geometry as g
-from .engine import Engine, chinese_date, heading_number
+from .engine import HEADING_FACE, Engine, chinese_date, heading_number
 from .fonts import FontSet
 from .linebreak import balanced_lines
 from .pdf import watermark_text
@@ -305,13 +305,36 @@ class _Writer:
                 counters[block.level - 1] += 1
                 for deeper in range(block.level, 4):
                     counters[deeper] = 0
-                p = self.para(heading_number(block.level, counters[block.level - 1]) + block.text,
-                              HEADING_STYLE[block.level], key=key)
+                text = heading_number(block.level, counters[block.level - 1]) + block.text
+                p = self.para(style=HEADING_STYLE[block.level], key=key)
+                self.runs_with_page_breaks(p, key, text, HEADING_FACE[block.level])
                 p.paragraph_format.keep_with_next = True
             elif isinstance(block, Paragraph):
-                self.para(block.text, key=key)
+                p = self.para(key=key)
+                self.runs_with_page_breaks(p, key, block.text, "fangsong")
             elif isinstance(block, Table):
                 self.table(block, key)
+
+    def runs_with_page_breaks(self, p, key: str, text: str, face: str) -> None:
+        """The paragraph's text, with a page break before each line that starts a PDF page.
+
+        The PDF moves the last lines of a paragraph to the next page together with a
+        signature block (7.3.5: the seal never stands alone); the break inside the paragraph
+        makes the DOCX do the same.
+        """
+        starts = sorted(line for k, line in self.page_starts if k == key and line > 0)
+        if not starts:
+            p.add_run(text)
+            return
+        lines = self.engine.line_texts(text, face)
+        pos = 0
+        for n, line in enumerate(lines):
+            if n in starts:
+                p.add_run().add_break(WD_BREAK.PAGE)
+            p.add_run(line)
+            pos += len(line)
+        if pos < len(text):  # the breaker never drops characters; keep any it did not list
+            p.add_run(text[pos:])
 
     def table(self, block: Table, key: str = "") -> None:
         if not block.rows:
