@@ -41,6 +41,10 @@ def test_long_recipients_leave_page_one_and_head_the_record_block():
         first = body_text(pdf.pages[0])
         assert "东湖区党委" not in first
         assert "2026年元旦、春节即将到来" in first  # page 1 shows body text (7.3.3)
+        lines = rows(pdf.pages[0])
+        title = [line for line in lines if abs(line[0]["size"] - 22) < 0.5]
+        body = next(line for line in lines if text(line).startswith("2026年元旦"))
+        assert body[0]["top"] - title[-1][0]["top"] > 1.9 * 29.6  # a free line below the title
         last = record_lines(pdf.pages[-1])
         print(f"\n[pdf] 版记 on page {len(pdf.pages)}: {last}")
         assert last[0].startswith("主送：东湖区党委和人民政府")

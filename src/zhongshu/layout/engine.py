@@ -680,6 +680,8 @@ class Engine:
             flows.append(self.spacer())
             flows += tag("recipients", self.text_flows(self.recipients_text(), first_indent=0,
                                                        role="recipients", justify=False))
+        elif spec.main_recipients:  # moved to the 版记: the line below the title stays free
+            flows.append(self.spacer())
         flows += self.block_flows(spec.body)
         flows += self.attachment_note_flows()
         if spec.format == "minutes":

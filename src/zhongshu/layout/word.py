@@ -567,6 +567,8 @@ class _Writer:
             self.title(spec.title, "标题", before=self.title_before())
         if spec.main_recipients and not self.engine.recipients_in_record():
             self.para(self.engine.recipients_text(), "主送机关", before=LINE_TWIPS / 20, key="recipients")
+        elif spec.main_recipients:  # moved to the 版记: the line below the title stays free
+            self.para(style="附注")
         self.blocks(spec.body)
         self.closing()
         self.attachments()
