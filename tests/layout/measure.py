@@ -15,6 +15,16 @@ SAMPLES = Path(__file__).parent / "samples"
 MM = 72 / 25.4
 PAGE_NUMBER_TOP = 262 * MM  # anything below the block's bottom edge is the page number
 
+# 主送机关 so many that no body text would fit on page 1 (GB/T 9704 7.3.2)
+COUNTIES = ["东湖区", "西山区", "南川区", "北岭区", "青云县", "白水县", "红河县", "黄石县", "金沙县",
+            "银杏县", "玉泉市", "翠屏市", "高新区", "经开区", "临港区", "云溪县", "松涛县", "石门县",
+            "龙泉县", "凤鸣县"]
+LONG_RECIPIENTS = "，".join([f"{c}党委和人民政府" for c in COUNTIES]
+                + ["市委各部委", "市级国家机关各部门党组（党委）", "各人民团体党组", "市属各高等院校党委",
+                   "市属各国有企业党委", "驻市各单位"])
+
+
+
 
 def sample(name: str):
     return load_spec(SAMPLES / f"{name}.json")
@@ -42,3 +52,38 @@ def rows(page, *, below_block: bool = False) -> list[list[dict]]:
 
 def text(line: list[dict]) -> str:
     return "".join(c["text"] for c in line)
+
+
+def libreoffice_pdfs(docs: dict[str, bytes], workdir: Path) -> dict[str, Path]:
+    """Convert DOCX files with one LibreOffice headless run, finding the configured fonts."""
+    import subprocess
+
+    from zhongshu.layout.fonts import configured_faces
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    sources = []
+    for name, data in docs.items():
+        source = workdir / f"{name}.docx"
+        source.write_bytes(data)
+        sources.append(str(source))
+    conf = workdir / "fonts.conf"
+    dirs = "".join(f"<dir>{Path(f.file).parent}</dir>" for f in configured_faces().values())
+    conf.write_text(f'<?xml version="1.0"?><fontconfig><include ignore_missing="yes">/etc/fonts/fonts.conf'
+                    f"</include>{dirs}</fontconfig>")
+    subprocess.run(["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", str(workdir), *sources],
+                   check=True, capture_output=True, timeout=300,
+                   env={"FONTCONFIG_FILE": str(conf), "HOME": str(workdir), "PATH": "/usr/bin:/bin"})
+    return {name: workdir / f"{name}.pdf" for name in docs}
+
+
+def libreoffice_pdf(docx: bytes, workdir: Path) -> Path:
+    return libreoffice_pdfs({"doc": docx}, workdir)["doc"]
+
+
+def body_text(page) -> str:
+    """The page's black and red text inside the text block, in reading order, no spaces."""
+    return "".join(text(line) for line in rows(page)).replace(" ", "").replace("\u3000", "")
+
+
+def page_numbers(page) -> str:
+    return "".join(text(line) for line in rows(page, below_block=True)).replace(" ", "")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import re
@@ -51,6 +52,7 @@ def test_docx_styles_are_named_after_the_elements():
 
     doc = Document(io.BytesIO(render(sample("tongzhi"), "docx")))
     used = {p.style.name for p in doc.paragraphs}
+    used |= {p.style.name for table in doc.tables for cell in table._cells for p in cell.paragraphs}
     assert {"发文机关标志", "发文字号", "标题", "主送机关", "正文", "一级标题", "二级标题",
             "附件说明", "成文日期", "附件标识", "附件标题"} <= used
     section = doc.sections[0]
@@ -132,3 +134,35 @@ def test_cli_reports_invalid_spec(tmp_path, capsys):
         main(["render", str(bad), "-o", str(tmp_path / "x.pdf")])
     assert info.value.code != 0
     assert "正文不能为空" in capsys.readouterr().err
+
+
+def test_docx_watermark_is_a_diagonal_grey_text_shape_with_viewer_and_time():
+    when = dt.datetime(2026, 3, 5, 9, 30)
+    data = render(sample("tongzhi"), "docx", viewer="张三", when=when)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        headers = {n: zf.read(n).decode() for n in zf.namelist() if re.match(r"word/header\d+\.xml", n)}
+        document = zf.read("word/document.xml").decode()
+    marked = {n: x for n, x in headers.items() if "<v:textpath" in x}
+    print(f"\n[docx] watermark shapes in {sorted(marked)} of {sorted(headers)}")
+    # every header that the body's pages use carries it: odd and even pages
+    refs = re.findall(r'<w:headerReference w:type="(\w+)"', document)
+    assert {"default", "even"} <= set(refs) and len(marked) >= 2
+    assert marked.keys() == headers.keys()  # the 版记 page's section too
+    for xml in marked.values():
+        shape = re.search(r"<v:shape [^>]*>.*?</v:shape>", xml, re.S).group(0)
+        assert 'string="张三 2026-03-05 09:30"' in shape
+        assert "rotation:315" in shape  # diagonal
+        assert 'fillcolor="#c0c0c0"' in shape and 'stroked="f"' in shape  # light grey, no outline
+        assert '<v:fill opacity=".5"/>' in shape
+        assert "z-index:-" in shape  # behind the text
+        assert "mso-position-horizontal:center" in shape and "mso-position-vertical:center" in shape
+    assert "阅看" not in "".join(headers.values())  # not the old grey header line
+
+
+def test_docx_has_no_watermark_without_a_viewer_or_when_not_classified():
+    when = dt.datetime(2026, 3, 5, 9, 30)
+    for data in (render(sample("tongzhi"), "docx"),
+                 render(sample("long_body"), "docx", viewer="张三", when=when)):
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            xml = "".join(zf.read(n).decode() for n in zf.namelist() if n.startswith("word/header"))
+        assert "<v:textpath" not in xml and "张三" not in xml

@@ -92,7 +92,9 @@ def test_version_head_elements(notice):
     title = [line for line in lines if line[0]["size"] == pytest.approx(22)]
     assert len(title) == 2 and "Bold" in title[0][0]["fontname"]
     assert text(title[0]) + text(title[1]) == sample("tongzhi").title
-    assert len(title[0]) >= len(title[1])  # upper line not shorter: a trapezoid
+    assert abs(len(title[0]) - len(title[1])) <= 3  # balanced: a trapezoid, not a long line and a stub
+    assert not text(title[0]).endswith("元旦") or not text(title[1]).startswith("旦")
+    assert "元旦春节" in text(title[0]) or "元旦春节" in text(title[1])  # 回行 keeps the words whole
     assert (title[0][0]["top"] - line["top"]) / MM > 14  # two lines below the red line
 
 

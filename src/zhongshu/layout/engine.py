@@ -92,6 +92,7 @@ class Page:
     kind: str = "content"  # content | blank | record
     number: int | None = None
     body_rows: int = 0  # grid rows used by flowing content
+    starts: tuple[str, int] | None = None  # (key, line) of the first flow on the page
 
 
 @dataclass
@@ -117,6 +118,14 @@ class Flow:
     pull_prev: int = 0  # lines to bring along when this piece moves to a new page
     break_before: bool = False
     spacer: bool = False
+    key: str = ""  # the element it belongs to (body.3, title …): the DOCX writer's page breaks
+    line: int = 0  # its line (or table row) within that element
+
+
+def tag(key: str, flows: list[Flow]) -> list[Flow]:
+    for line, flow in enumerate(flows):
+        flow.key, flow.line = key, line
+    return flows
 
 
 class Engine:
@@ -167,6 +176,12 @@ class Engine:
         return g.row_top(row) + (g.BODY - size) / 2
 
     # ---------------------------------------------------------------- flow pieces
+    def line_texts(self, text: str, face: str = "fangsong") -> list[str]:
+        """A body paragraph's lines as ``text_flows`` breaks them (for the DOCX writer)."""
+        cell = g.BODY * g.SQUEEZE
+        lines = break_lines(text, self.width_of(face, g.BODY), g.BLOCK_W, 2 * cell, 0, True)
+        return ["".join(t.text for t in line.tokens) for line in lines]
+
     def text_flows(self, text: str, face: str = "fangsong", size: float = g.BODY, *,
                    first_indent: float = 2, rest_indent: float = 0, role: str = "body",
                    keep_with_next: bool = False, prefix_face: str | None = None,
@@ -200,10 +215,12 @@ class Engine:
     def spacer(self, rows: int = 1) -> Flow:
         return Flow(rows, lambda page, row: None, spacer=True)
 
-    def block_flows(self, blocks: tuple[Block, ...], counters: list[int] | None = None) -> list[Flow]:
+    def block_flows(self, blocks: tuple[Block, ...], counters: list[int] | None = None,
+                    prefix: str = "body.") -> list[Flow]:
         counters = counters if counters is not None else [0, 0, 0, 0]
         flows: list[Flow] = []
-        for block in blocks:
+        for index, block in enumerate(blocks):
+            before = len(flows)
             if isinstance(block, Heading):
                 counters[block.level - 1] += 1
                 for deeper in range(block.level, 4):
@@ -215,6 +232,7 @@ class Engine:
                 flows += self.text_flows(block.text)
             elif isinstance(block, Table):
                 flows += self.table_flows(block)
+            tag(f"{prefix}{index}", flows[before:])
         return flows
 
     def table_flows(self, table: Table) -> list[Flow]:
@@ -408,8 +426,9 @@ class Engine:
             lead = label if i == 0 else "　" * len(label)
             # wrapped lines align with the first character of the name (7.3.4)
             hang = self.text_width(lead + prefix, "fangsong", g.BODY) / g.CELL
-            flows += self.text_flows(lead + prefix + att.title, first_indent=2,
-                                     rest_indent=2 + hang, role="attachment-note", justify=False)
+            flows += tag(f"attnote.{i}", self.text_flows(lead + prefix + att.title, first_indent=2,
+                                                         rest_indent=2 + hang, role="attachment-note",
+                                                         justify=False))
         return flows
 
     def closing_flows(self) -> list[Flow]:
@@ -425,7 +444,10 @@ class Engine:
             flows.append(self.unsealed_flow(organs, date_text))
         if spec.notes:
             notes = spec.notes if spec.notes.startswith("（") else f"（{spec.notes}）"
-            flows += self.text_flows(notes, role="notes", justify=False)
+            flows += tag("notes", self.text_flows(notes, role="notes", justify=False))
+        for flow in flows:
+            if not flow.key:
+                flow.key = "closing"
         return flows
 
     def sealed_flow(self, organs: list[str], date_text: str) -> Flow:
@@ -513,9 +535,10 @@ class Engine:
                 flows.append(self.spacer())
             lead = f"{label}："
             hang = 2 + self.text_width(lead, "heiti", g.BODY) / g.CELL
-            flows += self.text_flows(lead + names, first_indent=2, rest_indent=hang,
-                                     role="attendance", prefix_face="heiti", prefix_len=len(label),
-                                     justify=False)
+            flows += tag(f"attendance.{label}",
+                         self.text_flows(lead + names, first_indent=2, rest_indent=hang,
+                                         role="attendance", prefix_face="heiti", prefix_len=len(label),
+                                         justify=False))
         return flows
 
     def attachment_flows(self, index: int, att: Attachment) -> list[Flow]:
@@ -524,12 +547,12 @@ class Engine:
         def draw_label(page: Page, row: int) -> None:
             self.put(page, g.LEFT, g.row_top(row), label, "heiti", g.BODY, role="attachment-label")
 
-        flows = [Flow(1, draw_label, keep_with_next=True, break_before=True),
-                 Flow(1, lambda p, r: None, keep_with_next=True)]
-        flows += self.title_flows_for(att.title, role="attachment-title")
+        flows = tag(f"att{index}.label", [Flow(1, draw_label, keep_with_next=True, break_before=True)])
+        flows.append(Flow(1, lambda p, r: None, keep_with_next=True))
+        flows += tag(f"att{index}.title", self.title_flows_for(att.title, role="attachment-title"))
         if att.body:
             flows.append(self.spacer())
-            flows += self.block_flows(att.body)
+            flows += self.block_flows(att.body, prefix=f"att{index}.body.")
         return flows
 
     def title_flows_for(self, title: str, role: str) -> list[Flow]:
@@ -544,12 +567,57 @@ class Engine:
             flows.append(Flow(1, draw, keep_with_next=True))
         return flows
 
+    # ---------------------------------------------------------------- 主送 moved to the 版记
+    def recipients_text(self) -> str:
+        recipients = self.spec.main_recipients
+        return recipients if recipients.endswith(("：", ":")) else recipients + "："
+
+    def recipients_in_record(self) -> bool:
+        """7.3.2/7.4.2: 主送机关 so long that no body text would fit on page 1 go to the 版记.
+
+        Page 1 must show body text; the first body piece needs its line plus any heading
+        lines kept with it. Letters and orders keep their recipients where they are only if
+        they fit the same way, so the rule is applied to every format.
+        """
+        cached = getattr(self, "_recipients_in_record", None)
+        if cached is not None:
+            return cached
+        spec = self.spec
+        moved = False
+        if spec.main_recipients and spec.body:
+            probe = Page()
+            if spec.format == "letter":
+                start_y = self.header_letter(probe) + 2 * g.PITCH
+            elif spec.format == "order":
+                start_y = self.header_order(probe) + g.PITCH
+            else:
+                start_y = self.header_standard(probe, g.MARK_FROM_BLOCK_TOP, red_line=True) + 2 * g.PITCH
+            start_row = max(math.ceil((start_y - g.GAP - g.TOP) / g.PITCH - 0.01), 0)
+            title_rows = len(self.title_flows()) if spec.title else 0
+            recipient_rows = len(self.text_flows(self.recipients_text(), first_indent=0, justify=False))
+            first_need = 0
+            for flow in self.block_flows(spec.body):
+                first_need += flow.rows
+                if not flow.keep_with_next:
+                    break
+            moved = start_row + title_rows + 1 + recipient_rows + first_need > g.ROWS
+        self._recipients_in_record = moved
+        return moved
+
     # ---------------------------------------------------------------- 版记
     def record_rows(self) -> list[tuple[str, object]]:
         spec = self.spec
         rows: list[tuple[str, object]] = []
         size = g.SMALL
         cell = size * g.SQUEEZE
+        if self.recipients_in_record():
+            lead = "主送："
+            hang = self.text_width(lead, "fangsong", size)
+            names = spec.main_recipients.rstrip("：:")
+            names = names if names.endswith("。") else names + "。"
+            lines = break_lines(lead + names, self.width_of("fangsong", size),
+                                g.BLOCK_W - 2 * cell, 0, hang, justify=True)
+            rows += [("main", line) for line in lines]
         if spec.cc_recipients:
             lead = "抄送："
             hang = self.text_width(lead, "fangsong", size)
@@ -571,8 +639,9 @@ class Engine:
         for i, (kind, line) in enumerate(rows):
             band_top = g.BOTTOM - (n - i) * g.PITCH
             top = band_top + (g.PITCH - size) / 2
-            if kind == "cc":
-                self.put_line(page, line, g.LEFT + cell, top, "fangsong", size, role="cc")
+            if kind in ("cc", "main"):
+                self.put_line(page, line, g.LEFT + cell, top, "fangsong", size,
+                              role="cc" if kind == "cc" else "record-recipients")
             else:
                 if spec.printing_office:
                     self.put(page, g.LEFT + cell, top, spec.printing_office, "fangsong", size,
@@ -602,16 +671,17 @@ class Engine:
             start_y = self.header_standard(first, g.MARK_FROM_BLOCK_TOP, red_line=True) + 2 * g.PITCH
         # the first full grid row at least two lines (空二行) below the 版头
         start_row = max(math.ceil((start_y - g.GAP - g.TOP) / g.PITCH - 0.01), 0)
+        self.start_row = start_row  # the DOCX sets its 版头 this many grid rows tall
 
         flows: list[Flow] = []
         if spec.title:
-            flows += self.title_flows()
-        if spec.main_recipients:
-            recipients = spec.main_recipients
-            if not recipients.endswith(("：", ":")):
-                recipients += "："
+            flows += tag("title", self.title_flows())
+        if spec.main_recipients and not self.recipients_in_record():
             flows.append(self.spacer())
-            flows += self.text_flows(recipients, first_indent=0, role="recipients", justify=False)
+            flows += tag("recipients", self.text_flows(self.recipients_text(), first_indent=0,
+                                                       role="recipients", justify=False))
+        elif spec.main_recipients:  # moved to the 版记: the line below the title stays free
+            flows.append(self.spacer())
         flows += self.block_flows(spec.body)
         flows += self.attachment_note_flows()
         if spec.format == "minutes":
@@ -654,9 +724,13 @@ class Engine:
                     if moved.spacer and row == 0:
                         continue
                     moved.draw(pages[-1], row)
+                    if pages[-1].starts is None and not moved.spacer:
+                        pages[-1].starts = (moved.key, moved.line)
                     placed.append((moved, row))
                     row += moved.rows
             flow.draw(pages[-1], row)
+            if pages[-1].starts is None and not flow.spacer and pages[-1] is not first:
+                pages[-1].starts = (flow.key, flow.line)
             placed.append((flow, row))
             row += flow.rows
         pages[-1].body_rows = row
