@@ -82,8 +82,9 @@ def _set_status(doc: IncomingDocument, expected: Iterable[str], new: str, **fiel
         setattr(doc, name, value)
 
 
-def _event(doc: IncomingDocument, kind: str, actor: Person | None, opinion: str = "",
+def _event(doc: IncomingDocument, event_kind: str, actor: Person | None, opinion: str = "",
            **details: Any) -> IncomingEvent:
+    kind = event_kind
     event = IncomingEvent.objects.create(incoming=doc, kind=kind, actor=actor, opinion=opinion,
                                          details=details)
     record(actor=actor, action=f"incoming.{kind}", obj=doc,
@@ -191,11 +192,10 @@ def _number(doc: IncomingDocument) -> None:
 
 def _classified_fields(classification: int, secrecy_years: int | None,
                        secrecy_long_term: bool) -> dict:
-    classified = classification >= CLASSIFIED_FROM
-    return {"classification": classification,
-            "secrecy_years": secrecy_years if classified else None,
-            "secrecy_long_term": bool(secrecy_long_term) if classified else False,
-            "classified_on": timezone.localdate() if classified else None}
+    # Taken as given, so that Classified.clean refuses an inconsistent period.
+    return {"classification": classification, "secrecy_years": secrecy_years or None,
+            "secrecy_long_term": bool(secrecy_long_term),
+            "classified_on": timezone.localdate() if classification >= CLASSIFIED_FROM else None}
 
 
 def _validate(doc: IncomingDocument) -> None:
