@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -155,14 +155,8 @@ def download(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
     f = get_object_or_404(IncomingFile, pk=file_id, incoming=doc)
     record_access(actor=request.user, obj=doc, download=True, details={"file": f.name})
     response = HttpResponse(bytes(f.content), content_type=f.content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(f.name)}"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f.name)}"
     return response
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)
 
 
 # --- acting on a document ------------------------------------------------------------
