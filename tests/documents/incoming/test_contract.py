@@ -85,3 +85,19 @@ def test_recipient_without_anyone_to_receive_is_refused(org, memo):
     with pytest.raises(services.IncomingError, match="没有可以办理"):
         deliver(org, memo, recipient_unit=empty)
     assert not IncomingDocument.objects.exists()
+
+
+def test_delivery_refuses_bad_input_and_writes_nothing(org, memo):
+    with pytest.raises(services.IncomingError, match="须注明来文单位"):
+        deliver(org, memo, sender_unit=None)
+    with pytest.raises(services.IncomingError, match="保密期限"):
+        deliver(org, memo, classification=2, secrecy_years=None)
+    with pytest.raises(services.IncomingError, match="文件“附件.exe”不是允许的格式"):
+        deliver(org, memo, attachments=[("附件.exe", b"MZ\x90")])
+    assert not IncomingDocument.objects.exists() and not IncomingTask.objects.exists()
+
+
+def test_delivery_keeps_attachments_and_the_structured_text(org, memo):
+    doc = deliver(org, memo, attachments=[("附件1.pdf", b"%PDF-1.4 x")])
+    assert doc.spec == {"title": "关于做好防汛工作的通知"}
+    assert list(doc.files.values_list("name", "is_attachment")) == [("附件1.pdf", True)]

@@ -211,7 +211,7 @@ def _validate(doc: IncomingDocument) -> None:
 # --- intake -------------------------------------------------------------------------
 
 @transaction.atomic
-def incoming_receive_electronic(*, source: Model, sender_unit: Unit | None, recipient_unit: Unit,
+def incoming_receive_electronic(*, source: Model, sender_unit: Unit, recipient_unit: Unit,
                                 title: str, doc_type: str, doc_number: str, urgency: str,
                                 classification: int, secrecy_years: int | None,
                                 secrecy_long_term: bool, copy_number: int | None,
@@ -226,14 +226,16 @@ def incoming_receive_electronic(*, source: Model, sender_unit: Unit | None, reci
         return existing
     classification = int(classification)
     _check_vocabulary(doc_type, urgency, classification)
+    if sender_unit is None:
+        raise IncomingError("电子交换的来文须注明来文单位。")
     doc = IncomingDocument(
         source_type=ct, source_id=source.pk, channel=Channel.ELECTRONIC,
-        sender_unit=sender_unit, sender_name=sender_unit.name if sender_unit else "",
+        sender_unit=sender_unit, sender_name=sender_unit.name,
         recipient_unit=recipient_unit, copy_number=copy_number, title=title.strip(),
         doc_type=doc_type, doc_number=doc_number or "", urgency=urgency, spec=spec,
         status=Status.PENDING_RECEIPT,
         # The sender classified it (定密单位); the recipient cannot declassify it.
-        owner_unit=sender_unit or recipient_unit,
+        owner_unit=sender_unit,
         **_classified_fields(classification, secrecy_years, secrecy_long_term))
     _validate(doc)
     receivers = _office_people(doc)
