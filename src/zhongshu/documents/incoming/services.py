@@ -140,9 +140,12 @@ def _finish_task(task: IncomingTask, comment: str = "", *, close_others: bool = 
     if done != 1:  # pragma: no cover - guarded by the row lock
         raise IncomingError("本环节不允许该操作：该事项已由他人处理。")
     if close_others:
+        # The colleagues' copies of a shared office step go: they are not evidence (the
+        # timeline says who acted), and keeping them would multiply the table by the
+        # size of the office. The office still sees its documents (rules.need_to_know_q).
         IncomingTask.objects.filter(incoming_id=task.incoming_id, kind=task.kind,
                                     status=TaskStatus.OPEN, extension_id=task.extension_id).exclude(
-            pk=task.pk).update(status=TaskStatus.CLOSED, done_at=now)
+            pk=task.pk).delete()
 
 
 def _required(text: str, label: str) -> str:
