@@ -63,6 +63,13 @@ class Action(StrEnum):
     # The audit trail (安全审计员; the security admin sees ordinary users' events).
     AUDIT_VIEW = "audit.view"
     AUDIT_EXPORT = "audit.export"
+    # 收文 (documents.incoming): the register and registering paper documents are the
+    # office's; a step is done by the person whose task it is; the recipient unit's
+    # office starts circulation and closes documents kept for reference.
+    INCOMING_LIST = "incoming.list"
+    INCOMING_REGISTER = "incoming.register"
+    INCOMING_STEP = "incoming.step"
+    INCOMING_OFFICE = "incoming.office"
 
 
 # Actions that depend only on the person's role, not on an object.
@@ -82,6 +89,10 @@ _ROLE_ACTIONS: dict[Action, frozenset[str]] = {
     Action.WORKFLOW_TEMPLATE_MANAGE: frozenset({RoleCode.OFFICE_DIRECTOR, RoleCode.SECRETARY}),
     Action.PROOFREAD_USE: frozenset(RoleCode.values),
     Action.TERMLIST_MANAGE: frozenset({RoleCode.OFFICE_DIRECTOR, RoleCode.SECRETARY}),
+    Action.INCOMING_LIST: frozenset({RoleCode.LEADER, RoleCode.OFFICE_DIRECTOR, RoleCode.SECRETARY,
+                                     RoleCode.CONFIDENTIAL_CLERK, RoleCode.LIAISON_OFFICER}),
+    Action.INCOMING_REGISTER: frozenset({RoleCode.OFFICE_DIRECTOR, RoleCode.SECRETARY,
+                                         RoleCode.CONFIDENTIAL_CLERK, RoleCode.LIAISON_OFFICER}),
 }
 
 # What a leader may hand to a secretary, with the label the delegation page shows.
@@ -162,6 +173,8 @@ _OBJECT_RULES: dict[Action, Callable[[Any, Any], bool]] = {
     Action.WORKFLOW_STEP_ACT: _rule_in_app("zhongshu.workflow.rules.may_act_on_step"),
     Action.INBOX_VIEW: _rule_in_app("zhongshu.inbox.rules.may_view_inbox"),
     Action.NOTIFICATION_READ: _rule_in_app("zhongshu.inbox.rules.may_read_notification"),
+    Action.INCOMING_STEP: _rule_in_app("zhongshu.documents.incoming.rules.may_act_on_task"),
+    Action.INCOMING_OFFICE: _rule_in_app("zhongshu.documents.incoming.rules.may_act_for_office"),
 }
 
 

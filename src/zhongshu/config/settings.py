@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "zhongshu.dashboard",
     "zhongshu.layout",
     "zhongshu.layout.proofread",
+    "zhongshu.documents.incoming",
 ]
 
 MIDDLEWARE = [

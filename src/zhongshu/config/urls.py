@@ -16,6 +16,7 @@ urlpatterns = [
     path("proofread/", include("zhongshu.layout.proofread.urls")),
     path("access/", include("zhongshu.access.urls")),
     path("audit/", include("zhongshu.audit.urls")),
+    path("documents/incoming/", include("zhongshu.documents.incoming.urls")),
 ]
 
 handler403 = "zhongshu.config.views.error_403"
