@@ -63,6 +63,15 @@ class Action(StrEnum):
     # The audit trail (安全审计员; the security admin sees ordinary users' events).
     AUDIT_VIEW = "audit.view"
     AUDIT_EXPORT = "audit.export"
+    # --- 办文: outgoing documents (issue 4) ---
+    DOCUMENT_DRAFT = "document.draft"
+    DOCUMENT_EDIT = "document.edit"
+    DOCUMENT_DISTRIBUTE = "document.distribute"
+    DOCUMENT_CHASE = "document.chase"
+    DOCUMENT_NUMBER_VOID = "document.number_void"
+    # The registers list only what the viewer may see; statistics are the office's.
+    DOCUMENT_REGISTER_VIEW = "document.register_view"
+    DOCUMENT_STATS_VIEW = "document.stats_view"
 
 
 # Actions that depend only on the person's role, not on an object.
@@ -82,6 +91,10 @@ _ROLE_ACTIONS: dict[Action, frozenset[str]] = {
     Action.WORKFLOW_TEMPLATE_MANAGE: frozenset({RoleCode.OFFICE_DIRECTOR, RoleCode.SECRETARY}),
     Action.PROOFREAD_USE: frozenset(RoleCode.values),
     Action.TERMLIST_MANAGE: frozenset({RoleCode.OFFICE_DIRECTOR, RoleCode.SECRETARY}),
+    Action.DOCUMENT_REGISTER_VIEW: frozenset({RoleCode.OFFICE_DIRECTOR, RoleCode.SECRETARY,
+                                              RoleCode.LEADER, RoleCode.CONFIDENTIAL_CLERK}),
+    Action.DOCUMENT_STATS_VIEW: frozenset({RoleCode.OFFICE_DIRECTOR, RoleCode.SECRETARY,
+                                           RoleCode.LEADER}),
 }
 
 # What a leader may hand to a secretary, with the label the delegation page shows.
@@ -162,6 +175,11 @@ _OBJECT_RULES: dict[Action, Callable[[Any, Any], bool]] = {
     Action.WORKFLOW_STEP_ACT: _rule_in_app("zhongshu.workflow.rules.may_act_on_step"),
     Action.INBOX_VIEW: _rule_in_app("zhongshu.inbox.rules.may_view_inbox"),
     Action.NOTIFICATION_READ: _rule_in_app("zhongshu.inbox.rules.may_read_notification"),
+    Action.DOCUMENT_DRAFT: _rule_in_app("zhongshu.documents.rules.may_draft"),
+    Action.DOCUMENT_EDIT: _rule_in_app("zhongshu.documents.rules.may_edit"),
+    Action.DOCUMENT_DISTRIBUTE: _rule_in_app("zhongshu.documents.rules.may_distribute"),
+    Action.DOCUMENT_CHASE: _rule_in_app("zhongshu.documents.rules.may_chase"),
+    Action.DOCUMENT_NUMBER_VOID: _rule_in_app("zhongshu.documents.rules.may_void_number"),
 }
 
 
