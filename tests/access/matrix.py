@@ -127,6 +127,11 @@ MATRIX: dict[str, Row] = {
                                args=lambda w: [w.term.pk]),
     "proofread:term_toggle": Row(get=only({"secretary": 405}), post=only({"secretary": 302}),
                                  args=lambda w: [w.term.pk]),
+    # --- 收文 (documents.incoming): the office and leaders keep the register; a document
+    # is seen by those on its route (the matrix document waits for the office's 初审) ---
+    "incoming:register": Row(get=only({"leader", "secretary", "clerk"})),
+    "incoming:detail": Row(get=only({"secretary", "clerk"}, deny=404),
+                           args=lambda w: [w.incoming.pk]),
     "audit:event_list": Row(get=only({"auditor", "secadmin"})),
     "audit:export": Row(get=only({"auditor"})),
 }
@@ -159,11 +164,15 @@ def matrix_world() -> SimpleNamespace:
     from django.contrib.contenttypes.models import ContentType
 
     from zhongshu.access.models import ForwardRequest, Grant
+    from zhongshu.documents.incoming import services as incoming_services
     from zhongshu.org.models import ImportJob
 
     w = build_world()
     w.import_job = ImportJob.objects.create(created_by=w.sysadmin, file_name="a.xlsx", content=b"")
     w.grant = Grant.objects.get(person=w.cleared_granted)
+    w.incoming = incoming_services.incoming_register(
+        actor=w.secretary, recipient_unit=w.office, title="关于矩阵测试的请示", doc_type="request",
+        sender_name="省委办公厅", files=[("来文.pdf", b"%PDF-1.4 matrix")])
     w.forward_request = ForwardRequest.objects.create(
         content_type=ContentType.objects.get_for_model(type(w.dossier)), object_id=w.dossier.pk,
         owner_unit=w.office, classification=w.dossier.classification,

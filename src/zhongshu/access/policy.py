@@ -72,6 +72,13 @@ class Action(StrEnum):
     # The registers list only what the viewer may see; statistics are the office's.
     DOCUMENT_REGISTER_VIEW = "document.register_view"
     DOCUMENT_STATS_VIEW = "document.stats_view"
+    # 收文 (documents.incoming): the register and registering paper documents are the
+    # office's; a step is done by the person whose task it is; the recipient unit's
+    # office starts circulation and closes documents kept for reference.
+    INCOMING_LIST = "incoming.list"
+    INCOMING_REGISTER = "incoming.register"
+    INCOMING_STEP = "incoming.step"
+    INCOMING_OFFICE = "incoming.office"
 
 
 # Actions that depend only on the person's role, not on an object.
@@ -95,6 +102,10 @@ _ROLE_ACTIONS: dict[Action, frozenset[str]] = {
                                               RoleCode.LEADER, RoleCode.CONFIDENTIAL_CLERK}),
     Action.DOCUMENT_STATS_VIEW: frozenset({RoleCode.OFFICE_DIRECTOR, RoleCode.SECRETARY,
                                            RoleCode.LEADER}),
+    Action.INCOMING_LIST: frozenset({RoleCode.LEADER, RoleCode.OFFICE_DIRECTOR, RoleCode.SECRETARY,
+                                     RoleCode.CONFIDENTIAL_CLERK, RoleCode.LIAISON_OFFICER}),
+    Action.INCOMING_REGISTER: frozenset({RoleCode.OFFICE_DIRECTOR, RoleCode.SECRETARY,
+                                         RoleCode.CONFIDENTIAL_CLERK, RoleCode.LIAISON_OFFICER}),
 }
 
 # What a leader may hand to a secretary, with the label the delegation page shows.
@@ -180,6 +191,8 @@ _OBJECT_RULES: dict[Action, Callable[[Any, Any], bool]] = {
     Action.DOCUMENT_DISTRIBUTE: _rule_in_app("zhongshu.documents.rules.may_distribute"),
     Action.DOCUMENT_CHASE: _rule_in_app("zhongshu.documents.rules.may_chase"),
     Action.DOCUMENT_NUMBER_VOID: _rule_in_app("zhongshu.documents.rules.may_void_number"),
+    Action.INCOMING_STEP: _rule_in_app("zhongshu.documents.incoming.rules.may_act_on_task"),
+    Action.INCOMING_OFFICE: _rule_in_app("zhongshu.documents.incoming.rules.may_act_for_office"),
 }
 
 

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "zhongshu.layout.proofread",
     "zhongshu.documents",
     "zhongshu.api",
+    "zhongshu.documents.incoming",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+
+
+class IncomingConfig(AppConfig):
+    name = "zhongshu.documents.incoming"
+    label = "incoming"
+    verbose_name = "收文"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from zhongshu.access import grants
+        from zhongshu.inbox import registry
+
+        from .inbox import IncomingInboxProvider
+        from .models import IncomingDocument
+        from .rules import need_to_know_q
+
+        # The people on the document's route (every task ever given on it, the leaders who
+        # instructed it) and the handling unit are inside its need-to-know.
+        grants.register_implicit(IncomingDocument, need_to_know_q)
+        registry.register(IncomingInboxProvider())

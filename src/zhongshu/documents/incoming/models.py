@@ -1,0 +1,378 @@
+"""收文: the incoming document, its files, the tasks it puts in people's inboxes, the
+leaders' instructions, circulation, extension requests and its timeline.
+
+Evidence is appended, never edited: instructions, timeline entries and decided
+extension requests refuse to change once written.
+"""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from zhongshu.access.classification import Classified
+from zhongshu.kernel.urgency import Urgency
+
+
+class DocType(models.TextChoices):
+    """The 15 types of the 2012 regulation (党政机关公文处理工作条例 第八条) plus 签报."""
+
+    RESOLUTION = "resolution", _("决议")
+    DECISION = "decision", _("决定")
+    ORDER = "order", _("命令（令）")
+    COMMUNIQUE = "communique", _("公报")
+    ANNOUNCEMENT = "announcement", _("公告")
+    PUBLIC_NOTICE = "public_notice", _("通告")
+    OPINION = "opinion", _("意见")
+    NOTICE = "notice", _("通知")
+    CIRCULAR = "circular", _("通报")
+    REPORT = "report", _("报告")
+    REQUEST = "request", _("请示")
+    REPLY = "reply", _("批复")
+    MOTION = "motion", _("议案")
+    LETTER = "letter", _("函")
+    MINUTES = "minutes", _("纪要")
+    MEMO = "memo", _("签报")
+
+
+class Channel(models.TextChoices):
+    ELECTRONIC = "electronic", _("电子交换")
+    PAPER = "paper", _("纸质来文")
+    OTHER = "other", _("其他渠道")
+
+
+class Status(models.TextChoices):
+    PENDING_RECEIPT = "pending_receipt", _("待签收")
+    INTAKE = "intake", _("待初审")
+    RETURNED = "returned", _("已退回")
+    PROPOSING = "proposing", _("待拟办")
+    INSTRUCTING = "instructing", _("待批示")
+    ASSIGNING = "assigning", _("待交办")
+    HANDLING = "handling", _("办理中")
+    COMPLETED = "completed", _("已办结")
+
+
+OPEN_STATUSES = (Status.PENDING_RECEIPT, Status.INTAKE, Status.PROPOSING, Status.INSTRUCTING,
+                 Status.ASSIGNING, Status.HANDLING)
+
+
+class IncomingDocument(Classified):
+    """One incoming document in one recipient unit (one copy, when it came electronically)."""
+
+    # Where it came from: the sender's delivery row for electronic exchange.
+    source_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    source_id = models.PositiveBigIntegerField(null=True, blank=True)
+    source = GenericForeignKey("source_type", "source_id")
+    channel = models.CharField(_("来文方式"), max_length=20, choices=Channel.choices,
+                               default=Channel.PAPER)
+    sender_unit = models.ForeignKey("org.Unit", verbose_name=_("来文单位"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    sender_name = models.CharField(_("来文单位名称"), max_length=200, blank=True)
+    recipient_unit = models.ForeignKey("org.Unit", verbose_name=_("收文单位"),
+                                       on_delete=models.PROTECT, related_name="+")
+    copy_number = models.PositiveIntegerField(_("份号"), null=True, blank=True)
+
+    title = models.CharField(_("标题"), max_length=300)
+    doc_type = models.CharField(_("文种"), max_length=20, choices=DocType.choices)
+    doc_number = models.CharField(_("来文字号"), max_length=100, blank=True)
+    urgency = models.CharField(_("紧急程度"), max_length=20, choices=Urgency.choices,
+                               default=Urgency.NORMAL)
+    spec = models.JSONField(_("结构化正文"), null=True, blank=True)
+
+    # 收文号: given when the unit takes custody (签收 or 登记), from its own sequence.
+    receipt_year = models.PositiveSmallIntegerField(_("收文年度"), null=True, blank=True)
+    receipt_seq = models.PositiveIntegerField(_("收文顺序号"), null=True, blank=True)
+    receipt_number = models.CharField(_("收文号"), max_length=40, blank=True)
+    received_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    received_by = models.ForeignKey("org.Person", verbose_name=_("签收人"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices)
+    created_at = models.DateTimeField(_("来文时间"), default=timezone.now)
+    return_reason = models.CharField(_("退回理由"), max_length=500, blank=True)
+    instruct_leader = models.ForeignKey("org.Person", verbose_name=_("呈批领导"), null=True,
+                                        blank=True, on_delete=models.PROTECT, related_name="+")
+    handling_unit = models.ForeignKey("org.Unit", verbose_name=_("承办单位"), null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="+")
+    handler = models.ForeignKey("org.Person", verbose_name=_("承办人"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+")
+    deadline = models.DateField(_("办理时限"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    summary = models.TextField(_("办理结果"), blank=True)
+
+    class Meta(Classified.Meta):
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("收文")
+        verbose_name_plural = _("收文")
+        constraints = [
+            *Classified.Meta.constraints,
+            models.CheckConstraint(condition=Q(status__in=[s.value for s in Status]),
+                                   name="incoming_document_status_valid"),
+            # One incoming item per delivered copy: a repeated distribution cannot
+            # create a second receipt.
+            models.UniqueConstraint(fields=["source_type", "source_id"],
+                                    condition=Q(source_id__isnull=False),
+                                    name="incoming_document_one_per_source"),
+            models.UniqueConstraint(fields=["recipient_unit", "receipt_year", "receipt_seq"],
+                                    condition=Q(receipt_seq__isnull=False),
+                                    name="incoming_document_receipt_number_unique"),
+            models.CheckConstraint(
+                condition=Q(sender_unit__isnull=False) | ~Q(sender_name=""),
+                name="incoming_document_has_sender"),
+        ]
+        indexes = [
+            models.Index(fields=["recipient_unit", "status", "created_at"]),
+            models.Index(fields=["recipient_unit", "receipt_year", "receipt_seq"]),
+            models.Index(fields=["status", "deadline"]),
+            models.Index(fields=["handling_unit", "status"]),
+            models.Index(fields=["created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.receipt_number or '（未编号）'} {self.title}"
+
+    @property
+    def sender_display(self) -> str:
+        if self.sender_unit_id:
+            return self.sender_unit.name
+        return self.sender_name
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class IncomingFile(models.Model):
+    """A file of the document (its scan, PDF, OFD or Word text, or an attachment).
+
+    Stored in the database so that a failed registration leaves no orphan file behind:
+    the file and the record are written, or rolled back, together."""
+
+    incoming = models.ForeignKey(IncomingDocument, on_delete=models.CASCADE, related_name="files")
+    name = models.CharField(_("文件名"), max_length=200)
+    kind = models.CharField(_("格式"), max_length=10)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField(_("大小"))
+    content = models.BinaryField()
+    is_attachment = models.BooleanField(_("附件"), default=False)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["is_attachment", "id"]
+        verbose_name = _("收文文件")
+        verbose_name_plural = _("收文文件")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TaskKind(models.TextChoices):
+    RECEIVE = "receive", _("签收")
+    INTAKE = "intake", _("初审")
+    PROPOSE = "propose", _("拟办")
+    INSTRUCT = "instruct", _("批示")
+    ASSIGN = "assign", _("交办")
+    HANDLE = "handle", _("承办")
+    EXTENSION = "extension", _("延期审批")
+    READ = "read", _("传阅")
+
+
+class TaskStatus(models.TextChoices):
+    WAITING = "waiting", _("未轮到")  # sequential circulation: not this reader's turn yet
+    OPEN = "open", _("待处理")
+    DONE = "done", _("已处理")
+    CLOSED = "closed", _("他人已处理")  # a shared queue: a colleague did it
+    CANCELLED = "cancelled", _("已取消")
+
+
+class IncomingTask(models.Model):
+    """One thing one person has to do on one incoming document — the row behind the
+    inbox's 待办/待阅 and, while it lasts, the person's place in the need-to-know.
+
+    Steps of the office (签收, 初审, 拟办, 交办) go to every eligible person of the
+    recipient unit's office at once; the first to act closes the others' tasks."""
+
+    incoming = models.ForeignKey(IncomingDocument, on_delete=models.CASCADE, related_name="tasks")
+    person = models.ForeignKey("org.Person", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=TaskKind.choices)
+    status = models.CharField(max_length=20, choices=TaskStatus.choices, default=TaskStatus.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+    activated_at = models.DateTimeField(null=True, blank=True)
+    deadline = models.DateField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+    circulation = models.ForeignKey("Circulation", null=True, blank=True, on_delete=models.CASCADE,
+                                    related_name="readers")
+    position = models.PositiveSmallIntegerField(default=0)
+    extension = models.ForeignKey("ExtensionRequest", null=True, blank=True,
+                                  on_delete=models.CASCADE, related_name="tasks")
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=[k.value for k in TaskKind]),
+                                   name="incoming_task_kind_valid"),
+            models.CheckConstraint(condition=Q(status__in=[s.value for s in TaskStatus]),
+                                   name="incoming_task_status_valid"),
+            # A reader's task belongs to a circulation, and only a reader's.
+            models.CheckConstraint(condition=Q(kind="read", circulation__isnull=False)
+                                   | (~Q(kind="read") & Q(circulation__isnull=True)),
+                                   name="incoming_task_read_has_circulation"),
+        ]
+        indexes = [
+            models.Index(fields=["person", "status", "kind"]),
+            models.Index(fields=["status", "deadline"]),
+            models.Index(fields=["incoming", "kind", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.person_id} → {self.incoming_id}"
+
+    @property
+    def box(self) -> str:
+        return "toread" if self.kind == TaskKind.READ else "todo"
+
+
+class InstructionKind(models.TextChoices):
+    ACTIONABLE = "actionable", _("批办性")
+    GUIDING = "guiding", _("指导性")
+    REFERENCE = "reference", _("参阅性")
+
+
+class ImmutableModel(models.Model):
+    """Appended evidence: saving an existing row again, or deleting one, is refused."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValueError(f"{type(self).__name__} is immutable once written")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError(f"{type(self).__name__} is immutable once written")
+
+
+class Instruction(ImmutableModel):
+    """A leader's instruction (批示) on an incoming document — given at the 批示 step or
+    while reading it in circulation (阅示). The supervision app will turn actionable ones
+    into tasks."""
+
+    incoming = models.ForeignKey(IncomingDocument, on_delete=models.PROTECT,
+                                 related_name="instructions")
+    leader = models.ForeignKey("org.Person", verbose_name=_("批示领导"), on_delete=models.PROTECT,
+                               related_name="+")
+    kind = models.CharField(_("批示类型"), max_length=20, choices=InstructionKind.choices)
+    text = models.TextField(_("批示内容"))
+    given_at = models.DateTimeField(_("批示时间"), default=timezone.now)
+    during_circulation = models.BooleanField(_("阅示"), default=False)
+
+    class Meta:
+        ordering = ["given_at", "id"]
+        verbose_name = _("领导批示")
+        verbose_name_plural = _("领导批示")
+        constraints = [models.CheckConstraint(condition=Q(kind__in=[k.value for k in InstructionKind]),
+                                              name="incoming_instruction_kind_valid")]
+        indexes = [models.Index(fields=["leader", "given_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.leader} {self.get_kind_display()}：{self.text[:30]}"
+
+
+class Circulation(models.Model):
+    """传阅: a list of readers, sequential (one after another) or parallel (all at once)."""
+
+    incoming = models.ForeignKey(IncomingDocument, on_delete=models.CASCADE,
+                                 related_name="circulations")
+    started_by = models.ForeignKey("org.Person", on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField(default=timezone.now)
+    sequential = models.BooleanField(_("依次传阅"), default=False)
+    deadline = models.DateField(_("传阅时限"), null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["started_at", "id"]
+
+    def __str__(self) -> str:
+        return f"传阅 {self.incoming_id}（{self.started_at:%Y-%m-%d}）"
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", _("待审批")
+    APPROVED = "approved", _("已批准")
+    REFUSED = "refused", _("不予批准")
+
+
+class ExtensionRequest(models.Model):
+    """申请延期: the handling unit asks for more working days; the recipient unit's office
+    director approves or refuses."""
+
+    incoming = models.ForeignKey(IncomingDocument, on_delete=models.CASCADE,
+                                 related_name="extensions")
+    requested_by = models.ForeignKey("org.Person", on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    workdays = models.PositiveSmallIntegerField(_("延期工作日"))
+    reason = models.CharField(_("延期理由"), max_length=500)
+    old_deadline = models.DateField()
+    status = models.CharField(max_length=20, choices=ExtensionStatus.choices,
+                              default=ExtensionStatus.PENDING)
+    decided_by = models.ForeignKey("org.Person", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(_("审批意见"), max_length=500, blank=True)
+    new_deadline = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(workdays__gte=1), name="incoming_extension_days_positive"),
+            # At most one pending request per document.
+            models.UniqueConstraint(fields=["incoming"], condition=Q(status="pending"),
+                                    name="incoming_extension_one_pending"),
+        ]
+
+    def __str__(self) -> str:
+        return f"延期 {self.workdays} 个工作日（{self.get_status_display()}）"
+
+
+class EventKind(models.TextChoices):
+    DELIVERED = "delivered", _("来文送达")
+    REGISTERED = "registered", _("登记")
+    RECEIVED = "received", _("签收")
+    ACCEPTED = "accepted", _("初审通过")
+    RETURNED = "returned", _("退回来文单位")
+    PROPOSED = "proposed", _("拟办")
+    INSTRUCTED = "instructed", _("批示")
+    ASSIGNED = "assigned", _("交办")
+    CIRCULATED = "circulated", _("发起传阅")
+    READ = "read", _("已阅")
+    HOLDING_REPLY = "holding_reply", _("阶段性答复")
+    EXTENSION_REQUESTED = "extension_requested", _("申请延期")
+    EXTENSION_APPROVED = "extension_approved", _("同意延期")
+    EXTENSION_REFUSED = "extension_refused", _("不同意延期")
+    COMPLETED = "completed", _("办结")
+
+
+class IncomingEvent(ImmutableModel):
+    """One line of the document's timeline: who did what, when, with what opinion."""
+
+    incoming = models.ForeignKey(IncomingDocument, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=30, choices=EventKind.choices)
+    actor = models.ForeignKey("org.Person", null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    opinion = models.TextField(blank=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["incoming", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"

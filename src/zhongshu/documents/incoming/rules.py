@@ -1,0 +1,95 @@
+"""Who does what on an incoming document. ``access.policy`` names these functions by
+dotted path; services and views ask the policy, never these directly."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from zhongshu.access.classification import CLASSIFIED_FROM, clearance_covers
+from zhongshu.org.models import Person, RoleCode, Unit, UnitKind
+
+# Who handles a unit's incoming documents: its secretaries, office directors, confidential
+# clerks, and the liaison officer of a subordinate unit that has no office of its own.
+# State secrets (秘密 and above) go to the confidential clerk and the office directors only.
+OFFICE_ROLES = frozenset({RoleCode.SECRETARY, RoleCode.OFFICE_DIRECTOR,
+                          RoleCode.CONFIDENTIAL_CLERK, RoleCode.LIAISON_OFFICER})
+CLASSIFIED_OFFICE_ROLES = frozenset({RoleCode.OFFICE_DIRECTOR, RoleCode.CONFIDENTIAL_CLERK,
+                                     RoleCode.LIAISON_OFFICER})
+# Kinds of unit whose staff work for the unit above them: an organ's office and its
+# internal departments. A subordinate unit has its own office and its own documents.
+_WORKS_FOR_PARENT = {UnitKind.DEPARTMENT, UnitKind.ORGAN}
+
+
+def office_roles_for(level: int | None) -> frozenset[str]:
+    return CLASSIFIED_OFFICE_ROLES if level is not None and level >= CLASSIFIED_FROM else OFFICE_ROLES
+
+
+def office_units(unit: Unit) -> list[int]:
+    """The unit and the units below it whose staff handle its documents (its office and
+    departments), not its subordinate units."""
+    ids = [unit.pk]
+    frontier = [unit.pk]
+    while frontier:
+        children = list(Unit.objects.filter(parent_id__in=frontier, kind__in=_WORKS_FOR_PARENT,
+                                            is_active=True).values_list("pk", flat=True))
+        children = [c for c in children if c not in ids]
+        ids += children
+        frontier = children
+    return ids
+
+
+def served_units(person: Any) -> list[Unit]:
+    """The units whose documents ``person`` may handle: their own unit and, climbing
+    through offices and departments, the units those work for. Nearest first."""
+    out: list[Unit] = []
+    unit = person.unit if getattr(person, "unit_id", None) else None
+    while unit is not None:
+        out.append(unit)
+        if unit.kind not in _WORKS_FOR_PARENT or unit.parent_id is None:
+            break
+        unit = unit.parent
+    return out
+
+
+def office_people(unit: Unit, level: int | None) -> list[Person]:
+    """Everyone who handles ``unit``'s incoming documents of ``level``, cleared for it."""
+    people = (Person.objects.filter(is_active=True, unit_id__in=office_units(unit),
+                                    roles__code__in=office_roles_for(level))
+              .distinct().order_by("sort_order", "id"))
+    return [p for p in people if clearance_covers(p, level)]
+
+
+def is_office_person(person: Any, incoming: Any) -> bool:
+    if not (office_roles_for(incoming.classification) & person.role_codes):
+        return False
+    return incoming.recipient_unit_id in {u.pk for u in served_units(person)}
+
+
+def _may_view(person: Any, obj: Any) -> bool:
+    from zhongshu.access.policy import Action, can
+
+    return can(person, Action.OBJECT_VIEW, obj)
+
+
+def may_act_on_task(person: Any, task: Any) -> bool:
+    """A person acts on their own open task of a document they may see."""
+    if task is None or task.person_id != person.pk or task.status != "open":
+        return False
+    return _may_view(person, task.incoming)
+
+
+def may_act_for_office(person: Any, incoming: Any) -> bool:
+    """The recipient unit's office: start circulation, close a for-reference document."""
+    return incoming is not None and is_office_person(person, incoming) and _may_view(person, incoming)
+
+
+def need_to_know_q(person: Any) -> Q:
+    """Implicit grants: whoever has (or had) a task on the document, the leaders who
+    instructed it, and the handling unit's staff."""
+    q = Q(tasks__person_id=person.pk) | Q(instructions__leader_id=person.pk) | Q(
+        instruct_leader_id=person.pk) | Q(handler_id=person.pk)
+    if getattr(person, "unit_id", None):
+        q |= Q(handling_unit_id=person.unit_id)
+    return q

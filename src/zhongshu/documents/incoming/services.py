@@ -1,0 +1,583 @@
+"""Every write of 收文. Each service takes the acting person (``None`` only for the system's
+electronic delivery), asks the policy, changes the status with a conditional update
+under a row lock inside one transaction, appends the timeline and records the audit
+event in that same transaction — so a refused or failed action leaves nothing behind.
+
+Status path (docs/incoming.md):
+待签收 →(签收)→ 待初审 →(初审)→ 待拟办 →(拟办)→ 待批示 →(批示)→ 待交办 →(交办)→ 办理中 →(办结)→ 已办结;
+初审 may return the document (已退回); 拟办 without a leader goes straight to 待交办;
+a document kept for reference may be closed at 待交办. Circulation (传阅) runs alongside
+from 待拟办 on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from zhongshu.access.classification import CLASSIFIED_FROM, Level, clearance_covers
+from zhongshu.access.policy import Action, can
+from zhongshu.audit.services import record
+from zhongshu.kernel import files as kfiles
+from zhongshu.kernel.calendar import add_workdays
+from zhongshu.kernel.sequences import next_value
+from zhongshu.kernel.urgency import Urgency
+from zhongshu.org.models import Person, RoleCode, Unit
+
+from . import rules
+from .models import (
+    Channel,
+    Circulation,
+    DocType,
+    EventKind,
+    ExtensionRequest,
+    ExtensionStatus,
+    IncomingDocument,
+    IncomingEvent,
+    IncomingFile,
+    IncomingTask,
+    Instruction,
+    InstructionKind,
+    Status,
+    TaskKind,
+    TaskStatus,
+)
+
+ACCEPTED_FILES = (kfiles.PDF, kfiles.OFD, kfiles.DOCX, kfiles.PNG, kfiles.JPEG, kfiles.TIFF)
+RECEIPT_PREFIX = "收"
+MAX_WORKDAYS = 365
+
+
+class IncomingError(ValidationError):
+    """An action refused for a reason the user can act on; the message is Chinese."""
+
+
+def _not_now(doc: IncomingDocument, what: str) -> IncomingError:
+    return IncomingError(f"本环节不允许该操作：该收文当前为“{doc.get_status_display()}”，不能{what}。")
+
+
+# --- helpers ------------------------------------------------------------------------
+
+def _lock(doc: IncomingDocument) -> IncomingDocument:
+    """Re-read the document under a row lock (PostgreSQL; SQLite's IMMEDIATE transaction
+    already holds the write lock), so two people acting at once are serialised and the
+    second sees the first one's status."""
+    return IncomingDocument.objects.select_for_update().select_related(
+        "recipient_unit", "handling_unit").get(pk=doc.pk)
+
+
+def _set_status(doc: IncomingDocument, expected: Iterable[str], new: str, **fields: Any) -> None:
+    updated = IncomingDocument.objects.filter(pk=doc.pk, status__in=list(expected)).update(
+        status=new, **fields)
+    if updated != 1:  # pragma: no cover - the row lock makes this unreachable
+        raise _not_now(doc, "继续办理")
+    doc.status = new
+    for name, value in fields.items():
+        setattr(doc, name, value)
+
+
+def _event(doc: IncomingDocument, event_kind: str, actor: Person | None, opinion: str = "",
+           **details: Any) -> IncomingEvent:
+    kind = event_kind
+    event = IncomingEvent.objects.create(incoming=doc, kind=kind, actor=actor, opinion=opinion,
+                                         details=details)
+    record(actor=actor, action=f"incoming.{kind}", obj=doc,
+           details={"status": doc.status, **({"opinion": opinion} if opinion else {}), **details})
+    return event
+
+
+def _give_tasks(doc: IncomingDocument, kind: str, people: Iterable[Person], *,
+                deadline: dt.date | None = None, **extra: Any) -> list[IncomingTask]:
+    now = timezone.now()
+    tasks = [IncomingTask(incoming=doc, person=p, kind=kind, status=TaskStatus.OPEN,
+                          created_at=now, activated_at=now, deadline=deadline, **extra)
+             for p in people]
+    return IncomingTask.objects.bulk_create(tasks)
+
+
+def _office_people(doc: IncomingDocument) -> list[Person]:
+    people = rules.office_people(doc.recipient_unit, doc.classification)
+    if not people:
+        head = doc.recipient_unit.head
+        if head is not None and head.is_active and clearance_covers(head, doc.classification):
+            people = [head]
+    if not people:
+        raise IncomingError(f"收文单位“{doc.recipient_unit.name}”没有可以办理该密级收文的人员，"
+                            "请先在单位中配置秘书或机要员。")
+    return people
+
+
+def _take_task(actor: Person, doc: IncomingDocument, kind: str, what: str,
+               expected_status: str | None) -> IncomingTask:
+    """The actor's open task of ``kind``; refuse with the reason when there is none."""
+    if not can(actor, Action.OBJECT_VIEW, doc):
+        raise PermissionDenied
+    if expected_status is not None and doc.status != expected_status:
+        raise _not_now(doc, what)
+    task = (IncomingTask.objects.select_for_update()
+            .filter(incoming=doc, person=actor, kind=kind, status=TaskStatus.OPEN)
+            .order_by("position", "id").first())
+    if task is None:
+        raise IncomingError(f"本环节不允许该操作：您在该收文上没有待处理的“{TaskKind(kind).label}”事项。")
+    task.incoming = doc
+    if not can(actor, Action.INCOMING_STEP, task):  # pragma: no cover - same facts as above
+        raise PermissionDenied
+    return task
+
+
+def _finish_task(task: IncomingTask, comment: str = "", *, close_others: bool = True) -> None:
+    """Mark ``task`` done and, for a shared office step, close the colleagues' tasks."""
+    now = timezone.now()
+    done = IncomingTask.objects.filter(pk=task.pk, status=TaskStatus.OPEN).update(
+        status=TaskStatus.DONE, done_at=now, comment=comment)
+    if done != 1:  # pragma: no cover - guarded by the row lock
+        raise IncomingError("本环节不允许该操作：该事项已由他人处理。")
+    if close_others:
+        IncomingTask.objects.filter(incoming_id=task.incoming_id, kind=task.kind,
+                                    status=TaskStatus.OPEN, extension_id=task.extension_id).exclude(
+            pk=task.pk).update(status=TaskStatus.CLOSED, done_at=now)
+
+
+def _required(text: str, label: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise IncomingError(f"请填写{label}。")
+    return text
+
+
+def _workdays(n: Any, label: str) -> int:
+    try:
+        n = int(n)
+    except (TypeError, ValueError):
+        raise IncomingError(f"{label}应为 1 至 {MAX_WORKDAYS} 个工作日。") from None
+    if not 1 <= n <= MAX_WORKDAYS:
+        raise IncomingError(f"{label}应为 1 至 {MAX_WORKDAYS} 个工作日。")
+    return n
+
+
+def _check_vocabulary(doc_type: str, urgency: str, classification: int) -> None:
+    if doc_type not in DocType.values:
+        raise IncomingError("文种无效。")
+    if urgency not in Urgency.values:
+        raise IncomingError("紧急程度无效。")
+    if classification not in Level.values:
+        raise IncomingError("密级无效。")
+
+
+def _store_files(doc: IncomingDocument, files: Sequence[tuple[str, bytes]], *,
+                 attachment: bool) -> None:
+    for name, data in files:
+        try:
+            kind = kfiles.check_upload(name, data, allowed=ACCEPTED_FILES)
+        except kfiles.UnacceptableFile as exc:
+            raise IncomingError(str(exc)) from None
+        IncomingFile.objects.create(incoming=doc, name=name[:200], kind=kind.code,
+                                    content_type=kind.content_type, size=len(data), content=data,
+                                    is_attachment=attachment)
+
+
+def _number(doc: IncomingDocument) -> None:
+    """收文号 from the recipient unit's own gap-free sequence for the year."""
+    year = timezone.localdate().year
+    seq = next_value(f"receipt:{doc.recipient_unit_id}:{year}")
+    doc.receipt_year, doc.receipt_seq = year, seq
+    doc.receipt_number = f"{RECEIPT_PREFIX}〔{year}〕{seq}号"
+
+
+def _classified_fields(classification: int, secrecy_years: int | None,
+                       secrecy_long_term: bool) -> dict:
+    # Taken as given, so that Classified.clean refuses an inconsistent period.
+    return {"classification": classification, "secrecy_years": secrecy_years or None,
+            "secrecy_long_term": bool(secrecy_long_term),
+            "classified_on": timezone.localdate() if classification >= CLASSIFIED_FROM else None}
+
+
+def _validate(doc: IncomingDocument) -> None:
+    try:
+        doc.clean()  # secrecy period against the level (Classified.clean)
+    except ValidationError as exc:
+        raise IncomingError(exc.messages) from None
+    if not doc.title.strip():
+        raise IncomingError("请填写标题。")
+
+
+# --- intake -------------------------------------------------------------------------
+
+@transaction.atomic
+def incoming_receive_electronic(*, source: Model, sender_unit: Unit | None, recipient_unit: Unit,
+                                title: str, doc_type: str, doc_number: str, urgency: str,
+                                classification: int, secrecy_years: int | None,
+                                secrecy_long_term: bool, copy_number: int | None,
+                                spec: dict | None = None,
+                                attachments: Sequence[tuple[str, bytes]] = ()) -> IncomingDocument:
+    """The system delivers one copy to ``recipient_unit`` (electronic exchange): it waits
+    at once in the 待签收 list of the unit's office. Called again for the same source, it
+    returns the existing item. The 收文号 is given on 签收, when the unit takes custody."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ct = ContentType.objects.get_for_model(type(source))
+    existing = IncomingDocument.objects.filter(source_type=ct, source_id=source.pk).first()
+    if existing is not None:
+        return existing
+    classification = int(classification)
+    _check_vocabulary(doc_type, urgency, classification)
+    doc = IncomingDocument(
+        source_type=ct, source_id=source.pk, channel=Channel.ELECTRONIC,
+        sender_unit=sender_unit, sender_name=sender_unit.name if sender_unit else "",
+        recipient_unit=recipient_unit, copy_number=copy_number, title=title.strip(),
+        doc_type=doc_type, doc_number=doc_number or "", urgency=urgency, spec=spec,
+        status=Status.PENDING_RECEIPT,
+        # The sender classified it (定密单位); the recipient cannot declassify it.
+        owner_unit=sender_unit or recipient_unit,
+        **_classified_fields(classification, secrecy_years, secrecy_long_term))
+    _validate(doc)
+    receivers = _office_people(doc)
+    # 登记人 until someone signs for it: the first of the receiving office, replaced by
+    # the person who signs (签收人) — never anyone outside the recipient unit.
+    doc.registered_by = receivers[0]
+    doc.save()
+    _store_files(doc, attachments, attachment=True)
+    _give_tasks(doc, TaskKind.RECEIVE, receivers)
+    _event(doc, EventKind.DELIVERED, None, copy_number=copy_number,
+           sender=doc.sender_display)
+    return doc
+
+
+@transaction.atomic
+def incoming_confirm_receipt(*, actor: Person, incoming: IncomingDocument) -> IncomingDocument:
+    """签收: the unit takes custody; the 收文号 is given and the document goes to 初审."""
+    doc = _lock(incoming)
+    task = _take_task(actor, doc, TaskKind.RECEIVE, "签收", Status.PENDING_RECEIPT)
+    _finish_task(task)
+    _number(doc)
+    now = timezone.now()
+    _set_status(doc, [Status.PENDING_RECEIPT], Status.INTAKE, received_at=now, received_by=actor,
+                registered_by=actor, receipt_year=doc.receipt_year, receipt_seq=doc.receipt_seq,
+                receipt_number=doc.receipt_number)
+    _give_tasks(doc, TaskKind.INTAKE, _office_people(doc))
+    _event(doc, EventKind.RECEIVED, actor, receipt_number=doc.receipt_number)
+    return doc
+
+
+@transaction.atomic
+def incoming_register(*, actor: Person, recipient_unit: Unit, title: str, doc_type: str,
+                      doc_number: str = "", sender_unit: Unit | None = None,
+                      sender_name: str = "", urgency: str = Urgency.NORMAL,
+                      classification: int = Level.INTERNAL, secrecy_years: int | None = None,
+                      secrecy_long_term: bool = False, copy_number: int | None = None,
+                      channel: str = Channel.PAPER, files: Sequence[tuple[str, bytes]] = (),
+                      attachments: Sequence[tuple[str, bytes]] = ()) -> IncomingDocument:
+    """登记: a document received on paper or by another channel, with its scan or file."""
+    if not can(actor, Action.INCOMING_REGISTER):
+        raise PermissionDenied
+    if recipient_unit.pk not in {u.pk for u in rules.served_units(actor)}:
+        raise IncomingError(f"您不能为“{recipient_unit.name}”登记收文。")
+    classification = int(classification)
+    _check_vocabulary(doc_type, urgency, classification)
+    if channel not in (Channel.PAPER, Channel.OTHER):
+        raise IncomingError("来文方式无效：电子交换的来文由系统自动送达。")
+    if not clearance_covers(actor, classification):
+        raise IncomingError("您的涉密等级不能登记该密级的文件，请交机要员登记。")
+    if not rules.office_roles_for(classification) & actor.role_codes:
+        raise IncomingError("涉密文件由机要员或办公室主任登记。")
+    if sender_unit is None and not (sender_name or "").strip():
+        raise IncomingError("请填写来文单位。")
+    if not files:
+        raise IncomingError("请上传来文正文（PDF、OFD、DOCX 或图片）。")
+    doc = IncomingDocument(
+        channel=channel, sender_unit=sender_unit,
+        sender_name=(sender_name or "").strip() or (sender_unit.name if sender_unit else ""),
+        recipient_unit=recipient_unit, copy_number=copy_number, title=(title or "").strip(),
+        doc_type=doc_type, doc_number=(doc_number or "").strip(), urgency=urgency,
+        status=Status.INTAKE, owner_unit=sender_unit or recipient_unit, registered_by=actor,
+        received_at=timezone.now(), received_by=actor,
+        **_classified_fields(classification, secrecy_years, secrecy_long_term))
+    _validate(doc)
+    _number(doc)
+    doc.save()
+    _store_files(doc, files, attachment=False)
+    _store_files(doc, attachments, attachment=True)
+    _give_tasks(doc, TaskKind.INTAKE, _office_people(doc))
+    _event(doc, EventKind.REGISTERED, actor, receipt_number=doc.receipt_number)
+    return doc
+
+
+@transaction.atomic
+def incoming_intake_check(*, actor: Person, incoming: IncomingDocument, accept: bool,
+                          reason: str = "") -> IncomingDocument:
+    """初审: accept for handling, or return to the sender with a reason."""
+    doc = _lock(incoming)
+    task = _take_task(actor, doc, TaskKind.INTAKE, "初审", Status.INTAKE)
+    if accept:
+        _finish_task(task, reason.strip())
+        _set_status(doc, [Status.INTAKE], Status.PROPOSING)
+        _give_tasks(doc, TaskKind.PROPOSE, _office_people(doc))
+        _event(doc, EventKind.ACCEPTED, actor, reason.strip())
+    else:
+        reason = _required(reason, "退回理由")[:500]
+        _finish_task(task, reason)
+        _set_status(doc, [Status.INTAKE], Status.RETURNED, return_reason=reason)
+        _event(doc, EventKind.RETURNED, actor, reason)
+    return doc
+
+
+# --- proposal, instruction, assignment ----------------------------------------------
+
+@transaction.atomic
+def incoming_propose(*, actor: Person, incoming: IncomingDocument, opinion: str,
+                     leader: Person | None = None) -> IncomingDocument:
+    """拟办: the office's proposed handling, sent to a leader for instruction or, without a
+    leader, straight on to assignment."""
+    doc = _lock(incoming)
+    task = _take_task(actor, doc, TaskKind.PROPOSE, "拟办", Status.PROPOSING)
+    opinion = _required(opinion, "拟办意见")
+    if leader is not None:
+        if not leader.is_active or not leader.has_role(RoleCode.LEADER):
+            raise IncomingError(f"{leader}不是领导，不能呈批。")
+        if not clearance_covers(leader, doc.classification):
+            raise IncomingError(f"{leader}的涉密等级不能阅批该密级的文件。")
+    _finish_task(task, opinion)
+    if leader is not None:
+        _set_status(doc, [Status.PROPOSING], Status.INSTRUCTING, instruct_leader=leader)
+        _give_tasks(doc, TaskKind.INSTRUCT, [leader])
+    else:
+        _set_status(doc, [Status.PROPOSING], Status.ASSIGNING)
+        _give_tasks(doc, TaskKind.ASSIGN, _office_people(doc))
+    _event(doc, EventKind.PROPOSED, actor, opinion,
+           leader=str(leader) if leader is not None else "")
+    return doc
+
+
+@transaction.atomic
+def incoming_instruct(*, actor: Person, incoming: IncomingDocument, kind: str,
+                      text: str) -> Instruction:
+    """批示: the leader's own act, never delegable (Action.INSTRUCT); recorded as an
+    immutable Instruction. The document then goes to the office for assignment."""
+    doc = _lock(incoming)
+    if not can(actor, Action.INSTRUCT, doc):
+        raise PermissionDenied
+    task = _take_task(actor, doc, TaskKind.INSTRUCT, "批示", Status.INSTRUCTING)
+    if kind not in InstructionKind.values:
+        raise IncomingError("请选择批示类型（批办性、指导性或参阅性）。")
+    text = _required(text, "批示内容")
+    instruction = Instruction.objects.create(incoming=doc, leader=actor, kind=kind, text=text)
+    _finish_task(task, text)
+    _set_status(doc, [Status.INSTRUCTING], Status.ASSIGNING)
+    _give_tasks(doc, TaskKind.ASSIGN, _office_people(doc))
+    _event(doc, EventKind.INSTRUCTED, actor, text, kind=kind, instruction_id=instruction.pk)
+    return instruction
+
+
+@transaction.atomic
+def incoming_assign(*, actor: Person, incoming: IncomingDocument, handling_unit: Unit,
+                    workdays: int, handler: Person | None = None,
+                    opinion: str = "") -> IncomingDocument:
+    """交办: a handling unit (承办单位) and a deadline in working days."""
+    doc = _lock(incoming)
+    task = _take_task(actor, doc, TaskKind.ASSIGN, "交办", Status.ASSIGNING)
+    workdays = _workdays(workdays, "办理时限")
+    if handler is not None and handler.unit_id != handling_unit.pk:
+        raise IncomingError(f"{handler}不属于{handling_unit.name}。")
+    person = handler or handling_unit.head
+    if person is None or not person.is_active:
+        raise IncomingError(f"{handling_unit.name}没有负责人，请指定承办人。")
+    if not clearance_covers(person, doc.classification):
+        raise IncomingError(f"{person}的涉密等级不能办理该密级的文件。")
+    deadline = add_workdays(timezone.localdate(), workdays)
+    _finish_task(task, opinion.strip())
+    _set_status(doc, [Status.ASSIGNING], Status.HANDLING, handling_unit=handling_unit,
+                handler=person, deadline=deadline)
+    _give_tasks(doc, TaskKind.HANDLE, [person], deadline=deadline)
+    _event(doc, EventKind.ASSIGNED, actor, opinion.strip(), handling_unit=handling_unit.name,
+           handler=str(person), workdays=workdays, deadline=deadline.isoformat())
+    return doc
+
+
+# --- handling ---------------------------------------------------------------------
+
+@transaction.atomic
+def incoming_holding_reply(*, actor: Person, incoming: IncomingDocument, text: str) -> IncomingEvent:
+    """阶段性答复: progress so far, when the matter cannot be finished yet."""
+    doc = _lock(incoming)
+    _take_task(actor, doc, TaskKind.HANDLE, "阶段性答复", Status.HANDLING)
+    return _event(doc, EventKind.HOLDING_REPLY, actor, _required(text, "答复内容"))
+
+
+def _extension_deciders(doc: IncomingDocument) -> list[Person]:
+    """The recipient unit's office directors (the decision this app records: a simple
+    approve/refuse by the office director; docs/decisions/0600)."""
+    directors = [p for p in Person.objects.filter(
+        is_active=True, unit_id__in=rules.office_units(doc.recipient_unit),
+        roles__code=RoleCode.OFFICE_DIRECTOR).distinct().order_by("sort_order", "id")
+        if clearance_covers(p, doc.classification)]
+    if not directors and doc.recipient_unit.head_id:
+        directors = [doc.recipient_unit.head]
+    if not directors:
+        raise IncomingError("收文单位没有办公室主任或负责人，无法审批延期。")
+    return directors
+
+
+@transaction.atomic
+def incoming_request_extension(*, actor: Person, incoming: IncomingDocument, workdays: int,
+                               reason: str) -> ExtensionRequest:
+    """申请延期: the handler asks for more working days; the office director decides."""
+    doc = _lock(incoming)
+    _take_task(actor, doc, TaskKind.HANDLE, "申请延期", Status.HANDLING)
+    workdays = _workdays(workdays, "延期")
+    reason = _required(reason, "延期理由")[:500]
+    if doc.extensions.filter(status=ExtensionStatus.PENDING).exists():
+        raise IncomingError("本环节不允许该操作：已有一项延期申请等待审批。")
+    ext = ExtensionRequest.objects.create(incoming=doc, requested_by=actor, workdays=workdays,
+                                          reason=reason, old_deadline=doc.deadline)
+    _give_tasks(doc, TaskKind.EXTENSION, [p for p in _extension_deciders(doc)], extension=ext)
+    _event(doc, EventKind.EXTENSION_REQUESTED, actor, reason, workdays=workdays,
+           extension_id=ext.pk)
+    return ext
+
+
+@transaction.atomic
+def incoming_decide_extension(*, actor: Person, extension: ExtensionRequest, approve: bool,
+                              note: str = "") -> ExtensionRequest:
+    doc = _lock(extension.incoming)
+    ext = ExtensionRequest.objects.select_for_update().get(pk=extension.pk)
+    if not can(actor, Action.OBJECT_VIEW, doc):
+        raise PermissionDenied
+    if ext.status != ExtensionStatus.PENDING:
+        raise IncomingError("本环节不允许该操作：该延期申请已经审批。")
+    task = IncomingTask.objects.select_for_update().filter(
+        extension=ext, person=actor, status=TaskStatus.OPEN).first()
+    if task is None or not can(actor, Action.INCOMING_STEP, task):
+        raise IncomingError("本环节不允许该操作：您不是该延期申请的审批人。")
+    note = note.strip()
+    if not approve:
+        note = _required(note, "不同意延期的理由")
+    _finish_task(task, note)
+    now = timezone.now()
+    if approve:
+        new_deadline = add_workdays(ext.old_deadline, ext.workdays)
+        ExtensionRequest.objects.filter(pk=ext.pk, status=ExtensionStatus.PENDING).update(
+            status=ExtensionStatus.APPROVED, decided_by=actor, decided_at=now, note=note,
+            new_deadline=new_deadline)
+        IncomingDocument.objects.filter(pk=doc.pk).update(deadline=new_deadline)
+        doc.deadline = new_deadline
+        IncomingTask.objects.filter(incoming=doc, kind=TaskKind.HANDLE,
+                                    status=TaskStatus.OPEN).update(deadline=new_deadline)
+        _event(doc, EventKind.EXTENSION_APPROVED, actor, note, extension_id=ext.pk,
+               deadline=new_deadline.isoformat())
+    else:
+        ExtensionRequest.objects.filter(pk=ext.pk, status=ExtensionStatus.PENDING).update(
+            status=ExtensionStatus.REFUSED, decided_by=actor, decided_at=now, note=note)
+        _event(doc, EventKind.EXTENSION_REFUSED, actor, note, extension_id=ext.pk)
+    ext.refresh_from_db()
+    return ext
+
+
+@transaction.atomic
+def incoming_complete(*, actor: Person, incoming: IncomingDocument, summary: str) -> IncomingDocument:
+    """办结 with a summary of the result (the reply). The handler closes a document in
+    handling; the office may close one at 待交办 that needs no handling (阅知)."""
+    doc = _lock(incoming)
+    if doc.status == Status.HANDLING:
+        task = _take_task(actor, doc, TaskKind.HANDLE, "办结", Status.HANDLING)
+    elif doc.status == Status.ASSIGNING:
+        if not can(actor, Action.INCOMING_OFFICE, doc):
+            raise PermissionDenied
+        task = _take_task(actor, doc, TaskKind.ASSIGN, "办结", Status.ASSIGNING)
+    else:
+        if not can(actor, Action.OBJECT_VIEW, doc):
+            raise PermissionDenied
+        raise _not_now(doc, "办结")
+    summary = _required(summary, "办理结果")
+    _finish_task(task, summary)
+    now = timezone.now()
+    # A pending extension request lapses: nothing is left waiting on a closed document.
+    pending = list(doc.extensions.filter(status=ExtensionStatus.PENDING).values_list("pk", flat=True))
+    if pending:
+        ExtensionRequest.objects.filter(pk__in=pending).update(
+            status=ExtensionStatus.REFUSED, decided_at=now, note="文件已办结，申请不再审批。")
+        IncomingTask.objects.filter(extension_id__in=pending, status=TaskStatus.OPEN).update(
+            status=TaskStatus.CANCELLED, done_at=now)
+    _set_status(doc, [Status.HANDLING, Status.ASSIGNING], Status.COMPLETED, completed_at=now,
+                summary=summary)
+    _event(doc, EventKind.COMPLETED, actor, summary)
+    return doc
+
+
+# --- circulation --------------------------------------------------------------------
+
+CIRCULATION_STATUSES = (Status.PROPOSING, Status.INSTRUCTING, Status.ASSIGNING, Status.HANDLING,
+                        Status.COMPLETED)
+
+
+@transaction.atomic
+def circulation_start(*, actor: Person, incoming: IncomingDocument, readers: Sequence[Person],
+                      sequential: bool = False, workdays: int | None = None) -> Circulation:
+    """传阅: the office sends the document to readers, one after another or all at once."""
+    doc = _lock(incoming)
+    if not can(actor, Action.INCOMING_OFFICE, doc):
+        raise PermissionDenied
+    if doc.status not in CIRCULATION_STATUSES:
+        raise _not_now(doc, "传阅")
+    readers = list(dict.fromkeys(readers))
+    if not readers:
+        raise IncomingError("请选择传阅人。")
+    for reader in readers:
+        if not reader.is_active:
+            raise IncomingError(f"{reader}的账号已停用。")
+        if not clearance_covers(reader, doc.classification):
+            raise IncomingError(f"{reader}的涉密等级不能阅读该密级的文件。")
+    deadline = add_workdays(timezone.localdate(), _workdays(workdays, "传阅时限")) if workdays else None
+    circ = Circulation.objects.create(incoming=doc, started_by=actor, sequential=sequential,
+                                      deadline=deadline)
+    now = timezone.now()
+    IncomingTask.objects.bulk_create([
+        IncomingTask(incoming=doc, person=r, kind=TaskKind.READ, circulation=circ, position=i,
+                     deadline=deadline, created_at=now,
+                     status=TaskStatus.WAITING if sequential and i else TaskStatus.OPEN,
+                     activated_at=None if sequential and i else now)
+        for i, r in enumerate(readers)])
+    _event(doc, EventKind.CIRCULATED, actor, readers=[str(r) for r in readers],
+           sequential=sequential, circulation_id=circ.pk)
+    return circ
+
+
+@transaction.atomic
+def circulation_mark_read(*, actor: Person, incoming: IncomingDocument, comment: str = "",
+                          instruction_kind: str | None = None) -> IncomingTask:
+    """已阅, with an optional comment; a leader may instead give an instruction (阅示),
+    recorded as an Instruction like any other."""
+    doc = _lock(incoming)
+    task = _take_task(actor, doc, TaskKind.READ, "阅文", None)
+    comment = (comment or "").strip()
+    instruction = None
+    if instruction_kind:
+        if not can(actor, Action.INSTRUCT, doc):
+            raise IncomingError("本环节不允许该操作：只有领导可以阅示。")
+        if instruction_kind not in InstructionKind.values:
+            raise IncomingError("请选择批示类型（批办性、指导性或参阅性）。")
+        instruction = Instruction.objects.create(
+            incoming=doc, leader=actor, kind=instruction_kind,
+            text=_required(comment, "阅示内容"), during_circulation=True)
+    _finish_task(task, comment, close_others=False)
+    circ = task.circulation
+    now = timezone.now()
+    if circ.sequential:
+        following = (IncomingTask.objects.select_for_update()
+                     .filter(circulation=circ, status=TaskStatus.WAITING).order_by("position").first())
+        if following is not None:
+            IncomingTask.objects.filter(pk=following.pk, status=TaskStatus.WAITING).update(
+                status=TaskStatus.OPEN, activated_at=now)
+    if not IncomingTask.objects.filter(circulation=circ, status__in=[TaskStatus.OPEN,
+                                                                     TaskStatus.WAITING]).exists():
+        Circulation.objects.filter(pk=circ.pk, finished_at__isnull=True).update(finished_at=now)
+    details: dict[str, Any] = {"circulation_id": circ.pk}
+    if instruction is not None:
+        details.update(instruction_id=instruction.pk, kind=instruction_kind)
+    _event(doc, EventKind.READ, actor, comment, **details)
+    return task
