@@ -49,7 +49,8 @@ def assignees(doc: Any, slot: str) -> list[tuple[Person, Unit | None]]:
             raise WorkflowError(f"会签单位{'、'.join(missing)}未设负责人。")
         return [(u.head, u) for u in units]
     if slot == "sign_off":
-        leader = doc.sign_off_leader or doc.owner_unit.leader_in_charge
+        leader = doc.sign_off_leader or next(
+            (u.leader_in_charge for u in _ancestors(doc.owner_unit) if u.leader_in_charge_id), None)
         if leader is None:
             raise WorkflowError("未指定签发领导，且发文单位未设分管领导。")
         return [(leader, None)]

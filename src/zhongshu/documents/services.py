@@ -43,6 +43,17 @@ class EditConflict(ValidationError):
             f"您的修改已另存为第{side.number}稿（旁支），请在合并页面对照后重新保存。")
 
 
+def _issuer_code(unit: Unit) -> str:
+    """A department issues under its organ's 机关代字 unless it has its own."""
+    seen = set()
+    while unit is not None and unit.pk not in seen:
+        if unit.issuer_code:
+            return unit.issuer_code
+        seen.add(unit.pk)
+        unit = unit.parent
+    return ""
+
+
 def _audit(*, actor: Any, action: str, obj: Any, **details: Any) -> None:
     record(actor=actor, action=action, obj=obj, details=details)
 
@@ -103,7 +114,7 @@ def outgoing_create(*, actor: Person, doc_type: str, spec: dict, title: str = ""
     spec = _clean_spec(spec)
     doc = OutgoingDocument(owner_unit=unit, registered_by=actor, doc_type=doc_type,
                            title=(title or spec.get("title") or "").strip()[:200],
-                           issuer_code=unit.issuer_code or "")
+                           issuer_code=_issuer_code(unit))
     _apply_meta(doc, {"doc_type": doc_type, **meta})
     if not doc.title:
         raise ValidationError({"title": "请填写标题。"})
@@ -145,6 +156,7 @@ def outgoing_save(*, actor: Person, document: OutgoingDocument, spec: dict, base
             _audit(actor=actor, action="documents.outgoing.save_conflict", obj=doc,
                    side=side.number, latest=latest.number)
             return SaveResult(version=side, conflict=EditConflict(side, latest))
+        meta.setdefault("title", (spec.get("title") or doc.title).strip()[:200])
         _apply_meta(doc, meta)
         spec["title"] = doc.title
         _check_spec(doc, spec)
@@ -307,7 +319,10 @@ def distribution_send(*, doc: OutgoingDocument, actor: Person) -> None:
     """Deliver every copy: internal units get an incoming item at once (electronic
     exchange); external recipients are recorded as sent by their channel."""
     from zhongshu.documents.incoming import services as incoming
+    from zhongshu.documents.incoming.models import DocType
 
+    # The incoming side codes types in English; ours are the printed names.
+    types = {str(c.label): c.value for c in DocType} | {"命令": DocType.ORDER, "令": DocType.ORDER}
     deliveries = list(doc.deliveries.select_related("recipient_unit").order_by("kind", "id"))
     if not deliveries:
         raise workflow.WorkflowError("分发名单为空，请先填写主送、抄送单位。")
@@ -317,7 +332,7 @@ def distribution_send(*, doc: OutgoingDocument, actor: Person) -> None:
         if delivery.is_internal:
             incoming.incoming_receive_electronic(
                 source=delivery, sender_unit=doc.owner_unit, recipient_unit=delivery.recipient_unit,
-                title=doc.title, doc_type=doc.doc_type, doc_number=doc.doc_number,
+                title=doc.title, doc_type=types[doc.doc_type], doc_number=doc.doc_number,
                 urgency=doc.urgency, classification=doc.classification,
                 secrecy_years=doc.secrecy_years, secrecy_long_term=doc.secrecy_long_term,
                 copy_number=delivery.copy_number,
@@ -348,7 +363,7 @@ def outgoing_chase(*, actor: Person, document: OutgoingDocument) -> int:
         people = set(Person.objects.filter(unit=unit, is_active=True, roles__code=RoleCode.SECRETARY))
         if unit.head_id:
             people.add(unit.head)
-        url = row.incoming.get_absolute_url() if row.incoming and hasattr(row.incoming, "get_absolute_url") else ""
+        url = _incoming_url(row.incoming)
         for person in people:
             notes.append(Notification(
                 recipient=person, kind=NotificationKind.OVERDUE, day=today,
@@ -363,6 +378,15 @@ def outgoing_chase(*, actor: Person, document: OutgoingDocument) -> int:
     _audit(actor=actor, action="documents.outgoing.chase", obj=doc,
            units=[row.delivery.recipient_name for row in laggards])
     return len(notes)
+
+
+def _incoming_url(incoming: Any) -> str:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse("incoming:detail", args=[incoming.pk]) if incoming is not None else ""
+    except NoReverseMatch:
+        return ""
 
 
 # --- reading with an audit trail ---------------------------------------------------
