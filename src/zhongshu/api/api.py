@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Query
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
@@ -46,6 +46,12 @@ def _validation(request, exc: ValidationError):
 def _schema(request, exc: NinjaValidationError):
     details = [f"{'.'.join(str(p) for p in e.get('loc', []))}：{e.get('msg', '')}" for e in exc.errors]
     return _error(request, 422, "schema", "请求数据格式有误。", details)
+
+
+@api.exception_handler(HttpError)
+def _http(request, exc: HttpError):
+    message = {400: "请求体应为 JSON。"}.get(exc.status_code, str(exc))
+    return _error(request, exc.status_code, "bad_request" if exc.status_code == 400 else "error", message)
 
 
 @api.exception_handler(PermissionDenied)
