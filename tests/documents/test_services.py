@@ -14,7 +14,12 @@ from zhongshu.access.policy import Action, can
 from zhongshu.audit.models import AuditEvent
 from zhongshu.documents import selectors, services
 from zhongshu.documents.incoming import services as incoming
-from zhongshu.documents.models import DraftVersion, ImmutableRecord, OutgoingDocument, OutgoingStatus
+from zhongshu.documents.models import (
+    DraftVersion,
+    ImmutableRecord,
+    OutgoingDocument,
+    OutgoingStatus,
+)
 from zhongshu.inbox.models import Notification
 from zhongshu.kernel.models import VoidedNumber
 from zhongshu.workflow.services import WorkflowError

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI, Query
+from ninja import NinjaAPI, Query, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
@@ -122,7 +122,7 @@ def outgoing_create(request, data: DraftIn):
     units = list(Unit.objects.filter(pk__in=data.countersign_units))
     doc = services.outgoing_create(actor=request.user, doc_type=data.doc_type, title=data.title,
                                    spec=_spec(data), countersign_units=units, **_meta(data))
-    return 201, _out(doc)
+    return Status(201, _out(doc))
 
 
 @api.get("/documents/outgoing/{doc_id}", response=DocumentDetail, url_name="outgoing_detail",
@@ -156,7 +156,7 @@ def outgoing_save(request, doc_id: int, data: SaveIn):
     v = result.version
     out = {"id": v.pk, "number": v.number, "is_side": v.is_side,
            "conflict": result.conflict.messages[0] if result.conflict else ""}
-    return (409 if result.conflict else 201), out
+    return Status(409 if result.conflict else 201, out)
 
 
 @api.post("/documents/outgoing/{doc_id}/submit", response={200: DocumentOut}, url_name="outgoing_submit",
@@ -174,10 +174,10 @@ def outgoing_act(request, doc_id: int, data: ActIn):
     route = selectors.route_of(doc)
     step = wf_selectors.my_pending_step(request.user, route) if route else None
     if step is None:
-        return 409, {"code": "no_pending_step", "message": "您在该文件上没有待办理的环节。", "details": []}
+        return Status(409, {"code": "no_pending_step", "message": "您在该文件上没有待办理的环节。", "details": []})
     services.outgoing_act(actor=request.user, document=doc, step=step, action=data.action,
                           text=data.text, return_to=data.return_to)
-    return 200, _out(_get(request, doc_id))
+    return Status(200, _out(_get(request, doc_id)))
 
 
 @api.get("/documents/outgoing/{doc_id}/download", url_name="outgoing_download",

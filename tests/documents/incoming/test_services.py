@@ -5,7 +5,14 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from tests.documents.incoming.helpers import PDF, register, to_assigning, to_handling, to_instructing, to_proposing
+from tests.documents.incoming.helpers import (
+    PDF,
+    register,
+    to_assigning,
+    to_handling,
+    to_instructing,
+    to_proposing,
+)
 from zhongshu.access.policy import Action, can
 from zhongshu.audit.models import AuditEvent
 from zhongshu.documents.incoming import services
