@@ -53,6 +53,10 @@ SECADMIN = {"secadmin"}
 DOSSIER_READERS = {"clerk", "cleared_granted", "leader"}
 # Personas that hold any role.
 ROLE_HOLDERS = {"sysadmin", "secadmin", "auditor", "leader", "secretary", "clerk"}
+# 收文: the office and the leaders keep the register; the matrix document waits for the
+# office's 初审, so only the secretary and the clerk are on its route.
+INCOMING_LISTERS = {"leader", "secretary", "clerk"}
+INCOMING_ROUTE = {"secretary", "clerk"}
 
 MATRIX: dict[str, Row] = {
     # --- shell ---
@@ -129,9 +133,17 @@ MATRIX: dict[str, Row] = {
                                  args=lambda w: [w.term.pk]),
     # --- 收文 (documents.incoming): the office and leaders keep the register; a document
     # is seen by those on its route (the matrix document waits for the office's 初审) ---
-    "incoming:register": Row(get=only({"leader", "secretary", "clerk"})),
-    "incoming:detail": Row(get=only({"secretary", "clerk"}, deny=404),
-                           args=lambda w: [w.incoming.pk]),
+    "incoming:register": Row(get=only(INCOMING_LISTERS)),
+    "incoming:export": Row(get=only(INCOMING_LISTERS)),
+    "incoming:pending": Row(get=only(INCOMING_LISTERS)),
+    # An empty registration form comes back with its errors.
+    "incoming:create": Row(get=only({"secretary", "clerk"}), post=only({"secretary", "clerk"})),
+    "incoming:detail": Row(get=only(INCOMING_ROUTE, deny=404), args=lambda w: [w.incoming.pk]),
+    # POST only; an empty POST is sent back to the document with a message.
+    "incoming:act": Row(get=signed_in(405), post=only(dict.fromkeys(INCOMING_ROUTE, 302), deny=404),
+                        args=lambda w: [w.incoming.pk]),
+    "incoming:download": Row(get=only(INCOMING_ROUTE, deny=404),
+                             args=lambda w: [w.incoming.pk, w.incoming.files.get().pk]),
     "audit:event_list": Row(get=only({"auditor", "secadmin"})),
     "audit:export": Row(get=only({"auditor"})),
 }

@@ -14,7 +14,7 @@ from .models import RoleCode
 # app is not installed, the first of its tools that is stands in; an area with none
 # shows as unavailable rather than as a dead link.
 NAVIGATION = [
-    ("documents", _("办文"), ("documents:home", "layout:render", "proofread:check")),
+    ("documents", _("办文"), ("documents:home", "incoming:register", "layout:render", "proofread:check")),
     ("meetings", _("办会"), ("meetings:home",)),
     ("supervision", _("督查督办"), ("supervision:home",)),
     ("information", _("信息"), ("information:home",)),
@@ -24,13 +24,14 @@ NAVIGATION = [
 # The tools of the 办文 area until the documents app gives it a home page of its own:
 # (tab key, label, URL name, the action that shows the tab).
 DOCUMENT_TOOLS = [
+    ("incoming", _("收文"), "incoming:register", Action.INCOMING_LIST),
     ("render", _("排版预览"), "layout:render", Action.LAYOUT_RENDER),
     ("check", _("公文校对"), "proofread:check", Action.PROOFREAD_USE),
     ("terms", _("规范用语表"), "proofread:term_list", Action.TERMLIST_MANAGE),
 ]
 # URL namespaces that belong to an area of the navigation.
 AREA_OF_NAMESPACE = {"org": "system", "kernel": "system", "audit": "audit",
-                     "layout": "documents", "proofread": "documents"}
+                     "layout": "documents", "proofread": "documents", "incoming": "documents"}
 
 
 def _url(names: tuple[str, ...]) -> str | None:

@@ -4,12 +4,20 @@ clerk, the director), two leaders, a handling department and a subordinate unit.
 from types import SimpleNamespace
 
 import pytest
+from django.db import connection
 
 from tests.factories import PersonFactory, UnitFactory
 from tests.workflow_sample.models import Memo
 from zhongshu.org.models import Clearance, RoleCode, UnitKind
 
 R = RoleCode
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only(request):
+    marker = request.node.get_closest_marker("postgres_only")
+    if marker and connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises writers, so requests cannot overlap")
 
 
 def build_org() -> SimpleNamespace:

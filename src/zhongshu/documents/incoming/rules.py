@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Q
 
 from zhongshu.access.classification import CLASSIFIED_FROM, clearance_covers
+from zhongshu.access.policy import Action, can
 from zhongshu.org.models import Person, RoleCode, Unit, UnitKind
 
 # Who handles a unit's incoming documents: its secretaries, office directors, confidential
@@ -68,8 +69,6 @@ def is_office_person(person: Any, incoming: Any) -> bool:
 
 
 def _may_view(person: Any, obj: Any) -> bool:
-    from zhongshu.access.policy import Action, can
-
     return can(person, Action.OBJECT_VIEW, obj)
 
 

@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Model, Q
+from django.db.models import Case, F, IntegerField, Model, Q, QuerySet, Value, When
+from django.utils import timezone
 
-from .models import IncomingDocument
+from zhongshu.access.policy import visible
+from zhongshu.kernel.urgency import URGENCY_RANK
+
+from .models import (
+    Circulation,
+    IncomingDocument,
+    IncomingEvent,
+    IncomingTask,
+    Status,
+    TaskKind,
+    TaskStatus,
+)
 
 
 def receipts_for_sources(sources: Iterable[Model]) -> dict[tuple[int, int], IncomingDocument]:
@@ -29,3 +44,159 @@ def receipts_for_sources(sources: Iterable[Model]) -> dict[tuple[int, int], Inco
     return {(r.source_type_id, r.source_id): r for r in rows}
 
 
+
+
+# --- the register (收文登记簿) ------------------------------------------------------
+
+@dataclass(frozen=True)
+class RegisterFilter:
+    q: str = ""
+    status: str = ""
+    doc_type: str = ""
+    urgency: str = ""
+    sender: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    overdue: bool = False
+    sort: str = "-received"
+
+
+# The register's sortable columns (a unique column ends every order, so pages never
+# overlap). "-" sorts descending; urgency sorts by rank, 特急 first.
+SORTS = {
+    "received": ("created_at",),
+    "number": ("receipt_year", "receipt_seq"),
+    "deadline": ("deadline",),
+    "status": ("status",),
+    "urgency": ("urgency_rank",),
+}
+_URGENCY_RANK = Case(*[When(urgency=u, then=Value(r)) for u, r in URGENCY_RANK.items()],
+                     default=Value(len(URGENCY_RANK)), output_field=IntegerField())
+
+
+def _order(sort: str) -> list:
+    desc, key = sort.startswith("-"), sort.lstrip("-")
+    if key not in SORTS:
+        desc, key = True, "received"
+    cols = [F(c).desc(nulls_last=True) if desc else F(c).asc(nulls_last=True) for c in SORTS[key]]
+    return [*cols, "-id" if desc else "id"]
+
+
+def register(viewer: Any, f: RegisterFilter) -> QuerySet[IncomingDocument]:
+    """The documents ``viewer`` may see, filtered and sorted for the register."""
+    qs = visible(viewer, IncomingDocument.objects.all()).select_related(
+        "sender_unit", "recipient_unit", "handling_unit")
+    if f.q:
+        qs = qs.filter(Q(title__icontains=f.q) | Q(receipt_number__icontains=f.q)
+                       | Q(doc_number__icontains=f.q))
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.doc_type:
+        qs = qs.filter(doc_type=f.doc_type)
+    if f.urgency:
+        qs = qs.filter(urgency=f.urgency)
+    if f.sender:
+        qs = qs.filter(Q(sender_name__icontains=f.sender) | Q(sender_unit__name__icontains=f.sender))
+    tz = timezone.get_current_timezone()
+    if f.date_from:
+        qs = qs.filter(created_at__gte=dt.datetime.combine(f.date_from, dt.time.min, tz))
+    if f.date_to:
+        qs = qs.filter(created_at__lt=dt.datetime.combine(f.date_to + dt.timedelta(days=1),
+                                                          dt.time.min, tz))
+    if f.overdue:
+        qs = qs.filter(status=Status.HANDLING, deadline__lt=timezone.localdate())
+    if f.sort.lstrip("-") == "urgency":
+        qs = qs.annotate(urgency_rank=_URGENCY_RANK)
+    return qs.order_by(*_order(f.sort))
+
+
+def open_tasks_by_document(doc_ids: Iterable[int]) -> dict[int, list[tuple[str, list[str]]]]:
+    """Where each document is: for each, the open steps and who holds them (one query for
+    a page of documents)."""
+    grouped: dict[int, dict[str, list[str]]] = {}
+    for doc_id, kind, name in (IncomingTask.objects.filter(incoming_id__in=list(doc_ids),
+                                                           status=TaskStatus.OPEN)
+                               .order_by("incoming_id", "kind", "position", "id")
+                               .values_list("incoming_id", "kind", "person__full_name")):
+        grouped.setdefault(doc_id, {}).setdefault(str(TaskKind(kind).label), []).append(name)
+    return {d: list(kinds.items()) for d, kinds in grouped.items()}
+
+
+def unread_by_document(doc_ids: Iterable[int]) -> dict[int, list[str]]:
+    """Who has not yet read each document in circulation (waiting or open)."""
+    out: dict[int, list[str]] = {}
+    for doc_id, name in (IncomingTask.objects.filter(
+            incoming_id__in=list(doc_ids), kind=TaskKind.READ,
+            status__in=[TaskStatus.OPEN, TaskStatus.WAITING])
+            .order_by("incoming_id", "circulation_id", "position").values_list(
+                "incoming_id", "person__full_name")):
+        out.setdefault(doc_id, []).append(name)
+    return out
+
+
+def pending_receipts(viewer: Any) -> QuerySet[IncomingDocument]:
+    """The viewer's 待签收 list."""
+    ids = IncomingTask.objects.filter(person=viewer, kind=TaskKind.RECEIVE,
+                                      status=TaskStatus.OPEN).values("incoming_id")
+    return visible(viewer, IncomingDocument.objects.filter(pk__in=ids)).select_related(
+        "sender_unit", "recipient_unit").order_by("-created_at", "-id")
+
+
+# --- one document --------------------------------------------------------------------
+
+def my_open_tasks(viewer: Any, doc: IncomingDocument) -> dict[str, IncomingTask]:
+    return {t.kind: t for t in IncomingTask.objects.filter(incoming=doc, person=viewer,
+                                                           status=TaskStatus.OPEN)
+            .select_related("extension").order_by("-position", "-id")}
+
+
+def duration_text(td: dt.timedelta) -> str:
+    """A span as the office says it: 2天3小时, 5小时12分钟, 3分钟, 不到1分钟."""
+    minutes = int(td.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days}天{hours}小时" if hours else f"{days}天"
+    if hours:
+        return f"{hours}小时{mins}分钟" if mins else f"{hours}小时"
+    return f"{mins}分钟" if mins else "不到1分钟"
+
+
+@dataclass
+class TimelineEntry:
+    event: IncomingEvent
+    took: dt.timedelta | None  # since the previous entry: how long that stage took
+
+    @property
+    def took_text(self) -> str:
+        return duration_text(self.took) if self.took is not None else ""
+
+
+def timeline(doc: IncomingDocument) -> list[TimelineEntry]:
+    out: list[TimelineEntry] = []
+    previous = None
+    for e in doc.events.select_related("actor").order_by("at", "id"):
+        out.append(TimelineEntry(e, e.at - previous if previous else None))
+        previous = e.at
+    return out
+
+
+def circulations(doc: IncomingDocument) -> list[tuple[Circulation, list[IncomingTask]]]:
+    readers: dict[int, list[IncomingTask]] = {}
+    for t in (IncomingTask.objects.filter(incoming=doc, kind=TaskKind.READ)
+              .select_related("person").order_by("circulation_id", "position")):
+        readers.setdefault(t.circulation_id, []).append(t)
+    return [(c, readers.get(c.pk, [])) for c in doc.circulations.select_related("started_by")]
+
+
+def stage_durations(doc: IncomingDocument) -> list[tuple[str, str]]:
+    """How long each finished step took, from its tasks (first given → done)."""
+    rows: dict[str, tuple[dt.datetime, dt.datetime]] = {}
+    for kind, created, done in (IncomingTask.objects.filter(incoming=doc, status=TaskStatus.DONE)
+                                .exclude(kind=TaskKind.READ)
+                                .values_list("kind", "created_at", "done_at")):
+        start, end = rows.get(kind, (created, done))
+        rows[kind] = (min(start, created), max(end, done))
+    order = [k.value for k in TaskKind]
+    return [(str(TaskKind(k).label), duration_text(rows[k][1] - rows[k][0]))
+            for k in order if k in rows]

@@ -16,6 +16,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Model
@@ -68,7 +69,7 @@ def _lock(doc: IncomingDocument) -> IncomingDocument:
     """Re-read the document under a row lock (PostgreSQL; SQLite's IMMEDIATE transaction
     already holds the write lock), so two people acting at once are serialised and the
     second sees the first one's status."""
-    return IncomingDocument.objects.select_for_update().select_related(
+    return IncomingDocument.objects.select_for_update(of=("self",)).select_related(
         "recipient_unit", "handling_unit").get(pk=doc.pk)
 
 
@@ -219,8 +220,6 @@ def incoming_receive_electronic(*, source: Model, sender_unit: Unit | None, reci
     """The system delivers one copy to ``recipient_unit`` (electronic exchange): it waits
     at once in the 待签收 list of the unit's office. Called again for the same source, it
     returns the existing item. The 收文号 is given on 签收, when the unit takes custody."""
-    from django.contrib.contenttypes.models import ContentType
-
     ct = ContentType.objects.get_for_model(type(source))
     existing = IncomingDocument.objects.filter(source_type=ct, source_id=source.pk).first()
     if existing is not None:

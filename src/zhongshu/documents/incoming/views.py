@@ -2,19 +2,286 @@
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+import io
+from collections.abc import Callable
+from urllib.parse import quote, urlencode
 
-from zhongshu.access.policy import Action
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from openpyxl import Workbook
+
+from zhongshu.access.policy import Action, can
 from zhongshu.access.views import get_visible_or_404, require
+from zhongshu.audit.services import record, record_access
+from zhongshu.org.models import Person, Unit
 
-from .models import IncomingDocument
+from . import forms, selectors, services
+from .models import ExtensionRequest, IncomingDocument, IncomingFile, Status, TaskKind
+
+PAGE_SIZE = 50
+EXPORT_LIMIT = 50_000
+
+
+def _filtered(request: HttpRequest):
+    form = forms.RegisterFilterForm(request.GET or None)
+    sort = request.GET.get("sort", "-received")
+    return form, selectors.register(request.user, form.to_filter(sort)), sort
 
 
 @require(Action.INCOMING_LIST)
-def register(request):
-    return HttpResponse("收文登记簿")
+def register(request: HttpRequest) -> HttpResponse:
+    """收文登记簿: with where each open document is and who has not read it."""
+    form, qs, sort = _filtered(request)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    ids = [d.pk for d in page.object_list]
+    holders = selectors.open_tasks_by_document(ids)
+    unread = selectors.unread_by_document(ids)
+    today = timezone.localdate()
+    rows = [{"doc": d, "holders": holders.get(d.pk, []), "unread": unread.get(d.pk, []),
+             "overdue": d.status == Status.HANDLING and d.deadline and d.deadline < today}
+            for d in page.object_list]
+    params = {k: v for k, v in request.GET.items() if k not in ("page", "sort") and v}
+    base = urlencode(params)
+    return render(request, "incoming/register.html", {
+        "form": form, "page": page, "rows": rows, "sort": sort,
+        "querystring": urlencode({**params, "sort": sort}) + "&",
+        "sort_base": base + "&" if base else "",
+        "export_query": urlencode({**params, "sort": sort}),
+        "may_register": can(request.user, Action.INCOMING_REGISTER),
+        "pending_count": selectors.pending_receipts(request.user).count(),
+        "tab": "incoming"})
 
 
-def detail(request, pk):
-    doc = get_visible_or_404(request.user, IncomingDocument.objects.all(), pk=pk)
-    return HttpResponse(doc.title)
+@require(Action.INCOMING_LIST)
+def export(request: HttpRequest) -> HttpResponse:
+    form, qs, _sort = _filtered(request)
+    total = qs.count()
+    if total > EXPORT_LIMIT:
+        messages.error(request, f"符合条件的收文有 {total} 件，超过一次导出的上限 {EXPORT_LIMIT} 件，请缩小查询范围。")
+        return redirect("incoming:register")
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("收文登记簿")
+    ws.append(["收文号", "来文时间", "来文单位", "来文字号", "标题", "文种", "密级", "紧急程度",
+               "份号", "状态", "承办单位", "办理时限", "办结时间", "办理结果"])
+    tz = timezone.get_current_timezone()
+    for d in qs.iterator(chunk_size=2000):
+        ws.append([d.receipt_number, d.created_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+                   d.sender_display, d.doc_number, d.title, d.get_doc_type_display(),
+                   d.secrecy_mark or "公开", d.get_urgency_display(), d.copy_number,
+                   d.get_status_display(), d.handling_unit.name if d.handling_unit_id else "",
+                   d.deadline.isoformat() if d.deadline else "",
+                   d.completed_at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if d.completed_at else "",
+                   d.summary])
+    buf = io.BytesIO()
+    wb.save(buf)
+    record(actor=request.user, action="incoming.register_export",
+           details={"rows": total, "filter": {k: v for k, v in request.GET.items() if v}})
+    response = HttpResponse(buf.getvalue(), content_type=(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''incoming-{stamp}.xlsx"
+    return response
+
+
+@require(Action.INCOMING_LIST)
+def pending(request: HttpRequest) -> HttpResponse:
+    """待签收: what electronic exchange delivered to the viewer's unit."""
+    page = Paginator(selectors.pending_receipts(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "incoming/pending.html", {"page": page, "querystring": "",
+                                                     "tab": "incoming"})
+
+
+@require(Action.INCOMING_REGISTER)
+def create(request: HttpRequest) -> HttpResponse:
+    form = forms.RegisterForm(request.POST or None, request.FILES or None, person=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        main = data["main_file"]
+        try:
+            doc = services.incoming_register(
+                actor=request.user, recipient_unit=data["recipient_unit"], title=data["title"],
+                doc_type=data["doc_type"], doc_number=data["doc_number"],
+                sender_unit=data["sender_unit"], sender_name=data["sender_name"],
+                urgency=data["urgency"], classification=data["classification"],
+                secrecy_years=data["secrecy_years"], secrecy_long_term=data["secrecy_long_term"],
+                copy_number=data["copy_number"], channel=data["channel"],
+                files=[(main.name, main.read())],
+                attachments=[(f.name, f.read()) for f in data["attachments"]])
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, f"已登记，收文号 {doc.receipt_number}。")
+            return redirect("incoming:detail", doc.pk)
+    return render(request, "incoming/create.html", {"form": form, "tab": "incoming"})
+
+
+def _document(request: HttpRequest, pk: int) -> IncomingDocument:
+    return get_visible_or_404(request.user, IncomingDocument.objects.select_related(
+        "sender_unit", "recipient_unit", "handling_unit", "handler", "received_by",
+        "instruct_leader"), pk=pk)
+
+
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    doc = _document(request, pk)
+    record_access(actor=request.user, obj=doc)
+    tasks = selectors.my_open_tasks(request.user, doc)
+    is_office = can(request.user, Action.INCOMING_OFFICE, doc)
+    may_circulate = is_office and doc.status in services.CIRCULATION_STATUSES
+    needs_people = TaskKind.PROPOSE in tasks or TaskKind.READ in tasks or may_circulate
+    return render(request, "incoming/detail.html", {
+        "doc": doc, "tasks": tasks, "is_office": is_office, "may_circulate": may_circulate,
+        "files": doc.files.defer("content"),
+        "instructions": doc.instructions.select_related("leader"),
+        "timeline": selectors.timeline(doc), "durations": selectors.stage_durations(doc),
+        "circulations": selectors.circulations(doc),
+        "extensions": doc.extensions.select_related("requested_by", "decided_by"),
+        "leaders": forms.leaders_for(doc.classification) if TaskKind.PROPOSE in tasks else [],
+        "readers": forms.readers_for(doc.classification) if needs_people and may_circulate else [],
+        "handling_units": forms.handling_units() if TaskKind.ASSIGN in tasks else [],
+        "instruction_kinds": forms.INSTRUCTION_CHOICES,
+        "may_instruct": can(request.user, Action.INSTRUCT, doc),
+        "now": timezone.localtime(), "tab": "incoming"})
+
+
+def download(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
+    doc = _document(request, pk)
+    if not can(request.user, Action.OBJECT_DOWNLOAD, doc):  # pragma: no cover - same as view today
+        raise PermissionDenied
+    f = get_object_or_404(IncomingFile, pk=file_id, incoming=doc)
+    record_access(actor=request.user, obj=doc, download=True, details={"file": f.name})
+    response = HttpResponse(bytes(f.content), content_type=f.content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f.name)}"
+    return response
+
+
+# --- acting on a document ------------------------------------------------------------
+
+def _int(request: HttpRequest, key: str) -> int | None:
+    value = request.POST.get(key, "").strip()
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise Http404 from None
+
+
+def _person(request: HttpRequest, key: str) -> Person | None:
+    pk = _int(request, key)
+    return get_object_or_404(Person, pk=pk) if pk else None
+
+
+def _op_receive(request, doc):
+    doc = services.incoming_confirm_receipt(actor=request.user, incoming=doc)
+    return f"已签收，收文号 {doc.receipt_number}。"
+
+
+def _op_accept(request, doc):
+    services.incoming_intake_check(actor=request.user, incoming=doc, accept=True,
+                                   reason=request.POST.get("reason", ""))
+    return "初审通过，已转拟办。"
+
+
+def _op_return(request, doc):
+    services.incoming_intake_check(actor=request.user, incoming=doc, accept=False,
+                                   reason=request.POST.get("reason", ""))
+    return "已退回来文单位。"
+
+
+def _op_propose(request, doc):
+    leader = _person(request, "leader")
+    services.incoming_propose(actor=request.user, incoming=doc, leader=leader,
+                              opinion=request.POST.get("opinion", ""))
+    return f"拟办意见已提交，呈{leader}批示。" if leader else "拟办意见已提交，转交办。"
+
+
+def _op_instruct(request, doc):
+    services.incoming_instruct(actor=request.user, incoming=doc, kind=request.POST.get("kind", ""),
+                               text=request.POST.get("text", ""))
+    return "批示已记录。"
+
+
+def _op_assign(request, doc):
+    unit_id = _int(request, "handling_unit")
+    if unit_id is None:
+        raise services.IncomingError("请选择承办单位。")
+    services.incoming_assign(actor=request.user, incoming=doc,
+                             handling_unit=get_object_or_404(Unit, pk=unit_id),
+                             workdays=request.POST.get("workdays", ""),
+                             opinion=request.POST.get("opinion", ""))
+    return "已交办。"
+
+
+def _op_holding(request, doc):
+    services.incoming_holding_reply(actor=request.user, incoming=doc, text=request.POST.get("text", ""))
+    return "阶段性答复已记录。"
+
+
+def _op_extension(request, doc):
+    services.incoming_request_extension(actor=request.user, incoming=doc,
+                                        workdays=request.POST.get("workdays", ""),
+                                        reason=request.POST.get("reason", ""))
+    return "延期申请已提交，等待办公室主任审批。"
+
+
+def _op_decide(request, doc):
+    ext = get_object_or_404(ExtensionRequest, pk=_int(request, "extension") or 0, incoming=doc)
+    ext = services.incoming_decide_extension(actor=request.user, extension=ext,
+                                             approve=request.POST.get("approve") == "1",
+                                             note=request.POST.get("note", ""))
+    return "已同意延期。" if ext.status == "approved" else "已不同意延期。"
+
+
+def _op_complete(request, doc):
+    services.incoming_complete(actor=request.user, incoming=doc, summary=request.POST.get("summary", ""))
+    return "已办结。"
+
+
+def _op_circulate(request, doc):
+    ids = [int(v) for v in request.POST.getlist("readers") if v.isdigit()]
+    people = {p.pk: p for p in Person.objects.filter(pk__in=ids)}
+    services.circulation_start(actor=request.user, incoming=doc,
+                               readers=[people[i] for i in ids if i in people],
+                               sequential=request.POST.get("sequential") == "1",
+                               workdays=request.POST.get("workdays") or None)
+    return "已发起传阅。"
+
+
+def _op_read(request, doc):
+    services.circulation_mark_read(actor=request.user, incoming=doc,
+                                   comment=request.POST.get("comment", ""),
+                                   instruction_kind=request.POST.get("instruction_kind") or None)
+    return "已阅。"
+
+
+OPERATIONS: dict[str, Callable] = {
+    "receive": _op_receive, "accept": _op_accept, "return": _op_return, "propose": _op_propose,
+    "instruct": _op_instruct, "assign": _op_assign, "holding": _op_holding,
+    "extension": _op_extension, "decide": _op_decide, "complete": _op_complete,
+    "circulate": _op_circulate, "read": _op_read,
+}
+
+
+@require_POST
+def act(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every step on the document page posts here; a refused step comes back with the
+    reason, and nothing was changed."""
+    doc = _document(request, pk)
+    op = OPERATIONS.get(request.POST.get("op", ""))
+    if op is None:
+        messages.error(request, "本环节不允许该操作：未知的操作。")
+        return redirect("incoming:detail", doc.pk)
+    try:
+        messages.success(request, op(request, doc))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    except PermissionDenied:
+        messages.error(request, "本环节不允许该操作：您不是该环节的办理人。")
+    if request.POST.get("next") == "pending":
+        return redirect("incoming:pending")
+    return redirect("incoming:detail", doc.pk)

@@ -1,0 +1,232 @@
+"""The 收文 pages as people meet them, through the Django test client."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from tests.documents.incoming.helpers import (
+    PDF,
+    register,
+    to_handling,
+    to_instructing,
+    to_proposing,
+)
+from tests.documents.incoming.test_contract import deliver
+from zhongshu.audit.models import AuditEvent
+from zhongshu.documents.incoming import views
+from zhongshu.documents.incoming.models import IncomingDocument, Instruction, Status
+
+
+def page(client, person, url, **params):
+    client.force_login(person)
+    return client.get(url, params)
+
+
+def act(client, person, doc, **data):
+    client.force_login(person)
+    return client.post(reverse("incoming:act", args=[doc.pk]), data, follow=True)
+
+
+def messages_of(response):
+    return [str(m) for m in response.context["messages"]]
+
+
+# --- register ---------------------------------------------------------------------
+
+def test_register_shows_only_what_the_viewer_may_see(org, client):
+    mine = register(org, title="公开请示")
+    secret = register(org, actor=org.clerk, title="机密来文", classification=3, secrecy_years=10)
+    html = page(client, org.secretary, reverse("incoming:register")).content.decode()
+    assert mine.title in html and secret.title not in html
+    html = page(client, org.clerk, reverse("incoming:register")).content.decode()
+    assert mine.title in html and secret.title in html and "机密★10年" in html
+    assert page(client, org.handler, reverse("incoming:register")).status_code == 403
+
+
+def test_register_filters(org, client):
+    a = to_handling(org)
+    b = register(org, title="关于召开会议的通知", doc_type="notice", urgency="extra_urgent")
+    url = reverse("incoming:register")
+    ids = lambda r: [row["doc"].pk for row in r.context["rows"]]  # noqa: E731
+    assert ids(page(client, org.secretary, url, status="handling")) == [a.pk]
+    assert ids(page(client, org.secretary, url, doc_type="notice")) == [b.pk]
+    assert ids(page(client, org.secretary, url, q="会议")) == [b.pk]
+    assert ids(page(client, org.secretary, url, q=a.receipt_number)) == [a.pk]
+    assert ids(page(client, org.secretary, url, urgency="extra_urgent")) == [b.pk]
+    assert ids(page(client, org.secretary, url, sender="测试区委")) == [b.pk, a.pk]
+    assert ids(page(client, org.secretary, url, overdue="on")) == []
+    IncomingDocument.objects.filter(pk=a.pk).update(deadline="2020-01-02")
+    assert ids(page(client, org.secretary, url, overdue="on")) == [a.pk]
+
+
+def test_register_sorts_and_paginates(org, client, monkeypatch):
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    docs = [register(org, title=f"来文{i}") for i in range(3)]
+    url = reverse("incoming:register")
+    r = page(client, org.secretary, url, sort="number")
+    assert [row["doc"].pk for row in r.context["rows"]] == [docs[0].pk, docs[1].pk]
+    assert "第 1 / 2 页" in r.content.decode()
+    r = page(client, org.secretary, url, sort="number", page=2)
+    assert [row["doc"].pk for row in r.context["rows"]] == [docs[2].pk]
+    r = page(client, org.secretary, url, sort="-number")
+    assert [row["doc"].pk for row in r.context["rows"]] == [docs[2].pk, docs[1].pk]
+    urgent = register(org, title="特急件", urgency="extra_urgent")
+    r = page(client, org.secretary, url, sort="urgency")
+    assert r.context["rows"][0]["doc"].pk == urgent.pk
+
+
+def test_register_shows_where_each_document_is_and_who_has_not_read(org, client):
+    from zhongshu.documents.incoming import services
+
+    doc = to_instructing(org)
+    services.circulation_start(actor=org.secretary, incoming=doc, readers=[org.leader2, org.handler],
+                               sequential=True)
+    services.circulation_mark_read(actor=org.leader2, incoming=doc)
+    r = page(client, org.secretary, reverse("incoming:register"))
+    row = r.context["rows"][0]
+    assert row["holders"] == [("批示", ["书记丁"]), ("传阅", ["处长己"])]
+    assert row["unread"] == ["处长己"]
+    assert "处长己" in r.content.decode()
+
+
+def test_export_is_the_filtered_register(org, client):
+    to_handling(org)
+    register(org, title="关于召开会议的通知", doc_type="notice")
+    r = page(client, org.secretary, reverse("incoming:export"), doc_type="notice")
+    assert r["Content-Type"].startswith("application/vnd.openxmlformats")
+    ws = load_workbook(io.BytesIO(r.content)).active
+    rows = list(ws.values)
+    assert rows[0][:5] == ("收文号", "来文时间", "来文单位", "来文字号", "标题")
+    assert [row[4] for row in rows[1:]] == ["关于召开会议的通知"]
+    assert AuditEvent.objects.filter(action="incoming.register_export").exists()
+
+
+# --- registration -----------------------------------------------------------------
+
+def registration(**kw):
+    data = {"recipient_unit": "", "title": "关于申请专项经费的请示", "doc_type": "request",
+            "doc_number": "测区委〔2026〕9号", "sender_unit": "", "sender_name": "省委办公厅",
+            "channel": "paper", "urgency": "normal", "classification": "1"}
+    data.update(kw)
+    return data
+
+
+def test_register_a_paper_document_by_upload(org, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(org.secretary)
+    r = client.get(reverse("incoming:create"))
+    assert r.context["form"].fields["recipient_unit"].initial == org.committee.pk
+    r = client.post(reverse("incoming:create"), registration(
+        recipient_unit=org.committee.pk, main_file=SimpleUploadedFile("请示.pdf", PDF),
+        attachments=[SimpleUploadedFile("附件1.png", b"\x89PNG\r\n\x1a\nxx"),
+                     SimpleUploadedFile("附件2.pdf", PDF)]), follow=True)
+    doc = IncomingDocument.objects.get()
+    assert r.redirect_chain[-1][0] == reverse("incoming:detail", args=[doc.pk])
+    assert f"已登记，收文号 {doc.receipt_number}。" in messages_of(r)
+    assert sorted(doc.files.values_list("name", "is_attachment")) == [
+        ("请示.pdf", False), ("附件1.png", True), ("附件2.pdf", True)]
+
+
+def test_registration_refuses_a_disguised_file_and_says_why(org, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(org.secretary)
+    r = client.post(reverse("incoming:create"), registration(
+        recipient_unit=org.committee.pk, main_file=SimpleUploadedFile("请示.pdf", b"MZ\x90 exe")))
+    assert r.status_code == 200
+    assert "不是允许的格式（无法识别文件内容）" in r.content.decode()
+    assert not IncomingDocument.objects.exists()
+
+
+# --- the document page and its actions ---------------------------------------------
+
+def test_walk_through_the_page(org, client):
+    doc = register(org)
+    url = reverse("incoming:detail", args=[doc.pk])
+    assert 'id="intake"' in page(client, org.secretary, url).content.decode()
+    assert page(client, org.leader, url).status_code == 404
+    r = act(client, org.secretary, doc, op="return")
+    assert messages_of(r) == ["请填写退回理由。"]
+    assert IncomingDocument.objects.get().status == Status.INTAKE
+    act(client, org.secretary, doc, op="accept")
+    r = act(client, org.director, doc, op="propose", opinion="拟请书记阅示。", leader=org.leader.pk)
+    assert "拟办意见已提交，呈书记丁批示。" in messages_of(r)
+    html = page(client, org.leader, url).content.decode()
+    assert 'id="instruct"' in html and "拟请书记阅示。" in html
+    act(client, org.leader, doc, op="instruct", kind="actionable", text="请督查处研究办理。")
+    assert Instruction.objects.get().kind == "actionable"
+    r = act(client, org.secretary, doc, op="assign", handling_unit=org.dept.pk, workdays="0")
+    assert messages_of(r) == ["办理时限应为 1 至 365 个工作日。"]
+    act(client, org.secretary, doc, op="assign", handling_unit=org.dept.pk, workdays="5")
+    act(client, org.secretary, doc, op="circulate", readers=[org.leader2.pk, org.leader.pk])
+    r = act(client, org.leader2, doc, op="read", comment="已阅，同意。")
+    assert messages_of(r) == ["已阅。"]
+    act(client, org.leader, doc, op="read", comment="抓紧。", instruction_kind="guiding")
+    act(client, org.handler, doc, op="holding", text="正在征求意见。")
+    act(client, org.handler, doc, op="extension", workdays="2", reason="需要会签。")
+    ext = doc.extensions.get()
+    html = page(client, org.director, url).content.decode()
+    assert 'id="decide"' in html and "申请延期 2 个工作日" in html
+    act(client, org.director, doc, op="decide", extension=ext.pk, approve="1", note="同意")
+    r = act(client, org.handler, doc, op="complete", summary="已答复。")
+    assert messages_of(r) == ["已办结。"]
+    doc.refresh_from_db()
+    assert doc.status == Status.COMPLETED
+    html = page(client, org.secretary, url).content.decode()
+    for text in ("登记", "初审通过", "拟办", "批示", "交办", "发起传阅", "已阅", "阶段性答复",
+                 "申请延期", "同意延期", "办结", "各环节用时", "已阅，同意。"):
+        assert text in html, text
+
+
+def test_refused_step_comes_back_with_the_reason(org, client):
+    doc = to_proposing(org)
+    r = act(client, org.leader, doc, op="instruct", kind="guiding", text="x")
+    assert r.status_code == 404  # not on the route: the document does not exist for them
+    r = act(client, org.secretary, doc, op="instruct", kind="guiding", text="x")
+    assert messages_of(r) == ["本环节不允许该操作：您不是该环节的办理人。"]
+    r = act(client, org.secretary, doc, op="dance")
+    assert messages_of(r) == ["本环节不允许该操作：未知的操作。"]
+    r = act(client, org.secretary, doc, op="complete", summary="x")
+    assert messages_of(r) == ["本环节不允许该操作：该收文当前为“待拟办”，不能办结。"]
+
+
+def test_pending_receipts_and_signing_from_the_list(org, client, memo):
+    doc = deliver(org, memo)
+    r = page(client, org.secretary, reverse("incoming:pending"))
+    assert doc.title in r.content.decode()
+    assert page(client, org.liaison, reverse("incoming:pending")).context["page"].paginator.count == 0
+    client.force_login(org.secretary)
+    r = client.post(reverse("incoming:act", args=[doc.pk]), {"op": "receive", "next": "pending"},
+                    follow=True)
+    assert r.redirect_chain[-1][0] == reverse("incoming:pending")
+    doc.refresh_from_db()
+    assert any(m.startswith(f"已签收，收文号 {doc.receipt_number}") for m in messages_of(r))
+    assert r.context["page"].paginator.count == 0
+
+
+def test_classified_page_is_watermarked_and_every_view_and_download_audited(org, client):
+    doc = register(org, actor=org.clerk, classification=2, secrecy_years=5)
+    url = reverse("incoming:detail", args=[doc.pk])
+    html = page(client, org.clerk, url).content.decode()
+    assert "data-watermark" in html and org.clerk.full_name in html
+    assert AuditEvent.objects.filter(action="object.view", object_id=str(doc.pk), actor_id=org.clerk.pk).exists()
+    f = doc.files.get()
+    r = client.get(reverse("incoming:download", args=[doc.pk, f.pk]))
+    assert r.content == PDF and r["Content-Type"] == "application/pdf"
+    assert AuditEvent.objects.filter(action="object.download", object_id=str(doc.pk)).exists()
+    assert page(client, org.secretary, url).status_code == 404  # not cleared for the route
+
+
+def test_unclassified_page_has_no_watermark(org, client):
+    doc = register(org)
+    html = page(client, org.secretary, reverse("incoming:detail", args=[doc.pk])).content.decode()
+    assert "data-watermark" not in html
+
+
+@pytest.mark.parametrize("name", ["incoming:register", "incoming:pending"])
+def test_navigation_tab(org, client, name):
+    html = page(client, org.secretary, reverse(name)).content.decode()
+    assert f'href="{reverse("incoming:register")}" aria-current="page"' in html
