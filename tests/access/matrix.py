@@ -149,6 +149,16 @@ MATRIX: dict[str, Row] = {
 }
 
 
+def _add_rows() -> None:
+    # 办文 (outgoing documents) and the REST API keep their rows beside their tests.
+    from tests.documents.matrix_rows import ROWS
+
+    MATRIX.update(ROWS)
+
+
+_add_rows()
+
+
 def url_keys(resolver: URLResolver | None = None) -> Iterator[str]:
     """Every URL pattern of the project, by ``namespace:name`` (or route if unnamed)."""
 
@@ -180,6 +190,9 @@ def matrix_world() -> SimpleNamespace:
     from zhongshu.org.models import ImportJob
 
     w = build_world()
+    from tests.documents.matrix_rows import add_to_world
+
+    add_to_world(w)
     w.import_job = ImportJob.objects.create(created_by=w.sysadmin, file_name="a.xlsx", content=b"")
     w.grant = Grant.objects.get(person=w.cleared_granted)
     w.incoming = incoming_services.incoming_register(

@@ -63,6 +63,15 @@ class Action(StrEnum):
     # The audit trail (安全审计员; the security admin sees ordinary users' events).
     AUDIT_VIEW = "audit.view"
     AUDIT_EXPORT = "audit.export"
+    # --- 办文: outgoing documents (issue 4) ---
+    DOCUMENT_DRAFT = "document.draft"
+    DOCUMENT_EDIT = "document.edit"
+    DOCUMENT_DISTRIBUTE = "document.distribute"
+    DOCUMENT_CHASE = "document.chase"
+    DOCUMENT_NUMBER_VOID = "document.number_void"
+    # The registers list only what the viewer may see; statistics are the office's.
+    DOCUMENT_REGISTER_VIEW = "document.register_view"
+    DOCUMENT_STATS_VIEW = "document.stats_view"
     # 收文 (documents.incoming): the register and registering paper documents are the
     # office's; a step is done by the person whose task it is; the recipient unit's
     # office starts circulation and closes documents kept for reference.
@@ -89,6 +98,10 @@ _ROLE_ACTIONS: dict[Action, frozenset[str]] = {
     Action.WORKFLOW_TEMPLATE_MANAGE: frozenset({RoleCode.OFFICE_DIRECTOR, RoleCode.SECRETARY}),
     Action.PROOFREAD_USE: frozenset(RoleCode.values),
     Action.TERMLIST_MANAGE: frozenset({RoleCode.OFFICE_DIRECTOR, RoleCode.SECRETARY}),
+    Action.DOCUMENT_REGISTER_VIEW: frozenset({RoleCode.OFFICE_DIRECTOR, RoleCode.SECRETARY,
+                                              RoleCode.LEADER, RoleCode.CONFIDENTIAL_CLERK}),
+    Action.DOCUMENT_STATS_VIEW: frozenset({RoleCode.OFFICE_DIRECTOR, RoleCode.SECRETARY,
+                                           RoleCode.LEADER}),
     Action.INCOMING_LIST: frozenset({RoleCode.LEADER, RoleCode.OFFICE_DIRECTOR, RoleCode.SECRETARY,
                                      RoleCode.CONFIDENTIAL_CLERK, RoleCode.LIAISON_OFFICER}),
     Action.INCOMING_REGISTER: frozenset({RoleCode.OFFICE_DIRECTOR, RoleCode.SECRETARY,
@@ -173,6 +186,11 @@ _OBJECT_RULES: dict[Action, Callable[[Any, Any], bool]] = {
     Action.WORKFLOW_STEP_ACT: _rule_in_app("zhongshu.workflow.rules.may_act_on_step"),
     Action.INBOX_VIEW: _rule_in_app("zhongshu.inbox.rules.may_view_inbox"),
     Action.NOTIFICATION_READ: _rule_in_app("zhongshu.inbox.rules.may_read_notification"),
+    Action.DOCUMENT_DRAFT: _rule_in_app("zhongshu.documents.rules.may_draft"),
+    Action.DOCUMENT_EDIT: _rule_in_app("zhongshu.documents.rules.may_edit"),
+    Action.DOCUMENT_DISTRIBUTE: _rule_in_app("zhongshu.documents.rules.may_distribute"),
+    Action.DOCUMENT_CHASE: _rule_in_app("zhongshu.documents.rules.may_chase"),
+    Action.DOCUMENT_NUMBER_VOID: _rule_in_app("zhongshu.documents.rules.may_void_number"),
     Action.INCOMING_STEP: _rule_in_app("zhongshu.documents.incoming.rules.may_act_on_task"),
     Action.INCOMING_OFFICE: _rule_in_app("zhongshu.documents.incoming.rules.may_act_for_office"),
 }

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "zhongshu.dashboard",
     "zhongshu.layout",
     "zhongshu.layout.proofread",
+    "zhongshu.documents",
+    "zhongshu.api",
     "zhongshu.documents.incoming",
 ]
 
@@ -180,3 +182,7 @@ LAYOUT_FONTS = {
            "name": env_str(f"ZHONGSHU_FONT_{face.upper()}_NAME", entry["name"])}
     for face, entry in _LAYOUT_DEFAULT_FONTS.items()
 }
+
+# 办文: the stage of the outgoing route at whose end the 发文字号 is given (编号 by
+# default; some offices number at 签发).
+DOCUMENTS_NUMBER_STAGE = env_str("ZHONGSHU_DOCUMENTS_NUMBER_STAGE", "编号")

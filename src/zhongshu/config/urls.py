@@ -16,6 +16,8 @@ urlpatterns = [
     path("proofread/", include("zhongshu.layout.proofread.urls")),
     path("access/", include("zhongshu.access.urls")),
     path("audit/", include("zhongshu.audit.urls")),
+    path("documents/", include("zhongshu.documents.urls")),
+    path("api/", include("zhongshu.api.urls")),
     path("documents/incoming/", include("zhongshu.documents.incoming.urls")),
 ]
 

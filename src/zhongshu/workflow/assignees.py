@@ -48,6 +48,11 @@ def clean_specs(specs: list[dict]) -> list[dict]:
             if not Unit.objects.filter(pk=spec.get("unit")).exists():
                 raise ValidationError("指定的单位不存在。")
             item["unit"] = int(spec["unit"])
+        if kind == AssigneeKind.ITEM:
+            slot = str(spec.get("slot") or "").strip()
+            if not slot:
+                raise ValidationError("由事项指定的办理人须写明用途（slot）。")
+            item["slot"] = slot[:40]
         if kind == AssigneeKind.ROLE_IN_UNIT:
             if spec.get("role") not in RoleCode.values:
                 raise ValidationError("请选择角色。")
@@ -64,6 +69,8 @@ def describe(spec: dict, units: dict[int, Unit], people: dict[int, Person]) -> s
     if kind == AssigneeKind.PERSON:
         person = people.get(spec["person"])
         return str(person) if person else label
+    if kind == AssigneeKind.ITEM:
+        return f"{label}（{spec.get('slot', '')}）"
     if kind in _NEEDS_UNIT:
         unit = units.get(spec["unit"])
         unit_name = unit.name if unit else "?"
@@ -81,15 +88,26 @@ def _one(person: Person | None, unit: Unit | None, missing: str) -> list[Assignm
     return [Assignment(person, unit)]
 
 
-def resolve(specs: list[dict], *, drafter: Person, stage_name: str) -> list[Assignment]:
-    """The people a stage goes to, in the order of its specs, each person once."""
+def only_item_specs(specs: list[dict]) -> bool:
+    return bool(specs) and all(s["kind"] == AssigneeKind.ITEM for s in specs)
+
+
+def resolve(specs: list[dict], *, drafter: Person, stage_name: str,
+            subject: object = None) -> list[Assignment]:
+    """The people a stage goes to, in the order of its specs, each person once. Specs of
+    kind ``item`` may resolve to nobody (the caller then skips the stage)."""
     result: list[Assignment] = []
     for spec in specs:
         kind = spec["kind"]
         unit = Unit.objects.select_related("head", "leader_in_charge").filter(
             pk=spec.get("unit")).first() if kind in _NEEDS_UNIT else None
         prefix = f"环节“{stage_name}”找不到办理人："
-        if kind == AssigneeKind.PERSON:
+        if kind == AssigneeKind.ITEM:
+            decide = getattr(subject, "workflow_assignees", None)
+            if not callable(decide):
+                raise ValidationError(prefix + "该事项不能指定办理人。")
+            found = [Assignment(p, u) for p, u in decide(spec["slot"]) if p.is_active]
+        elif kind == AssigneeKind.PERSON:
             found = _one(Person.objects.filter(pk=spec["person"]).first(), None,
                          prefix + "指定人员不存在或已停用。")
         elif kind == AssigneeKind.UNIT_HEAD:

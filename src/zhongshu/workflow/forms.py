@@ -59,6 +59,9 @@ class StageForm(forms.Form):
                              choices=[("", "—")] + list(RoleCode.choices))
     role_units = forms.ModelMultipleChoiceField(label=_("该角色所在单位"), required=False,
                                                 queryset=_units())
+    # Slots the item fills in (会签单位, 签发领导 …), kept as they were: edited by the
+    # owning app's defaults, not in this editor.
+    item_slots = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -78,6 +81,8 @@ class StageForm(forms.Form):
         if data.get("role"):
             specs += [{"kind": AssigneeKind.ROLE_IN_UNIT, "unit": u.pk, "role": data["role"]}
                       for u in data.get("role_units") or []]
+        specs += [{"kind": AssigneeKind.ITEM, "slot": slot}
+                  for slot in (data.get("item_slots") or "").split(",") if slot.strip()]
         return {"name": data["name"], "mode": data["mode"], "actions": data["actions"],
                 "deadline_workdays": data.get("deadline_workdays"),
                 "delegable": data.get("delegable", False), "assignees": specs}
@@ -93,6 +98,7 @@ class StageForm(forms.Form):
             "persons": [s["person"] for s in specs if s["kind"] == AssigneeKind.PERSON],
             "role": role,
             "role_units": [s["unit"] for s in specs if s["kind"] == AssigneeKind.ROLE_IN_UNIT],
+            "item_slots": ",".join(s["slot"] for s in specs if s["kind"] == AssigneeKind.ITEM),
         }
         for field, kind in _UNIT_FIELDS.items():
             initial[field] = [s["unit"] for s in specs if s["kind"] == kind]

@@ -40,6 +40,9 @@ class AssigneeKind(models.TextChoices):
     DRAFTER = "drafter", _("拟稿人")
     DRAFTER_UNIT_HEAD = "drafter_unit_head", _("拟稿人所在部门负责人")
     DRAFTER_UNIT_LEADER = "drafter_unit_leader", _("拟稿人所在单位分管领导")
+    # The item itself names the people (会签单位, the authorised leader …): the owning app
+    # answers ``workflow_assignees(slot)``. A stage whose item names nobody is skipped.
+    ITEM = "item", _("由事项指定")
 
 
 class RouteTemplate(models.Model):

@@ -29,5 +29,9 @@ def may_view_route(person: Any, route: Route) -> bool:
 
 
 def may_act_on_step(person: Any, step: Step) -> bool:
-    return (isinstance(step, Step) and step.status == StepStatus.PENDING
-            and step.assignee_id == person.pk and step.route.status == RouteStatus.RUNNING)
+    if not (isinstance(step, Step) and step.status == StepStatus.PENDING
+            and step.assignee_id == person.pk and step.route.status == RouteStatus.RUNNING):
+        return False
+    # The item may add its own condition (签发 needs the leader's sign-off right).
+    decide = getattr(step.route.subject, "workflow_may_act", None)
+    return bool(decide(person, step)) if callable(decide) else True

@@ -156,9 +156,14 @@ def _open_stage(route: Route, position: int, today: dt.date, calendar: WorkCalen
     """Create the steps of one pass of a stage and make the first (or all) pending."""
     stage = _stage(route, position)
     try:
-        found = assignees.resolve(stage.assignees, drafter=route.drafter, stage_name=stage.name)
+        found = assignees.resolve(stage.assignees, drafter=route.drafter, stage_name=stage.name,
+                                  subject=route.subject)
     except ValidationError as exc:
         raise WorkflowError(exc.messages) from None
+    if not found and assignees.only_item_specs(stage.assignees):
+        # The item names nobody for this stage (no 会签 units, no seal on a 纪要): skip it.
+        _stage_done(route, position, today, calendar, skipped=True)
+        return
     parallel = stage.mode in (StageMode.ALL, StageMode.ANY)
     steps = []
     for index, assignment in enumerate(found):
@@ -207,7 +212,11 @@ def _finish(route: Route, status: str) -> None:
     route.finished_at = timezone.now()
 
 
-def _stage_done(route: Route, position: int, today: dt.date, calendar: WorkCalendar) -> None:
+def _stage_done(route: Route, position: int, today: dt.date, calendar: WorkCalendar,
+                skipped: bool = False) -> None:
+    if not skipped:
+        # Remembered for the item's ``workflow_after_act`` hook (see step_act).
+        route.__dict__.setdefault("_done_positions", []).append(position)
     later = (route.template_version.stages.filter(position__gt=position)
              .order_by("position").values_list("position", flat=True).first())
     if later is None:
@@ -309,6 +318,12 @@ def step_act(*, actor: Person, step: Step, action: str, text: str = "",
     route.save(update_fields=["status", "current_position", "finished_at", "round"])
     _audit(actor=actor, on_behalf_of=on_behalf_of, action=f"workflow.step.{action}", obj=route,
            step=step.pk)
+    # The item reacts in the same transaction (a document takes its number when the
+    # numbering stage is done …); if it refuses, the whole action rolls back.
+    after = getattr(route.subject, "workflow_after_act", None)
+    if callable(after):
+        after(route=route, step=step, opinion=opinion, actor=actor,
+              done_positions=list(route.__dict__.get("_done_positions", [])))
     return opinion
 
 

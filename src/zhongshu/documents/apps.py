@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DocumentsConfig(AppConfig):
+    name = "zhongshu.documents"
+    label = "documents"
+    verbose_name = _("办文")
+
+    def ready(self) -> None:
+        from zhongshu.access import grants
+
+        from .models import OutgoingDocument
+        from .selectors import implicit_need_to_know
+
+        # The route's people and the distribution list are the document's need-to-know.
+        grants.register_implicit(OutgoingDocument, implicit_need_to_know)

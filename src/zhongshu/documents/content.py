@@ -1,0 +1,134 @@
+"""A version's content: the document interchange format, its text for tracked changes,
+and the spec handed to the renderer and the proofreader. No database writes here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from zhongshu.access.classification import CLASSIFIED_FROM, Level
+from zhongshu.layout.proofread.document import heading_prefix
+
+BLOCK_TYPES = [("paragraph", "段落"), ("h1", "一级标题 一、"), ("h2", "二级标题 （一）"),
+               ("h3", "三级标题 1."), ("h4", "四级标题 （1）"), ("table", "表格")]
+
+# Fields of the interchange format a draft edits; the number, copy number, signers and
+# date are the document's own and are added when rendering (see ``render_spec``).
+EDITED_FIELDS = ("doc_type", "format", "title", "main_recipients", "body", "attachments",
+                 "signature", "seal", "notes", "cc_recipients", "issuers", "urgency",
+                 "classification", "secrecy_period", "printing_office", "date")
+
+
+def block_from_form(kind: str, text: str) -> dict | None:
+    """One block of the browser editor: a type and its text (tables: one row per line,
+    cells separated by ``|``)."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    if kind == "table":
+        rows = [[c.strip() for c in line.split("|")] for line in text.splitlines() if line.strip()]
+        return {"type": "table", "rows": rows, "header": True}
+    if kind in ("h1", "h2", "h3", "h4"):
+        return {"type": "heading", "level": int(kind[1]), "text": " ".join(text.split())}
+    return {"type": "paragraph", "text": text}
+
+
+def block_to_form(block: Any) -> tuple[str, str]:
+    if isinstance(block, str):
+        return "paragraph", block
+    kind = block.get("type", "paragraph")
+    if kind == "table":
+        return "table", "\n".join(" | ".join(str(c) for c in row) for row in block.get("rows") or [])
+    if kind == "heading":
+        return f"h{block.get('level', 1)}", block.get("text", "")
+    return "paragraph", block.get("text", "")
+
+
+def secrecy_period(doc: Any) -> str:
+    if doc.classification < CLASSIFIED_FROM:
+        return ""
+    return "长期" if doc.secrecy_long_term else f"{doc.secrecy_years}年"
+
+
+def classification_mark(doc: Any) -> str:
+    return str(Level(doc.classification).label) if doc.classification >= CLASSIFIED_FROM else ""
+
+
+def text_of(spec: dict) -> str:
+    """The version as plain text, one line per element, headings with their numbers:
+    what tracked changes compare and the clean copy shows."""
+    lines = []
+    if spec.get("title"):
+        lines.append(spec["title"])
+    if spec.get("main_recipients"):
+        lines.append(f"{spec['main_recipients']}：")
+    counters = [0] * 5
+    for block in spec.get("body") or []:
+        if isinstance(block, str):
+            lines.append(block)
+            continue
+        if block.get("type") == "heading":
+            level = int(block.get("level", 1))
+            counters[level] += 1
+            for deeper in range(level + 1, 5):
+                counters[deeper] = 0
+            lines.append(heading_prefix(level, counters[level]) + block.get("text", ""))
+        elif block.get("type") == "table":
+            lines.extend(" | ".join(str(c) for c in row) for row in block.get("rows") or [])
+        else:
+            lines.append(block.get("text", ""))
+    titles = [a.get("title", "") if isinstance(a, dict) else str(a) for a in spec.get("attachments") or []]
+    for i, title in enumerate(titles, 1):
+        lines.append(f"附件{i if len(titles) > 1 else ''}：{title}")
+    lines.extend(spec.get("signature") or [])
+    if spec.get("notes"):
+        lines.append(f"（{spec['notes']}）")
+    if spec.get("cc_recipients"):
+        lines.append(f"抄送：{spec['cc_recipients']}")
+    return "\n".join(lines)
+
+
+def blocks_for_display(spec: dict) -> list[dict]:
+    """Body blocks with their printed heading numbers, for the clean copy on screen."""
+    out, counters = [], [0] * 5
+    for block in spec.get("body") or []:
+        if isinstance(block, str):
+            block = {"type": "paragraph", "text": block}
+        if block.get("type") == "heading":
+            level = int(block.get("level", 1))
+            counters[level] += 1
+            for deeper in range(level + 1, 5):
+                counters[deeper] = 0
+            out.append({**block, "prefix": heading_prefix(level, counters[level])})
+        else:
+            out.append(block)
+    return out
+
+
+def render_spec(doc: Any, spec: dict, *, copy_number: int | None = None) -> dict:
+    """The version as the renderer and the proofreader take it, with what the document
+    itself holds: number, classification, urgency, signers of upward documents, date."""
+    out = {key: spec[key] for key in EDITED_FIELDS if key in spec}
+    out["doc_type"] = doc.doc_type
+    out["format"] = doc.kind.format
+    out["title"] = spec.get("title") or doc.title
+    out["classification"] = classification_mark(doc)
+    out["secrecy_period"] = secrecy_period(doc)
+    out["urgency"] = {"extra_urgent": "特急", "urgent": "加急"}.get(doc.urgency, "")
+    if not out.get("issuers"):
+        out["issuers"] = [{"name": doc.owner_unit.name, "issuer_code": doc.issuer_code}]
+    if doc.doc_number:
+        out["doc_number"] = doc.doc_number
+    if copy_number:
+        out["copy_number"] = str(copy_number)
+    if doc.kind.upward and doc.signed_off_by_id:
+        out["signers"] = [doc.signed_off_by.full_name]
+    if not out.get("date") and doc.signed_off_at:
+        # 成文日期: the day the leader signed it off (条例 第九条).
+        from django.utils import timezone
+
+        out["date"] = timezone.localdate(doc.signed_off_at).isoformat()
+    if not doc.kind.seal:
+        out["seal"] = False
+    if out.get("seal") and not out.get("signature"):
+        out["signature"] = [i["name"] for i in out["issuers"]]
+    return out

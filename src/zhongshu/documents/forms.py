@@ -1,0 +1,167 @@
+"""Forms of the outgoing pages: the draft editor (structured fields plus body blocks),
+acting on a step, the distribution list, voiding a number."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from zhongshu.access.classification import Level
+from zhongshu.kernel.urgency import Urgency
+from zhongshu.org.models import Person, RoleCode, Unit
+
+from . import content, doctypes
+from .models import Channel, DeliveryKind
+
+EXTRA_BLOCKS = 3
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class DraftForm(forms.Form):
+    doc_type = forms.ChoiceField(label=_("文种"), choices=doctypes.CHOICES, initial="通知")
+    title = forms.CharField(label=_("标题"), max_length=200)
+    urgency = forms.ChoiceField(label=_("紧急程度"), choices=Urgency.choices, initial=Urgency.NORMAL)
+    classification = forms.TypedChoiceField(label=_("密级"), choices=Level.choices, coerce=int,
+                                            initial=Level.INTERNAL)
+    secrecy_years = forms.IntegerField(label=_("保密期限（年）"), min_value=1, max_value=30, required=False)
+    secrecy_long_term = forms.BooleanField(label=_("长期"), required=False)
+    main_recipients = forms.CharField(label=_("主送机关"), max_length=300, required=False)
+    joint_issuers = forms.CharField(
+        label=_("联合发文机关"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("联合行文时每行一个：机关名称|机关代字；主办机关排在第一行。不填则为本单位"))
+    attachments = forms.CharField(label=_("附件说明"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2}),
+                                  help_text=_("每行一个附件名称"))
+    signature = forms.CharField(label=_("发文机关署名"), required=False,
+                                widget=forms.Textarea(attrs={"rows": 2}), help_text=_("每行一个机关"))
+    seal = forms.BooleanField(label=_("加盖印章"), required=False, initial=True)
+    notes = forms.CharField(label=_("附注"), max_length=300, required=False,
+                            help_text=_("请示须注明联系人和电话"))
+    cc_recipients = forms.CharField(label=_("抄送机关"), max_length=300, required=False)
+    printing_office = forms.CharField(label=_("印发机关"), max_length=100, required=False)
+    sign_off_leader = forms.ModelChoiceField(label=_("签发领导"), required=False,
+                                             queryset=Person.objects.none())
+    countersign_units = forms.ModelMultipleChoiceField(label=_("会签单位"), required=False,
+                                                       queryset=Unit.objects.none())
+    file_copies = forms.IntegerField(label=_("留存份数"), min_value=0, max_value=99, initial=1)
+    note = forms.CharField(label=_("修改说明"), max_length=200, required=False)
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, blocks=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sign_off_leader"].queryset = Person.objects.filter(
+            is_active=True, roles__code=RoleCode.LEADER).distinct().order_by("sort_order", "id")
+        self.fields["countersign_units"].queryset = Unit.objects.filter(is_active=True).order_by("sort_order", "id")
+        self.blocks = blocks or []
+
+    def clean(self):
+        data = super().clean()
+        if data.get("classification") is not None and data["classification"] < Level.CONFIDENTIAL:
+            data["secrecy_years"], data["secrecy_long_term"] = None, False
+        return data
+
+    def spec(self) -> dict:
+        d = self.cleaned_data
+        issuers = []
+        for line in _lines(d.get("joint_issuers")):
+            name, _sep, code = line.partition("|")
+            issuers.append({"name": name.strip(), "issuer_code": code.strip()})
+        spec = {"title": d["title"], "main_recipients": d.get("main_recipients", ""),
+                "body": self.blocks, "attachments": [{"title": t} for t in _lines(d.get("attachments"))],
+                "signature": _lines(d.get("signature")), "seal": bool(d.get("seal")),
+                "notes": d.get("notes", ""), "cc_recipients": d.get("cc_recipients", ""),
+                "printing_office": d.get("printing_office", "")}
+        if issuers:
+            spec["issuers"] = issuers
+        return spec
+
+    def meta(self) -> dict:
+        d = self.cleaned_data
+        return {k: d.get(k) for k in ("title", "doc_type", "urgency", "classification", "secrecy_years",
+                                      "secrecy_long_term", "sign_off_leader", "file_copies")}
+
+    @staticmethod
+    def initial_from(doc, spec: dict) -> dict:
+        return {
+            "doc_type": doc.doc_type, "title": doc.title, "urgency": doc.urgency,
+            "classification": doc.classification, "secrecy_years": doc.secrecy_years,
+            "secrecy_long_term": doc.secrecy_long_term,
+            "main_recipients": spec.get("main_recipients", ""),
+            "joint_issuers": "\n".join(f"{i.get('name', '')}|{i.get('issuer_code', '')}"
+                                       for i in spec.get("issuers") or []),
+            "attachments": "\n".join(a.get("title", "") if isinstance(a, dict) else str(a)
+                                     for a in spec.get("attachments") or []),
+            "signature": "\n".join(spec.get("signature") or []), "seal": spec.get("seal", False),
+            "notes": spec.get("notes", ""), "cc_recipients": spec.get("cc_recipients", ""),
+            "printing_office": spec.get("printing_office", ""),
+            "sign_off_leader": doc.sign_off_leader_id, "file_copies": doc.file_copies,
+            "countersign_units": list(doc.countersign_units.values_list("pk", flat=True)),
+        }
+
+
+def blocks_from_post(data) -> tuple[list[dict], list[tuple[str, str]]]:
+    """The body blocks of the editor (``block_type_N``/``block_text_N``) in order, and
+    the rows to show again (empty ones dropped)."""
+    indexes = sorted(int(k.rsplit("_", 1)[1]) for k in data if k.startswith("block_text_")
+                     and k.rsplit("_", 1)[1].isdigit())
+    blocks, rows = [], []
+    for i in indexes:
+        kind, text = data.get(f"block_type_{i}", "paragraph"), data.get(f"block_text_{i}", "")
+        block = content.block_from_form(kind, text)
+        if block is not None:
+            blocks.append(block)
+            rows.append((kind, text))
+    return blocks, rows
+
+
+class ActForm(forms.Form):
+    action = forms.ChoiceField(label=_("办理"), choices=())
+    text = forms.CharField(label=_("意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    return_to = forms.TypedChoiceField(label=_("退回至"), required=False, coerce=int, empty_value=None,
+                                       choices=())
+
+    def __init__(self, *args, stage=None, earlier=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        from zhongshu.workflow.models import StepAction
+
+        allowed = [a for a in stage.actions if a not in ("transfer", "add_countersigner")]
+        self.fields["action"].choices = [(a, StepAction(a).label) for a in allowed]
+        self.fields["return_to"].choices = [("", "—")] + [(s.position, s.name) for s in earlier]
+
+
+class DistributionForm(forms.Form):
+    main_units = forms.ModelMultipleChoiceField(label=_("主送单位（内部，电子交换）"), required=False,
+                                                queryset=Unit.objects.none())
+    cc_units = forms.ModelMultipleChoiceField(label=_("抄送单位（内部，电子交换）"), required=False,
+                                              queryset=Unit.objects.none())
+    externals = forms.CharField(
+        label=_("外部单位"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("每行一个：单位名称|渠道（机要交通、邮寄、专人送达、传真）|主送或抄送"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = Unit.objects.filter(is_active=True).order_by("sort_order", "id")
+        self.fields["main_units"].queryset = units
+        self.fields["cc_units"].queryset = units
+
+    def clean_externals(self):
+        labels = {str(label): value for value, label in Channel.choices}
+        kinds = {str(label): value for value, label in DeliveryKind.choices}
+        out = []
+        for line in _lines(self.cleaned_data.get("externals")):
+            parts = [p.strip() for p in line.split("|")]
+            name = parts[0]
+            channel = labels.get(parts[1]) if len(parts) > 1 else None
+            if channel is None or channel == Channel.ELECTRONIC:
+                raise forms.ValidationError(
+                    _("“%(line)s”：渠道应为机要交通、邮寄、专人送达或传真。") % {"line": line})
+            kind = kinds.get(parts[2], DeliveryKind.MAIN) if len(parts) > 2 else DeliveryKind.MAIN
+            out.append((name, channel, kind))
+        return out
+
+
+class VoidForm(forms.Form):
+    reason = forms.CharField(label=_("作废原因"), max_length=150)

@@ -1,0 +1,233 @@
+"""Outgoing documents (发文): the document, its immutable versions and its deliveries.
+
+The content of every version is the document interchange format (docs/document-format.md),
+so each version renders with ``zhongshu.layout.render`` and is checked by the proofreader.
+The document row keeps what registers filter and sort on (type, title, status, number).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from zhongshu.access.classification import Classified
+from zhongshu.kernel.urgency import Urgency
+
+from . import doctypes
+
+
+class OutgoingStatus(models.TextChoices):
+    DRAFT = "draft", _("拟稿中")
+    ROUTING = "routing", _("审核中")
+    SIGNED_OFF = "signed_off", _("已签发")
+    DISTRIBUTED = "distributed", _("已分发")
+    ARCHIVED = "archived", _("已归档")
+    REJECTED = "rejected", _("未通过")
+
+
+class OutgoingDocument(Classified):
+    """A document this organ drafts and issues. ``owner_unit`` is the issuing unit and
+    ``registered_by`` the drafter (拟稿人)."""
+
+    doc_type = models.CharField(_("文种"), max_length=10, choices=doctypes.CHOICES)
+    title = models.CharField(_("标题"), max_length=200)
+    urgency = models.CharField(_("紧急程度"), max_length=20, choices=Urgency.choices,
+                               default=Urgency.NORMAL)
+    issuer_code = models.CharField(_("机关代字"), max_length=30, blank=True)
+    sign_off_leader = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("签发领导"),
+                                        null=True, blank=True, on_delete=models.PROTECT,
+                                        related_name="+")
+    countersign_units = models.ManyToManyField("org.Unit", verbose_name=_("会签单位"), blank=True,
+                                               related_name="+")
+    status = models.CharField(_("状态"), max_length=20, choices=OutgoingStatus.choices,
+                              default=OutgoingStatus.DRAFT)
+    doc_year = models.PositiveSmallIntegerField(_("发文年度"), null=True, blank=True)
+    doc_seq = models.PositiveIntegerField(_("发文序号"), null=True, blank=True)
+    doc_number = models.CharField(_("发文字号"), max_length=60, blank=True)
+    numbered_at = models.DateTimeField(_("编号时间"), null=True, blank=True)
+    signed_off_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("签发人"), null=True,
+                                      blank=True, on_delete=models.PROTECT, related_name="+")
+    signed_off_at = models.DateTimeField(_("签发时间"), null=True, blank=True)
+    # Copies kept by the issuing office beyond one per recipient (存档).
+    file_copies = models.PositiveSmallIntegerField(_("留存份数"), default=1)
+    copies_printed = models.PositiveIntegerField(_("印制份数"), default=0)
+    issued_at = models.DateTimeField(_("分发时间"), null=True, blank=True)
+    archived_at = models.DateTimeField(_("归档时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("拟稿时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    current_version = models.ForeignKey("DraftVersion", verbose_name=_("当前版本"), null=True,
+                                        blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta(Classified.Meta):
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("发文")
+        verbose_name_plural = _("发文")
+        constraints = [
+            *Classified.Meta.constraints,
+            # Never a duplicate 发文字号: the database says so too.
+            models.UniqueConstraint(fields=["issuer_code", "doc_year", "doc_seq"],
+                                    condition=Q(doc_seq__isnull=False),
+                                    name="documents_outgoing_number_unique"),
+            models.CheckConstraint(condition=Q(status__in=[s.value for s in OutgoingStatus]),
+                                   name="documents_outgoing_status_valid"),
+        ]
+        indexes = [
+            # The register's default order: lets the database walk the newest rows and
+            # test need-to-know per row until a page is full (bench/outgoing.py).
+            models.Index(fields=["-created_at", "-id"], name="documents_out_newest"),
+            models.Index(fields=["status", "-created_at"]),
+            models.Index(fields=["doc_type", "-created_at"]),
+            models.Index(fields=["owner_unit", "-created_at"]),
+            models.Index(fields=["registered_by", "-created_at"]),
+            models.Index(fields=["doc_year", "doc_seq"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("documents:detail", args=[self.pk])
+
+    @property
+    def kind(self) -> doctypes.DocKind:
+        return doctypes.BY_NAME[self.doc_type]
+
+    @property
+    def drafter(self):
+        return self.registered_by
+
+    # --- the routing engine asks the item (docs/workflow.md) -----------------------
+    def workflow_may_start(self, person) -> bool:
+        from . import rules
+
+        return rules.may_submit(person, self)
+
+    def workflow_may_view(self, person) -> bool:
+        from zhongshu.access.policy import Action, can
+
+        return can(person, Action.OBJECT_VIEW, self)
+
+    def workflow_may_act(self, person, step) -> bool:
+        from . import rules
+
+        return rules.may_act(person, self, step)
+
+    def workflow_assignees(self, slot: str):
+        from . import hooks
+
+        return hooks.assignees(self, slot)
+
+    def workflow_after_act(self, **kwargs) -> None:
+        from . import hooks
+
+        hooks.after_act(self, **kwargs)
+
+
+class ImmutableRecord(Exception):
+    pass
+
+
+class DraftVersion(models.Model):
+    """One saved state of the text (every save is a new version; never edited). A save
+    refused because someone else saved first is kept on a side branch (旁支) for merging."""
+
+    document = models.ForeignKey(OutgoingDocument, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("版本号"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("修改人"),
+                               on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("保存时间"), auto_now_add=True)
+    spec = models.JSONField(_("公文内容"))
+    # The version the author started from.
+    parent = models.ForeignKey("self", verbose_name=_("基于版本"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    is_side = models.BooleanField(_("旁支（保存冲突）"), default=False)
+    stage_name = models.CharField(_("修改环节"), max_length=50, blank=True)
+    note = models.CharField(_("修改说明"), max_length=200, blank=True)
+    findings = models.JSONField(_("校对结果"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["document", "number"]
+        verbose_name = _("稿件版本")
+        verbose_name_plural = _("稿件版本")
+        constraints = [models.UniqueConstraint(fields=["document", "number"],
+                                               name="documents_version_unique_number")]
+
+    def __str__(self) -> str:
+        return f"{self.document} 第{self.number}稿"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ImmutableRecord("稿件版本一经保存不可修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableRecord("稿件版本不可删除。")
+
+
+class DeliveryKind(models.TextChoices):
+    MAIN = "main", _("主送")
+    CC = "cc", _("抄送")
+
+
+class Channel(models.TextChoices):
+    ELECTRONIC = "electronic", _("电子公文交换")
+    CONFIDENTIAL = "confidential", _("机要交通")
+    MAIL = "mail", _("邮寄")
+    HAND = "hand", _("专人送达")
+    FAX = "fax", _("传真")
+
+
+class Delivery(models.Model):
+    """One recipient on the distribution list: an internal unit (delivered as an incoming
+    item at once) or an external one (recorded with its channel). One copy each."""
+
+    document = models.ForeignKey(OutgoingDocument, on_delete=models.PROTECT, related_name="deliveries")
+    kind = models.CharField(_("类别"), max_length=10, choices=DeliveryKind.choices,
+                            default=DeliveryKind.MAIN)
+    recipient_unit = models.ForeignKey("org.Unit", verbose_name=_("接收单位"), null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="+")
+    external_name = models.CharField(_("外部单位"), max_length=100, blank=True)
+    channel = models.CharField(_("分发渠道"), max_length=20, choices=Channel.choices,
+                               default=Channel.ELECTRONIC)
+    copy_number = models.PositiveIntegerField(_("份号"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("分发时间"), null=True, blank=True)
+    delivered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("分发人"), null=True,
+                                     blank=True, on_delete=models.PROTECT, related_name="+")
+    reminded_at = models.DateTimeField(_("最近催收"), null=True, blank=True)
+    reminders = models.PositiveSmallIntegerField(_("催收次数"), default=0)
+
+    class Meta:
+        ordering = ["document", "kind", "id"]
+        verbose_name = _("分发")
+        verbose_name_plural = _("分发")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(recipient_unit__isnull=False, external_name="")
+                           | Q(recipient_unit__isnull=True) & ~Q(external_name="")),
+                name="documents_delivery_unit_xor_external"),
+            models.UniqueConstraint(fields=["document", "recipient_unit"],
+                                    condition=Q(recipient_unit__isnull=False),
+                                    name="documents_delivery_unit_once"),
+            models.UniqueConstraint(fields=["document", "copy_number"],
+                                    condition=Q(copy_number__isnull=False),
+                                    name="documents_delivery_copy_once"),
+        ]
+        indexes = [models.Index(fields=["recipient_unit", "document"])]
+
+    def __str__(self) -> str:
+        return self.recipient_name
+
+    @property
+    def recipient_name(self) -> str:
+        return self.recipient_unit.name if self.recipient_unit_id else self.external_name
+
+    @property
+    def is_internal(self) -> bool:
+        return self.recipient_unit_id is not None
+
+    @property
+    def copy_label(self) -> str:
+        return f"{self.copy_number:06d}" if self.copy_number else ""

@@ -1,0 +1,96 @@
+"""Object-level decisions about outgoing documents. Called through
+``zhongshu.access.policy.can`` (which has refused anonymous and inactive people) or by
+the routing engine's item hooks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from zhongshu.access import admins
+from zhongshu.access.policy import Action, can
+from zhongshu.org.models import RoleCode
+
+from . import doctypes
+
+OFFICE_ROLES = {RoleCode.SECRETARY, RoleCode.OFFICE_DIRECTOR}
+
+
+def _model():
+    from .models import OutgoingDocument
+
+    return OutgoingDocument
+
+
+def may_draft(person: Any, obj: Any = None) -> bool:
+    """Anyone who works in a unit drafts; the three administrators see no content."""
+    return person.unit_id is not None and not admins.is_admin(person)
+
+
+def _pending_steps(person: Any, doc: Any):
+    from django.contrib.contenttypes.models import ContentType
+
+    from zhongshu.workflow.models import Route, RouteStatus, Step, StepStatus
+
+    routes = Route.objects.filter(content_type=ContentType.objects.get_for_model(type(doc)),
+                                  object_id=doc.pk, status=RouteStatus.RUNNING)
+    return Step.objects.filter(route__in=routes, assignee_id=person.pk, status=StepStatus.PENDING)
+
+
+def may_edit(person: Any, doc: Any) -> bool:
+    """The drafter while the draft is theirs; the reviewers on their pending step before
+    sign-off. Their edits are versions with their name (tracked changes)."""
+    from .models import OutgoingStatus
+
+    if not isinstance(doc, _model()) or not can(person, Action.OBJECT_VIEW, doc):
+        return False
+    if doc.status == OutgoingStatus.DRAFT:
+        return doc.registered_by_id == person.pk
+    if doc.status != OutgoingStatus.ROUTING:
+        return False
+    return _pending_steps(person, doc).filter(stage_name__in=doctypes.EDITABLE_STAGES).exists()
+
+
+def may_submit(person: Any, doc: Any) -> bool:
+    from .models import OutgoingStatus
+
+    return (isinstance(doc, _model()) and doc.status == OutgoingStatus.DRAFT
+            and doc.registered_by_id == person.pk)
+
+
+def may_act(person: Any, doc: Any, step: Any) -> bool:
+    """签发 needs the leader's own sign-off right on the document (never delegable)."""
+    if step.stage_name == doctypes.SIGN_OFF:
+        return can(person, Action.SIGN_OFF, doc)
+    return True
+
+
+def is_office(person: Any) -> bool:
+    return bool(person.role_codes & OFFICE_ROLES)
+
+
+def may_distribute(person: Any, doc: Any) -> bool:
+    """The issuing office (and the drafter) keep the distribution list until it is sent."""
+    from .models import OutgoingStatus
+
+    if not isinstance(doc, _model()) or not can(person, Action.OBJECT_VIEW, doc):
+        return False
+    if doc.status in (OutgoingStatus.DISTRIBUTED, OutgoingStatus.ARCHIVED, OutgoingStatus.REJECTED):
+        return False
+    return doc.registered_by_id == person.pk or is_office(person)
+
+
+def may_chase(person: Any, doc: Any) -> bool:
+    """Reminders to recipients that have not confirmed receipt (催收)."""
+    from .models import OutgoingStatus
+
+    return (isinstance(doc, _model()) and doc.status in (OutgoingStatus.DISTRIBUTED, OutgoingStatus.ARCHIVED)
+            and can(person, Action.OBJECT_VIEW, doc)
+            and (doc.registered_by_id == person.pk or is_office(person)))
+
+
+def may_void_number(person: Any, doc: Any) -> bool:
+    from .models import OutgoingStatus
+
+    return (isinstance(doc, _model()) and bool(doc.doc_number) and is_office(person)
+            and doc.status in (OutgoingStatus.ROUTING, OutgoingStatus.SIGNED_OFF)
+            and can(person, Action.OBJECT_VIEW, doc))

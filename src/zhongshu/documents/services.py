@@ -1,0 +1,424 @@
+"""Every write of outgoing documents (发文). Each service takes the acting person, asks
+the policy, works in one transaction and records its audit event in it; views, the API
+and tests all call these."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from zhongshu.access.classification import Level
+from zhongshu.access.policy import Action, can
+from zhongshu.audit.services import record, record_access
+from zhongshu.inbox.models import Notification, NotificationKind
+from zhongshu.kernel import sequences
+from zhongshu.kernel.urgency import Urgency
+from zhongshu.layout.proofread.document import from_json
+from zhongshu.layout.proofread.engine import ERROR, check_document
+from zhongshu.layout.spec import SpecError, load_spec
+from zhongshu.org.models import Person, RoleCode, Unit
+from zhongshu.workflow import services as workflow
+from zhongshu.workflow.models import Route, RouteStatus, Step
+
+from . import content, doctypes, routing
+from .models import Channel, Delivery, DeliveryKind, DraftVersion, OutgoingDocument, OutgoingStatus
+
+META_FIELDS = ("title", "doc_type", "urgency", "classification", "secrecy_years",
+               "secrecy_long_term", "sign_off_leader", "issuer_code", "file_copies")
+
+
+class EditConflict(ValidationError):
+    """Someone saved a newer version first. The refused text is kept as ``side``."""
+
+    def __init__(self, side: DraftVersion, latest: DraftVersion):
+        self.side, self.latest = side, latest
+        super().__init__(
+            f"保存未成功：{latest.author}于{timezone.localtime(latest.created_at):%H:%M:%S}已保存了第{latest.number}稿。"
+            f"您的修改已另存为第{side.number}稿（旁支），请在合并页面对照后重新保存。")
+
+
+def _issuer_code(unit: Unit) -> str:
+    """A department issues under its organ's 机关代字 unless it has its own."""
+    seen = set()
+    while unit is not None and unit.pk not in seen:
+        if unit.issuer_code:
+            return unit.issuer_code
+        seen.add(unit.pk)
+        unit = unit.parent
+    return ""
+
+
+def _audit(*, actor: Any, action: str, obj: Any, **details: Any) -> None:
+    record(actor=actor, action=action, obj=obj, details=details)
+
+
+def _proofread(doc: OutgoingDocument, spec: dict) -> list[dict]:
+    from zhongshu.layout.proofread.selectors import active_terms
+
+    findings = check_document(from_json(content.render_spec(doc, spec)), terms=active_terms())
+    return [f.as_dict() for f in findings]
+
+
+def _check_spec(doc: OutgoingDocument, spec: dict) -> None:
+    """The version must be a valid document of the interchange format and of its type."""
+    problems = doctypes.rule_problems(doc.kind, spec)
+    try:
+        load_spec(content.render_spec(doc, spec))
+    except SpecError as exc:
+        problems += exc.problems
+    if problems:
+        raise ValidationError(problems)
+
+
+def _apply_meta(doc: OutgoingDocument, meta: dict) -> None:
+    for key, value in meta.items():
+        if key in META_FIELDS:
+            setattr(doc, key, value)
+    if doc.doc_type not in doctypes.BY_NAME:
+        raise ValidationError({"doc_type": "文种无效。"})
+    if doc.urgency not in Urgency.values:
+        raise ValidationError({"urgency": "紧急程度无效。"})
+    if doc.classification >= Level.CONFIDENTIAL and not doc.classified_on:
+        doc.classified_on = timezone.localdate()
+    if doc.sign_off_leader_id and not doc.sign_off_leader.has_role(RoleCode.LEADER):
+        raise ValidationError({"sign_off_leader": "签发人须为领导。"})
+    doc.full_clean(exclude=["current_version", "owner_unit", "registered_by"])
+
+
+def _new_version(doc: OutgoingDocument, *, actor, spec: dict, parent, is_side=False,
+                 stage_name="", note="") -> DraftVersion:
+    last = doc.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    return DraftVersion.objects.create(
+        document=doc, number=last + 1, author=actor, spec=spec, parent=parent, is_side=is_side,
+        stage_name=stage_name, note=note[:200], findings=_proofread(doc, spec))
+
+
+def _clean_spec(spec: dict) -> dict:
+    return {k: v for k, v in spec.items() if k in content.EDITED_FIELDS}
+
+
+@transaction.atomic
+def outgoing_create(*, actor: Person, doc_type: str, spec: dict, title: str = "",
+                    owner_unit: Unit | None = None, countersign_units: Iterable[Unit] = (),
+                    **meta: Any) -> OutgoingDocument:
+    """Start a draft with its first version."""
+    if not can(actor, Action.DOCUMENT_DRAFT):
+        raise PermissionDenied
+    unit = owner_unit or actor.unit
+    spec = _clean_spec(spec)
+    doc = OutgoingDocument(owner_unit=unit, registered_by=actor, doc_type=doc_type,
+                           title=(title or spec.get("title") or "").strip()[:200],
+                           issuer_code=_issuer_code(unit))
+    _apply_meta(doc, {"doc_type": doc_type, **meta})
+    if not doc.title:
+        raise ValidationError({"title": "请填写标题。"})
+    spec["title"] = doc.title
+    _check_spec(doc, spec)
+    doc.save()
+    doc.countersign_units.set(countersign_units)
+    version = _new_version(doc, actor=actor, spec=spec, parent=None, note="初稿")
+    doc.current_version = version
+    doc.save(update_fields=["current_version"])
+    _audit(actor=actor, action="documents.outgoing.create", obj=doc, version=version.number)
+    return doc
+
+
+@dataclass
+class SaveResult:
+    version: DraftVersion
+    conflict: EditConflict | None = None
+
+
+def outgoing_save(*, actor: Person, document: OutgoingDocument, spec: dict, base_version: int,
+                  countersign_units: Iterable[Unit] | None = None, note: str = "",
+                  **meta: Any) -> SaveResult:
+    """Save the text as a new version. If someone saved since ``base_version`` (the
+    version the editor started from), nothing is overwritten: the text is kept as a side
+    version for merging and the result carries the conflict."""
+    with transaction.atomic():
+        doc = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
+        if not can(actor, Action.DOCUMENT_EDIT, doc):
+            raise PermissionDenied
+        spec = _clean_spec(spec)
+        latest = doc.current_version
+        parent = doc.versions.filter(pk=base_version).first()
+        if parent is None:
+            raise ValidationError("找不到编辑所依据的版本，请刷新后重试。")
+        if latest.pk != parent.pk:
+            side = _new_version(doc, actor=actor, spec=spec, parent=parent, is_side=True,
+                                note="保存冲突，待合并")
+            _audit(actor=actor, action="documents.outgoing.save_conflict", obj=doc,
+                   side=side.number, latest=latest.number)
+            return SaveResult(version=side, conflict=EditConflict(side, latest))
+        meta.setdefault("title", (spec.get("title") or doc.title).strip()[:200])
+        _apply_meta(doc, meta)
+        spec["title"] = doc.title
+        _check_spec(doc, spec)
+        stage = (Step.objects.filter(route__object_id=doc.pk, assignee=actor, status="pending",
+                                     route__content_type=ContentType.objects.get_for_model(doc))
+                 .values_list("stage_name", flat=True).first() or "")
+        version = _new_version(doc, actor=actor, spec=spec, parent=latest, stage_name=stage, note=note)
+        doc.current_version = version
+        doc.save()
+        if countersign_units is not None and doc.status == OutgoingStatus.DRAFT:
+            doc.countersign_units.set(countersign_units)
+        _audit(actor=actor, action="documents.outgoing.save", obj=doc, version=version.number)
+        return SaveResult(version=version)
+
+
+def _gate(doc: OutgoingDocument) -> None:
+    """Before review: the type's rules and the proofreader's errors must be cleared."""
+    spec = doc.current_version.spec
+    _check_spec(doc, spec)
+    errors = [f for f in _proofread(doc, spec) if f["severity"] == ERROR]
+    if errors:
+        raise ValidationError([f"公文校对发现错误：{f['message']}（{f['excerpt']}）" for f in errors])
+
+
+@transaction.atomic
+def outgoing_submit(*, actor: Person, document: OutgoingDocument) -> Route:
+    """Send the draft on its type's route (拟稿 → 部门审核 → …)."""
+    doc = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
+    if not can(actor, Action.OBJECT_VIEW, doc) or doc.registered_by_id != actor.pk:
+        raise PermissionDenied
+    if doc.status != OutgoingStatus.DRAFT:
+        raise workflow.WorkflowError("该文件已送审，不能重复提交。")
+    _gate(doc)
+    template = routing.ensure_template(doc.kind, actor=actor)
+    route = workflow.route_start(actor=actor, obj=doc, template=template, title=doc.title,
+                                 urgency=doc.urgency, importance=1)
+    doc.status = OutgoingStatus.ROUTING
+    doc.save(update_fields=["status", "updated_at"])
+    step = route.steps.get(status="pending", assignee=actor)
+    workflow.step_act(actor=actor, step=step, action="agree", text="提交审核。")
+    _audit(actor=actor, action="documents.outgoing.submit", obj=doc, route=route.pk)
+    return route
+
+
+def current_route(doc: OutgoingDocument) -> Route | None:
+    return (Route.objects.filter(content_type=ContentType.objects.get_for_model(OutgoingDocument),
+                                 object_id=doc.pk).order_by("-id").first())
+
+
+@transaction.atomic
+def outgoing_act(*, actor: Person, document: OutgoingDocument, step: Step, action: str,
+                 text: str = "", return_to: int | None = None, target: Person | None = None,
+                 on_behalf_of: Person | None = None):
+    """Act on one's step of the document's route. The document's own effects (sign-off,
+    number, copies, distribution, archiving) happen in the same transaction."""
+    route = current_route(document)
+    if route is None or step.route_id != route.pk:
+        raise workflow.WorkflowError("该办理步骤不属于此文件。")
+    if step.stage_name == doctypes.DRAFTING and action == "agree":
+        _gate(OutgoingDocument.objects.get(pk=document.pk))
+    return workflow.step_act(actor=actor, step=step, action=action, text=text,
+                             return_to=return_to, target=target, on_behalf_of=on_behalf_of)
+
+
+# --- numbering ---------------------------------------------------------------------
+
+def number_key(issuer_code: str, year: int) -> str:
+    return f"documents.outgoing:{issuer_code}:{year}"
+
+
+def format_number(issuer_code: str, year: int, seq: int) -> str:
+    return f"{issuer_code}〔{year}〕{seq}号"
+
+
+def number_assign(*, doc: OutgoingDocument, actor: Person) -> str:
+    """Give the document its 发文字号 from the gap-free sequence of its issuer code and
+    year, inside the caller's transaction (a rollback returns the number)."""
+    if not doc.issuer_code:
+        raise workflow.WorkflowError(f"{doc.owner_unit}未设机关代字，无法编发文字号。")
+    year = timezone.localdate().year
+    seq = sequences.next_value(number_key(doc.issuer_code, year))
+    doc.doc_year, doc.doc_seq = year, seq
+    doc.doc_number = format_number(doc.issuer_code, year, seq)
+    doc.numbered_at = timezone.now()
+    doc.save(update_fields=["doc_year", "doc_seq", "doc_number", "numbered_at", "updated_at"])
+    _audit(actor=actor, action="documents.outgoing.number", obj=doc, number=doc.doc_number)
+    return doc.doc_number
+
+
+@transaction.atomic
+def outgoing_number_void(*, actor: Person, document: OutgoingDocument, reason: str) -> str:
+    """Void the document's number (recorded with the reason, never reused) and give it
+    the next one."""
+    doc = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
+    if not can(actor, Action.DOCUMENT_NUMBER_VOID, doc):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("作废文号须说明原因。")
+    old = doc.doc_number
+    try:
+        sequences.void_number(key=number_key(doc.issuer_code, doc.doc_year), value=doc.doc_seq,
+                              reason=f"{old}：{reason}"[:200], actor=actor)
+    except sequences.SequenceError as exc:
+        raise ValidationError(str(exc)) from None
+    new = number_assign(doc=doc, actor=actor)
+    _audit(actor=actor, action="documents.outgoing.number_void", obj=doc, voided=old, new=new,
+           reason=reason)
+    return new
+
+
+# --- printing and distribution -----------------------------------------------------
+
+def copies_assign(*, doc: OutgoingDocument, actor: Person) -> int:
+    """份号: one per recipient in the order of the list, then the office's own copies."""
+    deliveries = list(doc.deliveries.order_by("kind", "id"))
+    for number, delivery in enumerate(deliveries, 1):
+        delivery.copy_number = number
+    Delivery.objects.bulk_update(deliveries, ["copy_number"])
+    doc.copies_printed = len(deliveries) + doc.file_copies
+    doc.save(update_fields=["copies_printed", "updated_at"])
+    _audit(actor=actor, action="documents.outgoing.print", obj=doc, copies=doc.copies_printed)
+    return doc.copies_printed
+
+
+@transaction.atomic
+def outgoing_distribution_set(*, actor: Person, document: OutgoingDocument,
+                              main_units: Iterable[Unit] = (), cc_units: Iterable[Unit] = (),
+                              externals: Iterable[tuple[str, str, str]] = ()) -> list[Delivery]:
+    """Replace the distribution list (before it is sent). ``externals`` are
+    ``(name, channel, kind)``."""
+    doc = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
+    if not can(actor, Action.DOCUMENT_DISTRIBUTE, doc):
+        raise PermissionDenied
+    main_units, cc_units = list(main_units), list(cc_units)
+    if doc.owner_unit in main_units or doc.owner_unit in cc_units:
+        raise ValidationError("不能分发给发文单位本身。")
+    if set(main_units) & set(cc_units):
+        raise ValidationError("同一单位不能既主送又抄送。")
+    rows = [Delivery(document=doc, kind=DeliveryKind.MAIN, recipient_unit=u) for u in main_units]
+    rows += [Delivery(document=doc, kind=DeliveryKind.CC, recipient_unit=u) for u in cc_units]
+    for name, channel, kind in externals:
+        name = (name or "").strip()
+        if not name:
+            continue
+        if channel not in Channel.values or channel == Channel.ELECTRONIC:
+            raise ValidationError(f"外部单位“{name}”须选择电子公文交换以外的分发渠道。")
+        rows.append(Delivery(document=doc, kind=kind if kind in DeliveryKind.values else DeliveryKind.MAIN,
+                             external_name=name[:100], channel=channel))
+    if doc.kind.single_main_recipient and sum(r.kind == DeliveryKind.MAIN for r in rows) > 1:
+        raise ValidationError(f"{doc.doc_type}只能主送一个机关。")
+    doc.deliveries.all().delete()
+    Delivery.objects.bulk_create(rows)
+    _audit(actor=actor, action="documents.outgoing.distribution_set", obj=doc,
+           recipients=[r.recipient_name for r in rows])
+    return list(doc.deliveries.all())
+
+
+def distribution_send(*, doc: OutgoingDocument, actor: Person) -> None:
+    """Deliver every copy: internal units get an incoming item at once (electronic
+    exchange); external recipients are recorded as sent by their channel."""
+    from zhongshu.documents.incoming import services as incoming
+    from zhongshu.documents.incoming.models import DocType
+
+    # The incoming side codes types in English; ours are the printed names.
+    types = {str(c.label): c.value for c in DocType} | {"命令": DocType.ORDER, "令": DocType.ORDER}
+    deliveries = list(doc.deliveries.select_related("recipient_unit").order_by("kind", "id"))
+    if not deliveries:
+        raise workflow.WorkflowError("分发名单为空，请先填写主送、抄送单位。")
+    now = timezone.now()
+    spec = doc.current_version.spec
+    for delivery in deliveries:
+        if delivery.is_internal:
+            incoming.incoming_receive_electronic(
+                source=delivery, sender_unit=doc.owner_unit, recipient_unit=delivery.recipient_unit,
+                title=doc.title, doc_type=types[doc.doc_type], doc_number=doc.doc_number,
+                urgency=doc.urgency, classification=doc.classification,
+                secrecy_years=doc.secrecy_years, secrecy_long_term=doc.secrecy_long_term,
+                copy_number=delivery.copy_number,
+                spec=content.render_spec(doc, spec, copy_number=delivery.copy_number))
+        delivery.delivered_at, delivery.delivered_by = now, actor
+    Delivery.objects.bulk_update(deliveries, ["delivered_at", "delivered_by"])
+    doc.status, doc.issued_at = OutgoingStatus.DISTRIBUTED, now
+    doc.save(update_fields=["status", "issued_at", "updated_at"])
+    _audit(actor=actor, action="documents.outgoing.distribute", obj=doc, copies=len(deliveries))
+
+
+@transaction.atomic
+def outgoing_chase(*, actor: Person, document: OutgoingDocument) -> int:
+    """Remind the recipient units that have not confirmed receipt (in-app notification to
+    their secretaries and head). Returns how many people were reminded."""
+    from . import selectors
+
+    doc = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
+    if not can(actor, Action.DOCUMENT_CHASE, doc):
+        raise PermissionDenied
+    laggards = [row for row in selectors.delivery_rows(doc) if row.delivery.is_internal and not row.received]
+    if not laggards:
+        raise ValidationError("所有接收单位均已签收，无需催收。")
+    today, now = timezone.localdate(), timezone.now()
+    notes = []
+    for row in laggards:
+        unit = row.delivery.recipient_unit
+        people = set(Person.objects.filter(unit=unit, is_active=True, roles__code=RoleCode.SECRETARY))
+        if unit.head_id:
+            people.add(unit.head)
+        url = _incoming_url(row.incoming)
+        for person in people:
+            notes.append(Notification(
+                recipient=person, kind=NotificationKind.OVERDUE, day=today,
+                item_key=f"documents.delivery:{row.delivery.pk}", url=url[:300],
+                title=f"【催收】{doc.title}"[:200],
+                body=f"{doc.owner_unit}发来的《{doc.title}》（{doc.doc_number}）尚未签收，请及时签收。"))
+        row.delivery.reminded_at = now
+        row.delivery.reminders += 1
+        row.delivery.save(update_fields=["reminded_at", "reminders"])
+    # Once per person, delivery and day: a second reminder the same day adds nothing.
+    Notification.objects.bulk_create(notes, ignore_conflicts=True)
+    _audit(actor=actor, action="documents.outgoing.chase", obj=doc,
+           units=[row.delivery.recipient_name for row in laggards])
+    return len(notes)
+
+
+def _incoming_url(incoming: Any) -> str:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse("incoming:detail", args=[incoming.pk]) if incoming is not None else ""
+    except NoReverseMatch:
+        return ""
+
+
+# --- reading with an audit trail ---------------------------------------------------
+
+def outgoing_viewed(*, actor: Person, document: OutgoingDocument) -> None:
+    """Record that a classified document was opened (ordinary ones are not events)."""
+    if not can(actor, Action.OBJECT_VIEW, document):
+        raise PermissionDenied
+    record_access(actor=actor, obj=document)
+
+
+@transaction.atomic
+def outgoing_download(*, actor: Person, document: OutgoingDocument, fmt: str,
+                      version: DraftVersion | None = None) -> bytes:
+    """The document laid out (PDF, DOCX or OFD), watermarked with the viewer's name and
+    the time when classified; the download of a classified document is audited."""
+    from zhongshu.layout.render import FORMATS, render
+
+    if not can(actor, Action.OBJECT_DOWNLOAD, document):
+        raise PermissionDenied
+    if fmt not in FORMATS:
+        raise ValidationError(f"不支持的格式：{fmt}，应为 pdf、docx 或 ofd。")
+    version = version or document.current_version
+    if version.document_id != document.pk:
+        raise ValidationError("版本不属于该文件。")
+    data = render(content.render_spec(document, version.spec), fmt, viewer=actor.full_name,
+                  when=timezone.localtime())
+    record_access(actor=actor, obj=document, download=True,
+                  details={"format": fmt, "version": version.number})
+    return data
+
+
+def route_is_running(doc: OutgoingDocument) -> bool:
+    route = current_route(doc)
+    return route is not None and route.status == RouteStatus.RUNNING

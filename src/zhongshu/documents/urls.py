@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views, views_lists
+
+app_name = "documents"
+
+urlpatterns = [
+    path("", views_lists.home, name="home"),
+    path("outgoing/", views_lists.register, name="register"),
+    path("outgoing/export/", views_lists.register_export, name="register_export"),
+    path("outgoing/numbers/", views_lists.numbers, name="numbers"),
+    path("outgoing/stats/", views_lists.stats, name="stats"),
+    path("outgoing/new/", views.create, name="create"),
+    path("outgoing/<int:pk>/", views.detail, name="detail"),
+    path("outgoing/<int:pk>/edit/", views.edit, name="edit"),
+    path("outgoing/<int:pk>/submit/", views.submit, name="submit"),
+    path("outgoing/<int:pk>/act/", views.act, name="act"),
+    path("outgoing/<int:pk>/distribution/", views.distribution, name="distribution"),
+    path("outgoing/<int:pk>/chase/", views.chase, name="chase"),
+    path("outgoing/<int:pk>/void-number/", views.void_number, name="void_number"),
+    path("outgoing/<int:pk>/download/<str:fmt>/", views.download, name="download"),
+]

@@ -1,0 +1,248 @@
+"""Pages of one outgoing document: drafting and editing (with conflict merging), the
+document page (clean copy or tracked changes, route diagram, acting, distribution),
+downloads. Thin: rules live in services, selectors and the policy."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zhongshu.access.policy import Action, can
+from zhongshu.access.views import require
+from zhongshu.layout.render import FORMATS
+from zhongshu.org.models import RoleCode
+from zhongshu.workflow import selectors as wf_selectors
+
+from . import content, selectors, services
+from .forms import EXTRA_BLOCKS, ActForm, DistributionForm, DraftForm, VoidForm, blocks_from_post
+
+
+def _get(request: HttpRequest, pk: int):
+    doc = selectors.document_get(request.user, pk)
+    if doc is None:
+        raise Http404
+    return doc
+
+
+def _errors(exc: ValidationError) -> list[str]:
+    return exc.messages
+
+
+def _editor_rows(rows: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return list(rows) + [("paragraph", "")] * EXTRA_BLOCKS
+
+
+def _editor(request, form, rows, **extra):
+    return render(request, "documents/edit.html", {
+        "form": form, "rows": _editor_rows(rows), "block_types": content.BLOCK_TYPES, **extra})
+
+
+@require(Action.DOCUMENT_DRAFT)
+def create(request: HttpRequest) -> HttpResponse:
+    rows: list[tuple[str, str]] = []
+    form = DraftForm(request.POST or None, initial={"seal": True, "file_copies": 1})
+    if request.method == "POST":
+        blocks, rows = blocks_from_post(request.POST)
+        form.blocks = blocks
+        if form.is_valid():
+            try:
+                doc = services.outgoing_create(
+                    actor=request.user, doc_type=form.cleaned_data["doc_type"], spec=form.spec(),
+                    countersign_units=form.cleaned_data["countersign_units"],
+                    **{k: v for k, v in form.meta().items() if k != "doc_type"})
+            except ValidationError as exc:
+                for message in _errors(exc):
+                    form.add_error(None, message)
+            else:
+                messages.success(request, _("草稿已保存为第 1 稿。"))
+                return redirect("documents:detail", pk=doc.pk)
+    return _editor(request, form, rows, doc=None)
+
+
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    doc = _get(request, pk)
+    if not can(request.user, Action.DOCUMENT_EDIT, doc):
+        raise PermissionDenied
+    merge_from = None
+    if request.method == "POST":
+        blocks, rows = blocks_from_post(request.POST)
+        form = DraftForm(request.POST, blocks=blocks)
+        if form.is_valid():
+            try:
+                result = services.outgoing_save(
+                    actor=request.user, document=doc, spec=form.spec(),
+                    base_version=form.cleaned_data["base_version"] or 0,
+                    countersign_units=form.cleaned_data["countersign_units"],
+                    note=form.cleaned_data["note"], **form.meta())
+            except ValidationError as exc:
+                for message in _errors(exc):
+                    form.add_error(None, message)
+            else:
+                if result.conflict:
+                    messages.error(request, result.conflict.messages[0])
+                    return redirect(f"{request.path}?from={result.version.pk}")
+                messages.success(request, _("已保存为第 %(n)s 稿。") % {"n": result.version.number})
+                return redirect("documents:detail", pk=doc.pk)
+    else:
+        spec = doc.current_version.spec
+        side = request.GET.get("from")
+        if side and side.isdigit():
+            # Merging: start from the refused text, against the latest version, which
+            # the page shows beside it.
+            merge_from = doc.versions.filter(pk=int(side), is_side=True).first()
+            if merge_from is not None:
+                spec = merge_from.spec
+        initial = DraftForm.initial_from(doc, spec)
+        initial["base_version"] = doc.current_version_id
+        form = DraftForm(initial=initial)
+        rows = [content.block_to_form(b) for b in spec.get("body") or []]
+    latest = doc.current_version
+    return _editor(request, form, rows, doc=doc, merge_from=merge_from, latest=latest,
+                   latest_text=content.text_of(latest.spec) if merge_from else "",
+                   merge_text=content.text_of(merge_from.spec) if merge_from else "")
+
+
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    doc = _get(request, pk)
+    services.outgoing_viewed(actor=request.user, document=doc)
+    user = request.user
+    # Leaders read the clean copy (清稿) unless they ask for the marks.
+    default_view = "clean" if user.has_role(RoleCode.LEADER) else "marks"
+    view = request.GET.get("view") or default_view
+    spec = doc.current_version.spec
+    route = selectors.route_of(doc)
+    step = wf_selectors.my_pending_step(user, route) if route else None
+    act_form = None
+    if step:
+        stages = list(route.template_version.stages.all())
+        stage = next(s for s in stages if s.position == step.position)
+        act_form = ActForm(stage=stage, earlier=[s for s in stages if s.position < step.position])
+    may_distribute = can(user, Action.DOCUMENT_DISTRIBUTE, doc)
+    rows = selectors.delivery_rows(doc)
+    dist_form = None
+    if may_distribute:
+        dist_form = DistributionForm(initial={
+            "main_units": [r.delivery.recipient_unit_id for r in rows if r.delivery.is_internal and r.delivery.kind == "main"],
+            "cc_units": [r.delivery.recipient_unit_id for r in rows if r.delivery.is_internal and r.delivery.kind == "cc"],
+            "externals": "\n".join(f"{r.delivery.external_name}|{r.delivery.get_channel_display()}|{r.delivery.get_kind_display()}"
+                                   for r in rows if not r.delivery.is_internal)})
+    return render(request, "documents/detail.html", {
+        "doc": doc, "spec": spec, "blocks": content.blocks_for_display(spec), "view": view,
+        "tracked": selectors.tracked(doc) if view == "marks" else None,
+        "versions": selectors.versions(doc), "findings": doc.current_version.findings,
+        "timeline": selectors.timeline(doc), "step": step, "act_form": act_form,
+        "may_edit": can(user, Action.DOCUMENT_EDIT, doc),
+        "may_submit": doc.status == "draft" and doc.registered_by_id == user.pk,
+        "may_distribute": may_distribute, "dist_form": dist_form, "deliveries": rows,
+        "received": sum(r.received for r in rows if r.delivery.is_internal),
+        "internal": sum(r.delivery.is_internal for r in rows),
+        "may_chase": can(user, Action.DOCUMENT_CHASE, doc),
+        "may_void": can(user, Action.DOCUMENT_NUMBER_VOID, doc), "void_form": VoidForm(),
+        "formats": list(FORMATS), "watermark": f"{user.full_name} {timezone.localtime():%Y-%m-%d %H:%M}"
+        if doc.is_classified else ""})
+
+
+@require_POST
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    doc = _get(request, pk)
+    try:
+        services.outgoing_submit(actor=request.user, document=doc)
+    except ValidationError as exc:
+        messages.error(request, "；".join(_errors(exc)))
+    else:
+        messages.success(request, _("已送审。"))
+    return redirect("documents:detail", pk=pk)
+
+
+@require_POST
+def act(request: HttpRequest, pk: int) -> HttpResponse:
+    doc = _get(request, pk)
+    route = selectors.route_of(doc)
+    step = wf_selectors.my_pending_step(request.user, route) if route else None
+    if step is None:
+        messages.error(request, _("您在该文件上没有待办理的环节，可能已经办理过。"))
+        return redirect("documents:detail", pk=pk)
+    stages = list(route.template_version.stages.all())
+    stage = next(s for s in stages if s.position == step.position)
+    form = ActForm(request.POST, stage=stage, earlier=[s for s in stages if s.position < step.position])
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        return redirect("documents:detail", pk=pk)
+    data = form.cleaned_data
+    try:
+        services.outgoing_act(actor=request.user, document=doc, step=step, action=data["action"],
+                              text=data["text"], return_to=data.get("return_to"))
+    except ValidationError as exc:
+        messages.error(request, "；".join(_errors(exc)))
+    else:
+        messages.success(request, _("已办理。"))
+    return redirect("documents:detail", pk=pk)
+
+
+@require_POST
+def distribution(request: HttpRequest, pk: int) -> HttpResponse:
+    doc = _get(request, pk)
+    if not can(request.user, Action.DOCUMENT_DISTRIBUTE, doc):
+        raise PermissionDenied
+    form = DistributionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        return redirect("documents:detail", pk=pk)
+    try:
+        services.outgoing_distribution_set(
+            actor=request.user, document=doc, main_units=form.cleaned_data["main_units"],
+            cc_units=form.cleaned_data["cc_units"], externals=form.cleaned_data["externals"])
+    except ValidationError as exc:
+        messages.error(request, "；".join(_errors(exc)))
+    else:
+        messages.success(request, _("分发名单已保存。"))
+    return redirect("documents:detail", pk=pk)
+
+
+@require_POST
+def chase(request: HttpRequest, pk: int) -> HttpResponse:
+    doc = _get(request, pk)
+    if not can(request.user, Action.DOCUMENT_CHASE, doc):
+        raise PermissionDenied
+    try:
+        count = services.outgoing_chase(actor=request.user, document=doc)
+    except ValidationError as exc:
+        messages.error(request, "；".join(_errors(exc)))
+    else:
+        messages.success(request, _("已向 %(n)s 人发送催收提醒。") % {"n": count})
+    return redirect("documents:detail", pk=pk)
+
+
+@require_POST
+def void_number(request: HttpRequest, pk: int) -> HttpResponse:
+    doc = _get(request, pk)
+    if not can(request.user, Action.DOCUMENT_NUMBER_VOID, doc):
+        raise PermissionDenied
+    form = VoidForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("作废文号须说明原因。"))
+        return redirect("documents:detail", pk=pk)
+    try:
+        new = services.outgoing_number_void(actor=request.user, document=doc,
+                                            reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        messages.error(request, "；".join(_errors(exc)))
+    else:
+        messages.success(request, _("原文号已作废，新文号为 %(n)s。") % {"n": new})
+    return redirect("documents:detail", pk=pk)
+
+
+def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    doc = _get(request, pk)
+    if fmt not in FORMATS:
+        raise Http404
+    data = services.outgoing_download(actor=request.user, document=doc, fmt=fmt)
+    response = HttpResponse(data, content_type=FORMATS[fmt])
+    name = f"outgoing-{doc.pk}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -1,0 +1,80 @@
+"""Policy-matrix rows for the outgoing pages and the REST API, and the objects they need
+in the matrix world: the secretary drafted a 通知 now waiting for the office head (the
+leader persona) at 部门审核. Only those two are inside its need-to-know."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from tests.access.matrix import Row, everyone, only, signed_in
+
+ANON = "anonymous"
+# Who may draft: everyone who works in a unit, except the three administrators.
+DRAFTERS = {"staff", "leader", "secretary", "clerk", "cleared_granted", "cleared_ungranted",
+            "granted_uncleared"}
+REGISTER = {"leader", "secretary", "clerk"}
+ON_ROUTE = {"secretary", "leader"}
+
+
+def api(status_signed_in: dict | int, anonymous: int = 401) -> dict:
+    """API rows: anonymous callers get a 401 JSON error, not the sign-in redirect."""
+    rows = only(status_signed_in, deny=404) if isinstance(status_signed_in, dict) else signed_in(status_signed_in)
+    rows[ANON] = anonymous
+    return rows
+
+
+def _doc(w: SimpleNamespace) -> list:
+    return [w.outgoing.pk]
+
+
+ROWS: dict[str, Row] = {
+    "documents:home": Row(get=signed_in()),
+    "documents:register": Row(get=only(REGISTER)),
+    "documents:register_export": Row(get=only(REGISTER)),
+    "documents:numbers": Row(get=only(REGISTER)),
+    "documents:stats": Row(get=only({"leader", "secretary"})),
+    # An empty POST gets the form back with its errors.
+    "documents:create": Row(get=only(DRAFTERS), post=only(DRAFTERS)),
+    # Outside the need-to-know the document does not exist (404).
+    "documents:detail": Row(get=only(ON_ROUTE, deny=404), args=_doc),
+    # The leader edits on their pending 部门审核 step; the drafter's turn is over (403).
+    "documents:edit": Row(get=only({"leader": 200, "secretary": 403}, deny=404),
+                          post=only({"leader": 200, "secretary": 403}, deny=404), args=_doc),
+    "documents:submit": Row(get=signed_in(405), post=only({"secretary": 302, "leader": 403}, deny=404),
+                            args=_doc),
+    "documents:act": Row(get=signed_in(405), post=only({"secretary": 302, "leader": 302}, deny=404),
+                         args=_doc),
+    "documents:distribution": Row(get=signed_in(405), post=only({"secretary": 302, "leader": 403}, deny=404),
+                                  args=_doc),
+    # Not yet distributed, not yet numbered: refused to those who see it.
+    "documents:chase": Row(get=signed_in(405), post=only({"secretary": 403, "leader": 403}, deny=404),
+                           args=_doc),
+    "documents:void_number": Row(get=signed_in(405), post=only({"secretary": 403, "leader": 403}, deny=404),
+                                 args=_doc),
+    "documents:download": Row(get=only(ON_ROUTE, deny=404), args=lambda w: [w.outgoing.pk, "pdf"]),
+    # --- the REST API ---
+    # /api/ only names the prefix (django-ninja answers 404 there outside DEBUG).
+    "api:api-root": Row(get=everyone(404)),
+    "api:openapi-json": Row(get=everyone(200)),
+    "api:openapi-view": Row(get=everyone(200)),
+    # The list shows each caller what they may see; an empty form POST is not the JSON
+    # the operation takes (400). A method the path does not have is 405 even anonymously.
+    "api:outgoing_list": Row(get=api(200), post=api(400)),
+    "api:outgoing_create": Row(get=api(200), post=api(400)),
+    "api:outgoing_detail": Row(get=api({"secretary": 200, "leader": 200}), post=everyone(405), args=_doc),
+    "api:outgoing_save": Row(get=everyone(405), post=api(400), args=_doc),
+    "api:outgoing_submit": Row(get=everyone(405), post=api({"secretary": 400, "leader": 403}), args=_doc),
+    "api:outgoing_act": Row(get=everyone(405), post=api(400), args=_doc),
+    "api:outgoing_download": Row(get=api({"secretary": 200, "leader": 200}), args=_doc),
+}
+
+
+def add_to_world(w: SimpleNamespace) -> None:
+    from tests.documents.conftest import notice_spec
+    from zhongshu.documents import services
+
+    w.office.issuer_code = "办发"
+    w.office.save()
+    w.outgoing = services.outgoing_create(actor=w.secretary, doc_type="通知",
+                                          spec=notice_spec("关于矩阵测试的通知"))
+    services.outgoing_submit(actor=w.secretary, document=w.outgoing)
