@@ -52,7 +52,9 @@ def test_confirm_receipt_numbers_and_closes_colleagues_tasks(org, memo):
     assert doc.receipt_number.startswith("收〔") and doc.receipt_number.endswith("1号")
     statuses = dict(IncomingTask.objects.filter(incoming=doc, kind=TaskKind.RECEIVE)
                     .values_list("person__full_name", "status"))
-    assert statuses == {"秘书甲": "done", "机要员乙": "closed", "主任丙": "closed"}
+    # The colleagues' copies are gone; they still see the document as its office.
+    assert statuses == {"秘书甲": "done"}
+    assert can(org.clerk, Action.OBJECT_VIEW, doc) and can(org.director, Action.OBJECT_VIEW, doc)
     with pytest.raises(services.IncomingError, match="本环节不允许该操作"):
         services.incoming_confirm_receipt(actor=org.clerk, incoming=doc)
 
@@ -85,3 +87,34 @@ def test_recipient_without_anyone_to_receive_is_refused(org, memo):
     with pytest.raises(services.IncomingError, match="没有可以办理"):
         deliver(org, memo, recipient_unit=empty)
     assert not IncomingDocument.objects.exists()
+
+
+def test_delivery_refuses_bad_input_and_writes_nothing(org, memo):
+    with pytest.raises(services.IncomingError, match="须注明来文单位"):
+        deliver(org, memo, sender_unit=None)
+    with pytest.raises(services.IncomingError, match="保密期限"):
+        deliver(org, memo, classification=2, secrecy_years=None)
+    with pytest.raises(services.IncomingError, match="文件“附件.exe”不是允许的格式"):
+        deliver(org, memo, attachments=[("附件.exe", b"MZ\x90")])
+    assert not IncomingDocument.objects.exists() and not IncomingTask.objects.exists()
+
+
+def test_delivery_keeps_attachments_and_the_structured_text(org, memo):
+    doc = deliver(org, memo, attachments=[("附件1.pdf", b"%PDF-1.4 x")])
+    assert doc.spec == {"title": "关于做好防汛工作的通知"}
+    assert list(doc.files.values_list("name", "is_attachment")) == [("附件1.pdf", True)]
+
+
+def test_the_office_sees_its_documents_even_if_it_joined_later(org, memo):
+    from tests.factories import PersonFactory
+    from zhongshu.org.models import Clearance, RoleCode
+
+    doc = deliver(org, memo)
+    secret = deliver(org, Memo.objects.create(title="二", owner=org.leader), classification=2,
+                     secrecy_years=5)
+    newcomer = PersonFactory(unit=org.ms1, roles=[RoleCode.SECRETARY], clearance=Clearance.CORE)
+    clerk = PersonFactory(unit=org.jy, roles=[RoleCode.CONFIDENTIAL_CLERK], clearance=Clearance.CORE)
+    assert can(newcomer, Action.OBJECT_VIEW, doc)
+    assert not can(newcomer, Action.OBJECT_VIEW, secret)  # secrets are the clerks'
+    assert can(clerk, Action.OBJECT_VIEW, secret)
+    assert not can(org.liaison, Action.OBJECT_VIEW, doc)  # another unit's office

@@ -207,17 +207,52 @@ def test_pending_receipts_and_signing_from_the_list(org, client, memo):
     assert r.context["page"].paginator.count == 0
 
 
+def real_pdf(text="来文正文") -> bytes:
+    import pymupdf
+
+    with pymupdf.open() as d:
+        d.new_page().insert_text((72, 72), text, fontname="china-s")
+        return d.tobytes()
+
+
+def png() -> bytes:
+    import pymupdf
+
+    return pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 600, 800), False).tobytes("png")
+
+
 def test_classified_page_is_watermarked_and_every_view_and_download_audited(org, client):
-    doc = register(org, actor=org.clerk, classification=2, secrecy_years=5)
+    import pymupdf
+
+    doc = register(org, actor=org.clerk, classification=2, secrecy_years=5,
+                   files=[("来文.pdf", real_pdf())], attachments=[("扫描件.png", png())])
     url = reverse("incoming:detail", args=[doc.pk])
     html = page(client, org.clerk, url).content.decode()
     assert "data-watermark" in html and org.clerk.full_name in html
     assert AuditEvent.objects.filter(action="object.view", object_id=str(doc.pk), actor_id=org.clerk.pk).exists()
-    f = doc.files.get()
-    r = client.get(reverse("incoming:download", args=[doc.pk, f.pk]))
-    assert r.content == PDF and r["Content-Type"] == "application/pdf"
-    assert AuditEvent.objects.filter(action="object.download", object_id=str(doc.pk)).exists()
+    main, scan = doc.files.order_by("is_attachment")
+    for f, name in ((main, "%E6%9D%A5%E6%96%87.pdf"), (scan, "%E6%89%AB%E6%8F%8F%E4%BB%B6.png.pdf")):
+        r = client.get(reverse("incoming:download", args=[doc.pk, f.pk]))
+        assert r["Content-Type"] == "application/pdf" and r["Content-Disposition"].endswith(name)
+        with pymupdf.open(stream=r.content, filetype="pdf") as pdf:
+            assert f"{org.clerk.full_name} " in pdf[0].get_text()
+    assert AuditEvent.objects.filter(action="object.download", object_id=str(doc.pk)).count() == 2
     assert page(client, org.secretary, url).status_code == 404  # not cleared for the route
+
+
+def test_classified_file_that_cannot_be_watermarked_is_not_served(org, client):
+    doc = register(org, actor=org.clerk, classification=2, secrecy_years=5)  # a damaged PDF
+    client.force_login(org.clerk)
+    r = client.get(reverse("incoming:download", args=[doc.pk, doc.files.get().pk]), follow=True)
+    assert "无法加注水印，不能下载" in messages_of(r)[0]
+    assert not AuditEvent.objects.filter(action="object.download").exists()
+
+
+def test_unclassified_download_is_the_file_itself(org, client):
+    doc = register(org)
+    client.force_login(org.secretary)
+    r = client.get(reverse("incoming:download", args=[doc.pk, doc.files.get().pk]))
+    assert r.content == PDF
 
 
 def test_unclassified_page_has_no_watermark(org, client):

@@ -186,7 +186,6 @@ class TaskStatus(models.TextChoices):
     WAITING = "waiting", _("未轮到")  # sequential circulation: not this reader's turn yet
     OPEN = "open", _("待处理")
     DONE = "done", _("已处理")
-    CLOSED = "closed", _("他人已处理")  # a shared queue: a colleague did it
     CANCELLED = "cancelled", _("已取消")
 
 
@@ -195,7 +194,7 @@ class IncomingTask(models.Model):
     inbox's 待办/待阅 and, while it lasts, the person's place in the need-to-know.
 
     Steps of the office (签收, 初审, 拟办, 交办) go to every eligible person of the
-    recipient unit's office at once; the first to act closes the others' tasks."""
+    recipient unit's office at once; the first to act removes the others' copies."""
 
     incoming = models.ForeignKey(IncomingDocument, on_delete=models.CASCADE, related_name="tasks")
     person = models.ForeignKey("org.Person", on_delete=models.PROTECT, related_name="+")

@@ -85,10 +85,17 @@ def may_act_for_office(person: Any, incoming: Any) -> bool:
 
 
 def need_to_know_q(person: Any) -> Q:
-    """Implicit grants: whoever has (or had) a task on the document, the leaders who
-    instructed it, and the handling unit's staff."""
+    """Implicit grants: the recipient unit's office (state secrets only to its clerks and
+    directors), whoever has or had a task on the document, the leaders who instructed it,
+    and the handling unit's staff."""
     q = Q(tasks__person_id=person.pk) | Q(instructions__leader_id=person.pk) | Q(
         instruct_leader_id=person.pk) | Q(handler_id=person.pk)
     if getattr(person, "unit_id", None):
         q |= Q(handling_unit_id=person.unit_id)
+        roles = person.role_codes
+        if roles & OFFICE_ROLES:
+            office = Q(recipient_unit_id__in=[u.pk for u in served_units(person)])
+            if not roles & CLASSIFIED_OFFICE_ROLES:
+                office &= Q(classification__lt=CLASSIFIED_FROM)
+            q |= office
     return q

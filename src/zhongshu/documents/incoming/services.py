@@ -140,9 +140,12 @@ def _finish_task(task: IncomingTask, comment: str = "", *, close_others: bool = 
     if done != 1:  # pragma: no cover - guarded by the row lock
         raise IncomingError("本环节不允许该操作：该事项已由他人处理。")
     if close_others:
+        # The colleagues' copies of a shared office step go: they are not evidence (the
+        # timeline says who acted), and keeping them would multiply the table by the
+        # size of the office. The office still sees its documents (rules.need_to_know_q).
         IncomingTask.objects.filter(incoming_id=task.incoming_id, kind=task.kind,
                                     status=TaskStatus.OPEN, extension_id=task.extension_id).exclude(
-            pk=task.pk).update(status=TaskStatus.CLOSED, done_at=now)
+            pk=task.pk).delete()
 
 
 def _required(text: str, label: str) -> str:
@@ -211,7 +214,7 @@ def _validate(doc: IncomingDocument) -> None:
 # --- intake -------------------------------------------------------------------------
 
 @transaction.atomic
-def incoming_receive_electronic(*, source: Model, sender_unit: Unit | None, recipient_unit: Unit,
+def incoming_receive_electronic(*, source: Model, sender_unit: Unit, recipient_unit: Unit,
                                 title: str, doc_type: str, doc_number: str, urgency: str,
                                 classification: int, secrecy_years: int | None,
                                 secrecy_long_term: bool, copy_number: int | None,
@@ -226,14 +229,16 @@ def incoming_receive_electronic(*, source: Model, sender_unit: Unit | None, reci
         return existing
     classification = int(classification)
     _check_vocabulary(doc_type, urgency, classification)
+    if sender_unit is None:
+        raise IncomingError("电子交换的来文须注明来文单位。")
     doc = IncomingDocument(
         source_type=ct, source_id=source.pk, channel=Channel.ELECTRONIC,
-        sender_unit=sender_unit, sender_name=sender_unit.name if sender_unit else "",
+        sender_unit=sender_unit, sender_name=sender_unit.name,
         recipient_unit=recipient_unit, copy_number=copy_number, title=title.strip(),
         doc_type=doc_type, doc_number=doc_number or "", urgency=urgency, spec=spec,
         status=Status.PENDING_RECEIPT,
         # The sender classified it (定密单位); the recipient cannot declassify it.
-        owner_unit=sender_unit or recipient_unit,
+        owner_unit=sender_unit,
         **_classified_fields(classification, secrecy_years, secrecy_long_term))
     _validate(doc)
     receivers = _office_people(doc)
