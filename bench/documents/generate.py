@@ -775,8 +775,10 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
 def prepare() -> None:
     """Migrate and load the demo organisation (if the database is empty)."""
     from django.core.management import call_command
+    from django.db import connection
 
-    call_command("migrate", verbosity=0)
+    if not connection.in_atomic_block:  # inside a test the database is migrated already
+        call_command("migrate", verbosity=0)
     call_command("demo", if_empty=True, verbosity=0, stdout=io.StringIO())
 
 
@@ -795,7 +797,7 @@ def main(argv: list[str] | None = None) -> dict:
     prepare()
     if OutgoingDocument.objects.exists() or IncomingDocument.objects.exists():
         raise SystemExit("the database already holds documents; generate into a fresh database")
-    if connection.vendor == "sqlite":
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
         with connection.cursor() as cur:
             # Bulk loading: the file is thrown away if the run fails.
             cur.execute("PRAGMA synchronous=OFF")
