@@ -48,8 +48,8 @@ Progress (rows written per second) goes to stderr. Not part of the test run.
 from __future__ import annotations
 
 import argparse
-import io
 import datetime as dt
+import io
 import json
 import os
 import random
@@ -222,8 +222,9 @@ CIRC_COLS = ("id", "incoming_id", "started_by_id", "started_at", "sequential", "
 
 class Generator:
     def __init__(self, args, connection) -> None:
-        from django.conf import settings
         from zoneinfo import ZoneInfo
+
+        from django.conf import settings
 
         self.args = args
         self.rng = random.Random(args.seed)  # noqa: S311 - test data, not secrets
@@ -240,6 +241,7 @@ class Generator:
     # --- the organisation -----------------------------------------------------------
     def _load_org(self) -> None:
         from django.contrib.contenttypes.models import ContentType
+        from django.db import transaction
 
         from zhongshu.access.classification import HIGHEST_LEVEL
         from zhongshu.documents import doctypes, routing
@@ -247,8 +249,6 @@ class Generator:
         from zhongshu.documents.incoming.models import DocType, IncomingDocument
         from zhongshu.documents.models import Delivery, OutgoingDocument
         from zhongshu.org.models import Clearance, Person, RoleCode, Unit, UnitKind
-
-        from django.db import transaction
 
         people = list(Person.objects.filter(is_active=True).prefetch_related("roles").order_by("id"))
         self.level_of = {p.pk: int(HIGHEST_LEVEL.get(p.clearance, HIGHEST_LEVEL[Clearance.NONE])) for p in people}
@@ -336,7 +336,7 @@ class Generator:
                   {"type": "heading", "level": 1, "text": "抓好工作落实"},
                   {"type": "paragraph", "text": rng.choice(SENTENCES)}]
         if variant:
-            blocks[2 + (variant % 3)]["text"] += "（第{}次修改）".format(variant)
+            blocks[2 + (variant % 3)]["text"] += f"（第{variant}次修改）"
         return blocks
 
     # --- outgoing -------------------------------------------------------------------
