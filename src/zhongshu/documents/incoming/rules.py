@@ -88,8 +88,14 @@ def need_to_know_q(person: Any) -> Q:
     """Implicit grants: the recipient unit's office (state secrets only to its clerks and
     directors), whoever has or had a task on the document, the leaders who instructed it,
     and the handling unit's staff."""
-    q = Q(tasks__person_id=person.pk) | Q(instructions__leader_id=person.pk) | Q(
-        instruct_leader_id=person.pk) | Q(handler_id=person.pk)
+    from .models import IncomingTask, Instruction
+
+    # Subqueries on the indexed person columns rather than joins: a join to the tasks
+    # and instructions made every list scan and join all documents with all their tasks
+    # (seconds at a million documents, docs/benchmarks/documents.md).
+    q = (Q(pk__in=IncomingTask.objects.filter(person_id=person.pk).values("incoming_id"))
+         | Q(pk__in=Instruction.objects.filter(leader_id=person.pk).values("incoming_id"))
+         | Q(instruct_leader_id=person.pk) | Q(handler_id=person.pk))
     if getattr(person, "unit_id", None):
         q |= Q(handling_unit_id=person.unit_id)
         roles = person.role_codes
