@@ -133,3 +133,6 @@ def test_incoming_request_from_registration_to_completion(demo_site, browser, tm
     for name in ("赵晓东", "周文博", "陈国栋", "林志远", head.full_name):
         assert name in timeline, name
     assert "各环节用时" in mishu.locator("#durations").inner_text()
+    # The route diagram: every stage of the main path done, by whom.
+    assert mishu.locator("#route .route-done").count() == 6
+    assert head.full_name in mishu.locator("#route .route-done").last.inner_text()

@@ -19,6 +19,10 @@ TITLE = "关于做好年终岁末安全生产工作的通知"
 
 @pytest.fixture
 def demo_site(transactional_db, live_server):
+    from django.contrib.contenttypes.models import ContentType
+
+    # Content types may have been recreated under new ids by an earlier flush.
+    ContentType.objects.clear_cache()
     call_command("demo")
     return live_server.url
 

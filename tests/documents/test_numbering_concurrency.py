@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.utils import timezone
 
@@ -21,8 +22,11 @@ from zhongshu.org.models import Clearance, RoleCode
 THREADS = 32
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_32_simultaneous_sign_offs_yield_32_consecutive_numbers(settings):
+    # Another transactional test in this process may have flushed and recreated the
+    # content types under new ids; the manager's cache would still hold the old ones.
+    ContentType.objects.clear_cache()
     settings.DOCUMENTS_NUMBER_STAGE = "签发"
     office = build_office()
     leaders = [PersonFactory(username=f"signer{i}", full_name=f"领导{i}", unit=office.organ,

@@ -102,7 +102,7 @@ def test_second_of_two_simultaneous_saves_is_refused_and_kept_for_merging(office
     # The department head edits; the drafter cannot (no step of theirs is open).
     assert not can(office.drafter, Action.DOCUMENT_EDIT, doc)
     first = edit(doc, office.head, base, notes="第一位修改")
-    # A second reviewer in the same pass: give the head's colleague a transferred step.
+    # The same reviewer in a second tab, still on the old version.
     doc.refresh_from_db()
     second = edit(doc, office.head, base, notes="第二位修改")
     assert first.conflict is None
@@ -349,3 +349,39 @@ def test_download_of_a_classified_document_is_watermarked_and_audited(office):
         services.outgoing_download(actor=office.outsider, document=doc, fmt="pdf")
     with pytest.raises(ValidationError):
         services.outgoing_download(actor=office.drafter, document=doc, fmt="exe")
+
+
+def test_every_type_has_its_default_template_seeded_by_command(office):
+    from django.core.management import call_command
+
+    from zhongshu.documents import doctypes
+    from zhongshu.org.models import RoleCode
+    from zhongshu.workflow.models import RouteTemplate
+
+    office.secretary.roles.add(*office.secretary.roles.model.objects.filter(code=RoleCode.OFFICE_DIRECTOR))
+    call_command("documents_templates", "--actor", "secretary")
+    call_command("documents_templates", "--actor", "secretary")  # idempotent
+    templates = RouteTemplate.objects.filter(code__startswith="outgoing-")
+    assert templates.count() == len(doctypes.KINDS) == 17
+    memo = templates.get(code="outgoing-qianbao").current_version.stages.values_list("name", flat=True)
+    assert list(memo) == ["拟稿", "部门审核", "核稿", "会签", "签发", "归档"]
+    minutes = templates.get(code="outgoing-jiyao").current_version.stages.values_list("name", flat=True)
+    assert "用印" not in minutes and "编号" in minutes
+    sign_off = templates.get(code="outgoing-tongzhi").current_version.stages.get(name="签发")
+    assert sign_off.delegable is False
+
+
+def test_acting_from_the_generic_route_page_still_numbers_the_document(client, office, settings):
+    """The inbox links a step to the workflow's route page; acting there runs the same
+    document hooks (sign-off rights, numbering)."""
+    from django.urls import reverse
+
+    settings.DOCUMENTS_NUMBER_STAGE = "签发"
+    doc = draft(office)
+    services.outgoing_submit(actor=office.drafter, document=doc)
+    agree_until(doc, "签发")
+    route = services.current_route(doc)
+    client.force_login(office.leader)
+    client.post(reverse("workflow:route_act", args=[route.pk]), {"action": "agree", "text": ""})
+    doc.refresh_from_db()
+    assert doc.status == OutgoingStatus.SIGNED_OFF and doc.doc_number == f"示委办发〔{YEAR}〕1号"

@@ -75,6 +75,9 @@ class OutgoingDocument(Classified):
                                    name="documents_outgoing_status_valid"),
         ]
         indexes = [
+            # The register's default order: lets the database walk the newest rows and
+            # test need-to-know per row until a page is full (bench/outgoing.py).
+            models.Index(fields=["-created_at", "-id"], name="documents_out_newest"),
             models.Index(fields=["status", "-created_at"]),
             models.Index(fields=["doc_type", "-created_at"]),
             models.Index(fields=["owner_unit", "-created_at"]),

@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from zhongshu.access.policy import Action, can
 from zhongshu.access.views import require
-from zhongshu.org.context_processors import DOCUMENT_TOOLS
 
 from . import doctypes, selectors
 from .models import OutgoingStatus
@@ -24,14 +23,12 @@ EXPORT_LIMIT = 50_000
 
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    tools = [{"label": label, "url": name} for _key, label, name, action in DOCUMENT_TOOLS
-             if can(user, action)]
     return render(request, "documents/home.html", {
         "pending": selectors.my_pending(user), "drafts": selectors.my_drafts(user)[:10],
         "recent": selectors.documents_visible(user).select_related("owner_unit").order_by("-created_at")[:10],
         "may_draft": can(user, Action.DOCUMENT_DRAFT),
         "may_register": can(user, Action.DOCUMENT_REGISTER_VIEW),
-        "may_stats": can(user, Action.DOCUMENT_STATS_VIEW), "tools": tools})
+        "may_stats": can(user, Action.DOCUMENT_STATS_VIEW)})
 
 
 def _int(value: str | None) -> int | None:

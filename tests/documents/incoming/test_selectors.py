@@ -35,3 +35,29 @@ def test_timeline_and_stage_durations(org):
     assert entries[0].took is None and entries[1].took_text == "3小时"
     durations = dict(selectors.stage_durations(doc))
     assert durations["初审"] == "3小时" and durations["拟办"] == "1天2小时"
+
+
+def test_route_diagram_shows_done_current_skipped_and_todo(org):
+    from tests.documents.incoming.helpers import to_proposing
+    from zhongshu.documents.incoming import services
+
+    doc = to_proposing(org)
+    stages = selectors.route(doc)
+    assert [(s.label, s.state) for s in stages] == [
+        ("签收登记", "done"), ("初审", "done"), ("拟办", "current"), ("批示", "todo"),
+        ("交办", "todo"), ("办结", "todo")]
+    assert stages[0].who == "秘书甲" and stages[2].waiting_for == ["秘书甲", "机要员乙", "主任丙"]
+    services.incoming_propose(actor=org.director, incoming=doc, opinion="直接交办")
+    doc.refresh_from_db()
+    states = [(s.label, s.state) for s in selectors.route(doc)]
+    assert states[2:5] == [("拟办", "done"), ("批示", "skipped"), ("交办", "current")]
+
+
+def test_route_of_a_returned_document(org):
+    from tests.documents.incoming.helpers import register
+    from zhongshu.documents.incoming import services
+
+    doc = services.incoming_intake_check(actor=org.secretary, incoming=register(org), accept=False,
+                                         reason="不属于本机关职责")
+    assert [(s.label, s.state) for s in selectors.route(doc)][:3] == [
+        ("签收登记", "done"), ("初审（退回）", "done"), ("拟办", "todo")]

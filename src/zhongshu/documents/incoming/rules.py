@@ -11,6 +11,8 @@ from zhongshu.access.classification import CLASSIFIED_FROM, clearance_covers
 from zhongshu.access.policy import Action, can
 from zhongshu.org.models import Person, RoleCode, Unit, UnitKind
 
+from .models import IncomingTask, Instruction
+
 # Who handles a unit's incoming documents: its secretaries, office directors, confidential
 # clerks, and the liaison officer of a subordinate unit that has no office of its own.
 # State secrets (秘密 and above) go to the confidential clerk and the office directors only.
@@ -88,11 +90,8 @@ def need_to_know_q(person: Any) -> Q:
     """Implicit grants: the recipient unit's office (state secrets only to its clerks and
     directors), whoever has or had a task on the document, the leaders who instructed it,
     and the handling unit's staff."""
-    from .models import IncomingTask, Instruction
-
-    # Subqueries on the indexed person columns rather than joins: a join to the tasks
-    # and instructions made every list scan and join all documents with all their tasks
-    # (seconds at a million documents, docs/benchmarks/documents.md).
+    # Subqueries rather than joins: OR-ing joins to two many-valued tables would make the
+    # database walk every task of every document.
     q = (Q(pk__in=IncomingTask.objects.filter(person_id=person.pk).values("incoming_id"))
          | Q(pk__in=Instruction.objects.filter(leader_id=person.pk).values("incoming_id"))
          | Q(instruct_leader_id=person.pk) | Q(handler_id=person.pk))

@@ -200,3 +200,55 @@ def stage_durations(doc: IncomingDocument) -> list[tuple[str, str]]:
     order = [k.value for k in TaskKind]
     return [(str(TaskKind(k).label), duration_text(rows[k][1] - rows[k][0]))
             for k in order if k in rows]
+
+
+# --- the route as a diagram ---------------------------------------------------------
+
+@dataclass
+class RouteStage:
+    label: str
+    state: str  # done / current / skipped / todo
+    who: str = ""
+    at: dt.datetime | None = None
+    took: str = ""
+    waiting_for: list[str] | None = None
+
+
+# (label, the events that finish the stage, the status while the stage is open)
+_STAGES = [
+    ("签收登记", ("received", "registered"), Status.PENDING_RECEIPT),
+    ("初审", ("accepted", "returned"), Status.INTAKE),
+    ("拟办", ("proposed",), Status.PROPOSING),
+    ("批示", ("instructed",), Status.INSTRUCTING),
+    ("交办", ("assigned",), Status.ASSIGNING),
+    ("办结", ("completed",), Status.HANDLING),
+]
+_ORDER = [Status.PENDING_RECEIPT, Status.INTAKE, Status.PROPOSING, Status.INSTRUCTING,
+          Status.ASSIGNING, Status.HANDLING, Status.COMPLETED]
+
+
+def route(doc: IncomingDocument) -> list[RouteStage]:
+    """The main path of the document, stage by stage: who finished each and when, how long
+    it took, where it stands now and who it waits for."""
+    events = {}
+    for e in doc.events.select_related("actor").order_by("at", "id"):
+        events.setdefault(e.kind, e)
+    holders = dict(open_tasks_by_document([doc.pk]).get(doc.pk, []))
+    position = _ORDER.index(doc.status) if doc.status in _ORDER else None
+    previous = doc.created_at
+    out = []
+    for index, (label, kinds, open_status) in enumerate(_STAGES):
+        event = next((events[k] for k in kinds if k in events), None)
+        if event is not None:
+            took = duration_text(event.at - previous) if previous else ""
+            out.append(RouteStage(label if event.kind != "returned" else "初审（退回）", "done",
+                                  str(event.actor or "系统"), event.at, took))
+            previous = event.at
+        elif doc.status == open_status:
+            waiting = [n for k, names in holders.items() if k != "传阅" for n in names]
+            out.append(RouteStage(label, "current", waiting_for=waiting))
+        elif position is not None and position > index:
+            out.append(RouteStage(label, "skipped"))
+        else:
+            out.append(RouteStage(label, "todo"))
+    return out

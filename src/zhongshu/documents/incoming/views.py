@@ -138,6 +138,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "files": doc.files.defer("content"),
         "instructions": doc.instructions.select_related("leader"),
         "timeline": selectors.timeline(doc), "durations": selectors.stage_durations(doc),
+        "route": selectors.route(doc),
         "circulations": selectors.circulations(doc),
         "extensions": doc.extensions.select_related("requested_by", "decided_by"),
         "leaders": forms.leaders_for(doc.classification) if TaskKind.PROPOSE in tasks else [],
