@@ -22,18 +22,27 @@ from .models import Grant
 ImplicitGrantProvider = Callable[[Any], Q]
 
 _PROVIDERS: dict[type[models.Model], list[ImplicitGrantProvider]] = {}
+# Providers whose Q uses only the model's own columns and ``pk__in`` subqueries (no
+# joins): applied in place, so a list's query can walk an index in its own order and stop
+# at the page, instead of first building the whole visible set (docs/decisions/0900).
+_IN_PLACE: set[ImplicitGrantProvider] = set()
 
 
-def register_implicit(model: type[models.Model], provider: ImplicitGrantProvider) -> None:
-    """Called from an app's ``AppConfig.ready``: ``register_implicit(Document, route_q)``."""
+def register_implicit(model: type[models.Model], provider: ImplicitGrantProvider, *,
+                      in_place: bool = False) -> None:
+    """Called from an app's ``AppConfig.ready``: ``register_implicit(Document, route_q)``.
+    ``in_place=True`` promises the provider's Q has no joins (see ``_IN_PLACE``)."""
     providers = _PROVIDERS.setdefault(model, [])
     if provider not in providers:
         providers.append(provider)
+    if in_place:
+        _IN_PLACE.add(provider)
 
 
 def unregister_implicit(model: type[models.Model], provider: ImplicitGrantProvider) -> None:
     if provider in _PROVIDERS.get(model, []):
         _PROVIDERS[model].remove(provider)
+    _IN_PLACE.discard(provider)
 
 
 def explicit_q(model: type[models.Model], person: Any) -> Q:
@@ -48,6 +57,9 @@ def explicit_q(model: type[models.Model], person: Any) -> Q:
 def need_to_know_q(model: type[models.Model], person: Any) -> Q:
     q = Q(registered_by_id=person.pk) | explicit_q(model, person)
     for provider in _PROVIDERS.get(model, []):
+        if provider in _IN_PLACE:
+            q |= provider(person)
+            continue
         # As a subquery: a route that reaches the person twice must not list the object
         # twice, and its joins must not multiply the outer query's rows.
         q |= Q(pk__in=model._default_manager.filter(provider(person)).values("pk"))

@@ -14,4 +14,4 @@ class DocumentsConfig(AppConfig):
         from .selectors import implicit_need_to_know
 
         # The route's people and the distribution list are the document's need-to-know.
-        grants.register_implicit(OutgoingDocument, implicit_need_to_know)
+        grants.register_implicit(OutgoingDocument, implicit_need_to_know, in_place=True)

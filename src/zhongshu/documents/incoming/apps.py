@@ -17,5 +17,5 @@ class IncomingConfig(AppConfig):
 
         # The people on the document's route (every task ever given on it, the leaders who
         # instructed it) and the handling unit are inside its need-to-know.
-        grants.register_implicit(IncomingDocument, need_to_know_q)
+        grants.register_implicit(IncomingDocument, need_to_know_q, in_place=True)
         registry.register(IncomingInboxProvider())
