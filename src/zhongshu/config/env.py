@@ -78,6 +78,9 @@ def env_database_url(name: str, default_sqlite_path: Path) -> dict:
         }
         return config
     config = dj_database_url.parse(raw, conn_max_age=60, conn_health_checks=True)
+    # JIT compilation costs 200–400 ms on the registers' need-to-know queries and saves
+    # nothing on pages this size (docs/benchmarks/documents.md).
+    config.setdefault("OPTIONS", {})["options"] = "-c jit=off"
     if not config.get("NAME"):
         raise SettingError(f"{name}={raw!r}: the URL must name a database (数据库地址缺少库名)")
     return config

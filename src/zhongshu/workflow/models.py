@@ -214,6 +214,9 @@ class Step(models.Model):
             models.Index(fields=["assignee", "status"]),
             models.Index(fields=["status", "due_date"]),
             models.Index(fields=["route", "round", "position"]),
+            # Need-to-know asks "which routes was this person on": answered from the
+            # index alone (docs/benchmarks/documents.md).
+            models.Index(fields=["assignee", "route"]),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(status__in=[s.value for s in StepStatus]),
