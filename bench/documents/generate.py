@@ -69,8 +69,8 @@ DAY = dt.timedelta(days=1)
 OUT_TYPES = [("通知", 30), ("签报", 14), ("报告", 10), ("请示", 8), ("意见", 6), ("函", 10),
              ("通报", 6), ("纪要", 5), ("批复", 4), ("决定", 3), ("公告", 1), ("通告", 1),
              ("决议", 1), ("议案", 1)]
-IN_TYPES = [("notice", 35), ("request", 15), ("report", 20), ("letter", 10), ("circular", 8),
-            ("opinion", 5), ("minutes", 4), ("reply", 3)]
+IN_TYPES = [("通知", 35), ("请示", 15), ("报告", 20), ("函", 10), ("通报", 8), ("意见", 5), ("纪要", 4),
+            ("批复", 3)]
 # 0 公开, 1 内部, 2 秘密, 3 机密
 LEVELS = [(0, 35), (1, 50), (2, 10), (3, 5)]
 URGENCIES = [("normal", 85), ("urgent", 12), ("extra_urgent", 3)]
@@ -246,7 +246,7 @@ class Generator:
         from zhongshu.access.classification import HIGHEST_LEVEL
         from zhongshu.documents import doctypes, routing
         from zhongshu.documents.incoming import rules as in_rules
-        from zhongshu.documents.incoming.models import DocType, IncomingDocument
+        from zhongshu.documents.incoming.models import IncomingDocument
         from zhongshu.documents.models import Delivery, OutgoingDocument
         from zhongshu.org.models import Clearance, Person, RoleCode, Unit, UnitKind
 
@@ -265,8 +265,6 @@ class Generator:
         self.ct_out = ContentType.objects.get_for_model(OutgoingDocument).pk
         self.ct_delivery = ContentType.objects.get_for_model(Delivery).pk
         self.ct_in = ContentType.objects.get_for_model(IncomingDocument).pk
-        self.in_type_of = {str(c.label): c.value for c in DocType} | {"命令": DocType.ORDER, "令": DocType.ORDER}
-        self.in_type_label = {c.value: str(c.label) for c in DocType}
 
         def staff(unit, role=None):
             return [p.pk for p in people if p.unit_id == unit.pk and (role is None or role in p.role_codes)]
@@ -540,7 +538,7 @@ class Generator:
         spec = {"title": title, "doc_type": dtype, "doc_number": doc_number, "copy_number": str(copy),
                 "body": self.body(title[2:8], 0)}
         self._incoming(created=at, recipient=recipient, sender=sender, title=title,
-                       doc_type=self.in_type_of[dtype], urgency=urgency, level=level, years=years,
+                       doc_type=dtype, urgency=urgency, level=level, years=years,
                        long_term=long_term, doc_number=doc_number, copy=copy, source_id=source_id, spec=spec)
 
     def incoming_paper(self, created: dt.datetime) -> None:
@@ -551,10 +549,9 @@ class Generator:
         else:
             sender = rng.choice(self.externals)
         dtype = pick(rng, IN_TYPES)
-        label = self.in_type_label[dtype]
         subject = rng.choice(SUBJECTS)
         number = f"{sender.issuer_code or '示办'}〔{self.local_year(created)}〕{rng.randint(1, 300)}号"
-        self._incoming(created=created, recipient=self.committee, sender=sender, title=f"关于{subject}的{label}",
+        self._incoming(created=created, recipient=self.committee, sender=sender, title=f"关于{subject}的{dtype}",
                        doc_type=dtype, urgency=pick(rng, URGENCIES), level=level, years=years,
                        long_term=long_term, doc_number=number, copy=rng.randint(1, 200), source_id=None, spec=None)
 

@@ -196,7 +196,7 @@ def matrix_world() -> SimpleNamespace:
     w.import_job = ImportJob.objects.create(created_by=w.sysadmin, file_name="a.xlsx", content=b"")
     w.grant = Grant.objects.get(person=w.cleared_granted)
     w.incoming = incoming_services.incoming_register(
-        actor=w.secretary, recipient_unit=w.office, title="关于矩阵测试的请示", doc_type="request",
+        actor=w.secretary, recipient_unit=w.office, title="关于矩阵测试的请示", doc_type="请示",
         sender_name="省委办公厅", files=[("来文.pdf", b"%PDF-1.4 matrix")])
     w.forward_request = ForwardRequest.objects.create(
         content_type=ContentType.objects.get_for_model(type(w.dossier)), object_id=w.dossier.pk,

@@ -319,10 +319,6 @@ def distribution_send(*, doc: OutgoingDocument, actor: Person) -> None:
     """Deliver every copy: internal units get an incoming item at once (electronic
     exchange); external recipients are recorded as sent by their channel."""
     from zhongshu.documents.incoming import services as incoming
-    from zhongshu.documents.incoming.models import DocType
-
-    # The incoming side codes types in English; ours are the printed names.
-    types = {str(c.label): c.value for c in DocType} | {"命令": DocType.ORDER, "令": DocType.ORDER}
     deliveries = list(doc.deliveries.select_related("recipient_unit").order_by("kind", "id"))
     if not deliveries:
         raise workflow.WorkflowError("分发名单为空，请先填写主送、抄送单位。")
@@ -332,7 +328,7 @@ def distribution_send(*, doc: OutgoingDocument, actor: Person) -> None:
         if delivery.is_internal:
             incoming.incoming_receive_electronic(
                 source=delivery, sender_unit=doc.owner_unit, recipient_unit=delivery.recipient_unit,
-                title=doc.title, doc_type=types[doc.doc_type], doc_number=doc.doc_number,
+                title=doc.title, doc_type=doc.doc_type, doc_number=doc.doc_number,
                 urgency=doc.urgency, classification=doc.classification,
                 secrecy_years=doc.secrecy_years, secrecy_long_term=doc.secrecy_long_term,
                 copy_number=delivery.copy_number,

@@ -7,7 +7,7 @@ PDF = b"%PDF-1.4\n% a scanned letter\n"
 
 def register(org, **kw):
     args = dict(actor=org.secretary, recipient_unit=org.committee, title="关于申请专项经费的请示",
-                doc_type="request", doc_number="测区委〔2026〕9号", sender_unit=org.sub,
+                doc_type="请示", doc_number="测区委〔2026〕9号", sender_unit=org.sub,
                 urgency="normal", files=[("请示.pdf", PDF)])
     args.update(kw)
     return services.incoming_register(**args)

@@ -12,7 +12,7 @@ from zhongshu.documents.incoming.models import IncomingDocument, IncomingTask, S
 
 def deliver(org, source, **kw):
     args = dict(source=source, sender_unit=org.sub, recipient_unit=org.committee,
-                title="关于做好防汛工作的通知", doc_type="notice", doc_number="测委发〔2026〕3号",
+                title="关于做好防汛工作的通知", doc_type="通知", doc_number="测委发〔2026〕3号",
                 urgency="urgent", classification=1, secrecy_years=None, secrecy_long_term=False,
                 copy_number=7, spec={"title": "关于做好防汛工作的通知"})
     args.update(kw)

@@ -47,11 +47,11 @@ def test_register_shows_only_what_the_viewer_may_see(org, client):
 
 def test_register_filters(org, client):
     a = to_handling(org)
-    b = register(org, title="关于召开会议的通知", doc_type="notice", urgency="extra_urgent")
+    b = register(org, title="关于召开会议的通知", doc_type="通知", urgency="extra_urgent")
     url = reverse("incoming:register")
     ids = lambda r: [row["doc"].pk for row in r.context["rows"]]  # noqa: E731
     assert ids(page(client, org.secretary, url, status="handling")) == [a.pk]
-    assert ids(page(client, org.secretary, url, doc_type="notice")) == [b.pk]
+    assert ids(page(client, org.secretary, url, doc_type="通知")) == [b.pk]
     assert ids(page(client, org.secretary, url, q="会议")) == [b.pk]
     assert ids(page(client, org.secretary, url, q=a.receipt_number)) == [a.pk]
     assert ids(page(client, org.secretary, url, urgency="extra_urgent")) == [b.pk]
@@ -93,8 +93,8 @@ def test_register_shows_where_each_document_is_and_who_has_not_read(org, client)
 
 def test_export_is_the_filtered_register(org, client):
     to_handling(org)
-    register(org, title="关于召开会议的通知", doc_type="notice")
-    r = page(client, org.secretary, reverse("incoming:export"), doc_type="notice")
+    register(org, title="关于召开会议的通知", doc_type="通知")
+    r = page(client, org.secretary, reverse("incoming:export"), doc_type="通知")
     assert r["Content-Type"].startswith("application/vnd.openxmlformats")
     ws = load_workbook(io.BytesIO(r.content)).active
     rows = list(ws.values)
@@ -106,7 +106,7 @@ def test_export_is_the_filtered_register(org, client):
 # --- registration -----------------------------------------------------------------
 
 def registration(**kw):
-    data = {"recipient_unit": "", "title": "关于申请专项经费的请示", "doc_type": "request",
+    data = {"recipient_unit": "", "title": "关于申请专项经费的请示", "doc_type": "请示",
             "doc_number": "测区委〔2026〕9号", "sender_unit": "", "sender_name": "省委办公厅",
             "channel": "paper", "urgency": "normal", "classification": "1"}
     data.update(kw)

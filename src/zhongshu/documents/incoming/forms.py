@@ -6,11 +6,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from zhongshu.access.classification import Level
+from zhongshu.documents import doctypes
 from zhongshu.kernel.urgency import Urgency
 from zhongshu.org.models import Person, RoleCode, Unit, UnitKind
 
 from . import rules
-from .models import Channel, DocType, InstructionKind, Status
+from .models import Channel, InstructionKind, Status
 from .selectors import RegisterFilter
 
 ADMIN_ROLES = (RoleCode.SYSTEM_ADMIN, RoleCode.SECURITY_ADMIN, RoleCode.AUDITOR)
@@ -40,7 +41,7 @@ class RegisterFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("状态"), required=False,
                                choices=[("", _("全部状态")), *Status.choices])
     doc_type = forms.ChoiceField(label=_("文种"), required=False,
-                                 choices=[("", _("全部文种")), *DocType.choices])
+                                 choices=[("", _("全部文种")), *doctypes.CHOICES])
     urgency = forms.ChoiceField(label=_("紧急程度"), required=False,
                                 choices=[("", _("全部")), *Urgency.choices])
     sender = forms.CharField(label=_("来文单位"), required=False, max_length=100)
@@ -61,7 +62,7 @@ class RegisterForm(forms.Form):
     recipient_unit = forms.ModelChoiceField(label=_("收文单位"), queryset=Unit.objects.none(),
                                             empty_label=None)
     title = forms.CharField(label=_("标题"), max_length=300)
-    doc_type = forms.ChoiceField(label=_("文种"), choices=DocType.choices)
+    doc_type = forms.ChoiceField(label=_("文种"), choices=doctypes.CHOICES)
     doc_number = forms.CharField(label=_("来文字号"), max_length=100, required=False)
     sender_unit = forms.ModelChoiceField(
         label=_("来文单位"), required=False, empty_label=_("（不在单位列表中，请填写名称）"),

@@ -15,28 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhongshu.access.classification import Classified
+from zhongshu.documents import doctypes
 from zhongshu.kernel.urgency import Urgency
-
-
-class DocType(models.TextChoices):
-    """The 15 types of the 2012 regulation (党政机关公文处理工作条例 第八条) plus 签报."""
-
-    RESOLUTION = "resolution", _("决议")
-    DECISION = "decision", _("决定")
-    ORDER = "order", _("命令（令）")
-    COMMUNIQUE = "communique", _("公报")
-    ANNOUNCEMENT = "announcement", _("公告")
-    PUBLIC_NOTICE = "public_notice", _("通告")
-    OPINION = "opinion", _("意见")
-    NOTICE = "notice", _("通知")
-    CIRCULAR = "circular", _("通报")
-    REPORT = "report", _("报告")
-    REQUEST = "request", _("请示")
-    REPLY = "reply", _("批复")
-    MOTION = "motion", _("议案")
-    LETTER = "letter", _("函")
-    MINUTES = "minutes", _("纪要")
-    MEMO = "memo", _("签报")
 
 
 class Channel(models.TextChoices):
@@ -78,7 +58,7 @@ class IncomingDocument(Classified):
     copy_number = models.PositiveIntegerField(_("份号"), null=True, blank=True)
 
     title = models.CharField(_("标题"), max_length=300)
-    doc_type = models.CharField(_("文种"), max_length=20, choices=DocType.choices)
+    doc_type = models.CharField(_("文种"), max_length=20, choices=doctypes.CHOICES)
     doc_number = models.CharField(_("来文字号"), max_length=100, blank=True)
     urgency = models.CharField(_("紧急程度"), max_length=20, choices=Urgency.choices,
                                default=Urgency.NORMAL)

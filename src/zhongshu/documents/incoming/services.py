@@ -25,6 +25,7 @@ from django.utils import timezone
 from zhongshu.access.classification import CLASSIFIED_FROM, Level, clearance_covers
 from zhongshu.access.policy import Action, can
 from zhongshu.audit.services import record
+from zhongshu.documents import doctypes
 from zhongshu.kernel import files as kfiles
 from zhongshu.kernel.calendar import add_workdays
 from zhongshu.kernel.sequences import next_value
@@ -35,7 +36,6 @@ from . import rules
 from .models import (
     Channel,
     Circulation,
-    DocType,
     EventKind,
     ExtensionRequest,
     ExtensionStatus,
@@ -166,7 +166,7 @@ def _workdays(n: Any, label: str) -> int:
 
 
 def _check_vocabulary(doc_type: str, urgency: str, classification: int) -> None:
-    if doc_type not in DocType.values:
+    if doc_type not in doctypes.BY_NAME:
         raise IncomingError("文种无效。")
     if urgency not in Urgency.values:
         raise IncomingError("紧急程度无效。")
