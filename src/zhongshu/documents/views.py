@@ -29,8 +29,12 @@ def _get(request: HttpRequest, pk: int):
     return doc
 
 
-def _errors(exc: ValidationError) -> list[str]:
-    return exc.messages
+def _say_form_errors(request: HttpRequest, form) -> None:
+    messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+
+
+def _say_refusal(request: HttpRequest, exc: ValidationError) -> None:
+    messages.error(request, "；".join(exc.messages))
 
 
 def _editor_rows(rows: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -56,7 +60,7 @@ def create(request: HttpRequest) -> HttpResponse:
                     countersign_units=form.cleaned_data["countersign_units"],
                     **{k: v for k, v in form.meta().items() if k != "doc_type"})
             except ValidationError as exc:
-                for message in _errors(exc):
+                for message in exc.messages:
                     form.add_error(None, message)
             else:
                 messages.success(request, _("草稿已保存为第 1 稿。"))
@@ -80,7 +84,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                     countersign_units=form.cleaned_data["countersign_units"],
                     note=form.cleaned_data["note"], **form.meta())
             except ValidationError as exc:
-                for message in _errors(exc):
+                for message in exc.messages:
                     form.add_error(None, message)
             else:
                 if result.conflict:
@@ -153,7 +157,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.outgoing_submit(actor=request.user, document=doc)
     except ValidationError as exc:
-        messages.error(request, "；".join(_errors(exc)))
+        _say_refusal(request, exc)
     else:
         messages.success(request, _("已送审。"))
     return redirect("documents:detail", pk=pk)
@@ -171,14 +175,14 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
     stage = next(s for s in stages if s.position == step.position)
     form = ActForm(request.POST, stage=stage, earlier=[s for s in stages if s.position < step.position])
     if not form.is_valid():
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        _say_form_errors(request, form)
         return redirect("documents:detail", pk=pk)
     data = form.cleaned_data
     try:
         services.outgoing_act(actor=request.user, document=doc, step=step, action=data["action"],
                               text=data["text"], return_to=data.get("return_to"))
     except ValidationError as exc:
-        messages.error(request, "；".join(_errors(exc)))
+        _say_refusal(request, exc)
     else:
         messages.success(request, _("已办理。"))
     return redirect("documents:detail", pk=pk)
@@ -191,14 +195,14 @@ def distribution(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = DistributionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        _say_form_errors(request, form)
         return redirect("documents:detail", pk=pk)
     try:
         services.outgoing_distribution_set(
             actor=request.user, document=doc, main_units=form.cleaned_data["main_units"],
             cc_units=form.cleaned_data["cc_units"], externals=form.cleaned_data["externals"])
     except ValidationError as exc:
-        messages.error(request, "；".join(_errors(exc)))
+        _say_refusal(request, exc)
     else:
         messages.success(request, _("分发名单已保存。"))
     return redirect("documents:detail", pk=pk)
@@ -212,7 +216,7 @@ def chase(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         count = services.outgoing_chase(actor=request.user, document=doc)
     except ValidationError as exc:
-        messages.error(request, "；".join(_errors(exc)))
+        _say_refusal(request, exc)
     else:
         messages.success(request, _("已向 %(n)s 人发送催收提醒。") % {"n": count})
     return redirect("documents:detail", pk=pk)
@@ -231,7 +235,7 @@ def void_number(request: HttpRequest, pk: int) -> HttpResponse:
         new = services.outgoing_number_void(actor=request.user, document=doc,
                                             reason=form.cleaned_data["reason"])
     except ValidationError as exc:
-        messages.error(request, "；".join(_errors(exc)))
+        _say_refusal(request, exc)
     else:
         messages.success(request, _("原文号已作废，新文号为 %(n)s。") % {"n": new})
     return redirect("documents:detail", pk=pk)
