@@ -24,14 +24,22 @@ def _cooloff() -> dt.timedelta:
     return value if isinstance(value, dt.timedelta) else dt.timedelta(hours=float(value))
 
 
+def _locking_attempts():
+    return AccessAttempt.objects.filter(
+        failures_since_start__gte=axes_settings.AXES_FAILURE_LIMIT,
+        attempt_time__gte=timezone.now() - _cooloff(),
+    )
+
+
+def locked_usernames() -> list[str]:
+    """Accounts locked now: few, so the person list can filter by them directly."""
+    return list(_locking_attempts().values_list("username", flat=True).distinct())
+
+
 def locked_until(usernames: Iterable[str]) -> dict[str, dt.datetime]:
     """For each locked account among ``usernames``, when its lock ends."""
-    since = timezone.now() - _cooloff()
-    attempts = AccessAttempt.objects.filter(
-        username__in=list(usernames),
-        failures_since_start__gte=axes_settings.AXES_FAILURE_LIMIT,
-        attempt_time__gte=since,
-    ).values_list("username", "attempt_time")
+    attempts = _locking_attempts().filter(username__in=list(usernames)).values_list(
+        "username", "attempt_time")
     result: dict[str, dt.datetime] = {}
     for username, attempt_time in attempts:
         until = attempt_time + _cooloff()

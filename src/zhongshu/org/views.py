@@ -78,8 +78,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.person_search(q=q, unit_id=int(unit_id) if unit_id and unit_id.isdigit() else None,
                                  role=role)
     if locked_only:
-        locks = lockout.locked_until(Person.objects.values_list("username", flat=True))
-        qs = qs.filter(username__in=list(locks))
+        qs = qs.filter(username__in=lockout.locked_usernames())
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     locks = lockout.locked_until(p.username for p in page.object_list)
     rows = [{"person": p, "locked_until": locks.get(p.username)} for p in page.object_list]
