@@ -14,6 +14,9 @@ DRAFTERS = {"staff", "leader", "secretary", "clerk", "cleared_granted", "cleared
             "granted_uncleared"}
 REGISTER = {"leader", "secretary", "clerk"}
 ON_ROUTE = {"secretary", "leader"}
+# The issuing office sees its organ's 发文 by rule once it has left drafting: of the
+# personas, the confidential clerk of the committee's office (state secrets too).
+SEES = ON_ROUTE | {"clerk"}
 
 
 def api(status_signed_in: dict | int, anonymous: int = 401) -> dict:
@@ -36,22 +39,23 @@ ROWS: dict[str, Row] = {
     # An empty POST gets the form back with its errors.
     "documents:create": Row(get=only(DRAFTERS), post=only(DRAFTERS)),
     # Outside the need-to-know the document does not exist (404).
-    "documents:detail": Row(get=only(ON_ROUTE, deny=404), args=_doc),
+    "documents:detail": Row(get=only(SEES, deny=404), args=_doc),
     # The leader edits on their pending 部门审核 step; the drafter's turn is over (403).
-    "documents:edit": Row(get=only({"leader": 200, "secretary": 403}, deny=404),
-                          post=only({"leader": 200, "secretary": 403}, deny=404), args=_doc),
-    "documents:submit": Row(get=signed_in(405), post=only({"secretary": 302, "leader": 403}, deny=404),
+    "documents:edit": Row(get=only({"leader": 200, "secretary": 403, "clerk": 403}, deny=404),
+                          post=only({"leader": 200, "secretary": 403, "clerk": 403}, deny=404), args=_doc),
+    "documents:submit": Row(get=signed_in(405), post=only({"secretary": 302, "leader": 403, "clerk": 403}, deny=404),
                             args=_doc),
-    "documents:act": Row(get=signed_in(405), post=only({"secretary": 302, "leader": 302}, deny=404),
+    "documents:act": Row(get=signed_in(405), post=only({"secretary": 302, "leader": 302, "clerk": 302}, deny=404),
                          args=_doc),
-    "documents:distribution": Row(get=signed_in(405), post=only({"secretary": 302, "leader": 403}, deny=404),
+    "documents:distribution": Row(get=signed_in(405), post=only({"secretary": 302, "leader": 403, "clerk": 403}, deny=404),
                                   args=_doc),
     # Not yet distributed, not yet numbered: refused to those who see it.
-    "documents:chase": Row(get=signed_in(405), post=only({"secretary": 403, "leader": 403}, deny=404),
+    "documents:chase": Row(get=signed_in(405), post=only({"secretary": 403, "leader": 403, "clerk": 403}, deny=404),
                            args=_doc),
-    "documents:void_number": Row(get=signed_in(405), post=only({"secretary": 403, "leader": 403}, deny=404),
+    "documents:void_number": Row(get=signed_in(405), post=only({"secretary": 403, "leader": 403, "clerk": 403},
+                                                                    deny=404),
                                  args=_doc),
-    "documents:download": Row(get=only(ON_ROUTE, deny=404), args=lambda w: [w.outgoing.pk, "pdf"]),
+    "documents:download": Row(get=only(SEES, deny=404), args=lambda w: [w.outgoing.pk, "pdf"]),
     # --- the REST API ---
     # /api/ only names the prefix (django-ninja answers 404 there outside DEBUG).
     "api:api-root": Row(get=everyone(404)),
@@ -61,11 +65,12 @@ ROWS: dict[str, Row] = {
     # the operation takes (400). A method the path does not have is 405 even anonymously.
     "api:outgoing_list": Row(get=api(200), post=api(400)),
     "api:outgoing_create": Row(get=api(200), post=api(400)),
-    "api:outgoing_detail": Row(get=api({"secretary": 200, "leader": 200}), post=everyone(405), args=_doc),
+    "api:outgoing_detail": Row(get=api({"secretary": 200, "leader": 200, "clerk": 200}), post=everyone(405), args=_doc),
     "api:outgoing_save": Row(get=everyone(405), post=api(400), args=_doc),
-    "api:outgoing_submit": Row(get=everyone(405), post=api({"secretary": 400, "leader": 403}), args=_doc),
+    "api:outgoing_submit": Row(get=everyone(405), post=api({"secretary": 400, "leader": 403, "clerk": 403}),
+                              args=_doc),
     "api:outgoing_act": Row(get=everyone(405), post=api(400), args=_doc),
-    "api:outgoing_download": Row(get=api({"secretary": 200, "leader": 200}), args=_doc),
+    "api:outgoing_download": Row(get=api({"secretary": 200, "leader": 200, "clerk": 200}), args=_doc),
 }
 
 

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from zhongshu.access.classification import CLASSIFIED_FROM
 from zhongshu.access.policy import visible
 from zhongshu.kernel import tracked_changes
 from zhongshu.kernel.models import VoidedNumber
@@ -20,13 +21,42 @@ from .models import Delivery, DraftVersion, OutgoingDocument, OutgoingStatus
 
 
 def implicit_need_to_know(person: Any) -> Q:
-    """Everyone on the document's route and every person of a unit on its distribution
-    list (the access app's implicit grant; kept to indexed subqueries)."""
+    """Implicit grants (the access app's, applied in place: decision 0900): everyone on
+    the document's route, every person of a unit on its distribution list, and the
+    issuing office by rule (``office_q``).
+
+    The route and distribution grants are correlated EXISTS probes of indexed columns
+    rather than ``pk IN (…)``: an IN list would be built in full on every request, and a
+    register keeper is on hundreds of thousands of steps (decision 0901)."""
     ct = ContentType.objects.get_for_model(OutgoingDocument)
-    on_route = Step.objects.filter(route__content_type=ct, assignee_id=person.pk).values("route__object_id")
-    q = Q(pk__in=on_route)
+    q = office_q(person) | Q(Exists(Step.objects.filter(
+        route__content_type=ct, route__object_id=OuterRef("pk"), assignee_id=person.pk)))
     if person.unit_id:
-        q |= Q(pk__in=Delivery.objects.filter(recipient_unit_id=person.unit_id).values("document_id"))
+        q |= Q(Exists(Delivery.objects.filter(document_id=OuterRef("pk"),
+                                              recipient_unit_id=person.unit_id)))
+    return q
+
+
+def office_q(person: Any) -> Q:
+    """The issuing office sees its organ's 发文 by rule, as it sees its 收文: the
+    secretaries, office directors and confidential clerks (a subordinate unit's liaison
+    officer for that unit) of the organ the person works for see every 发文 of the organ,
+    its office and departments once it has left drafting — state secrets only to the
+    directors and clerks, as for 收文. A column filter, so the register needs no join."""
+    from zhongshu.documents.incoming.rules import (
+        CLASSIFIED_OFFICE_ROLES,
+        OFFICE_ROLES,
+        office_units,
+        served_units,
+    )
+
+    roles = person.role_codes if getattr(person, "unit_id", None) else set()
+    if not roles & OFFICE_ROLES:
+        return Q(pk__in=[])
+    organ = served_units(person)[-1]
+    q = Q(owner_unit_id__in=office_units(organ)) & ~Q(status=OutgoingStatus.DRAFT)
+    if not roles & CLASSIFIED_OFFICE_ROLES:
+        q &= Q(classification__lt=CLASSIFIED_FROM)
     return q
 
 

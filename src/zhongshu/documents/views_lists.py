@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import io
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from zhongshu.access.policy import Action, can
 from zhongshu.access.views import require
+from zhongshu.kernel.paging import CappedPaginator
 
 from . import doctypes, selectors
 from .models import OutgoingStatus
@@ -45,7 +45,7 @@ def _filtered(request: HttpRequest):
 @require(Action.DOCUMENT_REGISTER_VIEW)
 def register(request: HttpRequest) -> HttpResponse:
     qs, filters = _filtered(request)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "documents/register.html", {
@@ -84,7 +84,7 @@ def register_export(request: HttpRequest) -> HttpResponse:
 def numbers(request: HttpRequest) -> HttpResponse:
     year = _int(request.GET.get("year"))
     data = selectors.number_register(request.user, year=year)
-    page = Paginator(data["documents"], PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(data["documents"], PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "documents/numbers.html", {"page": page, "voided": data["voided"], "year": year})
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from zhongshu.access.classification import CLASSIFIED_FROM, clearance_covers
 from zhongshu.access.policy import Action, can
@@ -88,19 +88,19 @@ def may_act_for_office(person: Any, incoming: Any) -> bool:
 
 def need_to_know_q(person: Any) -> Q:
     """Implicit grants: the recipient unit's office (state secrets only to its clerks and
-    directors), whoever has or had a task on the document, the leaders who instructed it,
-    and the handling unit's staff."""
-    # Subqueries rather than joins: OR-ing joins to two many-valued tables would make the
-    # database walk every task of every document.
-    q = (Q(pk__in=IncomingTask.objects.filter(person_id=person.pk).values("incoming_id"))
-         | Q(pk__in=Instruction.objects.filter(leader_id=person.pk).values("incoming_id"))
-         | Q(instruct_leader_id=person.pk) | Q(handler_id=person.pk))
+    directors), the handling unit's staff, whoever has or had a task on the document and
+    the leaders who instructed it."""
+    # Column tests first (they decide most rows at once), then correlated EXISTS probes
+    # of the indexed person columns: an ``IN (…)`` list of a busy person's tasks would be
+    # built in full on every request, and joins would multiply rows (decision 0901).
+    q = Q(instruct_leader_id=person.pk) | Q(handler_id=person.pk)
     if getattr(person, "unit_id", None):
-        q |= Q(handling_unit_id=person.unit_id)
         roles = person.role_codes
         if roles & OFFICE_ROLES:
             office = Q(recipient_unit_id__in=[u.pk for u in served_units(person)])
             if not roles & CLASSIFIED_OFFICE_ROLES:
                 office &= Q(classification__lt=CLASSIFIED_FROM)
-            q |= office
-    return q
+            q = office | q
+        q |= Q(handling_unit_id=person.unit_id)
+    return (q | Q(Exists(IncomingTask.objects.filter(incoming_id=OuterRef("pk"), person_id=person.pk)))
+            | Q(Exists(Instruction.objects.filter(incoming_id=OuterRef("pk"), leader_id=person.pk))))

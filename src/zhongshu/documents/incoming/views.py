@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from zhongshu.access.policy import Action, can
 from zhongshu.access.views import get_visible_or_404, require
 from zhongshu.audit.services import record, record_access
+from zhongshu.kernel.paging import CappedPaginator
 from zhongshu.org.models import Person, Unit
 
 from . import forms, selectors, services, watermark
@@ -37,7 +38,7 @@ def _filtered(request: HttpRequest):
 def register(request: HttpRequest) -> HttpResponse:
     """收文登记簿: with where each open document is and who has not read it."""
     form, qs, sort = _filtered(request)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     ids = [d.pk for d in page.object_list]
     holders = selectors.open_tasks_by_document(ids)
     unread = selectors.unread_by_document(ids)

@@ -1,0 +1,38 @@
+"""Pagination for registers that may hold millions of rows.
+
+Django's ``Paginator`` counts every matching row before it shows the first page. On a
+register filtered by need-to-know that count costs as much as reading the whole visible
+set, on every request (docs/benchmarks/documents.md). ``CappedPaginator`` counts at most
+``cap`` rows: beyond that the page says "more than N" and asks for a narrower filter,
+as search engines and mail clients do."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+
+REGISTER_COUNT_CAP = 10_000
+
+
+class CappedPaginator(Paginator):
+    def __init__(self, object_list, per_page, *, cap: int = REGISTER_COUNT_CAP, **kwargs) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self.cap = cap
+
+    @cached_property
+    def _capped_count(self) -> int:
+        rows = self.object_list
+        # SELECT COUNT(*) FROM (… LIMIT cap + 1): the database stops after cap + 1 rows.
+        if hasattr(rows, "count") and hasattr(rows, "query"):
+            return rows[: self.cap + 1].count()
+        return min(len(rows), self.cap + 1)
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._capped_count, self.cap)
+
+    @property
+    def capped(self) -> bool:
+        """True when there are more rows than were counted: only the first ``cap``
+        can be paged through."""
+        return self._capped_count > self.cap
