@@ -156,3 +156,13 @@ def test_statistics_page_lists_the_slowest_with_their_chart(client, waiting, mon
                                            "关于召开座谈会的函", "关于做好节后安全检查的通知"],
                                  "workdays": [7, 5, 3, 1]}
     assert "部门审核" in charts["stage"]["names"] and charts["types"] == [{"name": "通知", "data": [2]}]
+
+
+def test_a_wait_beginning_in_a_year_the_calendar_does_not_know_shows_no_count(waiting):
+    ct = ContentType.objects.get_for_model(OutgoingDocument)
+    Step.objects.filter(route__content_type=ct, route__object_id=waiting.old_out.pk,
+                        status=StepStatus.PENDING).update(activated_at=dt.datetime(2001, 3, 1, 9, 0, tzinfo=SH),
+                                                          due_date=dt.date(2001, 3, 9))
+    first = stats.slowest_open(waiting.viewer, now=NOW)[0]
+    # Listed first (it has waited longest) but not counted on a guessed calendar.
+    assert first.title == "关于报送年度总结的通知" and first.workdays is None and first.overdue is None
