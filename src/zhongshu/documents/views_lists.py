@@ -95,5 +95,7 @@ def stats(request: HttpRequest) -> HttpResponse:
     charts = {
         "stage": {"names": [r[0] for r in data["per_stage"]], "hours": [r[1] for r in data["per_stage"]]},
         "unit": {"names": [r[0] for r in data["per_unit"]], "hours": [r[1] for r in data["per_unit"]]},
-        "months": data["months"], "types": data["per_type"]}
+        "months": data["months"], "types": data["per_type"],
+        "slowest": {"names": [i.title for i in data["slowest"]],
+                    "workdays": [i.workdays for i in data["slowest"]]}}
     return render(request, "documents/stats.html", {"data": data, "charts": charts, "year": year})

@@ -217,6 +217,9 @@ class Step(models.Model):
             # Need-to-know asks "which routes was this person on": answered from the
             # index alone (docs/benchmarks/documents.md).
             models.Index(fields=["assignee", "route"]),
+            # The statistics' "slowest open items": pending steps oldest first, read
+            # with ORDER BY activated_at LIMIT from this index alone.
+            models.Index(fields=["status", "activated_at"]),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(status__in=[s.value for s in StepStatus]),

@@ -210,6 +210,9 @@ class IncomingTask(models.Model):
             # Need-to-know asks "which documents had a task for this person": answered
             # from the index alone (docs/benchmarks/documents.md).
             models.Index(fields=["person", "incoming"]),
+            # The statistics' "slowest open items": open tasks oldest first, read with
+            # ORDER BY activated_at LIMIT from this index alone.
+            models.Index(fields=["status", "activated_at"]),
         ]
 
     def __str__(self) -> str:

@@ -252,3 +252,66 @@ def route(doc: IncomingDocument) -> list[RouteStage]:
         else:
             out.append(RouteStage(label, "todo"))
     return out
+
+
+# --- statistics ----------------------------------------------------------------------
+
+@dataclass
+class Waiting:
+    """Where one open document waits: its oldest open task's stage, since when, until
+    which deadline, and everyone holding a task of that kind now."""
+
+    incoming: IncomingDocument
+    stage: str
+    since: dt.datetime
+    deadline: dt.date | None
+    holders: list[str]
+
+
+def oldest_open(viewer: Any, *, year: int | None = None, limit: int = 10) -> list[Waiting]:
+    """The ``limit`` visible documents whose current step has waited longest (being
+    handled or circulated: any open task, 传阅 included), oldest first.
+
+    Walks open tasks by ``activated_at`` through the (status, activated_at) index with
+    ORDER BY … LIMIT, instead of ranking every document: open tasks are a small, recent
+    part of the table, and the walk stops once ``limit`` documents are found."""
+    docs = visible(viewer, IncomingDocument.objects.all())
+    if year:
+        docs = docs.filter(created_at__year=year)
+    tasks = (IncomingTask.objects.filter(status=TaskStatus.OPEN, activated_at__isnull=False,
+                                         incoming_id__in=docs.values("pk"))
+             .order_by("activated_at", "id"))
+    first = first_per_key(tasks, "incoming_id", limit)
+    if not first:
+        return []
+    titles = IncomingDocument.objects.in_bulk([t.incoming_id for t in first])
+    holders: dict[tuple[int, str], list[str]] = {}
+    deadlines: dict[tuple[int, str], dt.date] = {}
+    for doc_id, kind, name, deadline in (
+            IncomingTask.objects.filter(incoming_id__in=list(titles), status=TaskStatus.OPEN)
+            .order_by("incoming_id", "position", "id")
+            .values_list("incoming_id", "kind", "person__full_name", "deadline")):
+        holders.setdefault((doc_id, kind), []).append(name)
+        if deadline and ((doc_id, kind) not in deadlines or deadline < deadlines[(doc_id, kind)]):
+            deadlines[(doc_id, kind)] = deadline
+    return [Waiting(titles[t.incoming_id], str(TaskKind(t.kind).label), t.activated_at,
+                    deadlines.get((t.incoming_id, t.kind)), holders.get((t.incoming_id, t.kind), []))
+            for t in first]
+
+
+def first_per_key(rows: QuerySet, key: str, limit: int) -> list:
+    """The first row of each of the first ``limit`` distinct ``key`` values of the ordered
+    ``rows``, read in growing slices (one document may hold many open rows: a shared
+    office step gives one to every secretary)."""
+    found: dict[Any, Any] = {}
+    offset, size = 0, limit * 4
+    while len(found) < limit:
+        chunk = list(rows[offset:offset + size])
+        for row in chunk:
+            found.setdefault(getattr(row, key), row)
+            if len(found) == limit:
+                break
+        if len(chunk) < size:
+            break
+        offset, size = offset + size, size * 2
+    return list(found.values())
