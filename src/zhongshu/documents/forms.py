@@ -63,7 +63,7 @@ class DraftForm(forms.Form):
         """The form as posted, shown again without its errors: the body editor's buttons
         redraw the page (without scripts) before anything is saved."""
         form = cls()
-        form.initial = {name: data.getlist(name) if field.widget.allow_multiple_selected
+        form.initial = {name: data.getlist(name) if getattr(field.widget, "allow_multiple_selected", False)
                         else data.get(name) for name, field in form.fields.items()}
         return form
 
