@@ -55,6 +55,12 @@ def test_a_drafter_builds_the_body_block_by_block(demo_site, browser):
     # Nothing typed was lost on the way: the table is whole, now the third block.
     expect(page.get_by_label("第 3 块表格第 2 行第 2 列", exact=True)).to_have_value("12月20日")
     assert page.locator("#body-editor .block").count() == 3
+    # Changing a kind redraws the numbering at once.
+    page.get_by_label("第 2 块的类型", exact=True).select_option("h2")
+    expect(page.locator("#block-1 .block-number")).to_have_text("（一）")
+    page.get_by_label("第 2 块的类型", exact=True).select_option("h1")
+    expect(page.locator("#block-1 .block-number")).to_have_text("一、")
+    expect(page.locator("#block_text_1")).to_have_value("压实消防责任")
 
     shot = os.environ.get("ZHONGSHU_SCREENSHOT")
     if shot:  # for looking at the editor by eye; never committed
