@@ -39,6 +39,14 @@ def sign_in(browser, site, username):
     return page
 
 
+def add_block(page, after, kind):
+    """The body editor's 在此后添加 under block ``after`` (counted from 1), waiting for
+    the redrawn editor to hold the new block."""
+    page.get_by_label(f"在第 {after} 块后添加的类型", exact=True).select_option(kind)
+    page.get_by_role("button", name=f"在第 {after} 块后添加", exact=True).click()
+    page.locator(f"#block-{after}[data-kind={kind}]").wait_for()
+
+
 def act(page, action="同意", opinion=""):
     form = page.locator("#act")
     stage = form.get_by_role("heading", level=2).inner_text()
@@ -60,8 +68,9 @@ def test_a_notice_goes_from_draft_to_distribution_and_is_received(demo_site, bro
     clerk.get_by_label("主送机关").fill("各区委，各县委")
     clerk.get_by_label("签发领导").select_option(label="陈国栋")
     clerk.locator("#block_text_0").fill("为切实做好年终岁末安全生产工作，现将有关事项通知如下。")
-    clerk.locator("select[name=block_type_1]").select_option("h1")
+    add_block(clerk, after=1, kind="h1")
     clerk.locator("#block_text_1").fill("压实安全责任")
+    add_block(clerk, after=2, kind="paragraph")
     clerk.locator("#block_text_2").fill("各地要层层落实安全生产责任制。")
     clerk.get_by_label("发文机关署名").fill("中共示例市委办公室")
     clerk.get_by_role("button", name="保存").click()

@@ -38,11 +38,16 @@ ROWS: dict[str, Row] = {
     "documents:stats": Row(get=only({"leader", "secretary"})),
     # An empty POST gets the form back with its errors.
     "documents:create": Row(get=only(DRAFTERS), post=only(DRAFTERS)),
+    # The body editor's buttons (htmx): the editor redrawn, for those who may draft / edit.
+    "documents:create_body": Row(get=signed_in(405), post=only(DRAFTERS)),
     # Outside the need-to-know the document does not exist (404).
     "documents:detail": Row(get=only(SEES, deny=404), args=_doc),
     # The leader edits on their pending 部门审核 step; the drafter's turn is over (403).
     "documents:edit": Row(get=only({"leader": 200, "secretary": 403, "clerk": 403}, deny=404),
                           post=only({"leader": 200, "secretary": 403, "clerk": 403}, deny=404), args=_doc),
+    "documents:edit_body": Row(get=signed_in(405),
+                               post=only({"leader": 200, "secretary": 403, "clerk": 403}, deny=404),
+                               args=_doc),
     "documents:submit": Row(get=signed_in(405), post=only({"secretary": 302, "leader": 403, "clerk": 403}, deny=404),
                             args=_doc),
     "documents:act": Row(get=signed_in(405), post=only({"secretary": 302, "leader": 302, "clerk": 302}, deny=404),

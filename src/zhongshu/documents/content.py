@@ -18,20 +18,6 @@ EDITED_FIELDS = ("doc_type", "format", "title", "main_recipients", "body", "atta
                  "classification", "secrecy_period", "printing_office", "date")
 
 
-def block_from_form(kind: str, text: str) -> dict | None:
-    """One block of the browser editor: a type and its text (tables: one row per line,
-    cells separated by ``|``)."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    if kind == "table":
-        rows = [[c.strip() for c in line.split("|")] for line in text.splitlines() if line.strip()]
-        return {"type": "table", "rows": rows, "header": True}
-    if kind in ("h1", "h2", "h3", "h4"):
-        return {"type": "heading", "level": int(kind[1]), "text": " ".join(text.split())}
-    return {"type": "paragraph", "text": text}
-
-
 def block_to_form(block: Any) -> tuple[str, str]:
     if isinstance(block, str):
         return "paragraph", block
@@ -87,21 +73,27 @@ def text_of(spec: dict) -> str:
     return "\n".join(lines)
 
 
+def heading_numbers(levels: list[int | None]) -> list[str | None]:
+    """The printed number of each heading (一、（一）1.（1）) given the blocks' heading
+    levels (None for other blocks), counted as the renderer and the proofreader count."""
+    out, counters = [], [0] * 5
+    for level in levels:
+        if level is None:
+            out.append(None)
+            continue
+        counters[level] += 1
+        for deeper in range(level + 1, 5):
+            counters[deeper] = 0
+        out.append(heading_prefix(level, counters[level]))
+    return out
+
+
 def blocks_for_display(spec: dict) -> list[dict]:
     """Body blocks with their printed heading numbers, for the clean copy on screen."""
-    out, counters = [], [0] * 5
-    for block in spec.get("body") or []:
-        if isinstance(block, str):
-            block = {"type": "paragraph", "text": block}
-        if block.get("type") == "heading":
-            level = int(block.get("level", 1))
-            counters[level] += 1
-            for deeper in range(level + 1, 5):
-                counters[deeper] = 0
-            out.append({**block, "prefix": heading_prefix(level, counters[level])})
-        else:
-            out.append(block)
-    return out
+    body = [{"type": "paragraph", "text": b} if isinstance(b, str) else b for b in spec.get("body") or []]
+    levels = [int(b.get("level", 1)) if b.get("type") == "heading" else None for b in body]
+    return [b if prefix is None else {**b, "prefix": prefix}
+            for b, prefix in zip(body, heading_numbers(levels), strict=True)]
 
 
 def render_spec(doc: Any, spec: dict, *, copy_number: int | None = None) -> dict:

@@ -10,10 +10,9 @@ from zhongshu.access.classification import Level
 from zhongshu.kernel.urgency import Urgency
 from zhongshu.org.models import Person, RoleCode, Unit
 
-from . import content, doctypes
+from . import blocks as body_blocks
+from . import doctypes
 from .models import Channel, DeliveryKind
-
-EXTRA_BLOCKS = 3
 
 
 def _lines(text: str) -> list[str]:
@@ -55,12 +54,26 @@ class DraftForm(forms.Form):
         self.fields["sign_off_leader"].queryset = Person.objects.filter(
             is_active=True, roles__code=RoleCode.LEADER).distinct().order_by("sort_order", "id")
         self.fields["countersign_units"].queryset = Unit.objects.filter(is_active=True).order_by("sort_order", "id")
-        self.blocks = blocks or []
+        # The body editor's blocks as posted; ``blocks`` is the body they make once clean.
+        self.editor_blocks = blocks or []
+        self.blocks: list[dict] = []
+
+    @classmethod
+    def redrawn(cls, data) -> DraftForm:
+        """The form as posted, shown again without its errors: the body editor's buttons
+        redraw the page (without scripts) before anything is saved."""
+        form = cls()
+        form.initial = {name: data.getlist(name) if getattr(field.widget, "allow_multiple_selected", False)
+                        else data.get(name) for name, field in form.fields.items()}
+        return form
 
     def clean(self):
         data = super().clean()
         if data.get("classification") is not None and data["classification"] < Level.CONFIDENTIAL:
             data["secrecy_years"], data["secrecy_long_term"] = None, False
+        self.blocks, problems = body_blocks.to_body(self.editor_blocks)
+        for problem in problems:
+            self.add_error(None, problem)
         return data
 
     def spec(self) -> dict:
@@ -100,21 +113,6 @@ class DraftForm(forms.Form):
             "sign_off_leader": doc.sign_off_leader_id, "file_copies": doc.file_copies,
             "countersign_units": list(doc.countersign_units.values_list("pk", flat=True)),
         }
-
-
-def blocks_from_post(data) -> tuple[list[dict], list[tuple[str, str]]]:
-    """The body blocks of the editor (``block_type_N``/``block_text_N``) in order, and
-    the rows to show again (empty ones dropped)."""
-    indexes = sorted(int(k.rsplit("_", 1)[1]) for k in data if k.startswith("block_text_")
-                     and k.rsplit("_", 1)[1].isdigit())
-    blocks, rows = [], []
-    for i in indexes:
-        kind, text = data.get(f"block_type_{i}", "paragraph"), data.get(f"block_text_{i}", "")
-        block = content.block_from_form(kind, text)
-        if block is not None:
-            blocks.append(block)
-            rows.append((kind, text))
-    return blocks, rows
 
 
 class ActForm(forms.Form):

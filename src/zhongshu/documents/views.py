@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,8 +19,9 @@ from zhongshu.layout.render import FORMATS
 from zhongshu.org.models import RoleCode
 from zhongshu.workflow import selectors as wf_selectors
 
+from . import blocks as body_blocks
 from . import content, selectors, services
-from .forms import EXTRA_BLOCKS, ActForm, DistributionForm, DraftForm, VoidForm, blocks_from_post
+from .forms import ActForm, DistributionForm, DraftForm, VoidForm
 
 
 def _get(request: HttpRequest, pk: int):
@@ -37,22 +39,52 @@ def _say_refusal(request: HttpRequest, exc: ValidationError) -> None:
     messages.error(request, "；".join(exc.messages))
 
 
-def _editor_rows(rows: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    return list(rows) + [("paragraph", "")] * EXTRA_BLOCKS
+def _body(blocks: list, url: str, focus: int | None = None) -> dict:
+    """What the body editor fragment needs (documents/_body_editor.html)."""
+    return {"blocks": body_blocks.numbered(blocks), "block_types": content.BLOCK_TYPES,
+            "body_url": url, "focus": focus}
 
 
-def _editor(request, form, rows, **extra):
-    return render(request, "documents/edit.html", {
-        "form": form, "rows": _editor_rows(rows), "block_types": content.BLOCK_TYPES, **extra})
+def _editor(request, form, blocks, url, focus=None, **extra):
+    return render(request, "documents/edit.html", {"form": form, **_body(blocks, url, focus), **extra})
+
+
+def _body_op(request: HttpRequest, blocks: list) -> tuple[list, int | None]:
+    return body_blocks.apply(blocks, request.POST.get("body_op", ""), request.POST)
+
+
+def _body_fragment(request: HttpRequest, url: str) -> HttpResponse:
+    """A button of the body editor, by htmx: the editor redrawn from the posted form with
+    the button's change made. Nothing is saved."""
+    blocks, focus = _body_op(request, body_blocks.from_post(request.POST))
+    return render(request, "documents/_body_editor.html", _body(blocks, url, focus))
+
+
+@require_POST
+@require(Action.DOCUMENT_DRAFT)
+def create_body(request: HttpRequest) -> HttpResponse:
+    return _body_fragment(request, reverse("documents:create_body"))
+
+
+@require_POST
+def edit_body(request: HttpRequest, pk: int) -> HttpResponse:
+    doc = _get(request, pk)
+    if not can(request.user, Action.DOCUMENT_EDIT, doc):
+        raise PermissionDenied
+    return _body_fragment(request, reverse("documents:edit_body", args=[doc.pk]))
 
 
 @require(Action.DOCUMENT_DRAFT)
 def create(request: HttpRequest) -> HttpResponse:
-    rows: list[tuple[str, str]] = []
-    form = DraftForm(request.POST or None, initial={"seal": True, "file_copies": 1})
+    url = reverse("documents:create_body")
+    blocks = [body_blocks.Block()]
+    form = DraftForm(initial={"seal": True, "file_copies": 1})
     if request.method == "POST":
-        blocks, rows = blocks_from_post(request.POST)
-        form.blocks = blocks
+        blocks = body_blocks.from_post(request.POST)
+        if "body_op" in request.POST:  # a body editor button, without scripts
+            blocks, focus = _body_op(request, blocks)
+            return _editor(request, DraftForm.redrawn(request.POST), blocks, url, focus, doc=None)
+        form = DraftForm(request.POST, blocks=blocks)
         if form.is_valid():
             try:
                 doc = services.outgoing_create(
@@ -65,7 +97,7 @@ def create(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("草稿已保存为第 1 稿。"))
                 return redirect("documents:detail", pk=doc.pk)
-    return _editor(request, form, rows, doc=None)
+    return _editor(request, form, blocks, url, doc=None)
 
 
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -73,8 +105,12 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not can(request.user, Action.DOCUMENT_EDIT, doc):
         raise PermissionDenied
     merge_from = None
+    url = reverse("documents:edit_body", args=[doc.pk])
     if request.method == "POST":
-        blocks, rows = blocks_from_post(request.POST)
+        blocks = body_blocks.from_post(request.POST)
+        if "body_op" in request.POST:  # a body editor button, without scripts
+            blocks, focus = _body_op(request, blocks)
+            return _editor(request, DraftForm.redrawn(request.POST), blocks, url, focus, doc=doc)
         form = DraftForm(request.POST, blocks=blocks)
         if form.is_valid():
             try:
@@ -104,9 +140,9 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         initial = DraftForm.initial_from(doc, spec)
         initial["base_version"] = doc.current_version_id
         form = DraftForm(initial=initial)
-        rows = [content.block_to_form(b) for b in spec.get("body") or []]
+        blocks = body_blocks.from_spec(spec.get("body") or []) or [body_blocks.Block()]
     latest = doc.current_version
-    return _editor(request, form, rows, doc=doc, merge_from=merge_from, latest=latest,
+    return _editor(request, form, blocks, url, doc=doc, merge_from=merge_from, latest=latest,
                    latest_text=content.text_of(latest.spec) if merge_from else "",
                    merge_text=content.text_of(merge_from.spec) if merge_from else "")
 
