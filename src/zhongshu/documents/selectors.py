@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from zhongshu.access import grants
 from zhongshu.access.classification import CLASSIFIED_FROM
 from zhongshu.access.policy import visible
 from zhongshu.kernel import tracked_changes
@@ -29,11 +30,11 @@ def implicit_need_to_know(person: Any) -> Q:
     rather than ``pk IN (…)``: an IN list would be built in full on every request, and a
     register keeper is on hundreds of thousands of steps (decision 0901)."""
     ct = ContentType.objects.get_for_model(OutgoingDocument)
-    q = office_q(person) | Q(Exists(Step.objects.filter(
+    q = office_q(person) | Q(grants.Probe(Step.objects.filter(
         route__content_type=ct, route__object_id=OuterRef("pk"), assignee_id=person.pk)))
     if person.unit_id:
-        q |= Q(Exists(Delivery.objects.filter(document_id=OuterRef("pk"),
-                                              recipient_unit_id=person.unit_id)))
+        q |= Q(grants.Probe(Delivery.objects.filter(document_id=OuterRef("pk"),
+                                                     recipient_unit_id=person.unit_id)))
     return q
 
 

@@ -111,6 +111,8 @@ class IncomingDocument(Classified):
             models.Index(fields=["status", "deadline"]),
             models.Index(fields=["handling_unit", "status"]),
             models.Index(fields=["created_at"]),
+            # The register's default order, newest first (decision 0901).
+            models.Index(fields=["-created_at", "-id"], name="incoming_newest"),
         ]
 
     def __str__(self) -> str:

@@ -78,8 +78,20 @@ def _order(sort: str) -> list:
     desc, key = sort.startswith("-"), sort.lstrip("-")
     if key not in SORTS:
         desc, key = True, "received"
-    cols = [F(c).desc(nulls_last=True) if desc else F(c).asc(nulls_last=True) for c in SORTS[key]]
+    cols = [_ordered(c, desc) for c in SORTS[key]]
     return [*cols, "-id" if desc else "id"]
+
+
+# Columns that may be empty sort their empty rows last. The others are ordered plainly:
+# "created_at DESC NULLS LAST" would not match the index (PostgreSQL does not reason
+# from NOT NULL), and the register would sort every visible row for each page.
+_NULLABLE = {"receipt_year", "receipt_seq", "deadline"}
+
+
+def _ordered(column: str, desc: bool):
+    if column not in _NULLABLE:
+        return F(column).desc() if desc else F(column).asc()
+    return F(column).desc(nulls_last=True) if desc else F(column).asc(nulls_last=True)
 
 
 def register(viewer: Any, f: RegisterFilter) -> QuerySet[IncomingDocument]:
