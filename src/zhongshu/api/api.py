@@ -210,7 +210,6 @@ def outgoing_attachment_add(request, doc_id: int, file: File[UploadedFile], titl
     doc = _get(request, doc_id)
     attachment = services.outgoing_attachment_add(actor=request.user, document=doc, name=file.name,
                                                   data=file.read(), title=title)
-    attachment.uploaded_by = request.user
     return Status(201, _attachment(doc, attachment))
 
 
