@@ -30,6 +30,10 @@ def _doc(w: SimpleNamespace) -> list:
     return [w.outgoing.pk]
 
 
+def _file(w: SimpleNamespace) -> list:
+    return [w.outgoing.pk, w.outgoing_attachment.pk]
+
+
 ROWS: dict[str, Row] = {
     "documents:home": Row(get=signed_in()),
     "documents:register": Row(get=only(REGISTER)),
@@ -61,6 +65,15 @@ ROWS: dict[str, Row] = {
                                                                     deny=404),
                                  args=_doc),
     "documents:download": Row(get=only(SEES, deny=404), args=lambda w: [w.outgoing.pk, "pdf"]),
+    # Attachment files: whoever may edit adds and removes (the empty upload is sent back
+    # to the page with its message), everyone who sees the document downloads.
+    "documents:attachment_add": Row(get=signed_in(405),
+                                    post=only({"leader": 302, "secretary": 403, "clerk": 403}, deny=404),
+                                    args=_doc),
+    "documents:attachment_remove": Row(get=signed_in(405),
+                                       post=only({"leader": 302, "secretary": 403, "clerk": 403}, deny=404),
+                                       args=_file),
+    "documents:attachment_download": Row(get=only(SEES, deny=404), args=_file),
     # --- the REST API ---
     # /api/ only names the prefix (django-ninja answers 404 there outside DEBUG).
     "api:api-root": Row(get=everyone(404)),
@@ -76,6 +89,10 @@ ROWS: dict[str, Row] = {
                               args=_doc),
     "api:outgoing_act": Row(get=everyone(405), post=api(400), args=_doc),
     "api:outgoing_download": Row(get=api({"secretary": 200, "leader": 200, "clerk": 200}), args=_doc),
+    # An empty form has no file: the schema refuses it (422) before anything is looked up.
+    "api:outgoing_attachment_add": Row(get=everyone(405), post=api(422), args=_doc),
+    "api:outgoing_attachment_download": Row(get=api({"secretary": 200, "leader": 200, "clerk": 200}),
+                                            args=_file),
 }
 
 
@@ -87,4 +104,6 @@ def add_to_world(w: SimpleNamespace) -> None:
     w.office.save()
     w.outgoing = services.outgoing_create(actor=w.secretary, doc_type="通知",
                                           spec=notice_spec("关于矩阵测试的通知"))
+    w.outgoing_attachment = services.outgoing_attachment_add(
+        actor=w.secretary, document=w.outgoing, name="附件.pdf", data=b"%PDF-1.4 matrix")
     services.outgoing_submit(actor=w.secretary, document=w.outgoing)

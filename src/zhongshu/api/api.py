@@ -4,9 +4,12 @@ refusals come back as structured JSON errors."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI, Query, Status
+from django.urls import reverse
+from ninja import File, Form, NinjaAPI, Query, Status, UploadedFile
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
@@ -19,6 +22,7 @@ from zhongshu.workflow import selectors as wf_selectors
 
 from .schemas import (
     ActIn,
+    AttachmentOut,
     DocumentDetail,
     DocumentList,
     DocumentOut,
@@ -76,6 +80,12 @@ def _out(doc: OutgoingDocument) -> dict:
             "urgency": doc.urgency, "owner_unit": doc.owner_unit.name,
             "drafter": doc.registered_by.full_name, "created_at": doc.created_at,
             "signed_off_at": doc.signed_off_at, "current_version": doc.current_version_id}
+
+
+def _attachment(doc: OutgoingDocument, f) -> dict:
+    return {"id": f.pk, "position": f.position, "title": f.title, "name": f.name, "kind": f.kind,
+            "size": f.size, "uploaded_by": f.uploaded_by.full_name, "uploaded_at": f.uploaded_at,
+            "download_url": reverse("api:outgoing_attachment_download", args=[doc.pk, f.pk])}
 
 
 def _get(request: HttpRequest, pk: int) -> OutgoingDocument:
@@ -142,7 +152,8 @@ def outgoing_detail(request, doc_id: int):
             "my_step": step.pk if step else None,
             "deliveries": [{"recipient": r.delivery.recipient_name, "copy_number": r.delivery.copy_label,
                             "delivered_at": r.delivery.delivered_at.isoformat() if r.delivery.delivered_at else None,
-                            "received": r.received} for r in selectors.delivery_rows(doc)]}
+                            "received": r.received} for r in selectors.delivery_rows(doc)],
+            "attachments": [_attachment(doc, f) for f in selectors.attachment_files(doc)]}
 
 
 @api.post("/documents/outgoing/{doc_id}/versions", response={201: VersionOut, 409: VersionOut},
@@ -189,4 +200,27 @@ def outgoing_download(request, doc_id: int, format: str = "pdf"):  # noqa: A002 
     data = services.outgoing_download(actor=request.user, document=doc, fmt=format)
     response = HttpResponse(data, content_type=FORMATS[format])
     response["Content-Disposition"] = f'attachment; filename="outgoing-{doc.pk}.{format}"'
+    return response
+
+
+@api.post("/documents/outgoing/{doc_id}/attachments", response={201: AttachmentOut},
+          url_name="outgoing_attachment_add",
+          summary="上传附件文件（multipart：file，可选 title；按内容识别格式，不超过 50 MB）")
+def outgoing_attachment_add(request, doc_id: int, file: File[UploadedFile], title: Form[str] = ""):
+    doc = _get(request, doc_id)
+    attachment = services.outgoing_attachment_add(actor=request.user, document=doc, name=file.name,
+                                                  data=file.read(), title=title)
+    return Status(201, _attachment(doc, attachment))
+
+
+@api.get("/documents/outgoing/{doc_id}/attachments/{file_id}", url_name="outgoing_attachment_download",
+         summary="下载附件文件（涉密文件的 PDF、图片带查看人水印）")
+def outgoing_attachment_download(request, doc_id: int, file_id: int):
+    doc = _get(request, doc_id)
+    attachment = selectors.attachment_get(doc, file_id)
+    if attachment is None:
+        raise Http404
+    file = services.outgoing_attachment_download(actor=request.user, document=doc, attachment=attachment)
+    response = HttpResponse(file.data, content_type=file.content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(file.name)}"
     return response

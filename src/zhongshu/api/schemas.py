@@ -73,12 +73,25 @@ class StepOut(Schema):
     acted_at: dt.datetime | None
 
 
+class AttachmentOut(Schema):
+    id: int
+    position: int
+    title: str
+    name: str
+    kind: str
+    size: int
+    uploaded_by: str
+    uploaded_at: dt.datetime
+    download_url: str
+
+
 class DocumentDetail(DocumentOut):
     spec: dict
     versions: list[dict]
     steps: list[StepOut]
     my_step: int | None
     deliveries: list[dict]
+    attachments: list[AttachmentOut]
 
 
 class DocumentList(Schema):

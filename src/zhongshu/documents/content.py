@@ -96,10 +96,30 @@ def blocks_for_display(spec: dict) -> list[dict]:
             for b, prefix in zip(body, heading_numbers(levels), strict=True)]
 
 
-def render_spec(doc: Any, spec: dict, *, copy_number: int | None = None) -> dict:
+def attachment_list(spec: dict, file_titles: list[str]) -> list[dict]:
+    """The 附件说明 (decision 0510): the attachments the drafter listed, then the titles of
+    the uploaded attachment files not already listed, in their order."""
+    listed = [a if isinstance(a, dict) else {"title": str(a)} for a in spec.get("attachments") or []]
+    seen = {a.get("title", "") for a in listed}
+    return listed + [{"title": t} for t in file_titles if t not in seen]
+
+
+def file_titles(doc: Any) -> list[str]:
+    """Titles of the document's attachment files, in order (none before it is saved)."""
+    if getattr(doc, "pk", None) is None:
+        return []
+    return list(doc.attachment_files.order_by("position", "id").values_list("title", flat=True))
+
+
+def render_spec(doc: Any, spec: dict, *, copy_number: int | None = None,
+                attachment_titles: list[str] | None = None) -> dict:
     """The version as the renderer and the proofreader take it, with what the document
-    itself holds: number, classification, urgency, signers of upward documents, date."""
+    itself holds: number, classification, urgency, signers of upward documents, date,
+    and the titles of its attachment files in the 附件说明."""
     out = {key: spec[key] for key in EDITED_FIELDS if key in spec}
+    titles = file_titles(doc) if attachment_titles is None else attachment_titles
+    if titles:
+        out["attachments"] = attachment_list(spec, titles)
     out["doc_type"] = doc.doc_type
     out["format"] = doc.kind.format
     out["title"] = spec.get("title") or doc.title

@@ -33,7 +33,7 @@ class DraftForm(forms.Form):
         help_text=_("联合行文时每行一个：机关名称|机关代字；主办机关排在第一行。不填则为本单位"))
     attachments = forms.CharField(label=_("附件说明"), required=False,
                                   widget=forms.Textarea(attrs={"rows": 2}),
-                                  help_text=_("每行一个附件名称"))
+                                  help_text=_("每行一个附件名称；在文件页面上传的附件文件自动列入附件说明"))
     signature = forms.CharField(label=_("发文机关署名"), required=False,
                                 widget=forms.Textarea(attrs={"rows": 2}), help_text=_("每行一个机关"))
     seal = forms.BooleanField(label=_("加盖印章"), required=False, initial=True)
@@ -163,3 +163,11 @@ class DistributionForm(forms.Form):
 
 class VoidForm(forms.Form):
     reason = forms.CharField(label=_("作废原因"), max_length=150)
+
+
+class AttachmentForm(forms.Form):
+    title = forms.CharField(label=_("附件名称"), max_length=150, required=False,
+                            help_text=_("列入附件说明；不填则用文件名"))
+    file = forms.FileField(label=_("附件文件"), error_messages={
+        "required": _("请选择要上传的附件文件。"), "empty": _("上传的文件是空的。")},
+        help_text=_("PDF、OFD、Word（DOCX）或图片（PNG、JPEG、TIFF），不超过 50 MB；按文件内容识别格式"))

@@ -231,3 +231,44 @@ class Delivery(models.Model):
     @property
     def copy_label(self) -> str:
         return f"{self.copy_number:06d}" if self.copy_number else ""
+
+
+class OutgoingAttachment(models.Model):
+    """An attachment (附件) of the document as a file, uploaded while the text may be
+    edited. Stored in the database like incoming files (decision 0602), so an upload and
+    its record are written or rolled back together. Its title joins the 附件说明 when the
+    document is rendered (decision 0510)."""
+
+    document = models.ForeignKey(OutgoingDocument, on_delete=models.PROTECT,
+                                 related_name="attachment_files")
+    position = models.PositiveSmallIntegerField(_("顺序"))
+    title = models.CharField(_("附件名称"), max_length=150)
+    name = models.CharField(_("原文件名"), max_length=200)
+    kind = models.CharField(_("格式"), max_length=10)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField(_("大小"))
+    content = models.BinaryField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"),
+                                    on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["document", "position", "id"]
+        verbose_name = _("发文附件")
+        verbose_name_plural = _("发文附件")
+        constraints = [
+            models.UniqueConstraint(fields=["document", "position"],
+                                    name="documents_attachment_position_unique"),
+            # Titles are what the 附件说明 lists: two files cannot share one.
+            models.UniqueConstraint(fields=["document", "title"],
+                                    name="documents_attachment_title_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def kind_label(self) -> str:
+        from zhongshu.kernel.files import ALL_KINDS
+
+        return next((k.label for k in ALL_KINDS if k.code == self.kind), self.kind)

@@ -18,7 +18,7 @@ from zhongshu.kernel.models import VoidedNumber
 from zhongshu.workflow.models import Route, Step, StepStatus
 
 from . import content
-from .models import Delivery, DraftVersion, OutgoingDocument, OutgoingStatus
+from .models import Delivery, DraftVersion, OutgoingAttachment, OutgoingDocument, OutgoingStatus
 
 
 def implicit_need_to_know(person: Any) -> Q:
@@ -91,6 +91,17 @@ def document_get(viewer: Any, pk: int) -> OutgoingDocument | None:
     return (documents_visible(viewer).select_related("owner_unit", "registered_by", "signed_off_by",
                                                      "sign_off_leader", "current_version__author")
             .filter(pk=pk).first())
+
+
+def attachment_files(doc: OutgoingDocument) -> list[OutgoingAttachment]:
+    """The document's attachment files in order, without their bytes (the caller has
+    already found the document through ``document_get``)."""
+    return list(doc.attachment_files.defer("content").select_related("uploaded_by")
+                .order_by("position", "id"))
+
+
+def attachment_get(doc: OutgoingDocument, pk: int) -> OutgoingAttachment | None:
+    return doc.attachment_files.filter(pk=pk).first()
 
 
 def versions(doc: OutgoingDocument) -> list[DraftVersion]:

@@ -4,6 +4,8 @@ and tests all call these."""
 
 from __future__ import annotations
 
+import hashlib
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +19,7 @@ from zhongshu.access.classification import Level
 from zhongshu.access.policy import Action, can
 from zhongshu.audit.services import record, record_access
 from zhongshu.inbox.models import Notification, NotificationKind
+from zhongshu.kernel import files as kfiles
 from zhongshu.kernel import sequences
 from zhongshu.kernel.urgency import Urgency
 from zhongshu.layout.proofread.document import from_json
@@ -27,7 +30,15 @@ from zhongshu.workflow import services as workflow
 from zhongshu.workflow.models import Route, RouteStatus, Step
 
 from . import content, doctypes, routing
-from .models import Channel, Delivery, DeliveryKind, DraftVersion, OutgoingDocument, OutgoingStatus
+from .models import (
+    Channel,
+    Delivery,
+    DeliveryKind,
+    DraftVersion,
+    OutgoingAttachment,
+    OutgoingDocument,
+    OutgoingStatus,
+)
 
 META_FIELDS = ("title", "doc_type", "urgency", "classification", "secrecy_years",
                "secrecy_long_term", "sign_off_leader", "issuer_code", "file_copies")
@@ -324,6 +335,8 @@ def distribution_send(*, doc: OutgoingDocument, actor: Person) -> None:
         raise workflow.WorkflowError("分发名单为空，请先填写主送、抄送单位。")
     now = timezone.now()
     spec = doc.current_version.spec
+    # The attachment files go with every internal copy, as the recipient's attachments.
+    files = [(_delivered_name(f), bytes(f.content)) for f in doc.attachment_files.order_by("position", "id")]
     for delivery in deliveries:
         if delivery.is_internal:
             incoming.incoming_receive_electronic(
@@ -332,7 +345,8 @@ def distribution_send(*, doc: OutgoingDocument, actor: Person) -> None:
                 urgency=doc.urgency, classification=doc.classification,
                 secrecy_years=doc.secrecy_years, secrecy_long_term=doc.secrecy_long_term,
                 copy_number=delivery.copy_number,
-                spec=content.render_spec(doc, spec, copy_number=delivery.copy_number))
+                spec=content.render_spec(doc, spec, copy_number=delivery.copy_number),
+                attachments=files)
         delivery.delivered_at, delivery.delivered_by = now, actor
     Delivery.objects.bulk_update(deliveries, ["delivered_at", "delivered_by"])
     doc.status, doc.issued_at = OutgoingStatus.DISTRIBUTED, now
@@ -383,6 +397,106 @@ def _incoming_url(incoming: Any) -> str:
         return reverse("incoming:detail", args=[incoming.pk]) if incoming is not None else ""
     except NoReverseMatch:
         return ""
+
+
+# --- attachment files (附件) ------------------------------------------------------
+
+# The kinds 收文 accepts, so that every delivered copy is accepted by the recipient.
+ATTACHMENT_KINDS = (kfiles.PDF, kfiles.OFD, kfiles.DOCX, kfiles.PNG, kfiles.JPEG, kfiles.TIFF)
+ATTACHMENT_TITLE_MAX = 150
+
+
+def _delivered_name(f: OutgoingAttachment) -> str:
+    """The name a recipient sees: the attachment's title with the file's extension."""
+    ext = os.path.splitext(f.name)[1].lower()
+    return f"{f.title[:200 - len(ext)]}{ext}"
+
+
+def _attachment_title(title: str, name: str) -> str:
+    title = " ".join((title or "").split()) or " ".join(os.path.splitext(name)[0].split())
+    if not title:
+        raise ValidationError("请填写附件名称。")
+    if len(title) > ATTACHMENT_TITLE_MAX:
+        raise ValidationError(f"附件名称不能超过 {ATTACHMENT_TITLE_MAX} 个字。")
+    return title
+
+
+@transaction.atomic
+def outgoing_attachment_add(*, actor: Person, document: OutgoingDocument, name: str, data: bytes,
+                            title: str = "") -> OutgoingAttachment:
+    """Upload an attachment file while the person may edit the document. The file is
+    judged by its content (``kernel.files.check_upload``, the 收文 kinds and limit); its
+    title (by default the file name without extension) joins the 附件说明."""
+    doc = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
+    if not can(actor, Action.DOCUMENT_EDIT, doc):
+        raise PermissionDenied
+    name = os.path.basename((name or "").replace("\\", "/")).strip()[:200]
+    try:
+        kind = kfiles.check_upload(name, data, allowed=ATTACHMENT_KINDS)
+    except kfiles.UnacceptableFile as exc:
+        raise ValidationError(str(exc)) from None
+    title = _attachment_title(title, name)
+    if doc.attachment_files.filter(title=title).exists():
+        raise ValidationError(f"已有名为“{title}”的附件，请换一个附件名称或先删除原附件。")
+    last = doc.attachment_files.order_by("-position").values_list("position", flat=True).first() or 0
+    attachment = OutgoingAttachment.objects.create(
+        document=doc, position=last + 1, title=title, name=name, kind=kind.code,
+        content_type=kind.content_type, size=len(data), content=data, uploaded_by=actor)
+    _audit(actor=actor, action="documents.outgoing.attachment_add", obj=doc, attachment=attachment.pk,
+           title=title, name=name, kind=kind.code, size=len(data),
+           sha256=hashlib.sha256(data).hexdigest())
+    return attachment
+
+
+@transaction.atomic
+def outgoing_attachment_remove(*, actor: Person, document: OutgoingDocument,
+                               attachment: OutgoingAttachment) -> None:
+    """Remove an attachment file: same rule as adding, and never after sign-off."""
+    doc = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
+    if not can(actor, Action.DOCUMENT_EDIT, doc):
+        raise PermissionDenied
+    if doc.signed_off_at or doc.status not in (OutgoingStatus.DRAFT, OutgoingStatus.ROUTING):
+        raise ValidationError("文件已签发，附件不能再删除。")
+    attachment = doc.attachment_files.filter(pk=attachment.pk).first()
+    if attachment is None:
+        raise ValidationError("该附件不属于此文件或已被删除。")
+    details = {"attachment": attachment.pk, "title": attachment.title, "name": attachment.name,
+               "kind": attachment.kind, "size": attachment.size}
+    attachment.delete()
+    _audit(actor=actor, action="documents.outgoing.attachment_remove", obj=doc, **details)
+
+
+@dataclass
+class FileDownload:
+    data: bytes
+    content_type: str
+    name: str
+
+
+def outgoing_attachment_download(*, actor: Person, document: OutgoingDocument,
+                                 attachment: OutgoingAttachment) -> FileDownload:
+    """The attachment file for the viewer. Classified documents: PDF and images come
+    stamped with the viewer's name and the time (as a PDF); OFD and DOCX are given as
+    they are, as 收文 does. The download of a classified document is audited."""
+    from .incoming import watermark
+
+    if not can(actor, Action.OBJECT_DOWNLOAD, document):
+        raise PermissionDenied
+    if attachment.document_id != document.pk:
+        raise ValidationError("该附件不属于此文件。")
+    data, content_type, name = bytes(attachment.content), attachment.content_type, attachment.name
+    if document.is_classified and attachment.kind in watermark.STAMPABLE:
+        text = f"{actor.full_name} {timezone.localtime():%Y-%m-%d %H:%M}"
+        try:
+            data = watermark.stamp(data, attachment.kind, text)
+        except watermark.CannotWatermark:
+            raise ValidationError(
+                f"文件“{attachment.name}”无法加注水印，不能下载，请联系机要员核对原件。") from None
+        content_type = "application/pdf"
+        name = name if attachment.kind == "pdf" else f"{name}.pdf"
+    record_access(actor=actor, obj=document, download=True,
+                  details={"attachment": attachment.pk, "file": attachment.name})
+    return FileDownload(data=data, content_type=content_type, name=name)
 
 
 # --- reading with an audit trail ---------------------------------------------------

@@ -21,4 +21,9 @@ urlpatterns = [
     path("outgoing/<int:pk>/chase/", views.chase, name="chase"),
     path("outgoing/<int:pk>/void-number/", views.void_number, name="void_number"),
     path("outgoing/<int:pk>/download/<str:fmt>/", views.download, name="download"),
+    path("outgoing/<int:pk>/attachments/", views.attachment_add, name="attachment_add"),
+    path("outgoing/<int:pk>/attachments/<int:file_id>/", views.attachment_download,
+         name="attachment_download"),
+    path("outgoing/<int:pk>/attachments/<int:file_id>/remove/", views.attachment_remove,
+         name="attachment_remove"),
 ]

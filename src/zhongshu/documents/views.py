@@ -4,6 +4,8 @@ downloads. Thin: rules live in services, selectors and the policy."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,7 +23,7 @@ from zhongshu.workflow import selectors as wf_selectors
 
 from . import blocks as body_blocks
 from . import content, selectors, services
-from .forms import ActForm, DistributionForm, DraftForm, VoidForm
+from .forms import ActForm, AttachmentForm, DistributionForm, DraftForm, VoidForm
 
 
 def _get(request: HttpRequest, pk: int):
@@ -171,12 +173,16 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "cc_units": [r.delivery.recipient_unit_id for r in rows if r.delivery.is_internal and r.delivery.kind == "cc"],
             "externals": "\n".join(f"{r.delivery.external_name}|{r.delivery.get_channel_display()}|{r.delivery.get_kind_display()}"
                                    for r in rows if not r.delivery.is_internal)})
+    files = selectors.attachment_files(doc)
+    may_edit = can(user, Action.DOCUMENT_EDIT, doc)
     return render(request, "documents/detail.html", {
         "doc": doc, "spec": spec, "blocks": content.blocks_for_display(spec), "view": view,
+        "attachment_note": content.attachment_list(spec, [f.title for f in files]),
+        "attachment_files": files, "attachment_form": AttachmentForm() if may_edit else None,
         "tracked": selectors.tracked(doc) if view == "marks" else None,
         "versions": selectors.versions(doc), "findings": doc.current_version.findings,
         "timeline": selectors.timeline(doc), "step": step, "act_form": act_form,
-        "may_edit": can(user, Action.DOCUMENT_EDIT, doc),
+        "may_edit": may_edit,
         "may_submit": doc.status == "draft" and doc.registered_by_id == user.pk,
         "may_distribute": may_distribute, "dist_form": dist_form, "deliveries": rows,
         "received": sum(r.received for r in rows if r.delivery.is_internal),
@@ -285,4 +291,64 @@ def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     response = HttpResponse(data, content_type=FORMATS[fmt])
     name = f"outgoing-{doc.pk}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+# --- attachment files ----------------------------------------------------------------
+
+def _to_attachments(pk: int) -> HttpResponse:
+    return redirect(f"{reverse('documents:detail', args=[pk])}#attachments")
+
+
+@require_POST
+def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    doc = _get(request, pk)
+    if not can(request.user, Action.DOCUMENT_EDIT, doc):
+        raise PermissionDenied
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        _say_form_errors(request, form)
+        return _to_attachments(pk)
+    upload = form.cleaned_data["file"]
+    try:
+        attachment = services.outgoing_attachment_add(
+            actor=request.user, document=doc, name=upload.name, data=upload.read(),
+            title=form.cleaned_data["title"])
+    except ValidationError as exc:
+        _say_refusal(request, exc)
+    else:
+        messages.success(request, _("附件“%(t)s”已上传。") % {"t": attachment.title})
+    return _to_attachments(pk)
+
+
+@require_POST
+def attachment_remove(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
+    doc = _get(request, pk)
+    if not can(request.user, Action.DOCUMENT_EDIT, doc):
+        raise PermissionDenied
+    attachment = selectors.attachment_get(doc, file_id)
+    if attachment is None:
+        raise Http404
+    try:
+        services.outgoing_attachment_remove(actor=request.user, document=doc, attachment=attachment)
+    except ValidationError as exc:
+        _say_refusal(request, exc)
+    else:
+        messages.success(request, _("附件“%(t)s”已删除。") % {"t": attachment.title})
+    return _to_attachments(pk)
+
+
+def attachment_download(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
+    doc = _get(request, pk)
+    attachment = selectors.attachment_get(doc, file_id)
+    if attachment is None:
+        raise Http404
+    try:
+        file = services.outgoing_attachment_download(actor=request.user, document=doc,
+                                                     attachment=attachment)
+    except ValidationError as exc:
+        _say_refusal(request, exc)
+        return _to_attachments(pk)
+    response = HttpResponse(file.data, content_type=file.content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(file.name)}"
     return response
