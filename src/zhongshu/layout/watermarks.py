@@ -62,14 +62,14 @@ def ofd_mm(value_pt: float) -> str:
 
 
 def ofd_watermark_layer(text: str, font_id: int, next_id: Callable[[], int], *,
-                        width: float = 210, height: float = 297, prefix: str = "ofd") -> str:
-    """A Foreground layer with ``text`` repeated across a ``width`` × ``height`` mm page
-    (A4 by default), light grey, 30° rising, in the font resource ``font_id``; object IDs
-    come from ``next_id`` so that they stay unique in the document. ``prefix`` is the one
-    the page's XML binds to the OFD namespace."""
+                        width: float = 210, height: float = 297) -> str:
+    """A Foreground layer (``ofd:`` bound to ``OFD_NS``) with ``text`` repeated across a
+    ``width`` × ``height`` mm page (A4 by default), light grey, rising at 30°, in the font
+    resource ``font_id``; object IDs come from ``next_id`` so that they stay unique in the
+    document."""
     size = 18
     sx, sy = width / 210, height / 297  # the A4 pattern stretched to other page sizes
-    t = f"{prefix}:" if prefix else ""
+    t = "ofd:"
     objects = []
     for row in range(5):
         for col in range(2):
