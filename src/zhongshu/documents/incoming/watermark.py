@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import posixpath
+import re
 import zipfile
 
 import pymupdf
@@ -126,6 +127,7 @@ def _docx_font() -> str:
 # An upload is at most 50 MB (kernel.files); a ZIP of that size that unpacks to more than
 # this is a bomb, not a document.
 _OFD_MAX_UNPACKED = 500 * 1024 * 1024
+_ID = re.compile(rb'\bID="\s*(\d+)\s*"')
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
 
 
@@ -190,7 +192,13 @@ class _OfdStamper:
         max_id = common.find(_q("MaxUnitID")) if common is not None else None
         if max_id is None:
             raise CannotWatermark("OFD 文件缺少 MaxUnitID")
-        ids = [int(max_id.text.strip())]
+        # MaxUnitID should bound every ID in the document, but not every producer keeps it
+        # up to date (an annotation added later): new IDs go above both
+        folder = posixpath.dirname(path)
+        used = (int(i) for name, data in self.files.items()
+                if name.startswith(f"{folder}/" if folder else "") and name.endswith(".xml")
+                for i in _ID.findall(data))
+        ids = [max(int(max_id.text.strip()), *used)]
 
         def next_id() -> int:  # new objects take IDs above every one in use
             ids[0] += 1
