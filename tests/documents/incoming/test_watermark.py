@@ -205,3 +205,13 @@ def _damaged():
 def test_a_damaged_file_cannot_be_watermarked(data, kind):
     with pytest.raises(CannotWatermark):
         stamp(data, kind, MARK)
+
+
+@pytest.mark.parametrize("kind", ["docx", "ofd"])
+def test_a_file_that_unpacks_too_large_cannot_be_watermarked(monkeypatch, kind):
+    from zhongshu.documents.incoming import watermark
+
+    data = two_section_docx() if kind == "docx" else render(sample("tongzhi"), "ofd")
+    monkeypatch.setattr(watermark, "_MAX_UNPACKED", len(data))  # every package unpacks larger
+    with pytest.raises(CannotWatermark, match="解压后过大"):
+        stamp(data, kind, MARK)

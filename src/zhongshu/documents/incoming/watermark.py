@@ -70,6 +70,17 @@ def stamp_pdf(data: bytes, text: str) -> bytes:
         return doc.tobytes(garbage=1, deflate=True)
 
 
+# An upload is at most 50 MB (kernel.files); a DOCX or OFD of that size that unpacks to
+# more than this is a bomb, not a document.
+_MAX_UNPACKED = 500 * 1024 * 1024
+
+
+def _check_unpacked(data: bytes) -> None:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        if sum(i.file_size for i in zf.infolist()) > _MAX_UNPACKED:
+            raise CannotWatermark("文件解压后过大")
+
+
 # --- DOCX ---------------------------------------------------------------------------
 
 def stamp_docx(data: bytes, text: str) -> bytes:
@@ -80,6 +91,7 @@ def stamp_docx(data: bytes, text: str) -> bytes:
     from docx import Document
 
     try:
+        _check_unpacked(data)
         doc = Document(io.BytesIO(data))
         headers = _docx_headers(doc)
         watermark_docx_headers(headers, text, _docx_font())
@@ -124,11 +136,13 @@ def _docx_font() -> str:
 
 # --- OFD ----------------------------------------------------------------------------
 
-# An upload is at most 50 MB (kernel.files); a ZIP of that size that unpacks to more than
-# this is a bomb, not a document.
-_OFD_MAX_UNPACKED = 500 * 1024 * 1024
 _ID = re.compile(rb'\bID="\s*(\d+)\s*"')
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
+
+
+def _parser() -> etree.XMLParser:
+    # one per use: an lxml parser must not be shared by waitress's threads; no entities or
+    # network fetches from an uploaded file
+    return etree.XMLParser(resolve_entities=False, no_network=True)
 
 
 def _q(tag: str) -> str:
@@ -151,10 +165,9 @@ def stamp_ofd(data: bytes, text: str) -> bytes:
 
 class _OfdStamper:
     def __init__(self, data: bytes):
+        _check_unpacked(data)
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             self.infos = zf.infolist()
-            if sum(i.file_size for i in self.infos) > _OFD_MAX_UNPACKED:
-                raise CannotWatermark("OFD 文件解压后过大")
             self.files = {i.filename: zf.read(i) for i in self.infos}  # checks every CRC
         self.added: dict[str, bytes] = {}
         self.changed: dict[str, etree._Element] = {}
@@ -164,7 +177,7 @@ class _OfdStamper:
             return self.changed[name]
         if name not in self.files:
             raise CannotWatermark(f"OFD 文件缺少 {name}")
-        return etree.fromstring(self.files[name], _PARSER)
+        return etree.fromstring(self.files[name], _parser())
 
     @staticmethod
     def _resolve(base: str, loc: str | None) -> str:
@@ -229,7 +242,7 @@ class _OfdStamper:
             else:
                 page.append(content)
         layer = ofd_watermark_layer(text, font_id, next_id, width=width, height=height)
-        wrapper = etree.fromstring(f'<ofd:w xmlns:ofd="{OFD_NS}">{layer}</ofd:w>', _PARSER)
+        wrapper = etree.fromstring(f'<ofd:w xmlns:ofd="{OFD_NS}">{layer}</ofd:w>', _parser())
         content.append(wrapper[0])  # the last layer: drawn above the body
         self.changed[path] = page
 
