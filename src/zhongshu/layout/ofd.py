@@ -15,19 +15,14 @@ import uuid
 import zipfile
 from xml.sax.saxutils import escape, quoteattr
 
-from . import geometry as g
 from .engine import Glyph, Layout
 from .fonts import FontSet
 from .pdf import watermark_text
+from .watermarks import OFD_NS as NS
+from .watermarks import ofd_mm as _n
+from .watermarks import ofd_watermark_layer
 
-NS = "http://www.ofdspec.org/2016"
 HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'
-
-
-def _n(value_pt: float) -> str:
-    """A length in mm with at most three decimals, as OFD uses."""
-    text = f"{value_pt / g.MM:.3f}".rstrip("0").rstrip(".")
-    return "0" if text in {"-0", ""} else text
 
 
 def _colour(rgb: tuple[float, float, float]) -> str:
@@ -131,7 +126,7 @@ def render_ofd(layout: Layout, fonts: FontSet, *, viewer: str | None = None,
                 f'<ofd:AbbreviatedData>M 0 0 L {_n(box.w)} 0 L {_n(box.w)} {_n(box.h)} L 0 {_n(box.h)} C</ofd:AbbreviatedData></ofd:PathObject>')
         layers = [f'<ofd:Layer ID="{layer_id}" Type="Body">{"".join(objects)}</ofd:Layer>']
         if mark:
-            layers.append(_watermark_layer(ids, mark, font_ids["heiti"]))
+            layers.append(ofd_watermark_layer(mark, font_ids["heiti"], ids.next))
         files[f"Doc_0/Pages/Page_{index}/Content.xml"] = (
             f'{HEAD}<ofd:Page xmlns:ofd="{NS}"><ofd:Content>{"".join(layers)}</ofd:Content></ofd:Page>'
         ).encode()
@@ -165,17 +160,3 @@ def render_ofd(layout: Layout, fonts: FontSet, *, viewer: str | None = None,
         for name in sorted(files):
             zf.writestr(name, files[name])
     return out.getvalue()
-
-
-def _watermark_layer(ids: _Ids, text: str, font_id: int) -> str:
-    size = 18
-    objects = []
-    for row in range(5):
-        for col in range(2):
-            x, y = 30 + col * 280 + (row % 2) * 60, 140 + row * 150
-            objects.append(
-                f'<ofd:TextObject ID="{ids.next()}" Boundary="0 0 210 297" CTM="0.866 -0.5 0.5 0.866 0 0" '
-                f'Font="{font_id}" Size="{_n(size)}" Alpha="46">'
-                f'<ofd:FillColor Value="102 102 102"/>'
-                f'<ofd:TextCode X="{_n(x)}" Y="{_n(y + size * 2)}">{escape(text)}</ofd:TextCode></ofd:TextObject>')
-    return f'<ofd:Layer ID="{ids.next()}" Type="Foreground">{"".join(objects)}</ofd:Layer>'

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from xml.sax.saxutils import escape as xml_escape
 
 from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
-from docx.oxml import OxmlElement, parse_xml
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor, Twips
 
@@ -28,32 +27,7 @@ from .fonts import FontSet
 from .linebreak import balanced_lines
 from .pdf import watermark_text
 from .spec import Block, DocumentSpec, Heading, Paragraph, Table
-
-# Word's watermark: shape type 136 (a text path) rotated 315° (rising to the right), 50 %
-# transparent silver, centred on the margins and behind the text (negative z-index).
-WATERMARK_XML = (
-    '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
-    'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office">'
-    '<w:rPr><w:noProof/></w:rPr><w:pict>'
-    '<v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800" '
-    'path="m@7,l@8,m@5,21600l@6,21600e">'
-    '<v:formulas><v:f eqn="sum #0 0 10800"/><v:f eqn="prod #0 2 1"/><v:f eqn="sum 21600 0 @1"/>'
-    '<v:f eqn="sum 0 0 @2"/><v:f eqn="sum 21600 0 @3"/><v:f eqn="if @0 @3 0"/>'
-    '<v:f eqn="if @0 21600 @1"/><v:f eqn="if @0 0 @2"/><v:f eqn="if @0 @4 21600"/>'
-    '<v:f eqn="mid @5 @6"/><v:f eqn="mid @8 @5"/><v:f eqn="mid @7 @8"/><v:f eqn="mid @6 @7"/>'
-    '<v:f eqn="sum @6 0 @5"/></v:formulas>'
-    '<v:path textpathok="t" o:connecttype="custom" o:connectlocs="@9,0;@10,10800;@11,21600;@12,10800" '
-    'o:connectangles="270,180,90,0"/>'
-    '<v:textpath on="t" fitshape="t"/><o:lock v:ext="edit" text="t" shapetype="t"/></v:shapetype>'
-    '<v:shape id="ZhongshuWaterMark{n}" o:spid="_x0000_s20{n:02d}" type="#_x0000_t136" '
-    'style="position:absolute;margin-left:0;margin-top:0;width:440pt;height:60pt;rotation:315;'
-    'z-index:-251654144;mso-position-horizontal:center;mso-position-horizontal-relative:margin;'
-    'mso-position-vertical:center;mso-position-vertical-relative:margin" '
-    'o:allowincell="f" fillcolor="#c0c0c0" stroked="f">'
-    '<v:fill opacity=".5"/>'
-    '<v:textpath style="font-family:&quot;{font}&quot;;font-size:1pt" string="{text}"/>'
-    '</v:shape></w:pict></w:r>'
-)
+from .watermarks import watermark_docx_headers
 
 LINE_TWIPS = 578  # 28.9 pt: 22 lines = 635.8 pt, inside the 637.8 pt block with room for rounding
 LINE = Twips(LINE_TWIPS)
@@ -554,11 +528,9 @@ class _Writer:
                 for part in parts:
                     part.is_linked_to_previous = False
             headers += parts
-        for n, header in enumerate(headers, start=1):
-            p = header.paragraphs[0]
-            p.paragraph_format.first_line_indent = Pt(0)
-            p._p.append(parse_xml(WATERMARK_XML.format(n=n, text=xml_escape(text, {'"': "&quot;"}),
-                                                       font=self.name("heiti"))))
+        for header in headers:
+            header.paragraphs[0].paragraph_format.first_line_indent = Pt(0)
+        watermark_docx_headers(headers, text, self.name("heiti"))
 
     def build(self, viewer: str | None, when: dt.datetime | None) -> bytes:
         spec = self.spec

@@ -1,6 +1,7 @@
 """The 收文 pages as people meet them, through the Django test client."""
 
 import io
+import zipfile
 
 import pytest
 from django.urls import reverse
@@ -238,6 +239,46 @@ def test_classified_page_is_watermarked_and_every_view_and_download_audited(org,
             assert f"{org.clerk.full_name} " in pdf[0].get_text()
     assert AuditEvent.objects.filter(action="object.download", object_id=str(doc.pk)).count() == 2
     assert page(client, org.secretary, url).status_code == 404  # not cleared for the route
+
+
+def test_classified_docx_and_ofd_downloads_stay_docx_and_ofd_stamped_with_the_viewer(org, client):
+    import ofdkit
+    from docx import Document
+
+    from tests.documents.incoming.test_watermark import two_section_docx
+    from tests.layout.measure import sample
+    from zhongshu.layout.render import render
+
+    ofd = render(sample("long_body"), "ofd")
+    doc = register(org, actor=org.clerk, classification=2, secrecy_years=5,
+                   files=[("来文.ofd", ofd)], attachments=[("附件.docx", two_section_docx())])
+    client.force_login(org.director)  # cleared, and not the clerk who registered it
+    main, attachment = doc.files.order_by("is_attachment")
+    r = client.get(reverse("incoming:download", args=[doc.pk, main.pk]))
+    assert r["Content-Type"] == "application/ofd" and r["Content-Disposition"].endswith("%E6%9D%A5%E6%96%87.ofd")
+    with ofdkit.open(r.content) as stamped:
+        pages = [page.text() for page in stamped.pages]
+    with ofdkit.open(ofd) as original:
+        assert len(pages) == len(original.pages) > 1
+    assert all(f"{org.director.full_name} " in text for text in pages)
+    r = client.get(reverse("incoming:download", args=[doc.pk, attachment.pk]))
+    assert r["Content-Type"] == attachment.content_type and r["Content-Disposition"].endswith(".docx")
+    header = Document(io.BytesIO(r.content)).sections[0].header._element.xml
+    assert f'string="{org.director.full_name} ' in header
+    events = AuditEvent.objects.filter(action="object.download", object_id=str(doc.pk), actor_id=org.director.pk)
+    assert sorted(e.details["file"] for e in events) == ["来文.ofd", "附件.docx"]
+
+
+def test_classified_damaged_docx_is_not_served(org, client):
+    docx = io.BytesIO()
+    with zipfile.ZipFile(docx, "w") as zf:  # sniffed as a DOCX, but with no Word document inside
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("word/document.xml", "<w:document")
+    doc = register(org, actor=org.clerk, classification=2, secrecy_years=5, files=[("来文.docx", docx.getvalue())])
+    client.force_login(org.clerk)
+    r = client.get(reverse("incoming:download", args=[doc.pk, doc.files.get().pk]), follow=True)
+    assert "无法加注水印，不能下载" in messages_of(r)[0]
+    assert not AuditEvent.objects.filter(action="object.download").exists()
 
 
 def test_classified_file_that_cannot_be_watermarked_is_not_served(org, client):

@@ -156,15 +156,16 @@ def download(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
         raise PermissionDenied
     f = get_object_or_404(IncomingFile, pk=file_id, incoming=doc)
     data, content_type, name = bytes(f.content), f.content_type, f.name
-    if doc.is_classified and f.kind in watermark.STAMPABLE:
+    if doc.is_classified:  # every kind is stamped; one that cannot be is not served at all
         stamp = f"{request.user.full_name} {timezone.localtime():%Y-%m-%d %H:%M}"
         try:
             data = watermark.stamp(data, f.kind, stamp)
         except watermark.CannotWatermark:
             messages.error(request, f"文件“{f.name}”无法加注水印，不能下载，请联系机要员核对原件。")
             return redirect("incoming:detail", doc.pk)
-        content_type = "application/pdf"
-        name = name if f.kind == "pdf" else f"{name}.pdf"
+        if f.kind not in {"docx", "ofd"}:  # a scan is served as the PDF it was stamped into
+            content_type = "application/pdf"
+            name = name if f.kind == "pdf" else f"{name}.pdf"
     record_access(actor=request.user, obj=doc, download=True, details={"file": f.name})
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
