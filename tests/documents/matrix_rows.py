@@ -14,6 +14,8 @@ DRAFTERS = {"staff", "leader", "secretary", "clerk", "cleared_granted", "cleared
             "granted_uncleared"}
 REGISTER = {"leader", "secretary", "clerk"}
 ON_ROUTE = {"secretary", "leader"}
+# Personal API tokens: everyone but the three administrators; the staff persona holds one.
+TOKEN_HOLDERS = DRAFTERS
 
 
 def api(status_signed_in: dict | int, anonymous: int = 401) -> dict:
@@ -66,11 +68,19 @@ ROWS: dict[str, Row] = {
     "api:outgoing_submit": Row(get=everyone(405), post=api({"secretary": 400, "leader": 403}), args=_doc),
     "api:outgoing_act": Row(get=everyone(405), post=api(400), args=_doc),
     "api:outgoing_download": Row(get=api({"secretary": 200, "leader": 200}), args=_doc),
+    # --- personal API tokens (from the profile page) ---
+    # Everyone sees their own list; the three administrators may not create tokens (403);
+    # an empty POST gets the form back with its errors.
+    "tokens:list": Row(get=signed_in(), post=only(TOKEN_HOLDERS)),
+    # Someone else's token is invisible (404); only its holder revokes it.
+    "tokens:revoke": Row(get=signed_in(405), post=only({"staff": 302}, deny=404),
+                         args=lambda w: [w.api_token.pk]),
 }
 
 
 def add_to_world(w: SimpleNamespace) -> None:
     from tests.documents.conftest import notice_spec
+    from zhongshu.api import services as token_services
     from zhongshu.documents import services
 
     w.office.issuer_code = "办发"
@@ -78,3 +88,4 @@ def add_to_world(w: SimpleNamespace) -> None:
     w.outgoing = services.outgoing_create(actor=w.secretary, doc_type="通知",
                                           spec=notice_spec("关于矩阵测试的通知"))
     services.outgoing_submit(actor=w.secretary, document=w.outgoing)
+    w.api_token = token_services.token_create(actor=w.staff, name="矩阵测试").token

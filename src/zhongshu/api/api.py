@@ -1,6 +1,7 @@
-"""The REST API (django-ninja, OpenAPI 3 at /api/docs). Session authentication with CSRF
-for writes; every operation calls the same selectors and services as the pages, and
-refusals come back as structured JSON errors."""
+"""The REST API (django-ninja, OpenAPI 3 at /api/docs). A personal API token
+(``Authorization: Bearer …``, no CSRF) or the session with CSRF for writes; every
+operation calls the same selectors and services as the pages, and refusals come back as
+structured JSON errors."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Query, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import django_auth
+from ninja.security import HttpBearer, django_auth
 
 from zhongshu.documents import selectors, services
 from zhongshu.documents.models import OutgoingDocument
@@ -17,6 +18,7 @@ from zhongshu.layout.render import FORMATS
 from zhongshu.org.models import Person, Unit
 from zhongshu.workflow import selectors as wf_selectors
 
+from . import services as token_services
 from .schemas import (
     ActIn,
     DocumentDetail,
@@ -28,8 +30,31 @@ from .schemas import (
     VersionOut,
 )
 
-api = NinjaAPI(title="中枢 API", version="1", urls_namespace="api", auth=django_auth,
-               docs_url="/docs", description="办文接口：发文列表、详情、拟稿、办理、下载。")
+
+class TokenRefused(AuthenticationError):
+    """A bearer token was presented and is unknown, expired or revoked: 401, with no
+    fallback to the session."""
+
+
+class BearerToken(HttpBearer):
+    """A personal API token (accounts/tokens/); the request acts as its holder, with
+    exactly the holder's rights. Token requests need no CSRF token."""
+
+    openapi_bearerFormat = "zs_…"
+    openapi_description = "个人 API 令牌：在“个人信息 → API 令牌”中创建，权限与持有人相同。"
+
+    def authenticate(self, request: HttpRequest, token: str) -> Person:
+        person = token_services.token_authenticate(token.strip())
+        if person is None:
+            raise TokenRefused
+        request.user = person
+        return person
+
+
+api = NinjaAPI(title="中枢 API", version="1", urls_namespace="api", auth=[BearerToken(), django_auth],
+               docs_url="/docs",
+               description="办文接口：发文列表、详情、拟稿、办理、下载。"
+                           "认证：个人 API 令牌（Authorization: Bearer），或已登录的会话（写操作须带 CSRF）。")
 
 
 def _error(request, status: int, code: str, message: str, details=None) -> HttpResponse:
@@ -67,6 +92,13 @@ def _missing(request, exc):
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request, exc):
     return _error(request, 401, "unauthenticated", "请先登录。")
+
+
+@api.exception_handler(TokenRefused)
+def _token_refused(request, exc):
+    response = _error(request, 401, "unauthenticated", "API 令牌无效、已过期或已撤销。")
+    response["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+    return response
 
 
 def _out(doc: OutgoingDocument) -> dict:
@@ -190,3 +222,4 @@ def outgoing_download(request, doc_id: int, format: str = "pdf"):  # noqa: A002 
     response = HttpResponse(data, content_type=FORMATS[format])
     response["Content-Disposition"] = f'attachment; filename="outgoing-{doc.pk}.{format}"'
     return response
+

@@ -91,3 +91,4 @@ class VersionOut(Schema):
     number: int
     is_side: bool
     conflict: str = ""
+
