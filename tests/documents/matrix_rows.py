@@ -14,6 +14,10 @@ DRAFTERS = {"staff", "leader", "secretary", "clerk", "cleared_granted", "cleared
             "granted_uncleared"}
 REGISTER = {"leader", "secretary", "clerk"}
 ON_ROUTE = {"secretary", "leader"}
+# 收文 in the API, as on the pages: the office and the leaders keep the register; the
+# matrix document waits for the office's 初审 (the secretary's and the clerk's task).
+INCOMING_LISTERS = {"leader", "secretary", "clerk"}
+INCOMING_ROUTE = {"secretary", "clerk"}
 # Personal API tokens: everyone but the three administrators; the staff persona holds one.
 TOKEN_HOLDERS = DRAFTERS
 
@@ -68,6 +72,16 @@ ROWS: dict[str, Row] = {
     "api:outgoing_submit": Row(get=everyone(405), post=api({"secretary": 400, "leader": 403}), args=_doc),
     "api:outgoing_act": Row(get=everyone(405), post=api(400), args=_doc),
     "api:outgoing_download": Row(get=api({"secretary": 200, "leader": 200}), args=_doc),
+    # 收文 through the API: the register is refused (403) to those without it; a document
+    # outside the caller's need-to-know is 404, as on the pages.
+    "api:incoming_list": Row(get={**only(INCOMING_LISTERS), ANON: 401}, post=everyone(405)),
+    "api:incoming_detail": Row(get=api(dict.fromkeys(INCOMING_ROUTE, 200)), post=everyone(405),
+                               args=lambda w: [w.incoming.pk]),
+    # An empty form POST is not the JSON the operation takes (400).
+    "api:incoming_act": Row(get=everyone(405), post=api(400),
+                            args=lambda w: [w.incoming.pk, w.incoming.tasks.get(person=w.secretary).pk]),
+    "api:incoming_download": Row(get=api(dict.fromkeys(INCOMING_ROUTE, 200)),
+                                 args=lambda w: [w.incoming.pk, w.incoming.files.get().pk]),
     # --- personal API tokens (from the profile page) ---
     # Everyone sees their own list; the three administrators may not create tokens (403);
     # an empty POST gets the form back with its errors.
