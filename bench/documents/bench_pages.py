@@ -142,8 +142,12 @@ def pages(args):
     from zhongshu.documents.views_lists import PAGE_SIZE as OUT_PAGE
 
     n_in = in_sel.register(clerk, in_sel.RegisterFilter()).count()
-    late_out = max(1, int(n_out / OUT_PAGE * 0.9))
-    late_in = max(1, int(n_in / IN_PAGE * 0.9))
+    # The registers page through at most REGISTER_COUNT_CAP rows (decision 0901): the
+    # late page is the deepest one a user can reach without a filter.
+    from zhongshu.kernel.paging import REGISTER_COUNT_CAP
+
+    late_out = max(1, -(-min(n_out, REGISTER_COUNT_CAP) // OUT_PAGE))
+    late_in = max(1, -(-min(n_in, REGISTER_COUNT_CAP) // IN_PAGE))
     inbox = reverse("inbox:home")
     return [
         ("发文登记簿 · 第1页", args.clerk, [out_reg], "documents_outgoingdocument"),
@@ -151,7 +155,7 @@ def pages(args):
          [f"{out_reg}?doc_type=通知&status=archived&year={args.year}"], "documents_outgoingdocument"),
         (f"发文登记簿 · 第{late_out}页", args.clerk, [f"{out_reg}?page={late_out}"], "documents_outgoingdocument"),
         ("收文登记簿 · 第1页", args.clerk, [in_reg], "incoming_incomingdocument"),
-        ("收文登记簿 · 筛选（请示、办理中）", args.clerk, [f"{in_reg}?doc_type=request&status=handling"],
+        ("收文登记簿 · 筛选（请示、办理中）", args.clerk, [f"{in_reg}?doc_type=请示&status=handling"],
          "incoming_incomingdocument"),
         (f"收文登记簿 · 第{late_in}页", args.clerk, [f"{in_reg}?page={late_in}"], "incoming_incomingdocument"),
         (f"发文页面（{len(out_ids)} 件轮换）", args.clerk,

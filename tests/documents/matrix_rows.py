@@ -17,6 +17,12 @@ ON_ROUTE = {"secretary", "leader"}
 # The issuing office sees its organ's 发文 by rule once it has left drafting: of the
 # personas, the confidential clerk of the committee's office (state secrets too).
 SEES = ON_ROUTE | {"clerk"}
+# 收文 in the API, as on the pages: the office and the leaders keep the register; the
+# matrix document waits for the office's 初审 (the secretary's and the clerk's task).
+INCOMING_LISTERS = {"leader", "secretary", "clerk"}
+INCOMING_ROUTE = {"secretary", "clerk"}
+# Personal API tokens: everyone but the three administrators; the staff persona holds one.
+TOKEN_HOLDERS = DRAFTERS
 
 
 def api(status_signed_in: dict | int, anonymous: int = 401) -> dict:
@@ -93,11 +99,29 @@ ROWS: dict[str, Row] = {
     "api:outgoing_attachment_add": Row(get=everyone(405), post=api(422), args=_doc),
     "api:outgoing_attachment_download": Row(get=api({"secretary": 200, "leader": 200, "clerk": 200}),
                                             args=_file),
+    # 收文 through the API: the register is refused (403) to those without it; a document
+    # outside the caller's need-to-know is 404, as on the pages.
+    "api:incoming_list": Row(get={**only(INCOMING_LISTERS), ANON: 401}, post=everyone(405)),
+    "api:incoming_detail": Row(get=api(dict.fromkeys(INCOMING_ROUTE, 200)), post=everyone(405),
+                               args=lambda w: [w.incoming.pk]),
+    # An empty form POST is not the JSON the operation takes (400).
+    "api:incoming_act": Row(get=everyone(405), post=api(400),
+                            args=lambda w: [w.incoming.pk, w.incoming.tasks.get(person=w.secretary).pk]),
+    "api:incoming_download": Row(get=api(dict.fromkeys(INCOMING_ROUTE, 200)),
+                                 args=lambda w: [w.incoming.pk, w.incoming.files.get().pk]),
+    # --- personal API tokens (from the profile page) ---
+    # Everyone sees their own list; the three administrators may not create tokens (403);
+    # an empty POST gets the form back with its errors.
+    "tokens:list": Row(get=signed_in(), post=only(TOKEN_HOLDERS)),
+    # Someone else's token is invisible (404); only its holder revokes it.
+    "tokens:revoke": Row(get=signed_in(405), post=only({"staff": 302}, deny=404),
+                         args=lambda w: [w.api_token.pk]),
 }
 
 
 def add_to_world(w: SimpleNamespace) -> None:
     from tests.documents.conftest import notice_spec
+    from zhongshu.api import services as token_services
     from zhongshu.documents import services
 
     w.office.issuer_code = "办发"
@@ -107,3 +131,4 @@ def add_to_world(w: SimpleNamespace) -> None:
     w.outgoing_attachment = services.outgoing_attachment_add(
         actor=w.secretary, document=w.outgoing, name="附件.pdf", data=b"%PDF-1.4 matrix")
     services.outgoing_submit(actor=w.secretary, document=w.outgoing)
+    w.api_token = token_services.token_create(actor=w.staff, name="矩阵测试").token

@@ -79,6 +79,11 @@ class Action(StrEnum):
     INCOMING_REGISTER = "incoming.register"
     INCOMING_STEP = "incoming.step"
     INCOMING_OFFICE = "incoming.office"
+    # --- the REST API for other systems ---
+    # Holding personal API tokens: anyone who works with content, never the three
+    # administrators (a token would carry an administrator's rights out of the browser).
+    # With a token as the object: it is the person's own (only they list or revoke it).
+    API_TOKEN_MANAGE = "api.token_manage"  # noqa: S105 (an action name)
 
 
 # Actions that depend only on the person's role, not on an object.
@@ -161,6 +166,12 @@ def _acts_for_leader(person: Any, leader: Any) -> bool:
         delegate=person, delegator=leader, action=Action.OPINION_PREPARE) is not None
 
 
+def _manages_api_token(person: Any, token: Any) -> bool:
+    if token is None:
+        return not admins.is_admin(person)
+    return getattr(token, "owner_id", None) == person.pk
+
+
 def _decides_forwarding(person: Any, obj: Any) -> bool:
     if obj is None or obj.requested_by_id == person.pk:
         return False
@@ -179,6 +190,7 @@ _OBJECT_RULES: dict[Action, Callable[[Any, Any], bool]] = {
     Action.GRANT_MANAGE: _security_admin_not_self,
     Action.FORWARD_DECIDE: _decides_forwarding,
     Action.WORKFLOW_STEP_ACT_ON_BEHALF: _acts_for_leader,
+    Action.API_TOKEN_MANAGE: _manages_api_token,
     # workflow and inbox: decided by the owning app's rules module, named by dotted
     # path so that access does not import the apps built on it.
     Action.WORKFLOW_ROUTE_START: _rule_in_app("zhongshu.workflow.rules.may_start_route"),

@@ -1,6 +1,7 @@
-"""The REST API (django-ninja, OpenAPI 3 at /api/docs). Session authentication with CSRF
-for writes; every operation calls the same selectors and services as the pages, and
-refusals come back as structured JSON errors."""
+"""The REST API (django-ninja, OpenAPI 3 at /api/docs). A personal API token
+(``Authorization: Bearer …``, no CSRF) or the session with CSRF for writes; every
+operation calls the same selectors and services as the pages, and refusals come back as
+structured JSON errors."""
 
 from __future__ import annotations
 
@@ -9,17 +10,32 @@ from urllib.parse import quote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from ninja import File, Form, NinjaAPI, Query, Status, UploadedFile
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import django_auth
+from ninja.security import HttpBearer, django_auth
 
+from zhongshu.access.policy import Action, can
+from zhongshu.audit.services import record_access
 from zhongshu.documents import selectors, services
+from zhongshu.documents.incoming import forms as incoming_forms
+from zhongshu.documents.incoming import selectors as incoming_selectors
+from zhongshu.documents.incoming import services as incoming_services
+from zhongshu.documents.incoming.models import (
+    IncomingDocument,
+    IncomingFile,
+    IncomingTask,
+    TaskKind,
+    TaskStatus,
+)
+from zhongshu.documents.incoming.models import Status as IncomingStatus
 from zhongshu.documents.models import OutgoingDocument
 from zhongshu.layout.render import FORMATS
 from zhongshu.org.models import Person, Unit
 from zhongshu.workflow import selectors as wf_selectors
 
+from . import services as token_services
 from .schemas import (
     ActIn,
     AttachmentOut,
@@ -28,12 +44,39 @@ from .schemas import (
     DocumentOut,
     DraftIn,
     Error,
+    IncomingActIn,
+    IncomingDetail,
+    IncomingList,
+    IncomingOut,
     SaveIn,
     VersionOut,
 )
 
-api = NinjaAPI(title="中枢 API", version="1", urls_namespace="api", auth=django_auth,
-               docs_url="/docs", description="办文接口：发文列表、详情、拟稿、办理、下载。")
+
+class TokenRefused(AuthenticationError):
+    """A bearer token was presented and is unknown, expired or revoked: 401, with no
+    fallback to the session."""
+
+
+class BearerToken(HttpBearer):
+    """A personal API token (accounts/tokens/); the request acts as its holder, with
+    exactly the holder's rights. Token requests need no CSRF token."""
+
+    openapi_bearerFormat = "zs_…"
+    openapi_description = "个人 API 令牌：在“个人信息 → API 令牌”中创建，权限与持有人相同。"
+
+    def authenticate(self, request: HttpRequest, token: str) -> Person:
+        person = token_services.token_authenticate(token.strip())
+        if person is None:
+            raise TokenRefused
+        request.user = person
+        return person
+
+
+api = NinjaAPI(title="中枢 API", version="1", urls_namespace="api", auth=[BearerToken(), django_auth],
+               docs_url="/docs",
+               description="办文接口：发文、收文的列表、详情、拟稿、办理、下载。"
+                           "认证：个人 API 令牌（Authorization: Bearer），或已登录的会话（写操作须带 CSRF）。")
 
 
 def _error(request, status: int, code: str, message: str, details=None) -> HttpResponse:
@@ -71,6 +114,13 @@ def _missing(request, exc):
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request, exc):
     return _error(request, 401, "unauthenticated", "请先登录。")
+
+
+@api.exception_handler(TokenRefused)
+def _token_refused(request, exc):
+    response = _error(request, 401, "unauthenticated", "API 令牌无效、已过期或已撤销。")
+    response["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+    return response
 
 
 def _out(doc: OutgoingDocument) -> dict:
@@ -223,4 +273,178 @@ def outgoing_attachment_download(request, doc_id: int, file_id: int):
     file = services.outgoing_attachment_download(actor=request.user, document=doc, attachment=attachment)
     response = HttpResponse(file.data, content_type=file.content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(file.name)}"
+    return response
+
+
+# --- 收文 (incoming documents) -------------------------------------------------------
+
+# What each kind of task allows, the first being the default when only one is allowed.
+TASK_ACTIONS: dict[str, tuple[str, ...]] = {
+    TaskKind.RECEIVE: ("receive",),
+    TaskKind.INTAKE: ("accept", "return"),
+    TaskKind.PROPOSE: ("propose",),
+    TaskKind.INSTRUCT: ("instruct",),
+    TaskKind.ASSIGN: ("assign", "complete"),
+    TaskKind.HANDLE: ("complete", "holding", "extension"),
+    TaskKind.EXTENSION: ("approve", "refuse"),
+    TaskKind.READ: ("read",),
+}
+# The services begin a refusal about the state of the document or the step with this.
+_STEP_REFUSED = "本环节不允许该操作"
+
+
+def _incoming_out(d: IncomingDocument) -> dict:
+    return {"id": d.pk, "receipt_number": d.receipt_number, "title": d.title, "doc_type": d.doc_type,
+            "doc_number": d.doc_number, "sender": d.sender_display, "recipient_unit": d.recipient_unit.name,
+            "channel": d.channel, "status": d.status, "status_label": d.get_status_display(),
+            "classification": d.classification, "secrecy_mark": d.secrecy_mark, "urgency": d.urgency,
+            "copy_number": d.copy_number, "created_at": d.created_at, "received_at": d.received_at,
+            "handling_unit": d.handling_unit.name if d.handling_unit_id else None,
+            "deadline": d.deadline, "completed_at": d.completed_at, "summary": d.summary}
+
+
+def _incoming(request: HttpRequest, pk: int) -> IncomingDocument:
+    doc = incoming_selectors.document_get(request.user, pk)
+    if doc is None:
+        raise Http404
+    return doc
+
+
+def _register_filter(params: dict, sort: str) -> incoming_selectors.RegisterFilter:
+    """The register page's own filter form, so the API filters exactly like the page;
+    bad values are a 400 here rather than silently ignored."""
+    if sort.lstrip("-") not in incoming_selectors.SORTS:
+        raise ValidationError(f"排序方式无效：{sort}，可选 {'、'.join(incoming_selectors.SORTS)}（前加 - 为倒序）。")
+    form = incoming_forms.RegisterFilterForm({k: v for k, v in params.items() if v not in ("", None, False)})
+    if not form.is_valid():
+        raise ValidationError([f"{form.fields[k].label}：{m}" if k in form.fields else m
+                               for k, errors in form.errors.items() for m in errors])
+    return form.to_filter(sort)
+
+
+@api.get("/documents/incoming", response=IncomingList, url_name="incoming_list",
+         summary="收文登记簿（仅本人可见的；筛选同登记簿页面）")
+def incoming_list(request, q: str = "", status: str = "", doc_type: str = "", urgency: str = "",
+                  sender: str = "", date_from: str = "", date_to: str = "", overdue: bool = False,
+                  sort: str = "-received", limit: int = Query(30, ge=1, le=200), offset: int = Query(0, ge=0)):
+    if not can(request.user, Action.INCOMING_LIST):
+        raise PermissionDenied
+    f = _register_filter({"q": q, "status": status, "doc_type": doc_type, "urgency": urgency,
+                          "sender": sender, "date_from": date_from, "date_to": date_to,
+                          "overdue": "on" if overdue else ""}, sort)
+    qs = incoming_selectors.register(request.user, f)
+    page = list(qs[offset:offset + limit])
+    ids = [d.pk for d in page]
+    holders = incoming_selectors.open_tasks_by_document(ids)
+    unread = incoming_selectors.unread_by_document(ids)
+    today = timezone.localdate()
+    return {"count": qs.count(), "items": [
+        {**_incoming_out(d), "unread": unread.get(d.pk, []),
+         "holders": [{"step": step, "people": people} for step, people in holders.get(d.pk, [])],
+         "overdue": bool(d.status == IncomingStatus.HANDLING and d.deadline and d.deadline < today)}
+        for d in page]}
+
+
+def _task_out(t: IncomingTask) -> dict:
+    return {"id": t.pk, "kind": t.kind, "kind_label": t.get_kind_display(),
+            "actions": list(TASK_ACTIONS.get(t.kind, ())), "deadline": t.deadline,
+            "extension": t.extension_id}
+
+
+@api.get("/documents/incoming/{doc_id}", response=IncomingDetail, url_name="incoming_detail",
+         summary="收文详情（含本人待处理事项和办理过程）")
+def incoming_detail(request, doc_id: int):
+    doc = _incoming(request, doc_id)
+    record_access(actor=request.user, obj=doc)
+    return {**_incoming_out(doc),
+            "files": [{"id": f.pk, "name": f.name, "kind": f.kind, "size": f.size,
+                       "is_attachment": f.is_attachment} for f in doc.files.defer("content")],
+            "my_tasks": [_task_out(t) for t in incoming_selectors.my_open_tasks(request.user, doc).values()],
+            "timeline": [{"kind": e.event.kind, "label": e.event.get_kind_display(),
+                          "actor": str(e.event.actor or "系统"), "at": e.event.at,
+                          "opinion": e.event.opinion, "took": e.took_text}
+                         for e in incoming_selectors.timeline(doc)],
+            "instructions": [{"leader": str(i.leader), "kind": i.kind, "text": i.text,
+                              "given_at": i.given_at, "during_circulation": i.during_circulation}
+                             for i in doc.instructions.select_related("leader")]}
+
+
+def _person_or_400(pk: int | None, what: str) -> Person | None:
+    person = Person.objects.filter(pk=pk).first() if pk else None
+    if pk and person is None:
+        raise ValidationError(f"{what}不存在。")
+    return person
+
+
+def _act(action: str, actor: Person, doc: IncomingDocument, task: IncomingTask, data: IncomingActIn) -> None:
+    """Call the incoming service the detail page's form calls for this action."""
+    s = incoming_services
+    if action == "receive":
+        s.incoming_confirm_receipt(actor=actor, incoming=doc)
+    elif action in ("accept", "return"):
+        s.incoming_intake_check(actor=actor, incoming=doc, accept=action == "accept", reason=data.reason)
+    elif action == "propose":
+        s.incoming_propose(actor=actor, incoming=doc, opinion=data.opinion,
+                           leader=_person_or_400(data.leader, "呈批领导"))
+    elif action == "instruct":
+        s.incoming_instruct(actor=actor, incoming=doc, kind=data.kind, text=data.text)
+    elif action == "assign":
+        unit = Unit.objects.filter(pk=data.handling_unit).first() if data.handling_unit else None
+        if unit is None:
+            raise ValidationError("请选择承办单位。" if not data.handling_unit else "承办单位不存在。")
+        s.incoming_assign(actor=actor, incoming=doc, handling_unit=unit,
+                          workdays=data.workdays if data.workdays is not None else "", opinion=data.opinion)
+    elif action == "holding":
+        s.incoming_holding_reply(actor=actor, incoming=doc, text=data.text)
+    elif action == "extension":
+        s.incoming_request_extension(actor=actor, incoming=doc, reason=data.reason,
+                                     workdays=data.workdays if data.workdays is not None else "")
+    elif action in ("approve", "refuse"):
+        s.incoming_decide_extension(actor=actor, extension=task.extension, approve=action == "approve",
+                                    note=data.note)
+    elif action == "complete":
+        s.incoming_complete(actor=actor, incoming=doc, summary=data.summary)
+    elif action == "read":
+        s.circulation_mark_read(actor=actor, incoming=doc, comment=data.comment,
+                                instruction_kind=data.instruction_kind or None)
+
+
+@api.post("/documents/incoming/{doc_id}/tasks/{task_id}/act", response={200: IncomingOut, 409: Error},
+          url_name="incoming_act",
+          summary="办理本人的一项待处理事项（签收、初审、拟办、批示、交办、承办、延期审批、传阅）")
+def incoming_act(request, doc_id: int, task_id: int, data: IncomingActIn):
+    doc = _incoming(request, doc_id)
+    task = IncomingTask.objects.select_related("extension").filter(pk=task_id, incoming=doc).first()
+    if task is None:
+        raise Http404
+    if task.person_id != request.user.pk or task.status != TaskStatus.OPEN:
+        return Status(409, {"code": "no_open_task", "details": [],
+                            "message": "您在该收文上没有这项待处理事项（不是您的，或已经处理）。"})
+    actions = TASK_ACTIONS.get(task.kind, ())
+    action = data.action or (actions[0] if len(actions) == 1 else "")
+    if action not in actions:
+        raise ValidationError(f"“{task.get_kind_display()}”事项可执行的操作：{'、'.join(actions)}。")
+    try:
+        _act(action, request.user, doc, task, data)
+    except incoming_services.IncomingError as exc:
+        if not any(m.startswith(_STEP_REFUSED) for m in exc.messages):
+            raise
+        return Status(409, {"code": "step_refused", "message": "；".join(exc.messages), "details": exc.messages})
+    doc.refresh_from_db()
+    return Status(200, _incoming_out(doc))
+
+
+@api.get("/documents/incoming/{doc_id}/files/{file_id}", response={409: Error}, url_name="incoming_download",
+         summary="下载收文的文件（涉密的 PDF 和扫描件带查看人水印）")
+def incoming_download(request, doc_id: int, file_id: int):
+    doc = _incoming(request, doc_id)
+    f = IncomingFile.objects.filter(pk=file_id, incoming=doc).first()
+    if f is None:
+        raise Http404
+    try:
+        out = incoming_services.incoming_file_download(actor=request.user, incoming=doc, file=f)
+    except incoming_services.CannotDownload as exc:
+        return Status(409, {"code": "cannot_watermark", "message": exc.messages[0], "details": []})
+    response = HttpResponse(out.data, content_type=out.content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(out.name)}"
     return response

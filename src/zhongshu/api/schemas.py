@@ -104,3 +104,103 @@ class VersionOut(Schema):
     number: int
     is_side: bool
     conflict: str = ""
+
+
+# --- 收文 (incoming documents) -------------------------------------------------------
+
+class HolderOut(Schema):
+    step: str
+    people: list[str]
+
+
+class IncomingOut(Schema):
+    id: int
+    receipt_number: str
+    title: str
+    doc_type: str
+    doc_number: str
+    sender: str
+    recipient_unit: str
+    channel: str
+    status: str
+    status_label: str
+    classification: int
+    secrecy_mark: str
+    urgency: str
+    copy_number: int | None
+    created_at: dt.datetime
+    received_at: dt.datetime | None
+    handling_unit: str | None
+    deadline: dt.date | None
+    completed_at: dt.datetime | None
+    summary: str
+
+
+class IncomingRow(IncomingOut):
+    holders: list[HolderOut]
+    unread: list[str]
+    overdue: bool
+
+
+class IncomingList(Schema):
+    count: int
+    items: list[IncomingRow]
+
+
+class IncomingFileOut(Schema):
+    id: int
+    name: str
+    kind: str
+    size: int
+    is_attachment: bool
+
+
+class IncomingTaskOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    actions: list[str]
+    deadline: dt.date | None
+    extension: int | None
+
+
+class TimelineOut(Schema):
+    kind: str
+    label: str
+    actor: str
+    at: dt.datetime
+    opinion: str
+    took: str
+
+
+class InstructionOut(Schema):
+    leader: str
+    kind: str
+    text: str
+    given_at: dt.datetime
+    during_circulation: bool
+
+
+class IncomingDetail(IncomingOut):
+    files: list[IncomingFileOut]
+    my_tasks: list[IncomingTaskOut]
+    timeline: list[TimelineOut]
+    instructions: list[InstructionOut]
+
+
+class IncomingActIn(Schema):
+    """What to do on one open task. ``action`` may be left out when the task allows only
+    one (签收, 拟办, 批示, 传阅); the other fields are the ones that action needs."""
+
+    action: str = ""
+    reason: str = ""          # accept / return (初审), extension (申请延期)
+    opinion: str = ""         # propose (拟办), assign (交办)
+    leader: int | None = None  # propose: the leader asked for an instruction
+    kind: str = ""            # instruct: actionable / guiding / reference
+    text: str = ""            # instruct, holding (阶段性答复)
+    handling_unit: int | None = None  # assign
+    workdays: int | None = None  # assign, extension
+    summary: str = ""         # complete (办结)
+    note: str = ""            # approve / refuse (延期审批)
+    comment: str = ""         # read (传阅)
+    instruction_kind: str = ""  # read: a leader's instruction while reading (阅示)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("audit/", include("zhongshu.audit.urls")),
     path("documents/", include("zhongshu.documents.urls")),
     path("api/", include("zhongshu.api.urls")),
+    path("accounts/tokens/", include("zhongshu.api.page_urls")),
     path("documents/incoming/", include("zhongshu.documents.incoming.urls")),
 ]
 

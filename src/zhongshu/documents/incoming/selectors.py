@@ -156,6 +156,13 @@ def pending_receipts(viewer: Any) -> QuerySet[IncomingDocument]:
 
 # --- one document --------------------------------------------------------------------
 
+def document_get(viewer: Any, pk: int) -> IncomingDocument | None:
+    """One document if ``viewer`` may see it; None for invisible and missing alike."""
+    return visible(viewer, IncomingDocument.objects.select_related(
+        "sender_unit", "recipient_unit", "handling_unit", "handler", "received_by",
+        "instruct_leader")).filter(pk=pk).first()
+
+
 def my_open_tasks(viewer: Any, doc: IncomingDocument) -> dict[str, IncomingTask]:
     return {t.kind: t for t in IncomingTask.objects.filter(incoming=doc, person=viewer,
                                                            status=TaskStatus.OPEN)

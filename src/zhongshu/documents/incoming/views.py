@@ -21,7 +21,7 @@ from zhongshu.audit.services import record, record_access
 from zhongshu.kernel.paging import CappedPaginator
 from zhongshu.org.models import Person, Unit
 
-from . import forms, selectors, services, watermark
+from . import forms, selectors, services
 from .models import ExtensionRequest, IncomingDocument, IncomingFile, Status, TaskKind
 
 PAGE_SIZE = 50
@@ -152,23 +152,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def download(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
     doc = _document(request, pk)
-    if not can(request.user, Action.OBJECT_DOWNLOAD, doc):  # pragma: no cover - same as view today
-        raise PermissionDenied
     f = get_object_or_404(IncomingFile, pk=file_id, incoming=doc)
-    data, content_type, name = bytes(f.content), f.content_type, f.name
-    if doc.is_classified:  # every kind is stamped; one that cannot be is not served at all
-        stamp = f"{request.user.full_name} {timezone.localtime():%Y-%m-%d %H:%M}"
-        try:
-            data = watermark.stamp(data, f.kind, stamp)
-        except watermark.CannotWatermark:
-            messages.error(request, f"文件“{f.name}”无法加注水印，不能下载，请联系机要员核对原件。")
-            return redirect("incoming:detail", doc.pk)
-        if f.kind not in {"docx", "ofd"}:  # a scan is served as the PDF it was stamped into
-            content_type = "application/pdf"
-            name = name if f.kind == "pdf" else f"{name}.pdf"
-    record_access(actor=request.user, obj=doc, download=True, details={"file": f.name})
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    try:
+        out = services.incoming_file_download(actor=request.user, incoming=doc, file=f)
+    except services.CannotDownload as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("incoming:detail", doc.pk)
+    response = HttpResponse(out.data, content_type=out.content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(out.name)}"
     return response
 
 
