@@ -40,10 +40,12 @@ def png_bytes() -> bytes:
 
 
 def docx_bytes() -> bytes:
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("名单")
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as zf:
-        zf.writestr("[Content_Types].xml", "<Types/>")
-        zf.writestr("word/document.xml", "<w:document/>")
+    doc.save(buf)
     return buf.getvalue()
 
 
@@ -197,9 +199,12 @@ def test_classified_download_is_stamped_with_the_viewer_and_audited(office):
     assert "附件正文" in text and "陈科员" in text
     got = services.outgoing_attachment_download(actor=office.drafter, document=doc, attachment=image)
     assert got.name == "scan.png.pdf" and "陈科员" in pdf_text(got.data)
-    # DOCX cannot be stamped: given as it is, as 收文 does
+    # A DOCX stays a DOCX, with the viewer's name in its headers (as 收文 does, decision 0605)
     got = services.outgoing_attachment_download(actor=office.drafter, document=doc, attachment=word)
-    assert got.data == docx_bytes() and got.content_type == kfiles.DOCX.content_type
+    assert got.content_type == kfiles.DOCX.content_type and got.name == "名单.docx"
+    with zipfile.ZipFile(io.BytesIO(got.data)) as z:
+        headers = [z.read(n).decode() for n in z.namelist() if n.startswith("word/header")]
+    assert headers and all("陈科员" in h for h in headers)
     events = AuditEvent.objects.filter(action="object.download", object_id=str(doc.pk))
     assert [e.details["file"] for e in events.order_by("id")] == ["工作安排表.pdf", "scan.png", "名单.docx"]
     with pytest.raises(PermissionDenied):

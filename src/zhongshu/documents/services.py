@@ -475,9 +475,10 @@ class FileDownload:
 
 def outgoing_attachment_download(*, actor: Person, document: OutgoingDocument,
                                  attachment: OutgoingAttachment) -> FileDownload:
-    """The attachment file for the viewer. Classified documents: PDF and images come
-    stamped with the viewer's name and the time (as a PDF); OFD and DOCX are given as
-    they are, as 收文 does. The download of a classified document is audited."""
+    """The attachment file for the viewer. Every file of a classified document is
+    stamped with the viewer's name and the time — PDF, DOCX and OFD in their own format,
+    a scan as the PDF it is stamped into — as 收文 does (decision 0605); one that cannot
+    be stamped is not served. The download of a classified document is audited."""
     from .incoming import watermark
 
     if not can(actor, Action.OBJECT_DOWNLOAD, document):
@@ -485,15 +486,16 @@ def outgoing_attachment_download(*, actor: Person, document: OutgoingDocument,
     if attachment.document_id != document.pk:
         raise ValidationError("该附件不属于此文件。")
     data, content_type, name = bytes(attachment.content), attachment.content_type, attachment.name
-    if document.is_classified and attachment.kind in watermark.STAMPABLE:
+    if document.is_classified:
         text = f"{actor.full_name} {timezone.localtime():%Y-%m-%d %H:%M}"
         try:
             data = watermark.stamp(data, attachment.kind, text)
         except watermark.CannotWatermark:
             raise ValidationError(
                 f"文件“{attachment.name}”无法加注水印，不能下载，请联系机要员核对原件。") from None
-        content_type = "application/pdf"
-        name = name if attachment.kind == "pdf" else f"{name}.pdf"
+        if attachment.kind not in {"docx", "ofd"}:
+            content_type = "application/pdf"
+            name = name if attachment.kind == "pdf" else f"{name}.pdf"
     record_access(actor=actor, obj=document, download=True,
                   details={"attachment": attachment.pk, "file": attachment.name})
     return FileDownload(data=data, content_type=content_type, name=name)
