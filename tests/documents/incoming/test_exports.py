@@ -24,7 +24,8 @@ def test_export_of_the_incoming_register(org, client, django_capture_on_commit_c
 
     page = client.get(reverse("exports:detail", args=[job.pk])).content.decode()
     assert "导出收文登记簿" in page and "已完成" in page
-    assert reverse("incoming:register") + "?doc_type=" in page  # back to the filtered register
+    # Back to the register as it was filtered.
+    assert f'href="{reverse("incoming:register")}?' in page and "doc_type=%E9%80%9A%E7%9F%A5" in page
 
     rows = list(load_workbook(io.BytesIO(client.get(reverse("exports:download", args=[job.pk])).content))
                 .active.values)
