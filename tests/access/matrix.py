@@ -9,6 +9,7 @@ refused one must change nothing (no audit event appears, since every write recor
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -79,6 +80,10 @@ MATRIX: dict[str, Row] = {
     "org:import_template": Row(get=only(SYSADMIN)),
     "org:import_status": Row(get=only(SYSADMIN), args=lambda w: [w.import_job.pk]),
     "kernel:calendar": Row(get=only(SYSADMIN), post=only(SYSADMIN)),
+    # --- background exports: each person sees their own; someone else's does not exist ---
+    "exports:list": Row(get=signed_in()),
+    "exports:detail": Row(get=only({"secretary"}, deny=404), args=lambda w: [w.export_job.pk]),
+    "exports:download": Row(get=only({"secretary"}, deny=404), args=lambda w: [w.export_job.pk]),
     # --- security admin (access) ---
     "access:clearance_list": Row(get=only(SECADMIN)),
     "access:clearance_edit": Row(get=only(SECADMIN), post=only(SECADMIN), args=lambda w: [w.staff.pk]),
@@ -134,7 +139,8 @@ MATRIX: dict[str, Row] = {
     # --- 收文 (documents.incoming): the office and leaders keep the register; a document
     # is seen by those on its route (the matrix document waits for the office's 初审) ---
     "incoming:register": Row(get=only(INCOMING_LISTERS)),
-    "incoming:export": Row(get=only(INCOMING_LISTERS)),
+    # POST only: starts a background export and goes to its progress page.
+    "incoming:export": Row(get=signed_in(405), post=only(INCOMING_LISTERS, ok=302)),
     "incoming:pending": Row(get=only(INCOMING_LISTERS)),
     # An empty registration form comes back with its errors.
     "incoming:create": Row(get=only({"secretary", "clerk"}), post=only({"secretary", "clerk"})),
@@ -184,9 +190,11 @@ def coverage_problems(resolver: URLResolver | None = None, matrix: dict | None =
 
 def matrix_world() -> SimpleNamespace:
     from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
 
     from zhongshu.access.models import ForwardRequest, Grant
     from zhongshu.documents.incoming import services as incoming_services
+    from zhongshu.kernel.models import ExportJob, ExportStatus
     from zhongshu.org.models import ImportJob
 
     w = build_world()
@@ -194,6 +202,10 @@ def matrix_world() -> SimpleNamespace:
 
     add_to_world(w)
     w.import_job = ImportJob.objects.create(created_by=w.sysadmin, file_name="a.xlsx", content=b"")
+    now = timezone.now()
+    w.export_job = ExportJob.objects.create(
+        owner=w.secretary, kind="outgoing_register", status=ExportStatus.DONE, content=b"PK xlsx",
+        file_name="outgoing-register.xlsx", finished_at=now, expires_at=now + dt.timedelta(hours=24))
     w.grant = Grant.objects.get(person=w.cleared_granted)
     w.incoming = incoming_services.incoming_register(
         actor=w.secretary, recipient_unit=w.office, title="关于矩阵测试的请示", doc_type="请示",

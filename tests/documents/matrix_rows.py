@@ -43,7 +43,8 @@ def _file(w: SimpleNamespace) -> list:
 ROWS: dict[str, Row] = {
     "documents:home": Row(get=signed_in()),
     "documents:register": Row(get=only(REGISTER)),
-    "documents:register_export": Row(get=only(REGISTER)),
+    # POST only: starts a background export and goes to its progress page.
+    "documents:register_export": Row(get=signed_in(405), post=only(REGISTER, ok=302)),
     "documents:numbers": Row(get=only(REGISTER)),
     "documents:stats": Row(get=only({"leader", "secretary"})),
     # An empty POST gets the form back with its errors.

@@ -14,6 +14,7 @@ from zhongshu.access.classification import Level
 from zhongshu.audit.models import AuditEvent
 from zhongshu.documents import services
 from zhongshu.documents.models import OutgoingDocument
+from zhongshu.kernel.models import ExportJob
 
 
 def draft(office, **kw):
@@ -124,7 +125,7 @@ def test_acting_on_the_page_draws_the_route(client, office):
     assert "须填写意见" in page
 
 
-def test_register_filters_sorts_pages_and_exports(client, office):
+def test_register_filters_sorts_pages_and_exports(client, office, django_capture_on_commit_callbacks):
     for i in range(35):
         draft(office, spec=notice_spec(f"关于第{i:02d}项工作的通知"))
     draft(office, doc_type="函", spec=notice_spec("关于商请支持的函"))
@@ -146,7 +147,11 @@ def test_register_filters_sorts_pages_and_exports(client, office):
     assert response.context["page"][0].title == "关于商请支持的函"
     filtered = client.get(reverse("documents:register"), {"doc_type": "函"})
     assert [d.title for d in filtered.context["page"]] == ["关于商请支持的函"]
-    export = client.get(reverse("documents:register_export"), {"q": "第0"})
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post(reverse("documents:register_export") + "?q=第0")
+    job = ExportJob.objects.get()
+    assert started.url == reverse("exports:detail", args=[job.pk])
+    export = client.get(reverse("exports:download", args=[job.pk]))
     rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
     assert rows[0][0] == "发文字号" and len(rows) == 11
 

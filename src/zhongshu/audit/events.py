@@ -26,6 +26,9 @@ class Event(StrEnum):
     CALENDAR_OVERRIDE_SET = "kernel.calendar.override_set"
     CALENDAR_OVERRIDE_REMOVE = "kernel.calendar.override_remove"
     CALENDAR_YEAR_DECLARE = "kernel.calendar.year_declare"
+    # Background Excel exports of registers (kernel.exports)
+    EXPORT_SUBMIT = "kernel.export.submit"
+    EXPORT_DOWNLOAD = "kernel.export.download"
     # Clearances, grants, forwarding, delegation (安全保密管理员, leaders)
     CLEARANCE_SET = "access.clearance.set"
     GRANT_ADD = "access.grant.add"

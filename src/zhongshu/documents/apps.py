@@ -9,9 +9,13 @@ class DocumentsConfig(AppConfig):
 
     def ready(self) -> None:
         from zhongshu.access import grants
+        from zhongshu.kernel import exports
 
+        from .exports import outgoing_register
         from .models import OutgoingDocument
         from .selectors import implicit_need_to_know
 
         # The route's people and the distribution list are the document's need-to-know.
         grants.register_implicit(OutgoingDocument, implicit_need_to_know, in_place=True)
+        # The 发文登记簿 is exported in the background (导出 Excel).
+        exports.register(outgoing_register)

@@ -1,24 +1,26 @@
-"""The 办文 home page, the 发文登记簿 (with Excel export), the number register and the
+"""The 办文 home page, the 发文登记簿 (with its Excel export, run in the background), the number register and the
 statistics page. Every list shows only what the viewer may see."""
 
 from __future__ import annotations
 
-import io
-
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils import timezone
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from zhongshu.access.policy import Action, can
 from zhongshu.access.views import require
+from zhongshu.kernel.exports import export_submit
 from zhongshu.kernel.paging import CappedPaginator
 
 from . import doctypes, selectors
+from .exports import OUTGOING_REGISTER, register_filters
 from .models import OutgoingStatus
 from .stats import outgoing_stats
 
 PAGE_SIZE = 30
-EXPORT_LIMIT = 50_000
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -36,9 +38,7 @@ def _int(value: str | None) -> int | None:
 
 
 def _filtered(request: HttpRequest):
-    g = request.GET
-    filters = {"q": g.get("q", "").strip(), "doc_type": g.get("doc_type", ""),
-               "status": g.get("status", ""), "year": _int(g.get("year")), "sort": g.get("sort", "-created")}
+    filters = register_filters(request.GET)
     return selectors.register(request.user, **filters), filters
 
 
@@ -56,28 +56,16 @@ def register(request: HttpRequest) -> HttpResponse:
                   ("type", "文种"), ("status", "状态")]})
 
 
+@require_POST
 @require(Action.DOCUMENT_REGISTER_VIEW)
 def register_export(request: HttpRequest) -> HttpResponse:
-    from openpyxl import Workbook
-
-    qs, _filters = _filtered(request)
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("发文登记簿")
-    ws.append(["发文字号", "文种", "标题", "密级", "紧急程度", "发文单位", "拟稿人", "拟稿时间",
-               "签发人", "签发时间", "状态", "印制份数"])
-    for doc in qs[:EXPORT_LIMIT].iterator(chunk_size=1000):
-        ws.append([doc.doc_number, doc.doc_type, doc.title, doc.get_classification_display(),
-                   doc.get_urgency_display(), doc.owner_unit.name, doc.registered_by.full_name,
-                   timezone.localtime(doc.created_at).strftime("%Y-%m-%d %H:%M"),
-                   doc.signed_off_by.full_name if doc.signed_off_by else "",
-                   timezone.localtime(doc.signed_off_at).strftime("%Y-%m-%d %H:%M") if doc.signed_off_at else "",
-                   doc.get_status_display(), doc.copies_printed])
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
-    response["Content-Disposition"] = 'attachment; filename="outgoing-register.xlsx"'
-    return response
+    """导出 Excel: queue the register, as filtered, for the background and show progress."""
+    try:
+        job = export_submit(actor=request.user, kind=OUTGOING_REGISTER, params=request.GET)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(f"{reverse('documents:register')}?{request.GET.urlencode()}")
+    return redirect("exports:detail", pk=job.pk)
 
 
 @require(Action.DOCUMENT_REGISTER_VIEW)

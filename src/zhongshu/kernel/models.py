@@ -71,3 +71,64 @@ class VoidedNumber(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}#{self.value}"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("正在导出")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class ExportJob(models.Model):
+    """One Excel export of a long list, run in the background for its owner. The kind
+    (which list) is declared by the app that owns the list (``kernel.exports``); the
+    workbook is kept only once complete, and only until ``expires_at``."""
+
+    owner = models.ForeignKey("org.Person", verbose_name=_("导出人"), on_delete=models.PROTECT,
+                              related_name="+")
+    kind = models.CharField(_("导出内容"), max_length=50)
+    params = models.JSONField(_("查询条件"), default=dict, blank=True)
+    status = models.CharField(_("状态"), max_length=20, choices=ExportStatus.choices,
+                              default=ExportStatus.QUEUED)
+    total_rows = models.PositiveIntegerField(_("总行数"), default=0)
+    processed_rows = models.PositiveIntegerField(_("已导出行数"), default=0)
+    capped = models.BooleanField(_("超出上限"), default=False)
+    error = models.CharField(_("失败原因"), max_length=500, blank=True)
+    file_name = models.CharField(_("文件名"), max_length=200, blank=True)
+    content = models.BinaryField(_("文件内容"), default=b"", blank=True)
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("过期时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("导出任务")
+        verbose_name_plural = _("导出任务")
+        indexes = [models.Index(fields=["owner", "-created_at"], name="kernel_export_owner_idx"),
+                   models.Index(fields=["expires_at"], name="kernel_export_expiry_idx")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=ExportStatus.values),
+                                   name="kernel_export_status_valid"),
+            # A finished workbook always says when it was finished and when it expires.
+            models.CheckConstraint(
+                condition=~models.Q(status=ExportStatus.DONE)
+                | models.Q(finished_at__isnull=False, expires_at__isnull=False),
+                name="kernel_export_done_has_times"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        if self.status == ExportStatus.DONE:
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(100, round(100 * self.processed_rows / self.total_rows))
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {ExportStatus.DONE, ExportStatus.FAILED}

@@ -18,6 +18,7 @@ from tests.documents.incoming.test_contract import deliver
 from zhongshu.audit.models import AuditEvent
 from zhongshu.documents.incoming import views
 from zhongshu.documents.incoming.models import IncomingDocument, Instruction, Status
+from zhongshu.kernel.models import ExportJob
 
 
 def page(client, person, url, **params):
@@ -92,16 +93,23 @@ def test_register_shows_where_each_document_is_and_who_has_not_read(org, client)
     assert "处长己" in r.content.decode()
 
 
-def test_export_is_the_filtered_register(org, client):
+def test_export_is_the_filtered_register(org, client, django_capture_on_commit_callbacks):
     to_handling(org)
     register(org, title="关于召开会议的通知", doc_type="通知")
-    r = page(client, org.secretary, reverse("incoming:export"), doc_type="通知")
+    client.force_login(org.secretary)
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post(reverse("incoming:export") + "?doc_type=通知&sort=-received")
+    job = ExportJob.objects.get()
+    assert started.url == reverse("exports:detail", args=[job.pk])
+    assert job.params == {"doc_type": "通知", "sort": "-received"}
+    r = client.get(reverse("exports:download", args=[job.pk]))
     assert r["Content-Type"].startswith("application/vnd.openxmlformats")
     ws = load_workbook(io.BytesIO(r.content)).active
     rows = list(ws.values)
     assert rows[0][:5] == ("收文号", "来文时间", "来文单位", "来文字号", "标题")
     assert [row[4] for row in rows[1:]] == ["关于召开会议的通知"]
-    assert AuditEvent.objects.filter(action="incoming.register_export").exists()
+    assert AuditEvent.objects.filter(action="kernel.export.submit").exists()
+    assert AuditEvent.objects.filter(action="kernel.export.download", object_id=str(job.pk)).exists()
 
 
 # --- registration -----------------------------------------------------------------

@@ -10,7 +10,9 @@ class IncomingConfig(AppConfig):
     def ready(self) -> None:
         from zhongshu.access import grants
         from zhongshu.inbox import registry
+        from zhongshu.kernel import exports
 
+        from .exports import incoming_register
         from .inbox import IncomingInboxProvider
         from .models import IncomingDocument
         from .rules import need_to_know_q
@@ -19,3 +21,4 @@ class IncomingConfig(AppConfig):
         # instructed it) and the handling unit are inside its need-to-know.
         grants.register_implicit(IncomingDocument, need_to_know_q, in_place=True)
         registry.register(IncomingInboxProvider())
+        exports.register(incoming_register)

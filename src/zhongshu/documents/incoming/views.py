@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from urllib.parse import quote, urlencode
 
@@ -11,21 +10,22 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from openpyxl import Workbook
 
 from zhongshu.access.policy import Action, can
 from zhongshu.access.views import get_visible_or_404, require
-from zhongshu.audit.services import record, record_access
+from zhongshu.audit.services import record_access
+from zhongshu.kernel.exports import export_submit
 from zhongshu.kernel.paging import CappedPaginator
 from zhongshu.org.models import Person, Unit
 
 from . import forms, selectors, services
+from .exports import INCOMING_REGISTER
 from .models import ExtensionRequest, IncomingDocument, IncomingFile, Status, TaskKind
 
 PAGE_SIZE = 50
-EXPORT_LIMIT = 50_000
 
 
 def _filtered(request: HttpRequest):
@@ -58,35 +58,16 @@ def register(request: HttpRequest) -> HttpResponse:
         "tab": "incoming"})
 
 
+@require_POST
 @require(Action.INCOMING_LIST)
 def export(request: HttpRequest) -> HttpResponse:
-    form, qs, _sort = _filtered(request)
-    total = qs.count()
-    if total > EXPORT_LIMIT:
-        messages.error(request, f"符合条件的收文有 {total} 件，超过一次导出的上限 {EXPORT_LIMIT} 件，请缩小查询范围。")
-        return redirect("incoming:register")
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("收文登记簿")
-    ws.append(["收文号", "来文时间", "来文单位", "来文字号", "标题", "文种", "密级", "紧急程度",
-               "份号", "状态", "承办单位", "办理时限", "办结时间", "办理结果"])
-    tz = timezone.get_current_timezone()
-    for d in qs.iterator(chunk_size=2000):
-        ws.append([d.receipt_number, d.created_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
-                   d.sender_display, d.doc_number, d.title, d.get_doc_type_display(),
-                   d.secrecy_mark or "公开", d.get_urgency_display(), d.copy_number,
-                   d.get_status_display(), d.handling_unit.name if d.handling_unit_id else "",
-                   d.deadline.isoformat() if d.deadline else "",
-                   d.completed_at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if d.completed_at else "",
-                   d.summary])
-    buf = io.BytesIO()
-    wb.save(buf)
-    record(actor=request.user, action="incoming.register_export",
-           details={"rows": total, "filter": {k: v for k, v in request.GET.items() if v}})
-    response = HttpResponse(buf.getvalue(), content_type=(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''incoming-{stamp}.xlsx"
-    return response
+    """导出 Excel: queue the register, as filtered, for the background and show progress."""
+    try:
+        job = export_submit(actor=request.user, kind=INCOMING_REGISTER, params=request.GET)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(f"{reverse('incoming:register')}?{request.GET.urlencode()}")
+    return redirect("exports:detail", pk=job.pk)
 
 
 @require(Action.INCOMING_LIST)
