@@ -26,6 +26,16 @@ def password():
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached results (statistics) are keyed by row ids, which the next test reuses."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _keep_test_connections_open(monkeypatch):
     """`zhongshu X` (execute_from_command_line) closes every connection when the command
     ends. In a test that would close the test's own transaction; Django spares in-memory

@@ -166,3 +166,30 @@ def test_a_wait_beginning_in_a_year_the_calendar_does_not_know_shows_no_count(wa
     first = stats.slowest_open(waiting.viewer, now=NOW)[0]
     # Listed first (it has waited longest) but not counted on a guessed calendar.
     assert first.title == "关于报送年度总结的通知" and first.workdays is None and first.overdue is None
+
+
+def test_the_page_shows_this_year_by_default_and_all_years_on_request(client, waiting):
+    client.force_login(waiting.viewer)
+    this_year = timezone.localdate().year
+    page = client.get(reverse("documents:stats")).content.decode()
+    assert f'<option value="{this_year}" selected>' in page and f"{this_year}年共 2 件发文" in page
+    page = client.get(reverse("documents:stats"), {"year": this_year - 1}).content.decode()
+    assert f"{this_year - 1}年共 0 件发文" in page
+    page = client.get(reverse("documents:stats"), {"year": "all"}).content.decode()
+    assert '<option value="all" selected>' in page and "统计范围内共 2 件发文" in page
+
+
+def test_aggregates_are_kept_for_ten_minutes_but_the_slowest_are_read_afresh(waiting):
+    first = stats.outgoing_stats(waiting.viewer, now=NOW)
+    with CaptureQueriesContext(connection) as queries:
+        again = stats.outgoing_stats(waiting.viewer, now=NOW)
+    assert again["per_stage"] == first["per_stage"] and again["computed_at"] == first["computed_at"]
+    sqls = [q["sql"] for q in queries.captured_queries]
+    assert not any("AVG(" in sql.upper() for sql in sqls)  # the averages were not recomputed
+    assert [i.title for i in again["slowest"]] == [i.title for i in first["slowest"]]
+    # The slowest list is live: a document finished since then leaves it at once.
+    finished = first["slowest"][0]
+    IncomingTask.objects.filter(incoming__title=finished.title).update(status=TaskStatus.DONE)
+    Step.objects.filter(route__object_id__in=OutgoingDocument.objects.filter(title=finished.title)
+                        .values("pk")).update(status=StepStatus.AGREED)
+    assert finished.title not in [i.title for i in stats.outgoing_stats(waiting.viewer, now=NOW)["slowest"]]

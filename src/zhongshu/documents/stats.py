@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
@@ -112,7 +113,22 @@ def slowest_open(viewer: Any, *, year: int | None = None, now: dt.datetime | Non
     return items
 
 
+# The averages read every step of every visible document: at a million documents that is
+# seconds (docs/benchmarks/documents.md). Statistics need not be live to the second, so a
+# viewer's aggregates are kept this long; the slowest open items are always read afresh.
+AGGREGATES_SECONDS = 600
+
+
 def outgoing_stats(viewer: Any, *, year: int | None = None, now: dt.datetime | None = None) -> dict:
+    key = f"documents.stats:{viewer.pk}:{year or 'all'}"
+    data = cache.get(key)
+    if data is None:
+        data = {**_aggregates(viewer, year), "computed_at": timezone.now()}
+        cache.set(key, data, AGGREGATES_SECONDS)
+    return {**data, "slowest": slowest_open(viewer, year=year, now=now)}
+
+
+def _aggregates(viewer: Any, year: int | None) -> dict:
     docs = documents_visible(viewer)
     if year:
         docs = docs.filter(created_at__year=year)
@@ -140,5 +156,4 @@ def outgoing_stats(viewer: Any, *, year: int | None = None, now: dt.datetime | N
         if row["month"]:
             table[row["doc_type"]][months.index(row["month"].strftime("%Y-%m"))] = row["n"]
     return {"per_stage": per_stage, "per_unit": per_unit, "months": months,
-            "per_type": [{"name": t, "data": table[t]} for t in types],
-            "slowest": slowest_open(viewer, year=year, now=now), "total": docs.count()}
+            "per_type": [{"name": t, "data": table[t]} for t in types], "total": docs.count()}
