@@ -13,11 +13,12 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Value
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, OuterRef, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 
+from zhongshu.access import grants
 from zhongshu.documents.incoming import selectors as incoming
 from zhongshu.kernel.calendar import CalendarYearUnknown, WorkCalendar
 from zhongshu.workflow.models import Step, StepStatus
@@ -61,8 +62,10 @@ def _oldest_outgoing(docs, limit: int) -> list[SlowItem]:
     A document's wait is its oldest pending step (all pending steps belong to the one
     open stage; a sequential stage's clock restarts with each person)."""
     ct = ContentType.objects.get_for_model(OutgoingDocument)
-    steps = (Step.objects.filter(status=StepStatus.PENDING, activated_at__isnull=False,
-                                 route__content_type=ct, route__object_id__in=docs.values("pk"))
+    # Visibility is probed per pending step, not as ``IN (visible set)`` (built in full).
+    steps = (Step.objects.filter(grants.Probe(docs.filter(pk=OuterRef("route__object_id"))),
+                                 status=StepStatus.PENDING, activated_at__isnull=False,
+                                 route__content_type=ct)
              .only("id", "route_id", "stage_name", "activated_at").order_by("activated_at", "id"))
     first = incoming.first_per_key(steps, "route_id", limit)
     if not first:

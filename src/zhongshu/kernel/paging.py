@@ -23,8 +23,11 @@ class CappedPaginator(Paginator):
     def _capped_count(self) -> int:
         rows = self.object_list
         # SELECT COUNT(*) FROM (… LIMIT cap + 1): the database stops after cap + 1 rows.
+        # Unordered: which rows are counted does not change min(total, cap + 1), and an
+        # ORDER BY would make the database walk the list's order index past every row a
+        # narrow filter rejects instead of using the filter's own index.
         if hasattr(rows, "count") and hasattr(rows, "query"):
-            return rows[: self.cap + 1].count()
+            return rows.order_by()[: self.cap + 1].count()
         return min(len(rows), self.cap + 1)
 
     @cached_property
