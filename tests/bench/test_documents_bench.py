@@ -59,9 +59,9 @@ def test_generate_then_bench(tmp_path):
 
     out = tmp_path / "documents.md"
     results = bench.main(["--repeat", "2", "--warmup", "1", "--sample", "2", "--write", str(out)])
-    assert len(results) == 12
+    assert len(results) == 13
     assert [r["label"] for r in results if "发文统计" in r["label"]] == [
-        "发文统计 · 本年（首次计算）", "发文统计 · 本年（十分钟内再看）"]
+        "发文统计 · 页面（本年）", "发文统计 · 平均用时片段（首次计算）", "发文统计 · 平均用时片段（十分钟内再看）"]
     assert all(r["p50"] > 0 and r["queries"] > 0 for r in results)
     registers_and_pages = [r for r in results if "第1页" in r["label"] or "页面" in r["label"]]
     assert all(r["sql"] and r["main"] > 0 for r in registers_and_pages)

@@ -47,6 +47,7 @@ ROWS: dict[str, Row] = {
     "documents:register_export": Row(get=signed_in(405), post=only(REGISTER, ok=302)),
     "documents:numbers": Row(get=only(REGISTER)),
     "documents:stats": Row(get=only({"leader", "secretary"})),
+    "documents:stats_aggregates": Row(get=only({"leader", "secretary"})),
     # An empty POST gets the form back with its errors.
     "documents:create": Row(get=only(DRAFTERS), post=only(DRAFTERS)),
     # The body editor's buttons (htmx): the editor redrawn, for those who may draft / edit.

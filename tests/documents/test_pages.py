@@ -175,9 +175,27 @@ def test_statistics_page_has_its_charts(client, office):
     response = client.get(reverse("documents:stats"))
     page = response.content.decode()
     assert "echarts.min.js" in page and 'id="chart-data"' in page
-    data = response.context["data"]
-    assert [row[0] for row in data["per_stage"]] and [i.title for i in data["slowest"]] == [doc.title]
-    assert data["per_type"] == [{"name": "通知", "data": [1]}]
+    assert [i.title for i in response.context["slowest"]] == [doc.title]
+    # The averages are not yet computed: the page asks for them in a second request.
+    assert response.context["data"] is None and "正在统计" in page
+    url = response.context["aggregates_url"]
+    assert f'hx-get="{url}"' in page and 'hx-trigger="load"' in page
+    fragment = client.get(url)
+    assert fragment.status_code == 200 and 'id="chart-agg-data"' in fragment.content.decode()
+    data = fragment.context["data"]
+    assert [row[0] for row in data["per_stage"]] and data["per_type"] == [{"name": "通知", "data": [1]}]
+    # Within ten minutes the page carries them itself.
+    again = client.get(reverse("documents:stats"))
+    assert again.context["data"]["computed_at"] == data["computed_at"] and "正在统计" not in again.content.decode()
+    assert 'id="chart-agg-data"' in again.content.decode()
+
+
+def test_statistics_without_javascript_count_in_the_page(client, office):
+    client.force_login(office.secretary)
+    page = client.get(reverse("documents:stats")).content.decode()
+    assert "<noscript>" in page and "compute=1" in page
+    response = client.get(reverse("documents:stats"), {"year": "all", "compute": "1"})
+    assert response.context["data"] is not None and "统计范围内共" in response.content.decode()
 
 
 @pytest.mark.parametrize("level", [Level.CONFIDENTIAL, Level.INTERNAL])

@@ -155,6 +155,8 @@ def test_statistics_page_lists_the_slowest_with_their_chart(client, waiting, mon
     assert charts["slowest"] == {"names": ["关于报送年度总结的通知", "关于申请专项经费的请示",
                                            "关于召开座谈会的函", "关于做好节后安全检查的通知"],
                                  "workdays": [7, 5, 3, 1]}
+    fragment = client.get(response.context["aggregates_url"]).content.decode()
+    charts = json.loads(fragment.split('id="chart-agg-data" type="application/json">')[1].split("</script>")[0])
     assert "部门审核" in charts["stage"]["names"] and charts["types"] == [{"name": "通知", "data": [2]}]
 
 
@@ -172,11 +174,15 @@ def test_the_page_shows_this_year_by_default_and_all_years_on_request(client, wa
     client.force_login(waiting.viewer)
     this_year = timezone.localdate().year
     page = client.get(reverse("documents:stats")).content.decode()
-    assert f'<option value="{this_year}" selected>' in page and f"{this_year}年共 2 件发文" in page
-    page = client.get(reverse("documents:stats"), {"year": this_year - 1}).content.decode()
-    assert f"{this_year - 1}年共 0 件发文" in page
+    assert f'<option value="{this_year}" selected>' in page and f"?year={this_year}" in page
+    fragment = client.get(reverse("documents:stats_aggregates"), {"year": this_year}).content.decode()
+    assert f"{this_year}年共 2 件发文" in fragment
+    fragment = client.get(reverse("documents:stats_aggregates"), {"year": this_year - 1}).content.decode()
+    assert f"{this_year - 1}年共 0 件发文" in fragment
     page = client.get(reverse("documents:stats"), {"year": "all"}).content.decode()
-    assert '<option value="all" selected>' in page and "统计范围内共 2 件发文" in page
+    assert '<option value="all" selected>' in page and "?year=all" in page
+    fragment = client.get(reverse("documents:stats_aggregates"), {"year": "all"}).content.decode()
+    assert "统计范围内共 2 件发文" in fragment
 
 
 def test_aggregates_are_kept_for_ten_minutes_but_the_slowest_are_read_afresh(waiting):

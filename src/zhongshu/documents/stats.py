@@ -122,13 +122,28 @@ def slowest_open(viewer: Any, *, year: int | None = None, now: dt.datetime | Non
 AGGREGATES_SECONDS = 600
 
 
-def outgoing_stats(viewer: Any, *, year: int | None = None, now: dt.datetime | None = None) -> dict:
-    key = f"documents.stats:{viewer.pk}:{year or 'all'}"
-    data = cache.get(key)
+def _key(viewer: Any, year: int | None) -> str:
+    return f"documents.stats:{viewer.pk}:{year or 'all'}"
+
+
+def aggregates_kept(viewer: Any, year: int | None) -> dict | None:
+    """The viewer's averages and counts if computed in the last ten minutes, else None
+    (the page then asks for them in a second request, showing that it is counting)."""
+    return cache.get(_key(viewer, year))
+
+
+def aggregates(viewer: Any, year: int | None) -> dict:
+    """Averages per stage and per unit, documents per type per month and the total,
+    computed now or within the last ten minutes."""
+    data = aggregates_kept(viewer, year)
     if data is None:
         data = {**_aggregates(viewer, year), "computed_at": timezone.now()}
-        cache.set(key, data, AGGREGATES_SECONDS)
-    return {**data, "slowest": slowest_open(viewer, year=year, now=now)}
+        cache.set(_key(viewer, year), data, AGGREGATES_SECONDS)
+    return data
+
+
+def outgoing_stats(viewer: Any, *, year: int | None = None, now: dt.datetime | None = None) -> dict:
+    return {**aggregates(viewer, year), "slowest": slowest_open(viewer, year=year, now=now)}
 
 
 def _aggregates(viewer: Any, year: int | None) -> dict:

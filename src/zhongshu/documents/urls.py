@@ -10,6 +10,7 @@ urlpatterns = [
     path("outgoing/export/", views_lists.register_export, name="register_export"),
     path("outgoing/numbers/", views_lists.numbers, name="numbers"),
     path("outgoing/stats/", views_lists.stats, name="stats"),
+    path("outgoing/stats/aggregates/", views_lists.stats_aggregates, name="stats_aggregates"),
     path("outgoing/new/", views.create, name="create"),
     path("outgoing/new/body/", views.create_body, name="create_body"),
     path("outgoing/<int:pk>/", views.detail, name="detail"),

@@ -19,7 +19,7 @@ from zhongshu.kernel.paging import CappedPaginator
 from . import doctypes, selectors
 from .exports import OUTGOING_REGISTER, register_filters
 from .models import OutgoingStatus
-from .stats import outgoing_stats
+from .stats import aggregates, aggregates_kept, slowest_open
 
 PAGE_SIZE = 30
 
@@ -77,20 +77,42 @@ def numbers(request: HttpRequest) -> HttpResponse:
     return render(request, "documents/numbers.html", {"page": page, "voided": data["voided"], "year": year})
 
 
-@require(Action.DOCUMENT_STATS_VIEW)
-def stats(request: HttpRequest) -> HttpResponse:
-    # This year by default: the office reads its statistics by year, and all years at a
-    # million documents take seconds to aggregate (kept for ten minutes once done).
+def _stats_year(request: HttpRequest) -> tuple[int | None, int]:
+    """This year by default: the office reads its statistics by year, and all years at a
+    million documents take seconds to aggregate. ``?year=all`` for every year."""
     this_year = timezone.localdate().year
     raw = request.GET.get("year", "")
-    year = None if raw == "all" else (_int(raw) or this_year)
-    data = outgoing_stats(request.user, year=year)
-    charts = {
-        "stage": {"names": [r[0] for r in data["per_stage"]], "hours": [r[1] for r in data["per_stage"]]},
-        "unit": {"names": [r[0] for r in data["per_unit"]], "hours": [r[1] for r in data["per_unit"]]},
-        "months": data["months"], "types": data["per_type"],
-        "slowest": {"names": [i.title for i in data["slowest"]],
-                    "workdays": [i.workdays for i in data["slowest"]]}}
+    return (None if raw == "all" else (_int(raw) or this_year)), this_year
+
+
+def _aggregate_charts(data: dict) -> dict:
+    return {"stage": {"names": [r[0] for r in data["per_stage"]], "hours": [r[1] for r in data["per_stage"]]},
+            "unit": {"names": [r[0] for r in data["per_unit"]], "hours": [r[1] for r in data["per_unit"]]},
+            "months": data["months"], "types": data["per_type"]}
+
+
+@require(Action.DOCUMENT_STATS_VIEW)
+def stats(request: HttpRequest) -> HttpResponse:
+    """The slowest open items are read live; the averages come with the page when they
+    were computed in the last ten minutes, else from ``stats_aggregates`` in a second
+    request while the page says it is counting (seconds at a million documents)."""
+    year, this_year = _stats_year(request)
+    slowest = slowest_open(request.user, year=year)
+    # ``compute=1`` (the link shown without JavaScript) counts within this request.
+    data = aggregates(request.user, year) if request.GET.get("compute") else aggregates_kept(request.user, year)
     return render(request, "documents/stats.html", {
-        "data": data, "charts": charts, "year": year,
-        "years": list(range(this_year, this_year - 10, -1))})
+        "data": data, "slowest": slowest, "year": year,
+        "agg_charts": _aggregate_charts(data) if data else None,
+        "charts": {"slowest": {"names": [i.title for i in slowest], "workdays": [i.workdays for i in slowest]}},
+        "years": list(range(this_year, this_year - 10, -1)),
+        "aggregates_url": f"{reverse('documents:stats_aggregates')}?year={year or 'all'}",
+        "compute_url": f"?year={year or 'all'}&compute=1"})
+
+
+@require(Action.DOCUMENT_STATS_VIEW)
+def stats_aggregates(request: HttpRequest) -> HttpResponse:
+    """The averages and monthly counts as a fragment of the statistics page (htmx)."""
+    year, _this_year = _stats_year(request)
+    data = aggregates(request.user, year)
+    return render(request, "documents/_stats_aggregates.html", {
+        "data": data, "year": year, "agg_charts": _aggregate_charts(data)})
