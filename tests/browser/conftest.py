@@ -32,3 +32,15 @@ def page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def demo_site(transactional_db, live_server):
+    """The demo organisation behind a live server; its URL."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management import call_command
+
+    # Content types may have been recreated under new ids by an earlier flush.
+    ContentType.objects.clear_cache()
+    call_command("demo")
+    return live_server.url

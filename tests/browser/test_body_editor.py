@@ -5,7 +5,6 @@ saves; the version holds those blocks and the document page shows them."""
 import os
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from tests.browser.test_outgoing_journey import add_block, sign_in
@@ -16,15 +15,6 @@ from zhongshu.org.models import Person
 pytestmark = pytest.mark.browser
 
 TITLE = "关于加强冬季消防安全工作的通知"
-
-
-@pytest.fixture
-def demo_site(transactional_db, live_server):
-    from django.contrib.contenttypes.models import ContentType
-
-    ContentType.objects.clear_cache()
-    call_command("demo")
-    return live_server.url
 
 
 def test_a_drafter_builds_the_body_block_by_block(demo_site, browser):

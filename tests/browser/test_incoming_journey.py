@@ -4,7 +4,6 @@ unit with a deadline, circulation to two readers, and completion by the handling
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 
 from zhongshu.documents.incoming.models import IncomingDocument, Instruction
 from zhongshu.org.models import Person, Unit
@@ -13,12 +12,6 @@ pytestmark = pytest.mark.browser
 
 TITLE = "关于申请防汛应急专项资金的请示"
 PDF = "%PDF-1.4\n% 东城区委来文扫描件\n".encode()
-
-
-@pytest.fixture
-def demo_site(transactional_db, live_server):
-    call_command("demo")
-    return live_server.url
 
 
 def sign_in(browser, site, username):

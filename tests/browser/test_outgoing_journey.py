@@ -7,7 +7,6 @@ import re
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.utils import timezone
 
 from zhongshu.documents.models import OutgoingDocument
@@ -15,16 +14,6 @@ from zhongshu.documents.models import OutgoingDocument
 pytestmark = pytest.mark.browser
 
 TITLE = "关于做好年终岁末安全生产工作的通知"
-
-
-@pytest.fixture
-def demo_site(transactional_db, live_server):
-    from django.contrib.contenttypes.models import ContentType
-
-    # Content types may have been recreated under new ids by an earlier flush.
-    ContentType.objects.clear_cache()
-    call_command("demo")
-    return live_server.url
 
 
 def sign_in(browser, site, username):

@@ -1,14 +1,7 @@
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def demo_site(transactional_db, live_server):
-    call_command("demo")
-    return live_server.url
 
 
 def test_demo_leader_signs_in_and_sees_the_home_page(demo_site, page):

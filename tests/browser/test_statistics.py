@@ -2,7 +2,6 @@
 averages arrive by htmx while the page says it is counting, and the charts are drawn."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from tests.browser.test_outgoing_journey import sign_in
@@ -12,15 +11,6 @@ from zhongshu.documents import services
 from zhongshu.org.models import Person
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def demo_site(transactional_db, live_server):
-    from django.contrib.contenttypes.models import ContentType
-
-    ContentType.objects.clear_cache()
-    call_command("demo")
-    return live_server.url
 
 
 def test_the_averages_arrive_after_the_page_and_are_charted(demo_site, browser):

@@ -487,15 +487,11 @@ def outgoing_attachment_download(*, actor: Person, document: OutgoingDocument,
         raise ValidationError("该附件不属于此文件。")
     data, content_type, name = bytes(attachment.content), attachment.content_type, attachment.name
     if document.is_classified:
-        text = f"{actor.full_name} {timezone.localtime():%Y-%m-%d %H:%M}"
         try:
-            data = watermark.stamp(data, attachment.kind, text)
+            data, content_type, name = watermark.stamped_copy(data, attachment.kind, content_type, name, actor)
         except watermark.CannotWatermark:
             raise ValidationError(
                 f"文件“{attachment.name}”无法加注水印，不能下载，请联系机要员核对原件。") from None
-        if attachment.kind not in {"docx", "ofd"}:
-            content_type = "application/pdf"
-            name = name if attachment.kind == "pdf" else f"{name}.pdf"
     record_access(actor=actor, obj=document, download=True,
                   details={"attachment": attachment.pk, "file": attachment.name})
     return FileDownload(data=data, content_type=content_type, name=name)

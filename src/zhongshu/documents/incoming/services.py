@@ -613,13 +613,9 @@ def incoming_file_download(*, actor: Person, incoming: IncomingDocument,
         raise IncomingError("该文件不属于这份收文。")
     data, content_type, name = bytes(file.content), file.content_type, file.name
     if incoming.is_classified:
-        stamp = f"{actor.full_name} {timezone.localtime():%Y-%m-%d %H:%M}"
         try:
-            data = watermark.stamp(data, file.kind, stamp)
+            data, content_type, name = watermark.stamped_copy(data, file.kind, content_type, name, actor)
         except watermark.CannotWatermark:
             raise CannotDownload(f"文件“{file.name}”无法加注水印，不能下载，请联系机要员核对原件。") from None
-        if file.kind not in {"docx", "ofd"}:
-            content_type = "application/pdf"
-            name = name if file.kind == "pdf" else f"{name}.pdf"
     record_access(actor=actor, obj=incoming, download=True, details={"file": file.name})
     return FileDownload(data, content_type, name)

@@ -12,8 +12,10 @@ import io
 import posixpath
 import re
 import zipfile
+from typing import Any
 
 import pymupdf
+from django.utils import timezone
 from lxml import etree
 
 from zhongshu.layout.watermarks import OFD_NS, ofd_watermark_layer, watermark_docx_headers
@@ -303,3 +305,14 @@ def _box(value: str | None) -> tuple[float, float] | None:
         return None
     width, height = float(parts[2]), float(parts[3])
     return (width, height) if width > 0 and height > 0 else None
+
+
+def stamped_copy(data: bytes, kind: str, content_type: str, name: str, viewer: Any) -> tuple[bytes, str, str]:
+    """A classified file as ``viewer`` downloads it: ``(bytes, content type, file name)``,
+    stamped with their name and the time — PDF, DOCX and OFD in their own format, a scan
+    as the PDF it is stamped into (decision 0605). Raises CannotWatermark: such a file is
+    not served at all."""
+    data = stamp(data, kind, f"{viewer.full_name} {timezone.localtime():%Y-%m-%d %H:%M}")
+    if kind in {"docx", "ofd"}:
+        return data, content_type, name
+    return data, "application/pdf", name if kind == "pdf" else f"{name}.pdf"
