@@ -234,3 +234,19 @@ def test_the_register_page_offers_the_export_as_a_form(client, office):
     html = client.get(reverse("documents:register"), {"q": "通知"}).content.decode()
     assert f'method="post" action="{reverse("documents:register_export")}?q=' in html
     assert reverse("exports:list") in html
+
+
+def test_the_purge_command_deletes_only_expired_exports(client, office, capture):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    submitted(office, "关于第一项工作的通知")
+    start(client, office.secretary, capture=capture)
+    start(client, office.secretary, capture=capture)
+    old, new = ExportJob.objects.order_by("id")
+    ExportJob.objects.filter(pk=old.pk).update(expires_at=timezone.now() - dt.timedelta(minutes=1))
+    out = StringIO()
+    call_command("purge_exports", stdout=out)
+    assert "已删除过期导出 1 个" in out.getvalue()
+    assert list(ExportJob.objects.values_list("pk", flat=True)) == [new.pk]
