@@ -219,3 +219,20 @@ def test_invisible_documents_are_404(client, office):
     client.force_login(office.outsider)
     assert client.get(reverse("documents:detail", args=[doc.pk])).status_code == 404
     assert client.get(reverse("documents:download", args=[doc.pk, "pdf"])).status_code == 404
+
+
+def test_a_register_beyond_its_count_cap_says_so_and_pages_to_the_last_counted(client, office, monkeypatch):
+    from zhongshu.documents import views_lists
+    from zhongshu.kernel import paging
+
+    for i in range(5):
+        doc = draft(office, spec=notice_spec(f"关于第{i}项工作的通知"))
+        services.outgoing_submit(actor=office.drafter, document=doc)
+    monkeypatch.setattr(paging, "REGISTER_COUNT_CAP", 3)
+    monkeypatch.setattr(views_lists, "PAGE_SIZE", 1)
+    client.force_login(office.secretary)
+    page = client.get(reverse("documents:register")).content.decode()
+    assert "第 1 / 3 页，超过 3 条，请用筛选条件缩小范围" in page
+    assert "page=3\">末页" in page and "page=1\">首页" not in page
+    page = client.get(reverse("documents:register"), {"page": 3}).content.decode()
+    assert "page=1\">首页" in page and "末页" not in page and "下一页" not in page

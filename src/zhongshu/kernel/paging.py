@@ -15,9 +15,9 @@ REGISTER_COUNT_CAP = 10_000
 
 
 class CappedPaginator(Paginator):
-    def __init__(self, object_list, per_page, *, cap: int = REGISTER_COUNT_CAP, **kwargs) -> None:
+    def __init__(self, object_list, per_page, *, cap: int | None = None, **kwargs) -> None:
         super().__init__(object_list, per_page, **kwargs)
-        self.cap = cap
+        self.cap = REGISTER_COUNT_CAP if cap is None else cap
 
     @cached_property
     def _capped_count(self) -> int:
