@@ -127,11 +127,14 @@ def open_tasks_by_document(doc_ids: Iterable[int]) -> dict[int, list[tuple[str, 
     """Where each document is: for each, the open steps and who holds them (one query for
     a page of documents)."""
     grouped: dict[int, dict[str, list[str]]] = {}
+    # An open office step is held by every secretary of the unit: a page of new documents
+    # has a thousand such rows, so each label is translated once, not once per row.
+    labels = {kind: str(kind.label) for kind in TaskKind}
     for doc_id, kind, name in (IncomingTask.objects.filter(incoming_id__in=list(doc_ids),
                                                            status=TaskStatus.OPEN)
                                .order_by("incoming_id", "kind", "position", "id")
                                .values_list("incoming_id", "kind", "person__full_name")):
-        grouped.setdefault(doc_id, {}).setdefault(str(TaskKind(kind).label), []).append(name)
+        grouped.setdefault(doc_id, {}).setdefault(labels[kind], []).append(name)
     return {d: list(kinds.items()) for d, kinds in grouped.items()}
 
 
