@@ -143,11 +143,17 @@ def build_workbook(spec: ExportKind, owner: Any, params: Mapping[str, str],
     ws = wb.create_sheet(spec.label)
     ws.append(list(spec.headers))
     done = 0
-    for obj in qs[:EXPORT_LIMIT].iterator(chunk_size=PROGRESS_EVERY):
-        ws.append(spec.row(obj))
-        done += 1
-        if done % PROGRESS_EVERY == 0:
-            progress(done, max(total, done))
+    try:
+        for obj in qs[:EXPORT_LIMIT].iterator(chunk_size=PROGRESS_EVERY):
+            ws.append(spec.row(obj))
+            done += 1
+            if done % PROGRESS_EVERY == 0:
+                progress(done, max(total, done))
+    except BaseException:
+        # The half-written sheet is dropped; closing its XML stream now keeps openpyxl's
+        # writer from failing later, unseen, when it is garbage-collected.
+        ws.close()
+        raise
     if capped:
         ws.append([])
         ws.append([f"说明：符合条件的{spec.noun}超过 {EXPORT_LIMIT:,} 件，本表只含排在前面的 "
