@@ -15,6 +15,7 @@ from zhongshu.access.classification import CLASSIFIED_FROM
 from zhongshu.access.policy import visible
 from zhongshu.kernel import tracked_changes
 from zhongshu.kernel.models import VoidedNumber
+from zhongshu.org.selectors import organ_office_unit_ids
 from zhongshu.workflow.models import Route, Step, StepStatus
 
 from . import content
@@ -44,18 +45,12 @@ def office_q(person: Any) -> Q:
     officer for that unit) of the organ the person works for see every 发文 of the organ,
     its office and departments once it has left drafting — state secrets only to the
     directors and clerks, as for 收文. A column filter, so the register needs no join."""
-    from zhongshu.documents.incoming.rules import (
-        CLASSIFIED_OFFICE_ROLES,
-        OFFICE_ROLES,
-        office_units,
-        served_units,
-    )
+    from zhongshu.documents.incoming.rules import CLASSIFIED_OFFICE_ROLES, OFFICE_ROLES
 
     roles = person.role_codes if getattr(person, "unit_id", None) else set()
     if not roles & OFFICE_ROLES:
         return Q(pk__in=[])
-    organ = served_units(person)[-1]
-    q = Q(owner_unit_id__in=office_units(organ)) & ~Q(status=OutgoingStatus.DRAFT)
+    q = Q(owner_unit_id__in=organ_office_unit_ids(person)) & ~Q(status=OutgoingStatus.DRAFT)
     if not roles & CLASSIFIED_OFFICE_ROLES:
         q &= Q(classification__lt=CLASSIFIED_FROM)
     return q

@@ -14,6 +14,18 @@ from django.utils.functional import cached_property
 REGISTER_COUNT_CAP = 10_000
 
 
+def capped_count(rows, cap: int) -> int:
+    """min(number of rows, cap + 1), without counting further than that.
+
+    SELECT COUNT(*) FROM (… LIMIT cap + 1): the database stops after cap + 1 rows.
+    Unordered: which rows are counted does not change the result, and an ORDER BY would
+    make the database walk the list's order index past every row a narrow filter rejects
+    instead of using the filter's own index."""
+    if hasattr(rows, "count") and hasattr(rows, "query"):
+        return rows.order_by()[: cap + 1].count()
+    return min(len(rows), cap + 1)
+
+
 class CappedPaginator(Paginator):
     def __init__(self, object_list, per_page, *, cap: int | None = None, **kwargs) -> None:
         super().__init__(object_list, per_page, **kwargs)
@@ -21,14 +33,7 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def _capped_count(self) -> int:
-        rows = self.object_list
-        # SELECT COUNT(*) FROM (… LIMIT cap + 1): the database stops after cap + 1 rows.
-        # Unordered: which rows are counted does not change min(total, cap + 1), and an
-        # ORDER BY would make the database walk the list's order index past every row a
-        # narrow filter rejects instead of using the filter's own index.
-        if hasattr(rows, "count") and hasattr(rows, "query"):
-            return rows.order_by()[: self.cap + 1].count()
-        return min(len(rows), self.cap + 1)
+        return capped_count(self.object_list, self.cap)
 
     @cached_property
     def count(self) -> int:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 
-from .models import Person, Unit
+from .models import Person, Unit, UnitKind
 
 
 @dataclass
@@ -53,3 +53,56 @@ def person_search(*, q: str = "", unit_id: int | None = None, role: str = "") ->
     if role:
         qs = qs.filter(roles__code=role)
     return qs.order_by("unit__sort_order", "unit_id", "sort_order", "id").distinct()
+
+
+# --- whom an office works for ---------------------------------------------------------
+
+# Kinds of unit whose staff work for the unit above them: an organ's office and its
+# internal departments. A subordinate unit has its own office and its own documents.
+WORKS_FOR_PARENT = frozenset({UnitKind.DEPARTMENT, UnitKind.ORGAN})
+
+
+def office_units(unit: Unit) -> list[int]:
+    """The unit and the units below it whose staff handle its documents (its office and
+    departments), not its subordinate units."""
+    ids = [unit.pk]
+    frontier = [unit.pk]
+    while frontier:
+        children = list(Unit.objects.filter(parent_id__in=frontier, kind__in=WORKS_FOR_PARENT,
+                                            is_active=True).values_list("pk", flat=True))
+        children = [c for c in children if c not in ids]
+        ids += children
+        frontier = children
+    return ids
+
+
+def served_units(person) -> list[Unit]:
+    """The units whose documents ``person`` may handle: their own unit and, climbing
+    through offices and departments, the units those work for. Nearest first.
+
+    Every need-to-know test asks it, several times a page, so it is kept on the person
+    object (one request) for as long as their unit stays the same."""
+    memo = person.__dict__.get("_served_units") if person is not None else None
+    if memo is not None and memo[0] == person.unit_id:
+        return memo[1]
+    out: list[Unit] = []
+    unit = person.unit if getattr(person, "unit_id", None) else None
+    while unit is not None:
+        out.append(unit)
+        if unit.kind not in WORKS_FOR_PARENT or unit.parent_id is None:
+            break
+        unit = unit.parent
+    if person is not None and hasattr(person, "__dict__"):
+        person.__dict__["_served_units"] = (getattr(person, "unit_id", None), out)
+    return out
+
+
+def organ_office_unit_ids(person) -> list[int]:
+    """``office_units`` of the organ ``person`` works for (the farthest of their served
+    units), kept on the person object like ``served_units``."""
+    memo = person.__dict__.get("_organ_office_units")
+    if memo is None or memo[0] != person.unit_id:
+        served = served_units(person)
+        memo = (person.unit_id, office_units(served[-1]) if served else [])
+        person.__dict__["_organ_office_units"] = memo
+    return memo[1]

@@ -10,7 +10,8 @@ from django.db.models import OuterRef, Q
 from zhongshu.access import grants
 from zhongshu.access.classification import CLASSIFIED_FROM, clearance_covers
 from zhongshu.access.policy import Action, can
-from zhongshu.org.models import Person, RoleCode, Unit, UnitKind
+from zhongshu.org.models import Person, RoleCode, Unit
+from zhongshu.org.selectors import office_units, served_units
 
 from .models import IncomingTask, Instruction
 
@@ -21,40 +22,8 @@ OFFICE_ROLES = frozenset({RoleCode.SECRETARY, RoleCode.OFFICE_DIRECTOR,
                           RoleCode.CONFIDENTIAL_CLERK, RoleCode.LIAISON_OFFICER})
 CLASSIFIED_OFFICE_ROLES = frozenset({RoleCode.OFFICE_DIRECTOR, RoleCode.CONFIDENTIAL_CLERK,
                                      RoleCode.LIAISON_OFFICER})
-# Kinds of unit whose staff work for the unit above them: an organ's office and its
-# internal departments. A subordinate unit has its own office and its own documents.
-_WORKS_FOR_PARENT = {UnitKind.DEPARTMENT, UnitKind.ORGAN}
-
-
 def office_roles_for(level: int | None) -> frozenset[str]:
     return CLASSIFIED_OFFICE_ROLES if level is not None and level >= CLASSIFIED_FROM else OFFICE_ROLES
-
-
-def office_units(unit: Unit) -> list[int]:
-    """The unit and the units below it whose staff handle its documents (its office and
-    departments), not its subordinate units."""
-    ids = [unit.pk]
-    frontier = [unit.pk]
-    while frontier:
-        children = list(Unit.objects.filter(parent_id__in=frontier, kind__in=_WORKS_FOR_PARENT,
-                                            is_active=True).values_list("pk", flat=True))
-        children = [c for c in children if c not in ids]
-        ids += children
-        frontier = children
-    return ids
-
-
-def served_units(person: Any) -> list[Unit]:
-    """The units whose documents ``person`` may handle: their own unit and, climbing
-    through offices and departments, the units those work for. Nearest first."""
-    out: list[Unit] = []
-    unit = person.unit if getattr(person, "unit_id", None) else None
-    while unit is not None:
-        out.append(unit)
-        if unit.kind not in _WORKS_FOR_PARENT or unit.parent_id is None:
-            break
-        unit = unit.parent
-    return out
 
 
 def office_people(unit: Unit, level: int | None) -> list[Person]:
