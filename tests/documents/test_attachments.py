@@ -111,6 +111,13 @@ def test_files_are_judged_by_content_and_refusals_say_why(office, name, data, me
     assert not OutgoingAttachment.objects.exists() and AuditEvent.objects.count() == before
 
 
+def test_attachment_kinds_are_the_kinds_incoming_accepts():
+    # one list: a delivered copy is never refused for a kind its sender accepted
+    from zhongshu.documents.incoming import services as incoming
+
+    assert services.ATTACHMENT_KINDS is incoming.ACCEPTED_FILES is kfiles.DOCUMENT_KINDS
+
+
 def test_oversize_files_are_refused_with_the_limit(office):
     doc = draft(office)
     data = b"%PDF-1.4\n" + b"0" * (50 * kfiles.MB)

@@ -401,8 +401,8 @@ def _incoming_url(incoming: Any) -> str:
 
 # --- attachment files (附件) ------------------------------------------------------
 
-# The kinds 收文 accepts, so that every delivered copy is accepted by the recipient.
-ATTACHMENT_KINDS = (kfiles.PDF, kfiles.OFD, kfiles.DOCX, kfiles.PNG, kfiles.JPEG, kfiles.TIFF)
+# The kinds 收文 accepts (the same list), so that every delivered copy is accepted by the recipient.
+ATTACHMENT_KINDS = kfiles.DOCUMENT_KINDS
 ATTACHMENT_TITLE_MAX = 150
 
 

@@ -31,6 +31,9 @@ PNG = FileKind("png", "PNG 图片", (".png",), "image/png")
 JPEG = FileKind("jpeg", "JPEG 图片", (".jpg", ".jpeg"), "image/jpeg")
 TIFF = FileKind("tiff", "TIFF 图片", (".tif", ".tiff"), "image/tiff")
 ALL_KINDS = (PDF, OFD, DOCX, XLSX, PNG, JPEG, TIFF)
+# The files of an official document: what 收文 accepts, and so what 发文 may attach —
+# one list, so that a delivered copy is never refused for a kind its sender accepted.
+DOCUMENT_KINDS = (PDF, OFD, DOCX, PNG, JPEG, TIFF)
 
 
 class UnacceptableFile(ValueError):

@@ -51,7 +51,7 @@ from .models import (
     TaskStatus,
 )
 
-ACCEPTED_FILES = (kfiles.PDF, kfiles.OFD, kfiles.DOCX, kfiles.PNG, kfiles.JPEG, kfiles.TIFF)
+ACCEPTED_FILES = kfiles.DOCUMENT_KINDS
 RECEIPT_PREFIX = "收"
 MAX_WORKDAYS = 365
 
