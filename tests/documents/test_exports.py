@@ -229,6 +229,55 @@ def test_one_person_has_at_most_three_exports_running(client, office):
     assert ExportJob.objects.count() == 3
 
 
+def test_abandoned_exports_stop_blocking_their_owner(client, office):
+    """Three exports cut off by a worker restart are never finished (django_tasks_db does
+    not retry); once stale they no longer count, and are stored as failed."""
+    for _ in range(3):
+        start(client, office.secretary, "q=通知", run=False)
+    long_ago = timezone.now() - ExportJob.STALE_AFTER - dt.timedelta(minutes=1)
+    queued, running, _ = ExportJob.objects.order_by("id")
+    ExportJob.objects.filter(pk=queued.pk).update(created_at=long_ago)
+    ExportJob.objects.filter(pk=running.pk).update(status=ExportStatus.RUNNING, started_at=long_ago)
+    response = client.post(reverse("documents:register_export") + "?q=通知")
+    assert response.status_code == 302 and ExportJob.objects.count() == 4
+    for job in (queued, running):
+        job.refresh_from_db()
+        assert job.status == ExportStatus.FAILED and job.error == ExportJob.INTERRUPTED
+        assert job.expires_at > timezone.now() and not bytes(job.content)
+    # The live ones still count: one more, then three are open again.
+    assert client.post(reverse("documents:register_export") + "?q=通知").status_code == 302
+    assert ExportJob.objects.count() == 5
+    response = client.post(reverse("documents:register_export") + "?q=通知", follow=True)
+    assert "您已有 3 个导出正在进行" in response.content.decode()
+
+
+def test_the_page_of_an_abandoned_export_says_it_failed_and_stops_polling(client, office):
+    job = ExportJob.objects.create(owner=office.secretary, kind="outgoing_register",
+                                   status=ExportStatus.RUNNING, processed_rows=7, total_rows=9,
+                                   started_at=timezone.now() - dt.timedelta(hours=2))
+    client.force_login(office.secretary)
+    url = reverse("exports:detail", args=[job.pk])
+    for headers in ({}, {"HX-Request": "true"}):
+        html = client.get(url, headers=headers).content.decode()
+        assert "失败：导出中断（后台任务未完成），请重新导出。" in html
+        assert "<strong>失败</strong>" in html
+        assert "hx-trigger" not in html and "正在导出 7/9" not in html
+    html = client.get(reverse("exports:list")).content.decode()
+    assert "导出中断（后台任务未完成），请重新导出。" in html and "7/9" not in html
+    # A fresh one still polls.
+    ExportJob.objects.filter(pk=job.pk).update(started_at=timezone.now())
+    assert 'hx-trigger="every 1s"' in client.get(url).content.decode()
+
+
+def test_the_purge_marks_abandoned_exports_failed_then_deletes_them(office):
+    job = ExportJob.objects.create(owner=office.secretary, kind="outgoing_register")
+    ExportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - dt.timedelta(hours=2))
+    assert exports.purge_expired() == 0
+    job.refresh_from_db()
+    assert job.status == ExportStatus.FAILED and job.error == ExportJob.INTERRUPTED
+    assert exports.purge_expired(timezone.now() + exports.EXPIRY + dt.timedelta(minutes=1)) == 1
+
+
 def test_the_register_page_offers_the_export_as_a_form(client, office):
     client.force_login(office.secretary)
     html = client.get(reverse("documents:register"), {"q": "通知"}).content.decode()

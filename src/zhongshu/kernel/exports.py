@@ -82,8 +82,14 @@ def clean_params(params: Mapping[str, str]) -> dict[str, str]:
 
 def purge_expired(now: dt.datetime | None = None) -> int:
     """Delete the exports whose time is up, with their files (the audit trail keeps that
-    they were made and downloaded)."""
-    deleted, _ = ExportJob.objects.filter(expires_at__lt=now or timezone.now()).delete()
+    they were made and downloaded). An unfinished export whose worker is gone
+    (``ExportJob.STALE_AFTER``) is first marked failed, so its page stops waiting and it
+    expires like any other failure."""
+    now = now or timezone.now()
+    ExportJob.objects.filter(ExportJob.stale(now)).update(
+        status=ExportStatus.FAILED, error=ExportJob.INTERRUPTED, content=b"",
+        finished_at=now, expires_at=now + EXPIRY)
+    deleted, _ = ExportJob.objects.filter(expires_at__lt=now).delete()
     return deleted
 
 
@@ -95,9 +101,12 @@ def export_submit(*, actor: Any, kind: str, params: Mapping[str, str]) -> Export
     spec = kind_of(kind)
     if spec is None or not can(actor, spec.action):
         raise PermissionDenied
-    purge_expired()
-    open_jobs = ExportJob.objects.filter(
-        owner_id=actor.pk, status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING]).count()
+    now = timezone.now()
+    purge_expired(now)
+    # Only live jobs count: a stale one (its worker died) must not block its owner.
+    open_jobs = (ExportJob.objects.filter(owner_id=actor.pk,
+                                          status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING])
+                 .exclude(ExportJob.stale(now)).count())
     if open_jobs >= MAX_OPEN_PER_PERSON:
         raise ValidationError(f"您已有 {open_jobs} 个导出正在进行，请等其完成后再导出。")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")

@@ -1,6 +1,9 @@
 """Shared data with no business rules: the office's corrections to the holiday calendar."""
 
+import datetime as dt
+
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -129,6 +132,43 @@ class ExportJob(models.Model):
             return 0
         return min(100, round(100 * self.processed_rows / self.total_rows))
 
+    # A job still queued this long after it was submitted, or still running this long
+    # after it was claimed, has lost its worker (the host stopped; django_tasks_db does
+    # not retry): it no longer counts as open, and it is shown, then stored, as failed.
+    STALE_AFTER = dt.timedelta(hours=1)
+    INTERRUPTED = "导出中断（后台任务未完成），请重新导出。"
+
+    @classmethod
+    def stale(cls, now: dt.datetime) -> models.Q:
+        """The unfinished jobs whose worker is taken to be dead at ``now``."""
+        cutoff = now - cls.STALE_AFTER
+        return (models.Q(status=ExportStatus.QUEUED, created_at__lt=cutoff)
+                | models.Q(status=ExportStatus.RUNNING, started_at__lt=cutoff)
+                | models.Q(status=ExportStatus.RUNNING, started_at__isnull=True, created_at__lt=cutoff))
+
+    @property
+    def is_interrupted(self) -> bool:
+        """Unfinished, but stale: nothing will finish it any more."""
+        cutoff = timezone.now() - self.STALE_AFTER
+        if self.status == ExportStatus.QUEUED:
+            return self.created_at < cutoff
+        if self.status == ExportStatus.RUNNING:
+            return (self.started_at or self.created_at) < cutoff
+        return False
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == ExportStatus.FAILED or self.is_interrupted
+
+    @property
+    def failure(self) -> str:
+        """Why the job failed, in Chinese."""
+        return self.INTERRUPTED if self.is_interrupted else self.error
+
+    @property
+    def status_label(self) -> str:
+        return ExportStatus.FAILED.label if self.is_interrupted else self.get_status_display()
+
     @property
     def is_finished(self) -> bool:
-        return self.status in {ExportStatus.DONE, ExportStatus.FAILED}
+        return self.status in {ExportStatus.DONE, ExportStatus.FAILED} or self.is_interrupted

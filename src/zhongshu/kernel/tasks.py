@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 
 from django.db.models import Q
@@ -16,7 +15,7 @@ logger = logging.getLogger(__name__)
 
 # A running export whose worker has not finished it in this time is taken to be dead
 # (the host stopped); a retry may then claim it again.
-STALE_AFTER = dt.timedelta(hours=1)
+STALE_AFTER = ExportJob.STALE_AFTER
 
 
 @task()
