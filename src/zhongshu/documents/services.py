@@ -466,8 +466,10 @@ def outgoing_attachment_remove(*, actor: Person, document: OutgoingDocument,
     _audit(actor=actor, action="documents.outgoing.attachment_remove", obj=doc, **details)
 
 
-@dataclass
+@dataclass(frozen=True)
 class FileDownload:
+    """A file handed to a viewer (发文 attachments and 收文 files alike)."""
+
     data: bytes
     content_type: str
     name: str

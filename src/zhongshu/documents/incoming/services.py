@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -27,6 +26,7 @@ from zhongshu.access.classification import CLASSIFIED_FROM, Level, clearance_cov
 from zhongshu.access.policy import Action, can
 from zhongshu.audit.services import record, record_access
 from zhongshu.documents import doctypes
+from zhongshu.documents.services import FileDownload
 from zhongshu.kernel import files as kfiles
 from zhongshu.kernel.calendar import add_workdays
 from zhongshu.kernel.sequences import next_value
@@ -593,13 +593,6 @@ def circulation_mark_read(*, actor: Person, incoming: IncomingDocument, comment:
 
 
 # --- downloading a file ------------------------------------------------------------
-
-@dataclass(frozen=True)
-class FileDownload:
-    data: bytes
-    content_type: str
-    name: str
-
 
 def incoming_file_download(*, actor: Person, incoming: IncomingDocument,
                            file: IncomingFile) -> FileDownload:
