@@ -195,6 +195,26 @@ def test_distribution_copies_the_files_to_each_recipients_incoming_item(office):
         assert [a["title"] for a in row.incoming.spec["attachments"]] == ["工作安排表", "现场照片"]
 
 
+def test_distribution_reads_the_attachment_titles_once_whatever_the_number_of_recipients(office):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    table = OutgoingAttachment._meta.db_table
+
+    def attachment_queries(main_units, cc_units):
+        doc = draft(office)
+        add(office, doc)
+        services.outgoing_distribution_set(actor=office.drafter, document=doc, main_units=main_units,
+                                           cc_units=cc_units, externals=[])
+        services.outgoing_submit(actor=office.drafter, document=doc)
+        agree_until(doc, "分发")
+        with CaptureQueriesContext(connection) as ctx:
+            act(doc, "分发")
+        return sum(table in q["sql"] for q in ctx.captured_queries)
+
+    assert attachment_queries([office.county], []) == attachment_queries([office.county], [office.bureau])
+
+
 def test_classified_download_is_stamped_with_the_viewer_and_audited(office):
     doc = draft(office, classification=Level.CONFIDENTIAL, secrecy_years=5)
     pdf = add(office, doc)

@@ -335,8 +335,11 @@ def distribution_send(*, doc: OutgoingDocument, actor: Person) -> None:
         raise workflow.WorkflowError("分发名单为空，请先填写主送、抄送单位。")
     now = timezone.now()
     spec = doc.current_version.spec
-    # The attachment files go with every internal copy, as the recipient's attachments.
-    files = [(_delivered_name(f), bytes(f.content)) for f in doc.attachment_files.order_by("position", "id")]
+    # The attachment files go with every internal copy, as the recipient's attachments;
+    # they and their titles (for the 附件说明 of every copy) are read once, not per copy.
+    attachments = list(doc.attachment_files.order_by("position", "id"))
+    files = [(_delivered_name(f), bytes(f.content)) for f in attachments]
+    titles = [f.title for f in attachments]
     for delivery in deliveries:
         if delivery.is_internal:
             incoming.incoming_receive_electronic(
@@ -345,7 +348,8 @@ def distribution_send(*, doc: OutgoingDocument, actor: Person) -> None:
                 urgency=doc.urgency, classification=doc.classification,
                 secrecy_years=doc.secrecy_years, secrecy_long_term=doc.secrecy_long_term,
                 copy_number=delivery.copy_number,
-                spec=content.render_spec(doc, spec, copy_number=delivery.copy_number),
+                spec=content.render_spec(doc, spec, copy_number=delivery.copy_number,
+                                         attachment_titles=titles),
                 attachments=files)
         delivery.delivered_at, delivery.delivered_by = now, actor
     Delivery.objects.bulk_update(deliveries, ["delivered_at", "delivered_by"])
