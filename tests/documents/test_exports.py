@@ -209,6 +209,18 @@ def test_progress_is_reported_in_chunks(office, monkeypatch):
     assert calls == [(0, 5), (2, 5), (4, 5)] and rows == 5 and not capped
 
 
+def test_the_rows_are_counted_without_ordering_them(office):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    submitted(office, "关于第一项工作的通知")
+    with CaptureQueriesContext(connection) as ctx:
+        exports.build_workbook(outgoing_exports.outgoing_register, office.secretary, {},
+                               lambda d, t: None)
+    counts = [q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert counts and not any("ORDER BY" in sql.upper() for sql in counts)
+
+
 def test_expired_exports_are_not_downloadable_and_are_purged(client, office, capture):
     submitted(office, "关于第一项工作的通知")
     start(client, office.secretary, capture=capture)

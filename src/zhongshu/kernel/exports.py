@@ -25,6 +25,7 @@ from zhongshu.audit import services as audit
 from zhongshu.audit.events import Event
 
 from .models import ExportJob, ExportStatus
+from .paging import capped_count
 
 EXPORT_LIMIT = 50_000  # rows in one workbook; beyond it the sheet says so
 PROGRESS_EVERY = 500  # rows between two progress updates
@@ -143,8 +144,8 @@ def build_workbook(spec: ExportKind, owner: Any, params: Mapping[str, str],
     if not can(owner, spec.action):
         raise ExportRefused(f"导出人已无权查看{spec.label}，未生成文件。")
     qs = spec.rows(owner, params)
-    # COUNT(*) over at most LIMIT + 1 rows: the database stops there.
-    counted = qs[: EXPORT_LIMIT + 1].count()
+    # COUNT(*) over at most LIMIT + 1 rows, unordered: the database stops there.
+    counted = capped_count(qs, EXPORT_LIMIT)
     capped = counted > EXPORT_LIMIT
     total = min(counted, EXPORT_LIMIT)
     progress(0, total)
