@@ -56,6 +56,17 @@ def test_headings_are_numbered_as_the_renderer_numbers_them():
     assert [b.index for b in blocks] == list(range(len(kinds)))
 
 
+def test_the_compared_text_numbers_headings_as_the_clean_copy_does():
+    from zhongshu.documents import content
+
+    spec = {"title": "通知", "body": ["引言", *MIXED_BODY, {"type": "heading", "level": 2, "text": "分工"}]}
+    assert content.text_of(spec).splitlines() == [
+        "通知", "引言", "现将有关事项通知如下。", "（一）工作要求", "单位 | 人数 | 时间", "县委办 | 3 | 12月",
+        "一、保障措施", "（一）分工"]
+    shown = [b.get("prefix") for b in content.blocks_for_display(spec)]
+    assert shown == [None, None, "（一）", None, "一、", "（一）"]
+
+
 def test_operations_add_remove_move_and_shape_tables():
     blocks = [Block("paragraph", "甲"), Block("h1", "乙")]
     blocks, focus = body_blocks.apply(blocks, "add:0", {"add_kind_0": "table"})

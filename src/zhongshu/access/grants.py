@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Exists, Q
+from django.db.models import Q
 
 from .models import Grant
 
@@ -22,8 +22,8 @@ from .models import Grant
 ImplicitGrantProvider = Callable[[Any], Q]
 
 _PROVIDERS: dict[type[models.Model], list[ImplicitGrantProvider]] = {}
-# Providers whose Q uses only the model's own columns and ``pk__in`` subqueries (no
-# joins): applied in place, so a list's query can walk an index in its own order and stop
+# Providers whose Q uses only the model's own columns, ``pk__in`` subqueries and
+# correlated probes (``kernel.queries.Probe``), no joins: applied in place, so a list's query can walk an index in its own order and stop
 # at the page, instead of first building the whole visible set (docs/decisions/0900).
 _IN_PLACE: set[ImplicitGrantProvider] = set()
 
@@ -37,20 +37,6 @@ def register_implicit(model: type[models.Model], provider: ImplicitGrantProvider
         providers.append(provider)
     if in_place:
         _IN_PLACE.add(provider)
-
-
-class Probe(Exists):
-    """``EXISTS (…)`` tested row by row as the outer query walks its index.
-
-    For an EXISTS that correlates by equality PostgreSQL also plans a "hashed SubPlan"
-    (the whole set of matching ids, built before the first row) and picks it whenever
-    the outer relation is large, ignoring the LIMIT above: for a register keeper on
-    161,000 steps that is ~0.6 s before the first page row (decision 0901). ``OFFSET 0``
-    is the documented way to keep the planner from rewriting a subquery: the probe
-    stays a per-row index lookup. SQLite evaluates correlated EXISTS row by row anyway.
-    """
-
-    template = "EXISTS(%(subquery)s OFFSET 0)"
 
 
 def unregister_implicit(model: type[models.Model], provider: ImplicitGrantProvider) -> None:

@@ -47,17 +47,13 @@ def text_of(spec: dict) -> str:
         lines.append(spec["title"])
     if spec.get("main_recipients"):
         lines.append(f"{spec['main_recipients']}：")
-    counters = [0] * 5
-    for block in spec.get("body") or []:
+    body = spec.get("body") or []
+    for block, prefix in zip(body, heading_numbers(_heading_levels(body)), strict=True):
         if isinstance(block, str):
             lines.append(block)
             continue
-        if block.get("type") == "heading":
-            level = int(block.get("level", 1))
-            counters[level] += 1
-            for deeper in range(level + 1, 5):
-                counters[deeper] = 0
-            lines.append(heading_prefix(level, counters[level]) + block.get("text", ""))
+        if prefix is not None:
+            lines.append(prefix + block.get("text", ""))
         elif block.get("type") == "table":
             lines.extend(" | ".join(str(c) for c in row) for row in block.get("rows") or [])
         else:
@@ -71,6 +67,11 @@ def text_of(spec: dict) -> str:
     if spec.get("cc_recipients"):
         lines.append(f"抄送：{spec['cc_recipients']}")
     return "\n".join(lines)
+
+
+def _heading_levels(body: list) -> list[int | None]:
+    return [int(b.get("level", 1)) if isinstance(b, dict) and b.get("type") == "heading" else None
+            for b in body]
 
 
 def heading_numbers(levels: list[int | None]) -> list[str | None]:
@@ -91,9 +92,8 @@ def heading_numbers(levels: list[int | None]) -> list[str | None]:
 def blocks_for_display(spec: dict) -> list[dict]:
     """Body blocks with their printed heading numbers, for the clean copy on screen."""
     body = [{"type": "paragraph", "text": b} if isinstance(b, str) else b for b in spec.get("body") or []]
-    levels = [int(b.get("level", 1)) if b.get("type") == "heading" else None for b in body]
     return [b if prefix is None else {**b, "prefix": prefix}
-            for b, prefix in zip(body, heading_numbers(levels), strict=True)]
+            for b, prefix in zip(body, heading_numbers(_heading_levels(body)), strict=True)]
 
 
 def attachment_list(spec: dict, file_titles: list[str]) -> list[dict]:

@@ -10,11 +10,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from zhongshu.access import grants
 from zhongshu.access.classification import CLASSIFIED_FROM
 from zhongshu.access.policy import visible
 from zhongshu.kernel import tracked_changes
 from zhongshu.kernel.models import VoidedNumber
+from zhongshu.kernel.queries import Probe
 from zhongshu.org.selectors import organ_office_unit_ids
 from zhongshu.workflow.models import Route, Step, StepStatus
 
@@ -31,10 +31,10 @@ def implicit_need_to_know(person: Any) -> Q:
     rather than ``pk IN (…)``: an IN list would be built in full on every request, and a
     register keeper is on hundreds of thousands of steps (decision 0901)."""
     ct = ContentType.objects.get_for_model(OutgoingDocument)
-    q = office_q(person) | Q(grants.Probe(Step.objects.filter(
+    q = office_q(person) | Q(Probe(Step.objects.filter(
         route__content_type=ct, route__object_id=OuterRef("pk"), assignee_id=person.pk)))
     if person.unit_id:
-        q |= Q(grants.Probe(Delivery.objects.filter(document_id=OuterRef("pk"),
+        q |= Q(Probe(Delivery.objects.filter(document_id=OuterRef("pk"),
                                                      recipient_unit_id=person.unit_id)))
     return q
 

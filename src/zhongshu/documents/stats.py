@@ -18,9 +18,9 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 
-from zhongshu.access import grants
 from zhongshu.documents.incoming import selectors as incoming
 from zhongshu.kernel.calendar import CalendarYearUnknown, WorkCalendar
+from zhongshu.kernel.queries import Probe
 from zhongshu.workflow.models import Step, StepStatus
 
 from .models import OutgoingDocument
@@ -63,7 +63,7 @@ def _oldest_outgoing(docs, limit: int) -> list[SlowItem]:
     open stage; a sequential stage's clock restarts with each person)."""
     ct = ContentType.objects.get_for_model(OutgoingDocument)
     # Visibility is probed per pending step, not as ``IN (visible set)`` (built in full).
-    steps = (Step.objects.filter(grants.Probe(docs.filter(pk=OuterRef("route__object_id"))),
+    steps = (Step.objects.filter(Probe(docs.filter(pk=OuterRef("route__object_id"))),
                                  status=StepStatus.PENDING, activated_at__isnull=False,
                                  route__content_type=ct)
              .only("id", "route_id", "stage_name", "activated_at").order_by("activated_at", "id"))

@@ -17,10 +17,9 @@ from xml.sax.saxutils import escape, quoteattr
 
 from .engine import Glyph, Layout
 from .fonts import FontSet
-from .pdf import watermark_text
 from .watermarks import OFD_NS as NS
 from .watermarks import ofd_mm as _n
-from .watermarks import ofd_watermark_layer
+from .watermarks import ofd_watermark_layer, watermark_text
 
 HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'
 

@@ -13,10 +13,7 @@ import pymupdf
 from . import geometry as g
 from .engine import Layout
 from .fonts import FontSet
-
-
-def watermark_text(viewer: str, when: dt.datetime) -> str:
-    return f"{viewer} {when:%Y-%m-%d %H:%M}"
+from .watermarks import watermark_text
 
 
 def render_pdf(layout: Layout, fonts: FontSet, *, viewer: str | None = None,

@@ -9,6 +9,7 @@ stays free of the layout engine so that stamping an upload does not load it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from xml.sax.saxutils import escape
 
@@ -17,6 +18,11 @@ from docx.oxml import parse_xml
 from . import geometry as g
 
 OFD_NS = "http://www.ofdspec.org/2016"
+
+
+def watermark_text(viewer: str, when: dt.datetime) -> str:
+    """What every watermark says: the viewer's name and the time, to the minute."""
+    return f"{viewer} {when:%Y-%m-%d %H:%M}"
 
 # Word's watermark: shape type 136 (a text path) rotated 315° (rising to the right), 50 %
 # transparent silver, centred on the margins and behind the text (negative z-index).

@@ -25,9 +25,8 @@ from . import geometry as g
 from .engine import HEADING_FACE, Engine, chinese_date, heading_number
 from .fonts import FontSet
 from .linebreak import balanced_lines
-from .pdf import watermark_text
 from .spec import Block, DocumentSpec, Heading, Paragraph, Table
-from .watermarks import watermark_docx_headers
+from .watermarks import watermark_docx_headers, watermark_text
 
 LINE_TWIPS = 578  # 28.9 pt: 22 lines = 635.8 pt, inside the 637.8 pt block with room for rounding
 LINE = Twips(LINE_TWIPS)

@@ -7,9 +7,9 @@ from typing import Any
 
 from django.db.models import OuterRef, Q
 
-from zhongshu.access import grants
 from zhongshu.access.classification import CLASSIFIED_FROM, clearance_covers
 from zhongshu.access.policy import Action, can
+from zhongshu.kernel.queries import Probe
 from zhongshu.org.models import Person, RoleCode, Unit
 from zhongshu.org.selectors import office_units, served_units
 
@@ -72,5 +72,5 @@ def need_to_know_q(person: Any) -> Q:
                 office &= Q(classification__lt=CLASSIFIED_FROM)
             q = office | q
         q |= Q(handling_unit_id=person.unit_id)
-    return (q | Q(grants.Probe(IncomingTask.objects.filter(incoming_id=OuterRef("pk"), person_id=person.pk)))
-            | Q(grants.Probe(Instruction.objects.filter(incoming_id=OuterRef("pk"), leader_id=person.pk))))
+    return (q | Q(Probe(IncomingTask.objects.filter(incoming_id=OuterRef("pk"), person_id=person.pk)))
+            | Q(Probe(Instruction.objects.filter(incoming_id=OuterRef("pk"), leader_id=person.pk))))

@@ -11,8 +11,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, F, IntegerField, Model, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from zhongshu.access import grants
 from zhongshu.access.policy import visible
+from zhongshu.kernel.queries import Probe
 from zhongshu.kernel.urgency import URGENCY_RANK
 
 from .models import (
@@ -303,7 +303,7 @@ def oldest_open(viewer: Any, *, year: int | None = None, limit: int = 10) -> lis
         docs = docs.filter(created_at__year=year)
     # Visibility is probed per open task (a few thousand) rather than as ``IN (visible
     # set)``, which the database would build in full first: 80,000 rows for a keeper.
-    tasks = (IncomingTask.objects.filter(grants.Probe(docs.filter(pk=OuterRef("incoming_id"))),
+    tasks = (IncomingTask.objects.filter(Probe(docs.filter(pk=OuterRef("incoming_id"))),
                                          status=TaskStatus.OPEN, activated_at__isnull=False)
              .order_by("activated_at", "id"))
     first = first_per_key(tasks, "incoming_id", limit)

@@ -18,7 +18,12 @@ import pymupdf
 from django.utils import timezone
 from lxml import etree
 
-from zhongshu.layout.watermarks import OFD_NS, ofd_watermark_layer, watermark_docx_headers
+from zhongshu.layout.watermarks import (
+    OFD_NS,
+    ofd_watermark_layer,
+    watermark_docx_headers,
+    watermark_text,
+)
 
 # PyMuPDF's built-in Simplified Chinese font: no font file to ship or find.
 _FONT = "china-s"
@@ -312,7 +317,7 @@ def stamped_copy(data: bytes, kind: str, content_type: str, name: str, viewer: A
     stamped with their name and the time — PDF, DOCX and OFD in their own format, a scan
     as the PDF it is stamped into (decision 0605). Raises CannotWatermark: such a file is
     not served at all."""
-    data = stamp(data, kind, f"{viewer.full_name} {timezone.localtime():%Y-%m-%d %H:%M}")
+    data = stamp(data, kind, watermark_text(viewer.full_name, timezone.localtime()))
     if kind in {"docx", "ofd"}:
         return data, content_type, name
     return data, "application/pdf", name if kind == "pdf" else f"{name}.pdf"
