@@ -64,10 +64,3 @@ def _fail(mine, message: str) -> None:
     finished = timezone.now()
     mine.update(status=ExportStatus.FAILED, error=message[:500], content=b"",
                 finished_at=finished, expires_at=finished + exports.EXPIRY)
-
-
-@task()
-def purge_expired_exports() -> int:
-    """Delete exports past their expiry (operators may schedule it; submitting an export
-    also purges)."""
-    return exports.purge_expired()
