@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, OuterRef, Value
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, OuterRef
 from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
@@ -142,10 +142,6 @@ def aggregates(viewer: Any, year: int | None) -> dict:
     return data
 
 
-def outgoing_stats(viewer: Any, *, year: int | None = None, now: dt.datetime | None = None) -> dict:
-    return {**aggregates(viewer, year), "slowest": slowest_open(viewer, year=year, now=now)}
-
-
 def _aggregates(viewer: Any, year: int | None) -> dict:
     docs = documents_visible(viewer)
     if year:
@@ -162,7 +158,7 @@ def _aggregates(viewer: Any, year: int | None) -> dict:
         return sorted(((name or "—", _hours(avg), n) for name, avg, n in rows), key=lambda r: (-r[1], r[0]))
 
     per_stage = averages(steps.annotate(name=F("stage_name")).values("name"))
-    per_unit = averages(steps.annotate(name=Coalesce("unit__name", "assignee__unit__name", Value("—")))
+    per_unit = averages(steps.annotate(name=Coalesce("unit__name", "assignee__unit__name"))
                         .values("name"))
 
     monthly = list(docs.annotate(month=TruncMonth("created_at")).values("month", "doc_type")
