@@ -461,7 +461,8 @@ def outgoing_attachment_remove(*, actor: Person, document: OutgoingDocument,
         raise PermissionDenied
     if doc.signed_off_at or doc.status not in (OutgoingStatus.DRAFT, OutgoingStatus.ROUTING):
         raise ValidationError("文件已签发，附件不能再删除。")
-    attachment = doc.attachment_files.filter(pk=attachment.pk).first()
+    # Its bytes (up to 50 MB) are not needed to remove it.
+    attachment = doc.attachment_files.defer("content").filter(pk=attachment.pk).first()
     if attachment is None:
         raise ValidationError("该附件不属于此文件或已被删除。")
     details = {"attachment": attachment.pk, "title": attachment.title, "name": attachment.name,
