@@ -167,6 +167,25 @@ def test_number_register_shows_voided_numbers(client, office):
     assert "文号重复印制" in page and "〕2号" in page
 
 
+def test_the_number_register_pages_keep_the_year(client, office, monkeypatch):
+    from zhongshu.documents import views_lists
+
+    for i in range(3):
+        doc = draft(office, spec=notice_spec(f"关于第{i}项工作的通知"))
+        services.outgoing_submit(actor=office.drafter, document=doc)
+        act(doc, "部门审核")
+        OutgoingDocument.objects.filter(pk=doc.pk).update(
+            issuer_code="示办", doc_year=2024, doc_seq=i + 1, doc_number=f"示办〔2024〕{i + 1}号")
+    monkeypatch.setattr(views_lists, "PAGE_SIZE", 1)
+    client.force_login(office.secretary)
+    page = client.get(reverse("documents:numbers"), {"year": 2024}).content.decode()
+    assert "第 1 / 3 页" in page
+    assert '?year=2024&page=2">下一页' in page and '?year=2024&page=3">末页' in page
+    page = client.get(reverse("documents:numbers"), {"year": 2024, "page": 2}).content.decode()
+    assert "示办〔2024〕2号" in page
+    assert '?year=2024&page=1">上一页' in page and '?year=2024&page=3">下一页' in page
+
+
 def test_statistics_page_has_its_charts(client, office):
     doc = draft(office)
     services.outgoing_submit(actor=office.drafter, document=doc)

@@ -74,7 +74,10 @@ def numbers(request: HttpRequest) -> HttpResponse:
     year = _int(request.GET.get("year"))
     data = selectors.number_register(request.user, year=year)
     page = CappedPaginator(data["documents"], PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "documents/numbers.html", {"page": page, "voided": data["voided"], "year": year})
+    query = request.GET.copy()  # the page links keep the year
+    query.pop("page", None)
+    return render(request, "documents/numbers.html", {"page": page, "voided": data["voided"], "year": year,
+                                                      "query": query.urlencode()})
 
 
 def _stats_year(request: HttpRequest) -> tuple[int | None, int]:
