@@ -326,6 +326,8 @@ def test_page_download_of_a_classified_attachment_is_stamped(client, office):
     doc = draft(office, classification=Level.CONFIDENTIAL, secrecy_years=5)
     attachment = add(office, doc)
     client.force_login(office.drafter)
+    page = client.get(reverse("documents:detail", args=[doc.pk])).content.decode()
+    assert "涉密文件的附件下载时均加注查看人姓名和时间水印" in page
     response = client.get(reverse("documents:attachment_download", args=[doc.pk, attachment.pk]))
     assert response["Content-Type"] == "application/pdf" and "陈科员" in pdf_text(response.content)
 
