@@ -41,7 +41,7 @@ def test_a_token_sees_only_what_its_holder_may(org, bearer):
     doc = register(org)
     # The liaison officer keeps a register but is not in this document's need-to-know.
     liaison = bearer(org.liaison)
-    assert liaison.get(BASE).json() == {"count": 0, "items": []}
+    assert liaison.get(BASE).json() == {"count": 0, "capped": False, "items": []}
     missing = liaison.get(f"{BASE}/{doc.pk}")
     assert missing.status_code == 404 and missing.json()["code"] == "not_found"
     assert liaison.get(f"{BASE}/{doc.pk}/files/{doc.files.get().pk}").status_code == 404

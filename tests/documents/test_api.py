@@ -110,3 +110,16 @@ def test_download_through_the_api(as_drafter, office):
     assert response.status_code == 200 and response.content[:2] == b"PK"
     bad = as_drafter.get(f"{BASE}/{doc_id}/download", {"format": "exe"})
     assert bad.status_code == 400 and "不支持的格式" in bad.json()["message"]
+
+
+def test_the_list_counts_at_most_the_register_cap_and_says_so(as_drafter, office, monkeypatch):
+    from zhongshu.api import api as api_module
+
+    for i in range(3):
+        services.outgoing_create(actor=office.drafter, doc_type="通知", spec=notice_spec(f"关于第{i}项工作的通知"))
+    assert as_drafter.get(BASE).json()["count"] == 3
+    monkeypatch.setattr(api_module, "REGISTER_COUNT_CAP", 2)
+    listed = as_drafter.get(BASE, {"limit": 1, "offset": 2}).json()
+    assert listed["count"] == 2 and listed["capped"] is True and len(listed["items"]) == 1
+    # Pages end at the cap, as on the register page: a larger offset is refused (422).
+    assert as_drafter.get(BASE, {"offset": 10_001}).status_code == 422

@@ -253,6 +253,8 @@ _SCOPES: dict[str, Callable[[Any, QuerySet], QuerySet]] = {
     "audit.auditevent": _audit_scope,
     # A background export is its owner's alone: nobody else sees that it exists.
     "kernel.exportjob": lambda person, qs: qs.filter(owner_id=person.pk),
+    # So is a personal API token.
+    "api.apitoken": lambda person, qs: qs.filter(owner_id=person.pk),
 }
 
 

@@ -10,7 +10,6 @@ from urllib.parse import quote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils import timezone
 from ninja import File, Form, NinjaAPI, Query, Status, UploadedFile
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -27,10 +26,9 @@ from zhongshu.documents.incoming.models import (
     IncomingFile,
     IncomingTask,
     TaskKind,
-    TaskStatus,
 )
-from zhongshu.documents.incoming.models import Status as IncomingStatus
 from zhongshu.documents.models import OutgoingDocument
+from zhongshu.kernel.paging import REGISTER_COUNT_CAP, capped_count
 from zhongshu.layout.render import FORMATS
 from zhongshu.org.models import Person, Unit
 from zhongshu.workflow import selectors as wf_selectors
@@ -171,9 +169,17 @@ def _meta(data: DraftIn) -> dict:
 @api.get("/documents/outgoing", response=DocumentList, url_name="outgoing_list",
          summary="发文列表（仅本人可见的）")
 def outgoing_list(request, q: str = "", doc_type: str = "", status: str = "",
-                  limit: int = Query(30, ge=1, le=200), offset: int = Query(0, ge=0)):
+                  limit: int = Query(30, ge=1, le=200),
+                  offset: int = Query(0, ge=0, le=REGISTER_COUNT_CAP)):
     qs = selectors.register(request.user, q=q, doc_type=doc_type, status=status)
-    return {"count": qs.count(), "items": [_out(d) for d in qs[offset:offset + limit]]}
+    return {**_capped_count(qs), "items": [_out(d) for d in qs[offset:offset + limit]]}
+
+
+def _capped_count(qs) -> dict:
+    """The lists count at most REGISTER_COUNT_CAP rows, as the register pages do (decision
+    0901): ``capped`` says there are more; a narrower filter reaches them."""
+    n = capped_count(qs, REGISTER_COUNT_CAP)
+    return {"count": min(n, REGISTER_COUNT_CAP), "capped": n > REGISTER_COUNT_CAP}
 
 
 @api.post("/documents/outgoing", response={201: DocumentOut}, url_name="outgoing_create",
@@ -326,23 +332,19 @@ def _register_filter(params: dict, sort: str) -> incoming_selectors.RegisterFilt
          summary="收文登记簿（仅本人可见的；筛选同登记簿页面）")
 def incoming_list(request, q: str = "", status: str = "", doc_type: str = "", urgency: str = "",
                   sender: str = "", date_from: str = "", date_to: str = "", overdue: bool = False,
-                  sort: str = "-received", limit: int = Query(30, ge=1, le=200), offset: int = Query(0, ge=0)):
+                  sort: str = "-received", limit: int = Query(30, ge=1, le=200),
+                  offset: int = Query(0, ge=0, le=REGISTER_COUNT_CAP)):
     if not can(request.user, Action.INCOMING_LIST):
         raise PermissionDenied
     f = _register_filter({"q": q, "status": status, "doc_type": doc_type, "urgency": urgency,
                           "sender": sender, "date_from": date_from, "date_to": date_to,
                           "overdue": "on" if overdue else ""}, sort)
     qs = incoming_selectors.register(request.user, f)
-    page = list(qs[offset:offset + limit])
-    ids = [d.pk for d in page]
-    holders = incoming_selectors.open_tasks_by_document(ids)
-    unread = incoming_selectors.unread_by_document(ids)
-    today = timezone.localdate()
-    return {"count": qs.count(), "items": [
-        {**_incoming_out(d), "unread": unread.get(d.pk, []),
-         "holders": [{"step": step, "people": people} for step, people in holders.get(d.pk, [])],
-         "overdue": bool(d.status == IncomingStatus.HANDLING and d.deadline and d.deadline < today)}
-        for d in page]}
+    rows = incoming_selectors.register_rows(qs[offset:offset + limit])
+    return {**_capped_count(qs), "items": [
+        {**_incoming_out(r.doc), "unread": r.unread, "overdue": r.overdue,
+         "holders": [{"step": step, "people": people} for step, people in r.holders]}
+        for r in rows]}
 
 
 def _task_out(t: IncomingTask) -> dict:
@@ -417,7 +419,8 @@ def incoming_act(request, doc_id: int, task_id: int, data: IncomingActIn):
     task = IncomingTask.objects.select_related("extension").filter(pk=task_id, incoming=doc).first()
     if task is None:
         raise Http404
-    if task.person_id != request.user.pk or task.status != TaskStatus.OPEN:
+    task.incoming = doc  # already read, and seen by the caller
+    if not can(request.user, Action.INCOMING_STEP, task):
         return Status(409, {"code": "no_open_task", "details": [],
                             "message": "您在该收文上没有这项待处理事项（不是您的，或已经处理）。"})
     actions = TASK_ACTIONS.get(task.kind, ())

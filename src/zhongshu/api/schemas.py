@@ -96,6 +96,7 @@ class DocumentDetail(DocumentOut):
 
 class DocumentList(Schema):
     count: int
+    capped: bool = False
     items: list[DocumentOut]
 
 
@@ -144,6 +145,7 @@ class IncomingRow(IncomingOut):
 
 class IncomingList(Schema):
     count: int
+    capped: bool = False
     items: list[IncomingRow]
 
 

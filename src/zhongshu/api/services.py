@@ -91,13 +91,14 @@ def token_authenticate(secret: str) -> Person | None:
     revoked, or its holder is disabled or may no longer hold tokens. Notes the use."""
     if not secret or len(secret) > 200 or not secret.startswith(SECRET_PREFIX):
         return None
-    token = ApiToken.objects.select_related("owner").filter(
+    token = ApiToken.objects.active().select_related("owner").filter(
         secret_hash=secret_hash(secret)).first()
-    if token is None or not token.is_active:
+    if token is None:
         return None
     owner = token.owner
-    if not owner.is_active or not can(owner, Action.API_TOKEN_MANAGE, token) \
-            or not can(owner, Action.API_TOKEN_MANAGE):
+    # ``can`` refuses a disabled person, and one who has become an administrator may no
+    # longer hold tokens.
+    if not can(owner, Action.API_TOKEN_MANAGE):
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at >= USE_RESOLUTION:

@@ -51,7 +51,7 @@ def test_register_filters(org, client):
     a = to_handling(org)
     b = register(org, title="关于召开会议的通知", doc_type="通知", urgency="extra_urgent")
     url = reverse("incoming:register")
-    ids = lambda r: [row["doc"].pk for row in r.context["rows"]]  # noqa: E731
+    ids = lambda r: [row.doc.pk for row in r.context["rows"]]  # noqa: E731
     assert ids(page(client, org.secretary, url, status="handling")) == [a.pk]
     assert ids(page(client, org.secretary, url, doc_type="通知")) == [b.pk]
     assert ids(page(client, org.secretary, url, q="会议")) == [b.pk]
@@ -68,15 +68,15 @@ def test_register_sorts_and_paginates(org, client, monkeypatch):
     docs = [register(org, title=f"来文{i}") for i in range(3)]
     url = reverse("incoming:register")
     r = page(client, org.secretary, url, sort="number")
-    assert [row["doc"].pk for row in r.context["rows"]] == [docs[0].pk, docs[1].pk]
+    assert [row.doc.pk for row in r.context["rows"]] == [docs[0].pk, docs[1].pk]
     assert "第 1 / 2 页" in r.content.decode()
     r = page(client, org.secretary, url, sort="number", page=2)
-    assert [row["doc"].pk for row in r.context["rows"]] == [docs[2].pk]
+    assert [row.doc.pk for row in r.context["rows"]] == [docs[2].pk]
     r = page(client, org.secretary, url, sort="-number")
-    assert [row["doc"].pk for row in r.context["rows"]] == [docs[2].pk, docs[1].pk]
+    assert [row.doc.pk for row in r.context["rows"]] == [docs[2].pk, docs[1].pk]
     urgent = register(org, title="特急件", urgency="extra_urgent")
     r = page(client, org.secretary, url, sort="urgency")
-    assert r.context["rows"][0]["doc"].pk == urgent.pk
+    assert r.context["rows"][0].doc.pk == urgent.pk
 
 
 def test_register_shows_where_each_document_is_and_who_has_not_read(org, client):
@@ -88,8 +88,8 @@ def test_register_shows_where_each_document_is_and_who_has_not_read(org, client)
     services.circulation_mark_read(actor=org.leader2, incoming=doc)
     r = page(client, org.secretary, reverse("incoming:register"))
     row = r.context["rows"][0]
-    assert row["holders"] == [("批示", ["书记丁"]), ("传阅", ["处长己"])]
-    assert row["unread"] == ["处长己"]
+    assert row.holders == [("批示", ["书记丁"]), ("传阅", ["处长己"])]
+    assert row.unread == ["处长己"]
     assert "处长己" in r.content.decode()
 
 

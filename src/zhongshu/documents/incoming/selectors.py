@@ -138,6 +138,28 @@ def open_tasks_by_document(doc_ids: Iterable[int]) -> dict[int, list[tuple[str, 
     return {d: list(kinds.items()) for d, kinds in grouped.items()}
 
 
+@dataclass(frozen=True)
+class RegisterRow:
+    """One line of the 收文登记簿, on the page and in the API: the document, where it is
+    (each open step with who holds it), who has not read it, and whether it is late."""
+
+    doc: IncomingDocument
+    holders: list[tuple[str, list[str]]]
+    unread: list[str]
+    overdue: bool
+
+
+def register_rows(docs: Iterable[IncomingDocument], *, today: dt.date | None = None) -> list[RegisterRow]:
+    """The register's lines for a page of documents (two queries, whatever the page size)."""
+    docs = list(docs)
+    ids = [d.pk for d in docs]
+    holders, unread = open_tasks_by_document(ids), unread_by_document(ids)
+    today = today or timezone.localdate()
+    return [RegisterRow(d, holders.get(d.pk, []), unread.get(d.pk, []),
+                        bool(d.status == Status.HANDLING and d.deadline and d.deadline < today))
+            for d in docs]
+
+
 def unread_by_document(doc_ids: Iterable[int]) -> dict[int, list[str]]:
     """Who has not yet read each document in circulation (waiting or open)."""
     out: dict[int, list[str]] = {}

@@ -23,7 +23,7 @@ from zhongshu.org.models import Person, Unit
 
 from . import forms, selectors, services
 from .exports import INCOMING_REGISTER
-from .models import ExtensionRequest, IncomingDocument, IncomingFile, Status, TaskKind
+from .models import ExtensionRequest, IncomingDocument, IncomingFile, TaskKind
 
 PAGE_SIZE = 50
 
@@ -39,13 +39,7 @@ def register(request: HttpRequest) -> HttpResponse:
     """收文登记簿: with where each open document is and who has not read it."""
     form, qs, sort = _filtered(request)
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    ids = [d.pk for d in page.object_list]
-    holders = selectors.open_tasks_by_document(ids)
-    unread = selectors.unread_by_document(ids)
-    today = timezone.localdate()
-    rows = [{"doc": d, "holders": holders.get(d.pk, []), "unread": unread.get(d.pk, []),
-             "overdue": d.status == Status.HANDLING and d.deadline and d.deadline < today}
-            for d in page.object_list]
+    rows = selectors.register_rows(page.object_list)
     params = {k: v for k, v in request.GET.items() if k not in ("page", "sort") and v}
     base = urlencode(params)
     return render(request, "incoming/register.html", {
