@@ -10,7 +10,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -26,6 +25,7 @@ from zhongshu.layout.proofread.document import from_json
 from zhongshu.layout.proofread.engine import ERROR, check_document
 from zhongshu.layout.spec import SpecError, load_spec
 from zhongshu.org.models import Person, RoleCode, Unit
+from zhongshu.workflow import selectors as wf_selectors
 from zhongshu.workflow import services as workflow
 from zhongshu.workflow.models import Route, RouteStatus, Step
 
@@ -171,9 +171,8 @@ def outgoing_save(*, actor: Person, document: OutgoingDocument, spec: dict, base
         _apply_meta(doc, meta)
         spec["title"] = doc.title
         _check_spec(doc, spec)
-        stage = (Step.objects.filter(route__object_id=doc.pk, assignee=actor, status="pending",
-                                     route__content_type=ContentType.objects.get_for_model(doc))
-                 .values_list("stage_name", flat=True).first() or "")
+        pending = wf_selectors.pending_step_of(actor, doc, routing.OUTGOING_APPROVAL)
+        stage = pending.stage_name if pending is not None else ""
         version = _new_version(doc, actor=actor, spec=spec, parent=latest, stage_name=stage, note=note)
         doc.current_version = version
         doc.save()
@@ -201,7 +200,7 @@ def outgoing_submit(*, actor: Person, document: OutgoingDocument) -> Route:
     if doc.status != OutgoingStatus.DRAFT:
         raise workflow.WorkflowError("该文件已送审，不能重复提交。")
     _gate(doc)
-    template = routing.ensure_template(doc.kind, actor=actor)
+    template = routing.ensure_template(doc.kind)
     route = workflow.route_start(actor=actor, obj=doc, template=template, title=doc.title,
                                  urgency=doc.urgency, importance=1)
     doc.status = OutgoingStatus.ROUTING
@@ -213,8 +212,7 @@ def outgoing_submit(*, actor: Person, document: OutgoingDocument) -> Route:
 
 
 def current_route(doc: OutgoingDocument) -> Route | None:
-    return (Route.objects.filter(content_type=ContentType.objects.get_for_model(OutgoingDocument),
-                                 object_id=doc.pk).order_by("-id").first())
+    return wf_selectors.current_route(doc, routing.OUTGOING_APPROVAL)
 
 
 @transaction.atomic
@@ -226,7 +224,7 @@ def outgoing_act(*, actor: Person, document: OutgoingDocument, step: Step, actio
     route = current_route(document)
     if route is None or step.route_id != route.pk:
         raise workflow.WorkflowError("该办理步骤不属于此文件。")
-    if step.stage_name == doctypes.DRAFTING and action == "agree":
+    if step.stage_key == doctypes.DRAFTING and action == "agree":
         _gate(OutgoingDocument.objects.get(pk=document.pk))
     return workflow.step_act(actor=actor, step=step, action=action, text=text,
                              return_to=return_to, target=target, on_behalf_of=on_behalf_of)

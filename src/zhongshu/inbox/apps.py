@@ -5,3 +5,11 @@ class InboxConfig(AppConfig):
     name = "zhongshu.inbox"
     label = "inbox"
     verbose_name = "待办待阅"
+
+    def ready(self) -> None:
+        from zhongshu.kernel import notify
+
+        from .services import notice_send
+
+        # Apps below the inbox notify people through the kernel (kernel.notify).
+        notify.register_sender(notice_send)

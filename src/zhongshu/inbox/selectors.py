@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -16,7 +17,14 @@ from .registry import Box, InboxItem
 
 
 def _providers(kind: str | None) -> list[registry.Provider]:
-    return [p for p in registry.providers() if kind in (None, "", p.kind)]
+    if not kind:
+        return registry.providers()
+    return [p for p in registry.providers()
+            if p.kind == kind or kind in dict(p.kinds() if callable(getattr(p, "kinds", None)) else [])]
+
+
+def _of_kind(items: Iterable[InboxItem], kind: str | None) -> list[InboxItem]:
+    return [i for i in items if not kind or i.kind == kind]
 
 
 def inbox_open(person: Any, box: str, *, kind: str | None = None,
@@ -25,7 +33,8 @@ def inbox_open(person: Any, box: str, *, kind: str | None = None,
     if not can(person, Action.INBOX_VIEW):
         return []
     today = today or timezone.localdate()
-    items = [i for p in _providers(kind) for i in p.open_items(person) if i.box == box]
+    items = [i for p in _providers(kind) for i in _of_kind(p.open_items(person), kind)
+             if i.box == box]
     return sorted(items, key=lambda i: i.sort_key(today))
 
 
@@ -34,7 +43,8 @@ def inbox_done(person: Any, box: str, *, kind: str | None = None, limit: int) ->
     Each provider returns at most ``limit`` rows, so merging stays bounded."""
     if not can(person, Action.INBOX_VIEW):
         return []
-    items = [i for p in _providers(kind) for i in p.done_items(person, box, limit=limit)]
+    items = [i for p in _providers(kind)
+             for i in _of_kind(p.done_items(person, box, limit=limit), kind)]
     epoch = dt.datetime.min.replace(tzinfo=dt.UTC)
     items.sort(key=lambda i: (i.done_at or epoch, i.key), reverse=True)
     return items[:limit]

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Model, OuterRef, Prefetch, Q, QuerySet
 
 from zhongshu.access.policy import Action, can
+from zhongshu.kernel.queries import Probe
 
 from .models import Opinion, Route, RouteTemplate, Step, StepStatus
 
@@ -55,6 +56,42 @@ def route_participants(route: Route) -> Participants:
         cached = _collect(Route.objects.filter(pk=route.pk))
         route._participants = cached
     return cached
+
+
+def routes_of(obj: Model, purpose: str | None = None) -> QuerySet[Route]:
+    """Every route of ``obj`` (of one purpose), newest first. For the item's own app,
+    which has already decided the viewer may see the item."""
+    ct = ContentType.objects.get_for_model(type(obj))
+    qs = Route.objects.filter(content_type=ct, object_id=obj.pk)
+    if purpose is not None:
+        qs = qs.filter(purpose=purpose)
+    return qs.order_by("-id")
+
+
+def current_route(obj: Model, purpose: str) -> Route | None:
+    """The item's newest route of ``purpose`` (a returned draft sent again starts a new
+    one), with its template version."""
+    return routes_of(obj, purpose).select_related("template_version").first()
+
+
+def on_route_q(model: type[Model], person: Any) -> Q:
+    """A Q over ``model``'s rows: the person has (or had) a step on one of the row's
+    routes. A correlated EXISTS probe of indexed columns, applied in place (decision
+    0901): an ``IN`` list of a busy person's steps would be built in full every time."""
+    ct = ContentType.objects.get_for_model(model)
+    return Q(Probe(Step.objects.filter(route__content_type=ct, route__object_id=OuterRef("pk"),
+                                       assignee_id=person.pk)))
+
+
+def pending_step_of(person: Any, obj: Model, purpose: str | None = None) -> Step | None:
+    """The person's pending step on ``obj``'s running routes (of ``purpose``), if any."""
+    ct = ContentType.objects.get_for_model(type(obj))
+    qs = Step.objects.filter(route__content_type=ct, route__object_id=obj.pk,
+                             route__status="running", assignee_id=person.pk,
+                             status=StepStatus.PENDING)
+    if purpose is not None:
+        qs = qs.filter(route__purpose=purpose)
+    return qs.select_related("route").order_by("id").first()
 
 
 def routes_for(viewer: Any, obj: Any) -> list[Route]:

@@ -16,7 +16,7 @@ from zhongshu.access.policy import Action, can
 from zhongshu.access.views import require
 from zhongshu.org.models import Person, Unit
 
-from . import assignees, selectors, services
+from . import assignees, registry, selectors, services
 from .forms import ActForm, StageForm, StageFormSet, TemplateForm, stages_from
 from .models import RouteTemplate, StageDef, StepAction, TemplateVersion
 
@@ -55,6 +55,7 @@ def template_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 if template is None:
                     template = services.template_create(
                         actor=request.user, code=data["code"], name=data["name"],
+                        purpose=data["purpose"],
                         description=data["description"], stages=stages_from(formset),
                         note=data["note"])
                 else:
@@ -69,8 +70,17 @@ def template_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 "name": template.name, "n": template.current_version.number})
             return redirect("workflow:template_edit", pk=template.pk)
     versions = list(template.versions.select_related("created_by").order_by("-number")) if template else []
+    purpose = registry.purpose(template.purpose) if template else None
     return render(request, "workflow/template_edit.html", {
-        "form": form, "formset": formset, "template": template, "versions": versions})
+        "form": form, "formset": formset, "template": template, "versions": versions,
+        "purpose": purpose, "key_labels": _key_labels(purpose)})
+
+
+def _key_labels(purpose: registry.Purpose | None) -> dict[str, str]:
+    """What each stage key means, for the editor: the key itself is shown, never edited."""
+    if purpose is None:
+        return {}
+    return {k.key: k.label for k in purpose.keys}
 
 
 @require(Action.WORKFLOW_TEMPLATE_VIEW)
