@@ -22,11 +22,17 @@ OUTGOING_APPROVAL = "outgoing_approval"
 TEMPLATE_PREFIX = "outgoing-"
 
 
+# After 签发 the secretariat numbers, seals, prints, sends and files: clerical stages that
+# review nothing, which the drafter (often a clerk of the secretariat) may also hold.
+CLERICAL = frozenset({doctypes.NUMBERING, doctypes.SEALING, doctypes.PRINTING,
+                      doctypes.DISTRIBUTION, doctypes.ARCHIVING})
+
+
 def _keys() -> tuple[registry.StageKey, ...]:
     labels = doctypes.STAGE_LABELS
     return tuple(
         registry.StageKey(key, labels[key], author=key == doctypes.DRAFTING,
-                          delegable=key != doctypes.SIGN_OFF)
+                          reviews=key not in CLERICAL, delegable=key != doctypes.SIGN_OFF)
         for key in labels)
 
 

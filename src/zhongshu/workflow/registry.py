@@ -38,9 +38,11 @@ class StageKey:
 
     key: str
     label: str
-    # The author's own stage (拟稿): the only stage the route's author may hold. Every
-    # other stage reviews the author's work, so he is never among its assignees.
+    # The author's own stage (拟稿). The route's author never holds a stage that reviews
+    # his work (``reviews``: 审核, 核稿, 会签, 签发, 复核 …); clerical stages that review
+    # nothing (编号, 印制, 分发, 归档) he may hold. A stage the office added reviews.
     author: bool = False
+    reviews: bool = True
     # Never acted on by someone else under a delegation (签发, 批示), whatever the
     # template's ``delegable`` flag says.
     delegable: bool = True
@@ -67,7 +69,9 @@ class Purpose:
         return frozenset(k.key for k in self.keys)
 
     def author_keys(self) -> frozenset[str]:
-        return frozenset(k.key for k in self.keys if k.author)
+        """Keys of the stages the route's author may hold: his own, and the clerical
+        ones that review nothing."""
+        return frozenset(k.key for k in self.keys if k.author or not k.reviews)
 
     def never_delegable(self) -> frozenset[str]:
         return frozenset(k.key for k in self.keys if not k.delegable)

@@ -156,12 +156,13 @@ def give(*, actor: Person | None, subject: Model, kind: str, holders: Sequence[H
          first_to_act: bool = False, sequential: bool = False, as_batch: bool = False,
          urgency: str = Urgency.NORMAL,
          importance: int = 0, parent: Task | None = None, report_every: int | None = None,
-         today: dt.date | None = None) -> list[Task]:
+         today: dt.date | None = None, audit: bool = True) -> list[Task]:
     """Give ``kind`` work on ``subject`` to people and units. With ``first_to_act`` the
     tasks are one piece of work offered to all of them (the first to act closes the
     others); with ``as_batch`` they form a batch (a 传阅), ``sequential`` taken one after
     another; otherwise each holder has his own task (all must act). Every person given
-    work must be cleared for the subject; the app has already decided the actor may give."""
+    work must be cleared for the subject; the app has already decided the actor may give.
+    ``audit=False`` when the app records the step in its own audit event (收文's steps)."""
     _spec(kind, subject)
     holders = list(dict.fromkeys(holders))
     if not holders:
@@ -211,10 +212,11 @@ def give(*, actor: Person | None, subject: Model, kind: str, holders: Sequence[H
             TaskEvent(task=t, kind=TaskEventKind.GIVEN, actor=actor, at=now,
                       details={"due": t.due_date.isoformat() if t.due_date else None,
                                "holder": t.holder_name}) for t in tasks)
-    record(actor=actor, action=WorkflowEvent.TASK_GIVE, obj=subject,
-           details={"kind": kind, "holders": [t.holder_name for t in tasks],
-                    "due": due.date.isoformat() if due else None,
-                    "provisional": bool(due and due.provisional)})
+    if audit:
+        record(actor=actor, action=WorkflowEvent.TASK_GIVE, obj=subject,
+               details={"kind": kind, "holders": [t.holder_name for t in tasks],
+                        "due": due.date.isoformat() if due else None,
+                        "provisional": bool(due and due.provisional)})
     return tasks
 
 
@@ -277,7 +279,7 @@ def _advance_batch(task: Task, now: dt.datetime) -> None:
 
 @transaction.atomic
 def finish(*, actor: Person, task: Task, comment: str = "",
-           event: str = TaskEventKind.DONE, **details: Any) -> Task:
+           event: str = TaskEventKind.DONE, audit: bool = True, **details: Any) -> Task:
     """The holder has done the task (签收, 批示, 已阅 …): it is done, the group's other
     copies go, the next reader of a sequential batch gets his turn."""
     now = timezone.now()
@@ -287,7 +289,8 @@ def finish(*, actor: Person, task: Task, comment: str = "",
     _close_group(task, now)
     _advance_batch(task, now)
     _event(task, event, actor, comment, **details)
-    _audit(actor, WorkflowEvent.TASK_ACT, task, event=str(event))
+    if audit:
+        _audit(actor, WorkflowEvent.TASK_ACT, task, event=str(event))
     return task
 
 

@@ -13,7 +13,7 @@ from zhongshu.kernel.queries import Probe
 from zhongshu.org.models import Person, RoleCode, Unit
 from zhongshu.org.selectors import office_units, served_units
 
-from .models import IncomingTask, Instruction
+from .models import Instruction
 
 # Who handles a unit's incoming documents: its secretaries, office directors, confidential
 # clerks, and the liaison officer of a subordinate unit that has no office of its own.
@@ -48,7 +48,7 @@ def may_act_on_task(person: Any, task: Any) -> bool:
     """A person acts on their own open task of a document they may see."""
     if task is None or task.person_id != person.pk or task.status != "open":
         return False
-    return _may_view(person, task.incoming)
+    return _may_view(person, task.subject)
 
 
 def may_act_for_office(person: Any, incoming: Any) -> bool:
@@ -72,5 +72,13 @@ def need_to_know_q(person: Any) -> Q:
                 office &= Q(classification__lt=CLASSIFIED_FROM)
             q = office | q
         q |= Q(handling_unit_id=person.unit_id)
-    return (q | Q(Probe(IncomingTask.objects.filter(incoming_id=OuterRef("pk"), person_id=person.pk)))
+    from django.contrib.contenttypes.models import ContentType
+
+    from zhongshu.workflow.models import Task
+
+    from .models import IncomingDocument
+
+    ct = ContentType.objects.get_for_model(IncomingDocument)
+    return (q | Q(Probe(Task.objects.filter(subject_type_id=ct.pk, subject_id=OuterRef("pk"),
+                                            person_id=person.pk)))
             | Q(Probe(Instruction.objects.filter(incoming_id=OuterRef("pk"), leader_id=person.pk))))

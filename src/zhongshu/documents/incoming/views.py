@@ -23,7 +23,7 @@ from zhongshu.org.models import Person, Unit
 
 from . import forms, selectors, services
 from .exports import INCOMING_REGISTER
-from .models import ExtensionRequest, IncomingDocument, IncomingFile, TaskKind
+from .models import IncomingDocument, IncomingFile, TaskKind
 
 PAGE_SIZE = 50
 
@@ -116,7 +116,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "timeline": selectors.timeline(doc), "durations": selectors.stage_durations(doc),
         "route": selectors.route(doc),
         "circulations": selectors.circulations(doc),
-        "extensions": doc.extensions.select_related("requested_by", "decided_by"),
+        "extensions": selectors.extensions_of(doc),
         "leaders": forms.leaders_for(doc.classification) if TaskKind.PROPOSE in tasks else [],
         "readers": forms.readers_for(doc.classification) if needs_people and may_circulate else [],
         "handling_units": forms.handling_units() if TaskKind.ASSIGN in tasks else [],
@@ -209,7 +209,9 @@ def _op_extension(request, doc):
 
 
 def _op_decide(request, doc):
-    ext = get_object_or_404(ExtensionRequest, pk=_int(request, "extension") or 0, incoming=doc)
+    ext = selectors.extensions_of(doc).filter(pk=_int(request, "extension") or 0).first()
+    if ext is None:
+        raise Http404
     ext = services.incoming_decide_extension(actor=request.user, extension=ext,
                                              approve=request.POST.get("approve") == "1",
                                              note=request.POST.get("note", ""))
