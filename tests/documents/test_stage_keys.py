@@ -19,7 +19,7 @@ from zhongshu.access.models import Delegation
 from zhongshu.documents import doctypes, routing, services
 from zhongshu.org.models import Clearance, RoleCode
 from zhongshu.workflow import services as workflow
-from zhongshu.workflow.models import RouteTemplate, StepStatus
+from zhongshu.workflow.models import RouteTemplate
 from zhongshu.workflow.services import WorkflowError
 
 pytestmark = pytest.mark.django_db

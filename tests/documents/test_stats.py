@@ -23,10 +23,9 @@ from zhongshu.access.models import Grant
 from zhongshu.documents import services, stats
 from zhongshu.documents.incoming.models import IncomingDocument
 from zhongshu.documents.incoming.selectors import tasks_of
-from zhongshu.workflow.models import TaskStatus
 from zhongshu.documents.models import OutgoingDocument
 from zhongshu.documents.selectors import documents_visible
-from zhongshu.workflow.models import Step, StepStatus
+from zhongshu.workflow.models import Step, StepStatus, TaskStatus
 
 SH = ZoneInfo("Asia/Shanghai")
 # Tuesday 13 October 2026. National Day ran from Thursday 1 to Wednesday 7 October and

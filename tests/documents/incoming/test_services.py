@@ -26,8 +26,8 @@ from zhongshu.documents.incoming.models import (
 from zhongshu.documents.incoming.selectors import circulations_of, extensions_of, tasks_of
 from zhongshu.kernel.append_only import ImmutableRecord
 from zhongshu.kernel.calendar import add_workdays
-from zhongshu.workflow.models import ExtensionStatus, Step, Task
 from zhongshu.kernel.sequences import current_value
+from zhongshu.workflow.models import ExtensionStatus, Step, Task
 
 E = services.IncomingError
 
