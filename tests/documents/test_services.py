@@ -13,6 +13,7 @@ from zhongshu.access.models import Delegation
 from zhongshu.access.policy import Action, can
 from zhongshu.audit.models import AuditEvent
 from zhongshu.documents import selectors, services
+from zhongshu.documents.actions import DocumentAction
 from zhongshu.documents.incoming import services as incoming
 from zhongshu.documents.models import (
     DraftVersion,
@@ -101,7 +102,7 @@ def test_second_of_two_simultaneous_saves_is_refused_and_kept_for_merging(office
     doc.refresh_from_db()
     base = doc.current_version_id
     # The department head edits; the drafter cannot (no step of theirs is open).
-    assert not can(office.drafter, Action.DOCUMENT_EDIT, doc)
+    assert not can(office.drafter, DocumentAction.EDIT, doc)
     first = edit(doc, office.head, base, notes="第一位修改")
     # The same reviewer in a second tab, still on the old version.
     doc.refresh_from_db()
@@ -249,7 +250,7 @@ def test_return_with_opinion_goes_back_to_the_drafter_who_edits_and_resends(offi
         act(doc, "核稿", "return", return_to=0)
     act(doc, "核稿", "return", return_to=0, text="请补充完成时限。")
     assert [(s.stage_name, s.assignee) for s in pending(doc)] == [("拟稿", office.drafter)]
-    assert can(office.drafter, Action.DOCUMENT_EDIT, doc)
+    assert can(office.drafter, DocumentAction.EDIT, doc)
     edit(doc, office.drafter, doc.current_version_id, notes="完成时限见表")
     act(doc, "拟稿")
     assert pending(doc)[0].stage_name == "部门审核"

@@ -268,7 +268,7 @@ def test_opinion_under_delegation_records_both_names(standard_template, memo, or
     real_can = policy.can
 
     def can_with_delegation(person, action, obj=None):
-        if action == policy.Action.WORKFLOW_STEP_ACT_ON_BEHALF:
+        if action == policy.WorkflowAction.STEP_ACT_ON_BEHALF:
             return person == secretary
         return real_can(person, action, obj)
 

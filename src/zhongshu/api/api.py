@@ -15,12 +15,13 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
 
-from zhongshu.access.policy import Action, can
+from zhongshu.access.policy import can
 from zhongshu.audit.services import record_access
 from zhongshu.documents import selectors, services
 from zhongshu.documents.incoming import forms as incoming_forms
 from zhongshu.documents.incoming import selectors as incoming_selectors
 from zhongshu.documents.incoming import services as incoming_services
+from zhongshu.documents.incoming.actions import IncomingAction
 from zhongshu.documents.incoming.models import (
     IncomingDocument,
     IncomingFile,
@@ -346,7 +347,7 @@ def incoming_list(request, q: str = "", status: str = "", doc_type: str = "", ur
                   sender: str = "", date_from: str = "", date_to: str = "", overdue: bool = False,
                   sort: str = "-received", limit: int = Query(30, ge=1, le=200),
                   offset: int = Query(0, ge=0, le=REGISTER_COUNT_CAP)):
-    if not can(request.user, Action.INCOMING_LIST):
+    if not can(request.user, IncomingAction.LIST):
         raise PermissionDenied
     f = _register_filter({"q": q, "status": status, "doc_type": doc_type, "urgency": urgency,
                           "sender": sender, "date_from": date_from, "date_to": date_to,
@@ -439,7 +440,7 @@ def incoming_act(request, doc_id: int, task_id: int, data: IncomingActIn):
         raise Http404
     task.subject = doc  # already read, and seen by the caller
     kind = task_kind_of(task.kind)
-    if kind is None or not can(request.user, Action.INCOMING_STEP, task):
+    if kind is None or not can(request.user, IncomingAction.STEP, task):
         return Status(409, {"code": "no_open_task", "details": [],
                             "message": "您在该收文上没有这项待处理事项（不是您的，或已经处理）。"})
     actions = TASK_ACTIONS.get(kind.value, ())

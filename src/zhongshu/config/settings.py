@@ -74,7 +74,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "zhongshu.org.context_processors.shell",
+                "zhongshu.dashboard.context_processors.shell",
                 "zhongshu.inbox.context_processors.inbox_nav",
             ],
         },

@@ -46,10 +46,11 @@ def may_edit(person: Any, doc: Any) -> bool:
 
 
 def may_submit(person: Any, doc: Any) -> bool:
+    """The drafter sends his own draft for review (送审), once."""
     from .models import OutgoingStatus
 
     return (isinstance(doc, _model()) and doc.status == OutgoingStatus.DRAFT
-            and doc.registered_by_id == person.pk)
+            and doc.registered_by_id == person.pk and can(person, Action.OBJECT_VIEW, doc))
 
 
 def may_act(person: Any, doc: Any, key: str) -> bool:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from zhongshu.access.classification import Level
 from zhongshu.access.policy import Action, can
 from zhongshu.audit.services import record, record_access
+from zhongshu.documents.actions import DocumentAction
 from zhongshu.inbox.models import Notification, NotificationKind
 from zhongshu.kernel import files as kfiles
 from zhongshu.kernel import sequences
@@ -119,7 +120,7 @@ def outgoing_create(*, actor: Person, doc_type: str, spec: dict, title: str = ""
                     owner_unit: Unit | None = None, countersign_units: Iterable[Unit] = (),
                     **meta: Any) -> OutgoingDocument:
     """Start a draft with its first version."""
-    if not can(actor, Action.DOCUMENT_DRAFT):
+    if not can(actor, DocumentAction.DRAFT):
         raise PermissionDenied
     unit = owner_unit or actor.unit
     spec = _clean_spec(spec)
@@ -154,7 +155,7 @@ def outgoing_save(*, actor: Person, document: OutgoingDocument, spec: dict, base
     version for merging and the result carries the conflict."""
     with transaction.atomic():
         doc = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
-        if not can(actor, Action.DOCUMENT_EDIT, doc):
+        if not can(actor, DocumentAction.EDIT, doc):
             raise PermissionDenied
         spec = _clean_spec(spec)
         latest = doc.current_version
@@ -195,10 +196,10 @@ def _gate(doc: OutgoingDocument) -> None:
 def outgoing_submit(*, actor: Person, document: OutgoingDocument) -> Route:
     """Send the draft on its type's route (拟稿 → 部门审核 → …)."""
     doc = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
-    if not can(actor, Action.OBJECT_VIEW, doc) or doc.registered_by_id != actor.pk:
-        raise PermissionDenied
-    if doc.status != OutgoingStatus.DRAFT:
+    if doc.status != OutgoingStatus.DRAFT and can(actor, Action.OBJECT_VIEW, doc):
         raise workflow.WorkflowError("该文件已送审，不能重复提交。")
+    if not can(actor, DocumentAction.SUBMIT, doc):
+        raise PermissionDenied
     _gate(doc)
     template = routing.ensure_template(doc.kind)
     route = workflow.route_start(actor=actor, obj=doc, template=template, title=doc.title,
@@ -260,7 +261,7 @@ def outgoing_number_void(*, actor: Person, document: OutgoingDocument, reason: s
     """Void the document's number (recorded with the reason, never reused) and give it
     the next one."""
     doc = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
-    if not can(actor, Action.DOCUMENT_NUMBER_VOID, doc):
+    if not can(actor, DocumentAction.NUMBER_VOID, doc):
         raise PermissionDenied
     reason = (reason or "").strip()
     if not reason:
@@ -298,7 +299,7 @@ def outgoing_distribution_set(*, actor: Person, document: OutgoingDocument,
     """Replace the distribution list (before it is sent). ``externals`` are
     ``(name, channel, kind)``."""
     doc = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
-    if not can(actor, Action.DOCUMENT_DISTRIBUTE, doc):
+    if not can(actor, DocumentAction.DISTRIBUTE, doc):
         raise PermissionDenied
     main_units, cc_units = list(main_units), list(cc_units)
     if doc.owner_unit in main_units or doc.owner_unit in cc_units:
@@ -363,7 +364,7 @@ def outgoing_chase(*, actor: Person, document: OutgoingDocument) -> int:
     from . import selectors
 
     doc = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
-    if not can(actor, Action.DOCUMENT_CHASE, doc):
+    if not can(actor, DocumentAction.CHASE, doc):
         raise PermissionDenied
     laggards = [row for row in selectors.delivery_rows(doc) if row.delivery.is_internal and not row.received]
     if not laggards:
@@ -430,7 +431,7 @@ def outgoing_attachment_add(*, actor: Person, document: OutgoingDocument, name: 
     judged by its content (``kernel.files.check_upload``, the 收文 kinds and limit); its
     title (by default the file name without extension) joins the 附件说明."""
     doc = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
-    if not can(actor, Action.DOCUMENT_EDIT, doc):
+    if not can(actor, DocumentAction.EDIT, doc):
         raise PermissionDenied
     name = os.path.basename((name or "").replace("\\", "/")).strip()[:200]
     try:
@@ -455,7 +456,7 @@ def outgoing_attachment_remove(*, actor: Person, document: OutgoingDocument,
                                attachment: OutgoingAttachment) -> None:
     """Remove an attachment file: same rule as adding, and never after sign-off."""
     doc = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
-    if not can(actor, Action.DOCUMENT_EDIT, doc):
+    if not can(actor, DocumentAction.EDIT, doc):
         raise PermissionDenied
     if doc.signed_off_at or doc.status not in (OutgoingStatus.DRAFT, OutgoingStatus.ROUTING):
         raise ValidationError("文件已签发，附件不能再删除。")

@@ -9,7 +9,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from zhongshu.access.policy import Action, can
+from zhongshu.access.policy import can
+from zhongshu.inbox.actions import InboxAction
 
 from . import registry
 from .models import Notification
@@ -30,7 +31,7 @@ def _of_kind(items: Iterable[InboxItem], kind: str | None) -> list[InboxItem]:
 def inbox_open(person: Any, box: str, *, kind: str | None = None,
                today: dt.date | None = None) -> list[InboxItem]:
     """The person's 待办 or 待阅, most pressing first."""
-    if not can(person, Action.INBOX_VIEW):
+    if not can(person, InboxAction.VIEW):
         return []
     today = today or timezone.localdate()
     items = [i for p in _providers(kind) for i in _of_kind(p.open_items(person), kind)
@@ -41,7 +42,7 @@ def inbox_open(person: Any, box: str, *, kind: str | None = None,
 def inbox_done(person: Any, box: str, *, kind: str | None = None, limit: int) -> list[InboxItem]:
     """Up to ``limit`` of the person's 已办 (box 待办) or 已阅 (box 待阅), newest first.
     Each provider returns at most ``limit`` rows, so merging stays bounded."""
-    if not can(person, Action.INBOX_VIEW):
+    if not can(person, InboxAction.VIEW):
         return []
     items = [i for p in _providers(kind)
              for i in _of_kind(p.done_items(person, box, limit=limit), kind)]
@@ -52,7 +53,7 @@ def inbox_done(person: Any, box: str, *, kind: str | None = None, limit: int) ->
 
 def inbox_counts(person: Any) -> dict[str, int]:
     counts = {Box.TODO.value: 0, Box.TOREAD.value: 0}
-    if not can(person, Action.INBOX_VIEW):
+    if not can(person, InboxAction.VIEW):
         return counts
     for provider in registry.providers():
         for box, n in provider.open_counts(person).items():

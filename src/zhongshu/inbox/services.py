@@ -13,8 +13,9 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from zhongshu.access.policy import Action, can
+from zhongshu.access.policy import can
 from zhongshu.audit.services import record
+from zhongshu.inbox.actions import InboxAction
 from zhongshu.kernel.calendar import CalendarYearUnknown, WorkCalendar
 from zhongshu.kernel.notify import Notice
 
@@ -145,7 +146,7 @@ def _email(notification: Notification, address: str) -> bool:
 
 @transaction.atomic
 def notification_mark_read(*, actor: Any, notification: Notification) -> None:
-    if not can(actor, Action.NOTIFICATION_READ, notification):
+    if not can(actor, InboxAction.NOTIFICATION_READ, notification):
         raise PermissionDenied
     Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
     _audit(actor=actor, action="inbox.notification.read", obj=notification)
@@ -153,7 +154,7 @@ def notification_mark_read(*, actor: Any, notification: Notification) -> None:
 
 @transaction.atomic
 def notifications_mark_all_read(*, actor: Any) -> int:
-    if not can(actor, Action.INBOX_VIEW):
+    if not can(actor, InboxAction.VIEW):
         raise PermissionDenied
     count = Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
         read_at=timezone.now())

@@ -7,12 +7,14 @@ class WorkflowConfig(AppConfig):
     verbose_name = "流转"
 
     def ready(self) -> None:
+        from zhongshu.access import registry as access
         from zhongshu.inbox import registry as inbox
 
         from . import (
             checks,  # noqa: F401 (registers the system check)
             registry,
         )
+        from .actions import policy
         from .approvals import (
             COMPLETION_PURPOSE,
             EXTENSION_PURPOSE,
@@ -22,6 +24,7 @@ class WorkflowConfig(AppConfig):
         from .inbox import TaskInboxProvider, WorkflowInboxProvider
         from .models import TaskExtension, TaskReport
 
+        access.register(policy())
         # Extension requests and completion requests are routed items of the engine.
         registry.register_purpose(EXTENSION_PURPOSE)
         registry.register_purpose(COMPLETION_PURPOSE)

@@ -58,3 +58,14 @@ def may_act_on_step(person: Person, step: Step) -> bool:
     if person.pk == route.drafter_id and step.stage_key not in purpose.author_keys():
         return False
     return bool(hooks.may_act(person, subject, step, step.stage_key))
+
+
+def acts_for_leader(person: Person, leader: Any) -> bool:
+    """Handling a leader's step is preparing the leader's opinion (拟办意见), under his
+    delegation; stages that may never be delegated (签发, 批示) are refused by the engine
+    itself, by key."""
+    from zhongshu.access import delegation
+    from zhongshu.access.policy import Action
+
+    return isinstance(leader, Person) and delegation.active_delegation(
+        delegate=person, delegator=leader, action=Action.OPINION_PREPARE) is not None

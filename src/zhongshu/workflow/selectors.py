@@ -9,8 +9,9 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, OuterRef, Prefetch, Q, QuerySet
 
-from zhongshu.access.policy import Action, can
+from zhongshu.access.policy import can
 from zhongshu.kernel.queries import Probe
+from zhongshu.workflow.actions import WorkflowAction
 
 from .models import Opinion, Route, RouteTemplate, Step, StepStatus
 
@@ -98,14 +99,14 @@ def routes_for(viewer: Any, obj: Any) -> list[Route]:
     ct = ContentType.objects.get_for_model(obj)
     routes = Route.objects.filter(content_type=ct, object_id=obj.pk).select_related(
         "template_version__template")
-    return [r for r in routes if can(viewer, Action.WORKFLOW_ROUTE_VIEW, r)]
+    return [r for r in routes if can(viewer, WorkflowAction.ROUTE_VIEW, r)]
 
 
 def route_get(viewer: Any, pk: int) -> Route | None:
     """The route if the viewer may see it; None otherwise, so that callers answer 404."""
     route = (Route.objects.select_related("template_version__template", "drafter", "started_by",
                                           "content_type").filter(pk=pk).first())
-    if route is None or not can(viewer, Action.WORKFLOW_ROUTE_VIEW, route):
+    if route is None or not can(viewer, WorkflowAction.ROUTE_VIEW, route):
         return None
     return route
 
@@ -127,11 +128,11 @@ def pending_steps(person: Any) -> QuerySet[Step]:
 def my_pending_step(viewer: Any, route: Route) -> Step | None:
     step = (route.steps.filter(assignee=viewer, status=StepStatus.PENDING)
             .select_related("route").order_by("id").first())
-    return step if step and can(viewer, Action.WORKFLOW_STEP_ACT, step) else None
+    return step if step and can(viewer, WorkflowAction.STEP_ACT, step) else None
 
 
 def templates_list(viewer: Any) -> QuerySet[RouteTemplate]:
-    if not can(viewer, Action.WORKFLOW_TEMPLATE_VIEW):
+    if not can(viewer, WorkflowAction.TEMPLATE_VIEW):
         return RouteTemplate.objects.none()
     return RouteTemplate.objects.prefetch_related(
         Prefetch("versions", to_attr="all_versions")).order_by("name", "id")

@@ -20,11 +20,12 @@ from django.db.models import F
 from django.utils import timezone
 
 from zhongshu.access.classification import clearance_covers
-from zhongshu.access.policy import Action, can
+from zhongshu.access.policy import can
 from zhongshu.audit.services import record
 from zhongshu.kernel.calendar import WorkCalendar
 from zhongshu.kernel.urgency import Urgency
 from zhongshu.org.models import Person
+from zhongshu.workflow.actions import WorkflowAction
 
 from . import assignees, registry
 from .deadlines import due_in
@@ -157,7 +158,7 @@ def _clean_stages(stages: list[dict], purpose: registry.Purpose, template_code: 
 
 
 def _check_manage(actor: Any) -> None:
-    if not can(actor, Action.WORKFLOW_TEMPLATE_MANAGE):
+    if not can(actor, WorkflowAction.TEMPLATE_MANAGE):
         raise PermissionDenied
 
 
@@ -296,7 +297,7 @@ def route_start(*, actor: Person, obj: Any, template: RouteTemplate, title: str,
     purpose = _purpose_of(template.purpose)
     if purpose.model != registry.label_of(type(obj)):
         raise WorkflowError(f"流转模板“{template.name}”不适用于{hooks.label or '该事项'}。")
-    if not can(actor, Action.WORKFLOW_ROUTE_START, obj) or not hooks.may_start(
+    if not can(actor, WorkflowAction.ROUTE_START, obj) or not hooks.may_start(
             actor, obj, purpose.code):
         raise PermissionDenied
     if not template.is_active:
@@ -362,7 +363,7 @@ def _check_delegation(*, actor: Person, principal: Person, route: Route, stage: 
     meaning = _route_purpose(route).key(stage.key)
     if not stage.delegable or (meaning is not None and not meaning.delegable):
         raise StepRefused(f"环节“{stage.name}”不得由他人代为处理。")
-    if not can(actor, Action.WORKFLOW_STEP_ACT_ON_BEHALF, principal):
+    if not can(actor, WorkflowAction.STEP_ACT_ON_BEHALF, principal):
         raise PermissionDenied
     if not clearance_covers(actor, _level(route)):
         raise PermissionDenied
@@ -382,7 +383,7 @@ def step_act(*, actor: Person, step: Step, action: str, text: str = "",
     step = Step.objects.select_related("route").get(pk=step.pk)
     step.route = route
     principal = on_behalf_of or actor
-    if not can(principal, Action.WORKFLOW_STEP_ACT, step):
+    if not can(principal, WorkflowAction.STEP_ACT, step):
         if step.assignee_id == principal.pk and step.status != StepStatus.PENDING:
             raise StepNotPending
         raise PermissionDenied

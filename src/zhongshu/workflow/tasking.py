@@ -307,7 +307,9 @@ def accept(*, actor: Person, task: Task) -> Task:
     task = _holder_task(actor, task)
     if not _spec(task.kind).accept:
         raise TaskError("该类任务无需接收。")
-    _claim(task, [TaskStatus.OPEN], status=TaskStatus.ACCEPTED, accepted_at=timezone.now())
+    now = timezone.now()
+    _claim(task, [TaskStatus.OPEN], status=TaskStatus.ACCEPTED, accepted_at=now)
+    _close_group(task, now)
     _event(task, TaskEventKind.ACCEPTED, actor)
     _audit(actor, WorkflowEvent.TASK_ACCEPT, task)
     return task
@@ -318,8 +320,10 @@ def return_task(*, actor: Person, task: Task, reason: str) -> Task:
     """The unit returns the task instead of accepting it, with its reason (退回)."""
     task = _holder_task(actor, task)
     reason = _text(reason, "退回理由")
-    _claim(task, [TaskStatus.OPEN], status=TaskStatus.RETURNED, done_at=timezone.now(),
-           done_by=actor, comment=reason)
+    now = timezone.now()
+    _claim(task, [TaskStatus.OPEN], status=TaskStatus.RETURNED, done_at=now, done_by=actor,
+           comment=reason)
+    _close_group(task, now)
     _event(task, TaskEventKind.RETURNED, actor, reason)
     _audit(actor, WorkflowEvent.TASK_RETURN, task, reason=reason)
     return task

@@ -12,9 +12,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhongshu.access.policy import Action, can
+from zhongshu.access.policy import can
 from zhongshu.access.views import require
 from zhongshu.org.models import Person, Unit
+from zhongshu.workflow.actions import WorkflowAction
 
 from . import assignees, registry, selectors, services
 from .forms import ActForm, StageForm, StageFormSet, TemplateForm, stages_from
@@ -23,11 +24,11 @@ from .models import RouteTemplate, StageDef, StepAction, TemplateVersion
 PAGE_SIZE = 30
 
 
-@require(Action.WORKFLOW_TEMPLATE_VIEW)
+@require(WorkflowAction.TEMPLATE_VIEW)
 def template_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.templates_list(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "workflow/template_list.html", {
-        "page": page, "may_manage": can(request.user, Action.WORKFLOW_TEMPLATE_MANAGE)})
+        "page": page, "may_manage": can(request.user, WorkflowAction.TEMPLATE_MANAGE)})
 
 
 def _stage_rows(stages: list[StageDef]) -> list[dict]:
@@ -40,7 +41,7 @@ def _stage_rows(stages: list[StageDef]) -> list[dict]:
              "action_labels": [str(StepAction(a).label) for a in st.actions]} for st in stages]
 
 
-@require(Action.WORKFLOW_TEMPLATE_MANAGE)
+@require(WorkflowAction.TEMPLATE_MANAGE)
 def template_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     template = get_object_or_404(RouteTemplate, pk=pk) if pk else None
     current = template.current_version if template else None
@@ -83,7 +84,7 @@ def _key_labels(purpose: registry.Purpose | None) -> dict[str, str]:
     return {k.key: k.label for k in purpose.keys}
 
 
-@require(Action.WORKFLOW_TEMPLATE_VIEW)
+@require(WorkflowAction.TEMPLATE_VIEW)
 def template_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     version = get_object_or_404(TemplateVersion.objects.select_related("template", "created_by"),
                                 template_id=pk, number=number)

@@ -3,6 +3,7 @@ dotted path; services and views ask the policy, never these directly."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import OuterRef, Q
@@ -42,6 +43,38 @@ def is_office_person(person: Any, incoming: Any) -> bool:
 
 def _may_view(person: Any, obj: Any) -> bool:
     return can(person, Action.OBJECT_VIEW, obj)
+
+
+REGISTER_ROLES = frozenset({RoleCode.OFFICE_DIRECTOR, RoleCode.SECRETARY,
+                            RoleCode.CONFIDENTIAL_CLERK, RoleCode.LIAISON_OFFICER})
+
+
+@dataclass(frozen=True)
+class Registration:
+    """What a person asks to register (登记): a document of ``level`` for ``unit``."""
+
+    unit: Unit
+    level: int
+
+
+def registration_refusal(person: Any, what: Registration | None) -> str:
+    """Why ``person`` may not register ``what`` (or any 收文, with ``None``); empty when
+    he may. One place for the rule and its reasons."""
+    if not REGISTER_ROLES & person.role_codes:
+        return "您不负责收文登记。"
+    if what is None:
+        return ""
+    if what.unit.pk not in {u.pk for u in served_units(person)}:
+        return f"您不能为“{what.unit.name}”登记收文。"
+    if not clearance_covers(person, what.level):
+        return "您的涉密等级不能登记该密级的文件，请交机要员登记。"
+    if not office_roles_for(what.level) & person.role_codes:
+        return "涉密文件由机要员或办公室主任登记。"
+    return ""
+
+
+def may_register(person: Any, what: Registration | None = None) -> bool:
+    return not registration_refusal(person, what)
 
 
 def may_act_on_task(person: Any, task: Any) -> bool:

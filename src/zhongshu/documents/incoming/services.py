@@ -25,6 +25,7 @@ from zhongshu.access.classification import CLASSIFIED_FROM, Level, clearance_cov
 from zhongshu.access.policy import Action, can
 from zhongshu.audit.services import record, record_access
 from zhongshu.documents import doctypes
+from zhongshu.documents.incoming.actions import IncomingAction
 from zhongshu.documents.services import FileDownload
 from zhongshu.kernel import files as kfiles
 from zhongshu.kernel.sequences import next_value
@@ -142,7 +143,7 @@ def _take_task(actor: Person, doc: IncomingDocument, kind: TaskKind, what: str,
         task = tasking.take(actor=actor, subject=doc, kind=TaskKind(kind).code)
     except tasking.TaskError:
         raise StepRefused(f"本环节不允许该操作：您在该收文上没有待处理的“{TaskKind(kind).label}”事项。") from None
-    if not can(actor, Action.INCOMING_STEP, task):  # pragma: no cover - same facts as above
+    if not can(actor, IncomingAction.STEP, task):  # pragma: no cover - same facts as above
         raise PermissionDenied
     return task
 
@@ -283,18 +284,18 @@ def incoming_register(*, actor: Person, recipient_unit: Unit, title: str, doc_ty
                       channel: str = Channel.PAPER, files: Sequence[tuple[str, bytes]] = (),
                       attachments: Sequence[tuple[str, bytes]] = ()) -> IncomingDocument:
     """登记: a document received on paper or by another channel, with its scan or file."""
-    if not can(actor, Action.INCOMING_REGISTER):
+    if not can(actor, IncomingAction.REGISTER):
         raise PermissionDenied
-    if recipient_unit.pk not in {u.pk for u in rules.served_units(actor)}:
-        raise IncomingError(f"您不能为“{recipient_unit.name}”登记收文。")
-    classification = int(classification)
+    try:
+        classification = int(classification)
+    except (TypeError, ValueError):
+        raise IncomingError("密级无效。") from None
     _check_vocabulary(doc_type, urgency, classification)
+    what = rules.Registration(recipient_unit, classification)
+    if not can(actor, IncomingAction.REGISTER, what):
+        raise IncomingError(rules.registration_refusal(actor, what))
     if channel not in (Channel.PAPER, Channel.OTHER):
         raise IncomingError("来文方式无效：电子交换的来文由系统自动送达。")
-    if not clearance_covers(actor, classification):
-        raise IncomingError("您的涉密等级不能登记该密级的文件，请交机要员登记。")
-    if not rules.office_roles_for(classification) & actor.role_codes:
-        raise IncomingError("涉密文件由机要员或办公室主任登记。")
     if sender_unit is None and not (sender_name or "").strip():
         raise IncomingError("请填写来文单位。")
     if not files:
@@ -506,7 +507,7 @@ def incoming_complete(*, actor: Person, incoming: IncomingDocument, summary: str
     if doc.status == Status.HANDLING:
         task = _take_task(actor, doc, TaskKind.HANDLE, "办结", Status.HANDLING)
     elif doc.status == Status.ASSIGNING:
-        if not can(actor, Action.INCOMING_OFFICE, doc):
+        if not can(actor, IncomingAction.OFFICE, doc):
             raise PermissionDenied
         task = _take_task(actor, doc, TaskKind.ASSIGN, "办结", Status.ASSIGNING)
     else:
@@ -536,7 +537,7 @@ def circulation_start(*, actor: Person, incoming: IncomingDocument, readers: Seq
     """传阅: the office sends the document to readers, one after another or all at once
     (a batch of 传阅 tasks on the shared task model)."""
     doc = _lock(incoming)
-    if not can(actor, Action.INCOMING_OFFICE, doc):
+    if not can(actor, IncomingAction.OFFICE, doc):
         raise PermissionDenied
     if doc.status not in CIRCULATION_STATUSES:
         raise _not_now(doc, "传阅")

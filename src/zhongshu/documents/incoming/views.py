@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from zhongshu.access.policy import Action, can
 from zhongshu.access.views import get_visible_or_404, require
 from zhongshu.audit.services import record_access
+from zhongshu.documents.incoming.actions import IncomingAction
 from zhongshu.kernel.exports import export_submit
 from zhongshu.kernel.paging import CappedPaginator
 from zhongshu.org.models import Person, Unit
@@ -34,7 +35,7 @@ def _filtered(request: HttpRequest):
     return form, selectors.register(request.user, form.to_filter(sort)), sort
 
 
-@require(Action.INCOMING_LIST)
+@require(IncomingAction.LIST)
 def register(request: HttpRequest) -> HttpResponse:
     """收文登记簿: with where each open document is and who has not read it."""
     form, qs, sort = _filtered(request)
@@ -47,13 +48,13 @@ def register(request: HttpRequest) -> HttpResponse:
         "querystring": urlencode({**params, "sort": sort}) + "&",
         "sort_base": base + "&" if base else "",
         "export_query": urlencode({**params, "sort": sort}),
-        "may_register": can(request.user, Action.INCOMING_REGISTER),
+        "may_register": can(request.user, IncomingAction.REGISTER),
         "pending_count": selectors.pending_receipts(request.user).count(),
         "tab": "incoming"})
 
 
 @require_POST
-@require(Action.INCOMING_LIST)
+@require(IncomingAction.LIST)
 def export(request: HttpRequest) -> HttpResponse:
     """导出 Excel: queue the register, as filtered, for the background and show progress."""
     try:
@@ -64,7 +65,7 @@ def export(request: HttpRequest) -> HttpResponse:
     return redirect("exports:detail", pk=job.pk)
 
 
-@require(Action.INCOMING_LIST)
+@require(IncomingAction.LIST)
 def pending(request: HttpRequest) -> HttpResponse:
     """待签收: what electronic exchange delivered to the viewer's unit."""
     page = Paginator(selectors.pending_receipts(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -72,7 +73,7 @@ def pending(request: HttpRequest) -> HttpResponse:
                                                      "tab": "incoming"})
 
 
-@require(Action.INCOMING_REGISTER)
+@require(IncomingAction.REGISTER)
 def create(request: HttpRequest) -> HttpResponse:
     form = forms.RegisterForm(request.POST or None, request.FILES or None, person=request.user)
     if request.method == "POST" and form.is_valid():
@@ -106,7 +107,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     doc = _document(request, pk)
     record_access(actor=request.user, obj=doc)
     tasks = selectors.my_open_tasks(request.user, doc)
-    is_office = can(request.user, Action.INCOMING_OFFICE, doc)
+    is_office = can(request.user, IncomingAction.OFFICE, doc)
     may_circulate = is_office and doc.status in services.CIRCULATION_STATUSES
     needs_people = TaskKind.PROPOSE in tasks or TaskKind.READ in tasks or may_circulate
     return render(request, "incoming/detail.html", {
