@@ -60,7 +60,8 @@ def shell(request: HttpRequest) -> dict:
     # The other two administrators and the leaders' own pages (access, audit apps).
     if can(user, Action.CLEARANCE_SET):
         nav.append({"key": "security", "label": _("安全保密"), "url": _url(("access:clearance_list",))})
-    if can(user, Action.AUDIT_VIEW):
+    # The security administrator reads the trail from her own area's tabs.
+    if can(user, Action.AUDIT_VIEW) and not can(user, Action.CLEARANCE_SET):
         nav.append({"key": "audit", "label": _("安全审计"), "url": _url(("audit:event_list",))})
     if can(user, Action.DELEGATION_MANAGE) or has_received_delegation(user):
         nav.append({"key": "delegation", "label": _("委托与转发"), "url": _url(("access:delegation_list",))})
