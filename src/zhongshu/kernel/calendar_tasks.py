@@ -6,6 +6,7 @@ Apart from the export tasks (``kernel.tasks``) so that the two can change indepe
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,10 +15,13 @@ from django_tasks import task
 from .calendar import year_known_hooks
 from .models import CalendarRecompute, RecomputeStatus
 
+if TYPE_CHECKING:  # the kernel sits below org; only the type is named here
+    from zhongshu.org.models import Person
+
 logger = logging.getLogger(__name__)
 
 
-def schedule_recompute(year: int, *, requested_by=None) -> CalendarRecompute:
+def schedule_recompute(year: int, *, requested_by: Person | None = None) -> CalendarRecompute:
     """Queue one run of every hook for ``year``, after the caller's transaction commits
     (the hooks must see the year as known). A run already waiting for the same year is
     reused: it has not started, so it will see the new data too."""
