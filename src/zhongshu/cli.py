@@ -12,7 +12,7 @@ COMMANDS = {
     "worker": "run a background task worker (后台任务)",
     "migrate": "create or update the database tables (数据库迁移)",
     "demo": "load the demo organisation into an empty database (演示数据)",
-    "calendar": "working days: is-workday DATE | add DATE N | between A B (工作日历)",
+    "calendar": "working days: is-workday DATE | add DATE N | between A B [--provisional] | recompute YEAR (工作日历)",
     "audit": "audit trail: verify (审计链校验)",
     "render": "lay out a document (JSON) as PDF, DOCX or OFD per GB/T 9704 (公文排版)",
     "reminders": "send today's deadline reminders; run daily from cron (催办提醒)",

@@ -80,6 +80,7 @@ MATRIX: dict[str, Row] = {
     "org:import_template": Row(get=only(SYSADMIN)),
     "org:import_status": Row(get=only(SYSADMIN), args=lambda w: [w.import_job.pk]),
     "kernel:calendar": Row(get=only(SYSADMIN), post=only(SYSADMIN)),
+    "kernel:calendar_import": Row(get=only(SYSADMIN), post=only(SYSADMIN)),
     # --- background exports: each person sees their own; someone else's does not exist ---
     "exports:list": Row(get=signed_in()),
     "exports:detail": Row(get=only({"secretary"}, deny=404), args=lambda w: [w.export_job.pk]),

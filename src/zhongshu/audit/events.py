@@ -26,6 +26,8 @@ class Event(StrEnum):
     CALENDAR_OVERRIDE_SET = "kernel.calendar.override_set"
     CALENDAR_OVERRIDE_REMOVE = "kernel.calendar.override_remove"
     CALENDAR_YEAR_DECLARE = "kernel.calendar.year_declare"
+    CALENDAR_YEAR_IMPORT = "kernel.calendar.year_import"
+    CALENDAR_RECOMPUTE = "kernel.calendar.recompute"
     # Background Excel exports of registers (kernel.exports)
     EXPORT_SUBMIT = "kernel.export.submit"
     EXPORT_DOWNLOAD = "kernel.export.download"

@@ -42,6 +42,49 @@ class CalendarYear(models.Model):
         return str(self.year)
 
 
+class RecomputeStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("正在重算")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class CalendarRecompute(models.Model):
+    """One background run of the apps' recompute hooks after a year became known
+    (``kernel.calendar.on_year_known``), kept so the administrator sees that the
+    provisional deadlines of that year were recomputed, or why not."""
+
+    year = models.PositiveSmallIntegerField(_("年份"))
+    status = models.CharField(_("状态"), max_length=20, choices=RecomputeStatus.choices,
+                              default=RecomputeStatus.QUEUED)
+    requested_by = models.ForeignKey("org.Person", verbose_name=_("发起人"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    # Per hook key: how many items it changed, or the Chinese reason it failed.
+    results = models.JSONField(_("结果"), default=dict, blank=True)
+    error = models.CharField(_("失败原因"), max_length=500, blank=True)
+    requested_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("期限重算")
+        verbose_name_plural = _("期限重算")
+        indexes = [models.Index(fields=["year", "-requested_at"], name="kernel_recompute_year_idx")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=RecomputeStatus.values),
+                                   name="kernel_recompute_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def changed(self) -> int:
+        """Items the hooks changed, summed over those that reported a number."""
+        return sum(v for v in self.results.values() if isinstance(v, int))
+
+
 class Sequence(models.Model):
     """A gap-free counter per key (e.g. ``doc_number:示市委办发:2026``)."""
 
