@@ -9,6 +9,7 @@ class WorkflowConfig(AppConfig):
     def ready(self) -> None:
         from zhongshu.access import registry as access
         from zhongshu.inbox import registry as inbox
+        from zhongshu.kernel.calendar import on_year_known
 
         from . import (
             checks,  # noqa: F401 (registers the system check)
@@ -21,10 +22,13 @@ class WorkflowConfig(AppConfig):
             CompletionItem,
             ExtensionItem,
         )
+        from .deadlines import recompute_year
         from .inbox import TaskInboxProvider, WorkflowInboxProvider
         from .models import TaskExtension, TaskReport
 
         access.register(policy())
+        # Due dates counted provisionally are counted again when their year is entered.
+        on_year_known(recompute_year, key="workflow.deadlines")
         # Extension requests and completion requests are routed items of the engine.
         registry.register_purpose(EXTENSION_PURPOSE)
         registry.register_purpose(COMPLETION_PURPOSE)

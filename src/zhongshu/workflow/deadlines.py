@@ -1,13 +1,14 @@
 """Due dates in working days that never fail for a year whose holiday arrangement is
-not entered yet: such a date is computed provisionally and marked so, and recomputed
-when the year is entered (docs/workflow.md)."""
+not entered yet: such a date is computed provisionally by the kernel calendar and marked
+so (``provisional``), and recomputed when the year is entered (``recompute_year``,
+registered with ``kernel.calendar.on_year_known``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from zhongshu.kernel.calendar import CalendarYearUnknown, WorkCalendar
+from zhongshu.kernel.calendar import WorkCalendar
 
 
 @dataclass(frozen=True)
@@ -16,19 +17,15 @@ class Due:
     provisional: bool = False
 
 
-def _weekdays_after(start: dt.date, workdays: int) -> dt.date:
-    day, left = start, workdays
-    while left:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5:
-            left -= 1
-    return day
-
-
 def due_in(start: dt.date, workdays: int, calendar: WorkCalendar | None = None) -> Due:
-    """``workdays`` working days after ``start``."""
-    calendar = calendar or WorkCalendar.load()
-    try:
-        return Due(calendar.add_workdays(start, workdays))
-    except CalendarYearUnknown:
-        return Due(_weekdays_after(start, workdays), provisional=True)
+    """``workdays`` working days after ``start``; provisional across an unknown year."""
+    found = (calendar or WorkCalendar.load()).due_date(start, workdays)
+    return Due(found.date, found.provisional)
+
+
+def recompute_year(year: int) -> int:
+    """The kernel's hook: a year's arrangement was entered; due dates counted
+    provisionally over it are counted again (tasks with a record on their timeline)."""
+    from .tasking import recompute_provisional
+
+    return recompute_provisional(years={year})

@@ -566,30 +566,33 @@ def cancel(*, actor: Person | None, task: Task, reason: str) -> Task:
 
 
 def recompute_provisional(*, years: set[int] | None = None) -> int:
-    """Due dates counted provisionally over a year now known are counted again (the
-    kernel calls this when the administrator enters a year). Returns how many moved."""
+    """Due dates counted provisionally over a year now known are counted again: a task's
+    from its start and working days (recorded on its timeline, and its item told), a
+    step's from its stage's time limit. Idempotent. Returns how many dates moved."""
     from .models import Step
 
     calendar = WorkCalendar.load()
     moved = 0
-    for task in Task.objects.filter(due_provisional=True, due_workdays__isnull=False,
-                                     due_from__isnull=False).iterator(chunk_size=500):
+    tasks = Task.objects.filter(due_provisional=True, due_workdays__isnull=False,
+                                due_from__isnull=False)
+    for task in tasks.select_related("subject_type").iterator(chunk_size=500):
         due = due_in(task.due_from, task.due_workdays, calendar)  # type: ignore[arg-type]
         if due.provisional:
-            continue
-        Task.objects.filter(pk=task.pk).update(due_date=due.date, due_provisional=False)
-        if due.date != task.due_date:
-            moved += 1
-            TaskEvent.objects.create(task=task, kind=TaskEventKind.DUE_CHANGED,
-                                     text="节假日安排录入后重新计算办理时限",
-                                     details={"old": task.due_date.isoformat() if task.due_date else None,
-                                              "due": due.date.isoformat()})
-    for step in Step.objects.filter(due_provisional=True).select_related(
-            "route__template_version").iterator(chunk_size=500):
+            continue  # still runs into a year nobody entered
+        with transaction.atomic():
+            old = task.due_date
+            Task.objects.filter(pk=task.pk).update(due_date=due.date, due_provisional=False)
+            task.due_date, task.due_provisional = due.date, False
+            moved += int(due.date != old)
+            _event(task, TaskEventKind.DUE_CHANGED, None, "节假日安排录入后重新计算办理时限",
+                   due=due.date.isoformat(), old=old.isoformat() if old else None,
+                   provisional=False, recomputed=True)
+    steps = Step.objects.filter(due_provisional=True, activated_at__isnull=False)
+    for step in steps.select_related("route__template_version").iterator(chunk_size=500):
         stage = step.route.template_version.stages.filter(position=step.position).first()
-        if stage is None or not stage.deadline_workdays or step.activated_at is None:
+        if stage is None or not stage.deadline_workdays:
             continue
-        start = timezone.localtime(step.activated_at).date()
+        start = timezone.localtime(step.activated_at).date()  # type: ignore[arg-type]
         due = due_in(start, stage.deadline_workdays, calendar)
         if due.provisional:
             continue

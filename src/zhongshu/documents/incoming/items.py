@@ -58,7 +58,7 @@ class IncomingItem(registry.ItemBase):
 
         if task.kind != TaskKind.HANDLE.code:
             return
-        if event.kind == TaskEventKind.EXTENSION_APPROVED:
+        if event.kind in (TaskEventKind.EXTENSION_APPROVED, TaskEventKind.DUE_CHANGED):
             services.deadline_moved(task=task, event=event)
         elif event.kind == TaskEventKind.EXTENSION_REFUSED:
             services.extension_refused(task=task, event=event)

@@ -232,6 +232,7 @@ class EventKind(models.TextChoices):
     EXTENSION_REQUESTED = "extension_requested", _("申请延期")
     EXTENSION_APPROVED = "extension_approved", _("同意延期")
     EXTENSION_REFUSED = "extension_refused", _("不同意延期")
+    DEADLINE_RECOMPUTED = "deadline_recomputed", _("时限重算")
     COMPLETED = "completed", _("办结")
 
 

@@ -484,13 +484,18 @@ def incoming_decide_extension(*, actor: Person, extension: TaskExtension, approv
 
 
 def deadline_moved(*, task: Task, event: Any) -> None:
-    """An approved extension (decided on its route) moves the document's deadline."""
+    """The handling task's due date moved — an extension approved on its route, or a
+    provisional date counted again once its year was entered: the document's deadline
+    follows, and its timeline says why."""
     doc = _lock(IncomingDocument(pk=task.subject_id))
     IncomingDocument.objects.filter(pk=doc.pk).update(deadline=task.due_date,
                                                       deadline_provisional=task.due_provisional)
+    deadline = task.due_date.isoformat() if task.due_date else ""
+    if event.details.get("recomputed"):
+        _event(doc, EventKind.DEADLINE_RECOMPUTED, None, event.text, deadline=deadline)
+        return
     _event(doc, EventKind.EXTENSION_APPROVED, event.actor, event.text,
-           extension_id=event.details.get("extension"), deadline=task.due_date.isoformat()
-           if task.due_date else "")
+           extension_id=event.details.get("extension"), deadline=deadline)
 
 
 def extension_refused(*, task: Task, event: Any) -> None:
