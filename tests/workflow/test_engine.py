@@ -9,6 +9,7 @@ from tests.workflow.conftest import pending, stage, start
 from tests.workflow_sample.models import Memo
 from zhongshu.org.models import RoleCode
 from zhongshu.workflow import selectors, services
+from zhongshu.workflow.actions import WorkflowAction
 from zhongshu.workflow.models import (
     AssigneeKind,
     ImmutableRecord,
@@ -268,7 +269,7 @@ def test_opinion_under_delegation_records_both_names(standard_template, memo, or
     real_can = policy.can
 
     def can_with_delegation(person, action, obj=None):
-        if action == policy.WorkflowAction.STEP_ACT_ON_BEHALF:
+        if action == WorkflowAction.STEP_ACT_ON_BEHALF:
             return person == secretary
         return real_can(person, action, obj)
 
