@@ -228,7 +228,9 @@ def take(*, actor: Person, subject: Model, kind: str,
     locked for the caller's transaction; refused with the reason when there is none."""
     _spec(kind, subject)
     ct = ContentType.objects.get_for_model(type(subject))
-    task = (Task.objects.select_for_update()
+    # FOR UPDATE OF the task only: the contact test joins the unit (an outer join that
+    # PostgreSQL will not lock).
+    task = (Task.objects.select_for_update(of=("self",))
             .filter(held_q(actor), subject_type=ct, subject_id=subject.pk, kind=kind,
                     status__in=list(statuses))
             .order_by("position", "id").first())
