@@ -60,7 +60,7 @@ def _generate(n: int):
     secretary.roles.add(Role.objects.get(code=RoleCode.SECRETARY))
     dept.head = head
     dept.save()
-    template = routing.ensure_template(doctypes.BY_NAME["通知"], actor=secretary)
+    template = routing.ensure_template(doctypes.BY_NAME["通知"])
     version = template.current_version
     ct = ContentType.objects.get_for_model(OutgoingDocument)
     spec = {"title": "", "main_recipients": "各县委办公室", "signature": ["示例市委办公室"], "seal": True,

@@ -172,7 +172,7 @@ def pages(args):
         ("发文统计 · 平均用时片段（十分钟内再看）", args.clerk, [reverse("documents:stats_aggregates")],
          "workflow_step"),
         (f"待办 · 忙碌的人（{args.busy}）", args.busy, [inbox], "workflow_step"),
-        (f"待办 · 普通的人（{args.ordinary}）", args.ordinary, [inbox], "incoming_incomingtask"),
+        (f"待办 · 普通的人（{args.ordinary}）", args.ordinary, [inbox], "workflow_task"),
     ], {"outgoing_visible": n_out, "incoming_visible": n_in}
 
 
@@ -226,12 +226,12 @@ def measure(args) -> tuple[list[dict], dict]:
 
 
 def dataset(connection) -> dict:
-    from zhongshu.documents.incoming.models import IncomingDocument, IncomingEvent, IncomingTask
+    from zhongshu.documents.incoming.models import IncomingDocument, IncomingEvent
     from zhongshu.documents.models import Delivery, DraftVersion, OutgoingDocument
-    from zhongshu.workflow.models import Opinion, Route, Step
+    from zhongshu.workflow.models import Opinion, Route, Step, Task
 
     return {m._meta.db_table: m.objects.count() for m in (
-        OutgoingDocument, DraftVersion, Delivery, Route, Step, Opinion, IncomingDocument, IncomingTask,
+        OutgoingDocument, DraftVersion, Delivery, Route, Step, Opinion, IncomingDocument, Task,
         IncomingEvent)}
 
 

@@ -26,7 +26,8 @@ work, while old ones are archived or completed:
   the committee's office; then 签收 (收文号 from ``receipt:<unit>:<year>``), 初审, 拟办,
   for half of the committee's documents a leader's 批示 (an ``Instruction``), 交办 to a
   handling unit with a deadline, 传阅 to two or three leaders for one in four, and 办结.
-  Each step is an ``IncomingTask`` and a timeline ``IncomingEvent``.
+  Each step is a task of the shared task model (``workflow.Task``, kind ``incoming.<step>``)
+  and a timeline ``IncomingEvent``.
 * Classification as an office has it: 35 % 公开, 50 % 内部, 10 % 秘密, 5 % 机密, with a
   secrecy period; the people on each step are cleared for the level.
 
@@ -198,12 +199,13 @@ OUT_COLS = ("id", "classification", "secrecy_years", "secrecy_long_term", "class
 VER_COLS = ("id", "document_id", "number", "author_id", "created_at", "spec", "parent_id", "is_side",
             "stage_name", "note", "findings")
 M2M_COLS = ("id", "outgoingdocument_id", "unit_id")
-ROUTE_COLS = ("id", "content_type_id", "object_id", "template_version_id", "title", "drafter_id",
+ROUTE_COLS = ("id", "content_type_id", "object_id", "purpose", "template_version_id", "title", "drafter_id",
               "started_by_id", "started_at", "finished_at", "status", "current_position", "round",
               "urgency", "importance")
-STEP_COLS = ("id", "route_id", "position", "round", "order", "stage_name", "assignee_id", "unit_id",
-             "status", "activated_at", "due_date", "acted_at", "added_by_id", "transferred_from_id")
-OPINION_COLS = ("id", "route_id", "step_id", "stage_name", "author_id", "on_behalf_of_id", "action",
+STEP_COLS = ("id", "route_id", "position", "round", "order", "stage_key", "stage_name", "assignee_id",
+             "unit_id", "status", "activated_at", "due_date", "due_provisional", "acted_at", "added_by_id",
+             "transferred_from_id")
+OPINION_COLS = ("id", "route_id", "step_id", "stage_key", "stage_name", "author_id", "on_behalf_of_id", "action",
                 "text", "created_at", "target_position", "target_person_id")
 DELIVERY_COLS = ("id", "document_id", "kind", "recipient_unit_id", "external_name", "channel",
                  "copy_number", "delivered_at", "delivered_by_id", "reminded_at", "reminders")
@@ -212,12 +214,16 @@ IN_COLS = ("id", "classification", "secrecy_years", "secrecy_long_term", "classi
            "recipient_unit_id", "copy_number", "title", "doc_type", "doc_number", "urgency", "spec",
            "receipt_year", "receipt_seq", "receipt_number", "received_at", "received_by_id", "status",
            "created_at", "return_reason", "instruct_leader_id", "handling_unit_id", "handler_id", "deadline",
-           "completed_at", "summary")
-TASK_COLS = ("id", "incoming_id", "person_id", "kind", "status", "created_at", "activated_at", "deadline",
-             "done_at", "comment", "circulation_id", "position", "extension_id")
+           "deadline_provisional", "completed_at", "summary")
+TASK_COLS = ("id", "subject_type_id", "subject_id", "kind", "title", "person_id", "unit_id", "role", "group",
+             "batch_id", "parent_id", "position", "status", "urgency", "importance", "created_at",
+             "given_by_id", "activated_at", "due_date", "due_provisional", "due_workdays", "due_from",
+             "accepted_at", "done_at", "done_by_id", "comment", "report_every", "next_report_due",
+             "last_report_at", "reminders", "last_reminded_at")
 EVENT_COLS = ("id", "incoming_id", "kind", "actor_id", "at", "opinion", "details")
 INSTR_COLS = ("id", "incoming_id", "leader_id", "kind", "text", "given_at", "during_circulation")
-CIRC_COLS = ("id", "incoming_id", "started_by_id", "started_at", "sequential", "deadline", "finished_at")
+BATCH_COLS = ("id", "subject_type_id", "subject_id", "kind", "started_by_id", "started_at", "sequential",
+              "due_date", "finished_at")
 
 
 class Generator:
@@ -255,9 +261,8 @@ class Generator:
         self.person = {p.pk: p for p in people}
         units = {u.pk: u for u in Unit.objects.order_by("id")}
         self.units = units
-        zhuren = Person.objects.get(username="zhuren")
         with transaction.atomic():
-            templates = routing.ensure_all(actor=zhuren)
+            templates = routing.ensure_all()
         self.template_version = {t.code: t.current_version.pk for t in templates}
         self.kinds = doctypes.BY_NAME
         self.stages = {k.name: doctypes.default_stages(k) for k in doctypes.KINDS}
@@ -400,7 +405,7 @@ class Generator:
                     # every secretary; for 会签 the units that have not yet agreed).
                     for (person, unit_id), end in zip(people, ends, strict=True):
                         done = len(people) > 1 and stage["mode"] == "all" and end <= now
-                        self._step(route_id, position, name, person, unit_id, activated, due,
+                        self._step(route_id, position, stage, person, unit_id, activated, due,
                                    end if done else None, "agree" if done else None, people.index((person, unit_id)))
                     route["current"] = position
                     break
@@ -409,7 +414,7 @@ class Generator:
                     ends = [ends[0]]
                 reject = rejected and name == "签发"
                 for order, ((person, unit_id), end) in enumerate(zip(people, ends, strict=True)):
-                    self._step(route_id, position, name, person, unit_id, activated, due, end,
+                    self._step(route_id, position, stage, person, unit_id, activated, due, end,
                                "reject" if reject else "agree", order)
                 t = max(ends)
                 actor = people[0][0]
@@ -445,7 +450,8 @@ class Generator:
                 doc["status"] = "routing"
             self._deliveries(deliveries, doc_id, title, dtype, urgency, level, years, long_term, unit, doc)
             w.add("workflow_route", ROUTE_COLS, (
-                route_id, self.ct_out, doc_id, self.template_version[self.template_code[dtype]], title, drafter,
+                route_id, self.ct_out, doc_id, "outgoing_approval",
+                self.template_version[self.template_code[dtype]], title, drafter,
                 drafter, w.ts(submitted), w.ts(route["finished"]), route["status"], route["current"], 0,
                 urgency, 1))
         # Versions, the last one current.
@@ -471,18 +477,19 @@ class Generator:
         self.counts["outgoing"] += 1
         self.counts[f"outgoing:{doc['status']}"] += 1
 
-    def _step(self, route_id, position, name, person, unit_id, activated, due, acted, action, order) -> None:
+    def _step(self, route_id, position, stage, person, unit_id, activated, due, acted, action, order) -> None:
         w, ids = self.w, self.ids
+        key, name = stage["key"], stage["name"]
         step_id = ids("workflow_step")
         status = {"agree": "agreed", "reject": "rejected", None: "pending"}[action]
         w.add("workflow_step", STEP_COLS, (
-            step_id, route_id, position, 0, order, name, person, unit_id, status, w.ts(activated),
-            w.day(due), w.ts(acted), None, None))
+            step_id, route_id, position, 0, order, key, name, person, unit_id, status, w.ts(activated),
+            w.day(due), w.flag(False), w.ts(acted), None, None))
         if action:
             text = self.rng.choice(OPINIONS) if action == "agree" else "不同意，请重新研究。"
             with_text = action == "reject" or self.rng.random() < 0.3
             w.add("workflow_opinion", OPINION_COLS, (
-                ids("workflow_opinion"), route_id, step_id, name, person, None,
+                ids("workflow_opinion"), route_id, step_id, key, name, person, None,
                 ("agree_opinion" if with_text else "agree") if action == "agree" else "reject",
                 text if with_text else "", w.ts(acted), None, None))
 
@@ -613,11 +620,17 @@ class Generator:
             doc_number, urgency, w.js(spec) if spec is not None else None, d["receipt"][0], d["receipt"][1],
             d["receipt"][2], w.ts(d["received_at"]), d["received_by"], d["status"], w.ts(created),
             d["return_reason"], d["instruct_leader"], d["handling_unit"], d["handler"], w.day(d["deadline"]),
-            w.ts(d["completed_at"]), d["summary"]))
+            w.flag(False), w.ts(d["completed_at"]), d["summary"]))
+        office_kinds = {"receive": 1, "intake": 2, "propose": 3, "assign": 4}
         for person, kind, status, start, done, deadline, circ, position in tasks:
-            w.add("incoming_incomingtask", TASK_COLS, (
-                ids("incoming_incomingtask"), doc_id, person, kind, status, w.ts(start),
-                w.ts(start) if status != "waiting" else None, w.day(deadline), w.ts(done), "", circ, position, None))
+            # The open copies of an office step are one first-to-act group.
+            group = (-(doc_id * 16 + office_kinds[kind])
+                     if kind in office_kinds and status == "open" and len(office) > 1 else None)
+            w.add("workflow_task", TASK_COLS, (
+                ids("workflow_task"), self.ct_in, doc_id, f"incoming.{kind}", title[:300], person, None, "",
+                group, circ, None, position, status, urgency, 0, w.ts(start), None,
+                w.ts(start) if status != "waiting" else None, w.day(deadline), w.flag(False), None, None,
+                None, w.ts(done), person if status == "done" else None, "", None, None, None, 0, None))
         for kind, actor, at, opinion, details in events:
             w.add("incoming_incomingevent", EVENT_COLS, (
                 ids("incoming_incomingevent"), doc_id, kind, actor, w.ts(at), opinion, w.js(details)))
@@ -673,7 +686,7 @@ class Generator:
         if is_committee and rng.random() < 0.25:
             readers = rng.sample(self.cleared(self.leaders, level), min(len(self.cleared(self.leaders, level)),
                                                                      rng.choice((2, 3))))
-            circ_id = self.ids("incoming_circulation")
+            circ_id = self.ids("workflow_taskbatch")
             finished = None
             events.append(("circulated", actor, t, "", {"readers": [self.person[r].full_name for r in readers],
                                                         "sequential": False}))
@@ -688,8 +701,8 @@ class Generator:
                     ends.append(end)
             if len(ends) == len(readers):
                 finished = max(ends)
-            w.add("incoming_circulation", CIRC_COLS, (circ_id, doc_id, actor, w.ts(t), w.flag(False), None,
-                                                      w.ts(finished)))
+            w.add("workflow_taskbatch", BATCH_COLS, (circ_id, self.ct_in, doc_id, "incoming.read", actor,
+                                                     w.ts(t), w.flag(False), None, w.ts(finished)))
         end = self.later(t, 24, 24 * 20)
         if end > now:
             tasks.append((handler, "handle", "open", t, None, deadline, None, 0))

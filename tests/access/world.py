@@ -62,8 +62,7 @@ def build_world() -> SimpleNamespace:
         delegator=p["leader"], delegate=p["secretary"], actions=["object.view", "opinion.prepare"],
         starts_at=now - dt.timedelta(days=1), ends_at=now + dt.timedelta(days=7))
     # Routing (workflow): the secretary keeps a template and sends a memo to the leader.
-    template = wf_services.template_create(
-        actor=p["secretary"], code="matrix", name="矩阵测试流程", stages=[{
+    template = wf_services.template_create(actor=p["secretary"], purpose="memo_approval", code="matrix", name="矩阵测试流程", stages=[{
             "name": "领导审批", "mode": StageMode.SINGLE, "delegable": True,
             "assignees": [{"kind": AssigneeKind.PERSON, "person": p["leader"].pk}],
             "actions": [StepAction.AGREE, StepAction.AGREE_WITH_OPINION, StepAction.REJECT],

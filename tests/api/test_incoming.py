@@ -8,6 +8,7 @@ import pytest
 from tests.documents.incoming.helpers import PDF, register, to_handling
 from zhongshu.audit.models import AuditEvent
 from zhongshu.documents.incoming.models import IncomingDocument, TaskKind
+from zhongshu.documents.incoming.selectors import extensions_of, tasks_of
 
 BASE = "/api/documents/incoming"
 
@@ -45,7 +46,7 @@ def test_a_token_sees_only_what_its_holder_may(org, bearer):
     missing = liaison.get(f"{BASE}/{doc.pk}")
     assert missing.status_code == 404 and missing.json()["code"] == "not_found"
     assert liaison.get(f"{BASE}/{doc.pk}/files/{doc.files.get().pk}").status_code == 404
-    assert liaison.post(f"{BASE}/{doc.pk}/tasks/{doc.tasks.first().pk}/act", {}).status_code == 404
+    assert liaison.post(f"{BASE}/{doc.pk}/tasks/{tasks_of(doc).first().pk}/act", {}).status_code == 404
     # Someone without the register is refused it (403), as on the page.
     forbidden = bearer(org.handler).get(BASE)
     assert forbidden.status_code == 403 and forbidden.json()["code"] == "forbidden"
@@ -103,16 +104,21 @@ def test_refusals_come_back_as_409_400_and_change_nothing(org, bearer):
     again = handler.post(url, {"action": "extension", "workdays": 3, "reason": "再延"})
     assert again.status_code == 409 and again.json()["code"] == "step_refused"
     assert "已有一项延期申请等待审批" in again.json()["message"]
-    assert doc.extensions.count() == 1
-    # The director decides through their own task on the extension.
-    decide = task_of(director, doc, TaskKind.EXTENSION)
-    assert decide["extension"] == doc.extensions.get().pk
-    refused = director.post(f"{BASE}/{doc.pk}/tasks/{decide['id']}/act", {"action": "refuse"})
+    assert extensions_of(doc).count() == 1
+    # The director decides the request (his step on its approval route), at the URL the
+    # detail gives for it.
+    decide = task_of(director, doc, "extension")
+    assert decide["extension"] == extensions_of(doc).get().pk
+    assert decide["act_url"] == f"{BASE}/{doc.pk}/extensions/{decide['extension']}/decide"
+    assert task_of(handler, doc, TaskKind.HANDLE)["act_url"] == url
+    refused = director.post(decide["act_url"], {"action": "refuse"})
     assert refused.status_code == 400 and "不同意延期的理由" in refused.json()["message"]
-    ok = director.post(f"{BASE}/{doc.pk}/tasks/{decide['id']}/act", {"action": "approve"})
+    # Someone else may not decide it.
+    assert clerk.post(decide["act_url"], {"action": "approve"}).status_code == 409
+    ok = director.post(decide["act_url"], {"action": "approve"})
     assert ok.status_code == 200 and ok.json()["deadline"] > handle["deadline"]
-    # Done tasks are not open any more.
-    done = director.post(f"{BASE}/{doc.pk}/tasks/{decide['id']}/act", {"action": "approve"})
+    # Decided requests are not open any more.
+    done = director.post(decide["act_url"], {"action": "approve"})
     assert done.status_code == 409 and done.json()["code"] == "no_open_task"
 
 

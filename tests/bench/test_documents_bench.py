@@ -23,7 +23,8 @@ def test_generate_then_bench(tmp_path):
     from django.db import transaction
 
     from zhongshu.documents import services as out_services
-    from zhongshu.documents.incoming.models import IncomingDocument, IncomingTask
+    from zhongshu.documents.incoming.models import IncomingDocument
+    from zhongshu.documents.incoming.selectors import tasks_of
     from zhongshu.documents.models import DraftVersion, OutgoingDocument
     from zhongshu.kernel import sequences
     from zhongshu.workflow.models import Route, Step
@@ -40,7 +41,8 @@ def test_generate_then_bench(tmp_path):
     assert Step.objects.filter(route__object_id=doc.pk).count() >= 8
     # Some incoming items came by electronic exchange from the generated deliveries.
     assert IncomingDocument.objects.filter(channel="electronic", source_id__isnull=False).exists()
-    assert IncomingTask.objects.filter(incoming__status="completed", kind="handle", status="done").exists()
+    completed = IncomingDocument.objects.filter(status="completed").values("pk")
+    assert tasks_of().filter(subject_id__in=completed, kind="incoming.handle", status="done").exists()
     # Every row satisfies the models' constraints.
     for obj in [*OutgoingDocument.objects.all()[:20], *IncomingDocument.objects.all()[:20]]:
         obj.validate_constraints()

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from zhongshu.documents.models import OutgoingDocument
+from zhongshu.org.models import Person
 
 pytestmark = pytest.mark.browser
 
@@ -67,10 +68,21 @@ def test_a_notice_goes_from_draft_to_distribution_and_is_received(demo_site, bro
     assert "一、压实安全责任" in clerk.locator("#tracked").inner_text()
     clerk.get_by_role("button", name="送审").click()
     clerk.get_by_text("已送审。").wait_for()
-    # The drafter heads 秘书一处: the department review and the office review are theirs.
-    assert act(clerk, "同意并附意见", "同意，请核稿。") == "办理：部门审核"
-    assert act(clerk) == "办理：核稿"
-    assert clerk.locator("#act").count() == 0  # now with the leader
+    # The drafter heads 秘书一处: nobody reviews his own draft, so the department review
+    # goes to the office director in charge of the department, and 核稿 to a colleague.
+    assert clerk.locator("#act").count() == 0
+    director = sign_in(browser, site, "zhuren")
+    director.goto(f"{site}/inbox/")
+    director.get_by_role("link", name=re.compile(TITLE)).first.click()
+    assert act(director, "同意并附意见", "同意，请核稿。") == "办理：部门审核"
+    director.context.close()
+    colleague_name = (Person.objects.filter(unit__code="BGS-MS1", roles__code="secretary")
+                      .exclude(username="mishu1").order_by("sort_order", "id").first().username)
+    colleague = sign_in(browser, site, colleague_name)
+    colleague.goto(f"{site}/inbox/")
+    colleague.get_by_role("link", name=re.compile(TITLE)).first.click()
+    assert act(colleague) == "办理：核稿"
+    colleague.context.close()
 
     leader = sign_in(browser, site, "shuji")
     leader.get_by_role("navigation", name="主导航").get_by_role("link", name="办文").click()
@@ -85,7 +97,14 @@ def test_a_notice_goes_from_draft_to_distribution_and_is_received(demo_site, bro
 
     clerk.reload()
     year = timezone.localdate().year
-    assert act(clerk) == "办理：复核"
+    # 复核 checks the signed text: a colleague again, not the drafter.
+    assert clerk.locator("#act").count() == 0
+    colleague = sign_in(browser, site, colleague_name)
+    colleague.goto(f"{site}/inbox/")
+    colleague.get_by_role("link", name=re.compile(TITLE)).first.click()
+    assert act(colleague) == "办理：复核"
+    colleague.context.close()
+    clerk.reload()
     assert act(clerk) == "办理：编号"
     assert clerk.locator("#doc-number").inner_text() == f"示市委办发〔{year}〕1号"
     dist = clerk.locator("#distribution")

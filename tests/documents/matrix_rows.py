@@ -8,6 +8,12 @@ from types import SimpleNamespace
 
 from tests.access.matrix import Row, everyone, only, signed_in
 
+
+def _task_of(incoming, person) -> int:
+    from zhongshu.documents.incoming.selectors import tasks_of
+
+    return tasks_of(incoming).get(person=person).pk
+
 ANON = "anonymous"
 # Who may draft: everyone who works in a unit, except the three administrators.
 DRAFTERS = {"staff", "leader", "secretary", "clerk", "cleared_granted", "cleared_ungranted",
@@ -108,7 +114,8 @@ ROWS: dict[str, Row] = {
                                args=lambda w: [w.incoming.pk]),
     # An empty form POST is not the JSON the operation takes (400).
     "api:incoming_act": Row(get=everyone(405), post=api(400),
-                            args=lambda w: [w.incoming.pk, w.incoming.tasks.get(person=w.secretary).pk]),
+                            args=lambda w: [w.incoming.pk, _task_of(w.incoming, w.secretary)]),
+    "api:incoming_decide": Row(get=everyone(405), post=api(400), args=lambda w: [w.incoming.pk, 0]),
     "api:incoming_download": Row(get=api(dict.fromkeys(INCOMING_ROUTE, 200)),
                                  args=lambda w: [w.incoming.pk, w.incoming.files.get().pk]),
     # --- personal API tokens (from the profile page) ---

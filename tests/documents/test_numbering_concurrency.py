@@ -27,7 +27,7 @@ def test_32_simultaneous_sign_offs_yield_32_consecutive_numbers(settings):
     # Another transactional test in this process may have flushed and recreated the
     # content types under new ids; the manager's cache would still hold the old ones.
     ContentType.objects.clear_cache()
-    settings.DOCUMENTS_NUMBER_STAGE = "签发"
+    settings.DOCUMENTS_NUMBER_STAGE = "sign_off"
     office = build_office()
     leaders = [PersonFactory(username=f"signer{i}", full_name=f"领导{i}", unit=office.organ,
                              roles=[RoleCode.LEADER], clearance=Clearance.CORE) for i in range(THREADS)]

@@ -21,10 +21,11 @@ from tests.documents.incoming import helpers as incoming_helpers
 from tests.documents.incoming.conftest import build_org
 from zhongshu.access.models import Grant
 from zhongshu.documents import services, stats
-from zhongshu.documents.incoming.models import IncomingDocument, IncomingTask, TaskStatus
+from zhongshu.documents.incoming.models import IncomingDocument
+from zhongshu.documents.incoming.selectors import tasks_of
 from zhongshu.documents.models import OutgoingDocument
 from zhongshu.documents.selectors import documents_visible
-from zhongshu.workflow.models import Step, StepStatus
+from zhongshu.workflow.models import Step, StepStatus, TaskStatus
 
 SH = ZoneInfo("Asia/Shanghai")
 # Tuesday 13 October 2026. National Day ran from Thursday 1 to Wednesday 7 October and
@@ -52,8 +53,7 @@ def incoming_open(org, viewer, walk, title: str, *, since: dt.datetime, deadline
     """A 收文 whose open step has waited since ``since``; put into ``viewer``'s need-to-know
     unless ``seen`` is false."""
     doc = walk(org, title=title)
-    assert IncomingTask.objects.filter(incoming=doc, status=TaskStatus.OPEN).update(
-        activated_at=since, deadline=deadline)
+    assert tasks_of(doc).filter(status=TaskStatus.OPEN).update(activated_at=since, due_date=deadline)
     if seen:
         Grant.objects.create(content_type=ContentType.objects.get_for_model(IncomingDocument),
                              object_id=doc.pk, person=viewer, reason="测试")
@@ -196,7 +196,8 @@ def test_aggregates_are_kept_for_ten_minutes_but_the_slowest_are_read_afresh(wai
     assert not any("AVG(" in sql.upper() for sql in sqls)  # the averages were not recomputed
     # The slowest list is live: a document finished since then leaves it at once.
     finished = slowest[0]
-    IncomingTask.objects.filter(incoming__title=finished.title).update(status=TaskStatus.DONE)
+    tasks_of().filter(subject_id__in=IncomingDocument.objects.filter(title=finished.title)
+                      .values("pk")).update(status=TaskStatus.DONE)
     Step.objects.filter(route__object_id__in=OutgoingDocument.objects.filter(title=finished.title)
                         .values("pk")).update(status=StepStatus.AGREED)
     assert finished.title not in [i.title for i in stats.slowest_open(waiting.viewer, now=NOW)]

@@ -37,8 +37,10 @@ def test_a_pending_step_is_todo_and_moves_to_done_when_acted(standard_template, 
     route = start(memo, standard_template, org, urgency=Urgency.URGENT)
     head = org["head"]
     [item] = selectors.inbox_open(head, Box.TODO)
-    assert item.kind == "workflow" and item.urgency == Urgency.URGENT
-    assert item.url == reverse("workflow:route_detail", args=[route.pk])
+    # The step is shown as its item's own kind and opens the item's own page.
+    assert item.kind == "memo_approval" and item.kind_label == "签报审批"
+    assert item.urgency == Urgency.URGENT
+    assert item.url == f"/sample/memos/{memo.pk}/" and route.object_id == memo.pk
     assert "处长审核" in item.title and item.deadline is not None
     assert selectors.inbox_open(org["drafter"], Box.TODO) == []
 
@@ -64,8 +66,12 @@ def test_inbox_page_tabs_counts_and_kind_filter(client, fake_provider, standard_
     page = client.get(reverse("inbox:home"), {"tab": "toread"}).content.decode()
     assert "请阅：季度工作简报" in page and memo.title not in page
 
-    page = client.get(reverse("inbox:home"), {"kind": "workflow"}).content.decode()
+    # Each step carries its route's purpose, so the filter tells approvals apart.
+    assert '<option value="memo_approval"' in page and "签报审批" in page
+    page = client.get(reverse("inbox:home"), {"kind": "memo_approval"}).content.decode()
     assert memo.title in page and "防汛值班安排" not in page
+    page = client.get(reverse("inbox:home"), {"kind": "fake"}).content.decode()
+    assert memo.title not in page and "防汛值班安排" in page
 
 
 def test_inbox_page_paginates(client, fake_provider):

@@ -52,7 +52,7 @@ def stage(name, mode, assignees, actions=None, deadline=None, delegable=True):
 @pytest.fixture
 def standard_template(director, org):
     """拟稿部门审核 → 三单位会签 → 领导签发."""
-    return services.template_create(actor=director, code="standard", name="发文标准流程", stages=[
+    return services.template_create(actor=director, purpose="memo_approval", code="standard", name="发文标准流程", stages=[
         stage("处长审核", StageMode.SINGLE, [{"kind": AssigneeKind.DRAFTER_UNIT_HEAD}], deadline=2),
         stage("会签", StageMode.ALL, [{"kind": AssigneeKind.UNIT_HEAD, "unit": u.pk} for u in org["units"]],
               actions=ALL_ACTIONS, deadline=3),

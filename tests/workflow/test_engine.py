@@ -9,6 +9,7 @@ from tests.workflow.conftest import pending, stage, start
 from tests.workflow_sample.models import Memo
 from zhongshu.org.models import RoleCode
 from zhongshu.workflow import selectors, services
+from zhongshu.workflow.actions import WorkflowAction
 from zhongshu.workflow.models import (
     AssigneeKind,
     ImmutableRecord,
@@ -96,7 +97,7 @@ def test_return_needs_an_earlier_stage_and_a_reason(standard_template, memo, org
 
 def test_sequential_stage_goes_person_by_person(director, org, memo):
     a, b, c = PersonFactory.create_batch(3)
-    template = services.template_create(actor=director, code="seq", name="依次", stages=[
+    template = services.template_create(actor=director, purpose="memo_approval", code="seq", name="依次", stages=[
         stage("依次审核", StageMode.SEQUENTIAL, [{"kind": AssigneeKind.PERSON, "person": p.pk} for p in (a, b, c)]),
     ])
     route = start(memo, template, org)
@@ -111,7 +112,7 @@ def test_sequential_stage_goes_person_by_person(director, org, memo):
 
 def test_any_one_stage_completes_on_the_first_agreement(director, org, memo):
     a, b, c = PersonFactory.create_batch(3)
-    template = services.template_create(actor=director, code="any", name="任一", stages=[
+    template = services.template_create(actor=director, purpose="memo_approval", code="any", name="任一", stages=[
         stage("任一人审核", StageMode.ANY, [{"kind": AssigneeKind.PERSON, "person": p.pk} for p in (a, b, c)]),
         stage("领导", StageMode.SINGLE, [{"kind": AssigneeKind.PERSON, "person": org["leader"].pk}]),
     ])
@@ -191,7 +192,7 @@ def test_added_countersigner_must_also_agree(standard_template, memo, org):
 
 def test_added_signer_in_a_sequential_stage_comes_right_after_the_adder(director, org, memo):
     a, b, extra = PersonFactory.create_batch(3)
-    template = services.template_create(actor=director, code="seq2", name="依次", stages=[
+    template = services.template_create(actor=director, purpose="memo_approval", code="seq2", name="依次", stages=[
         stage("依次审核", StageMode.SEQUENTIAL, [{"kind": AssigneeKind.PERSON, "person": p.pk} for p in (a, b)]),
     ])
     route = start(memo, template, org)
@@ -268,7 +269,7 @@ def test_opinion_under_delegation_records_both_names(standard_template, memo, or
     real_can = policy.can
 
     def can_with_delegation(person, action, obj=None):
-        if action == policy.Action.WORKFLOW_STEP_ACT_ON_BEHALF:
+        if action == WorkflowAction.STEP_ACT_ON_BEHALF:
             return person == secretary
         return real_can(person, action, obj)
 
@@ -310,7 +311,7 @@ def test_roles_in_units_resolve_to_every_holder(director, org, memo):
     s1 = PersonFactory(unit=unit, roles=[RoleCode.SUPERVISION_OFFICER])
     s2 = PersonFactory(unit=unit, roles=[RoleCode.SUPERVISION_OFFICER])
     PersonFactory(unit=unit)  # no role: not an assignee
-    template = services.template_create(actor=director, code="role", name="督查", stages=[
+    template = services.template_create(actor=director, purpose="memo_approval", code="role", name="督查", stages=[
         stage("督查员审核", StageMode.ANY, [{"kind": AssigneeKind.ROLE_IN_UNIT, "unit": unit.pk,
                                          "role": RoleCode.SUPERVISION_OFFICER}]),
     ])
@@ -320,7 +321,7 @@ def test_roles_in_units_resolve_to_every_holder(director, org, memo):
 
 def test_a_stage_without_anyone_to_act_is_refused_clearly(director, org, memo):
     headless = UnitFactory(name="无负责人单位")
-    template = services.template_create(actor=director, code="headless", name="x", stages=[
+    template = services.template_create(actor=director, purpose="memo_approval", code="headless", name="x", stages=[
         stage("审核", StageMode.SINGLE, [{"kind": AssigneeKind.UNIT_HEAD, "unit": headless.pk}]),
     ])
     with pytest.raises(services.WorkflowError, match="无负责人单位未设负责人"):
@@ -340,17 +341,17 @@ def test_participants_are_everyone_on_the_route(standard_template, memo, org):
 def test_templates_are_managed_by_the_office_only(org):
     staff = PersonFactory()
     with pytest.raises(PermissionDenied):
-        services.template_create(actor=staff, code="x", name="x", stages=[
+        services.template_create(actor=staff, purpose="memo_approval", code="x", name="x", stages=[
             stage("a", StageMode.SINGLE, [{"kind": AssigneeKind.DRAFTER}])])
 
 
 def test_template_validation_messages(director):
     with pytest.raises(services.WorkflowError, match="单人办理，只能指定一个办理人"):
-        services.template_create(actor=director, code="bad", name="x", stages=[
+        services.template_create(actor=director, purpose="memo_approval", code="bad", name="x", stages=[
             stage("a", StageMode.SINGLE, [{"kind": AssigneeKind.DRAFTER},
                                           {"kind": AssigneeKind.DRAFTER_UNIT_HEAD}])])
     with pytest.raises(services.WorkflowError, match="没有可退回的前序环节"):
-        services.template_create(actor=director, code="bad", name="x", stages=[
+        services.template_create(actor=director, purpose="memo_approval", code="bad", name="x", stages=[
             stage("a", StageMode.SINGLE, [{"kind": AssigneeKind.DRAFTER}],
                   actions=[StepAction.AGREE, StepAction.RETURN])])
 

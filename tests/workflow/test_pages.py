@@ -18,7 +18,8 @@ def stage_data(index, **fields):
 def editor_post(stages, initial=0, **template):
     data = {"stages-TOTAL_FORMS": str(len(stages)), "stages-INITIAL_FORMS": str(initial),
             "stages-MIN_NUM_FORMS": "0", "stages-MAX_NUM_FORMS": "1000",
-            "code": "review", "name": "审核流程", "description": "", "is_active": "on", "note": ""}
+            "code": "review", "name": "审核流程", "description": "", "is_active": "on", "note": "",
+            "purpose": "memo_approval"}
     data.update(template)
     for index, stage in enumerate(stages):
         data.update(stage_data(index, **stage))

@@ -26,3 +26,8 @@ def active_delegation(*, delegate: Any, delegator: Any, action: str, at=None) ->
         if str(action) in delegation.actions:
             return delegation
     return None
+
+
+def has_received_delegation(person: Any) -> bool:
+    """Whether the person acts for a leader now (the navigation shows his delegations)."""
+    return active_delegations(delegate=person).exists()

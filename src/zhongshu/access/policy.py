@@ -1,8 +1,9 @@
 """THE policy: the only place that decides who may do what.
 
 Every view, service, API endpoint and export asks ``can``; every list asks ``visible``;
-nothing checks roles by itself. Actions are declared here as an enum and are permanent
-once shipped.
+nothing checks roles by itself. Each app declares its actions (an enum, permanent once
+shipped) and their decisions in ``access.registry`` from its ``ready``; this module holds
+the access app's own and the two doors that ask the registry.
 """
 
 from __future__ import annotations
@@ -12,38 +13,23 @@ from enum import StrEnum
 from typing import Any
 
 from django.db.models import Model, Q, QuerySet
-from django.utils.module_loading import import_string
 
 from zhongshu.org.models import Person, RoleCode
 
-from . import admins, delegation, grants
+from . import admins, delegation, grants, registry
 from .classification import Classified, clearance_covers, highest_level
 
 
 class Action(StrEnum):
+    """The access app's own actions: the administrators' work on accounts, units,
+    settings, clearances, grants and the audit trail, and the acts on any classifiable
+    object. Every other app declares its own actions (``access.registry``)."""
+
     # System administration (系统管理员): accounts, units and settings, never content.
     ORG_VIEW = "org.view"
     ORG_MANAGE = "org.manage"
     ACCOUNT_UNLOCK = "account.unlock"
     CALENDAR_MANAGE = "calendar.manage"
-    # 办文: lay out a document for preview and download (排版预览).
-    LAYOUT_RENDER = "layout.render"
-
-    # workflow and inbox
-    WORKFLOW_TEMPLATE_VIEW = "workflow.template.view"
-    WORKFLOW_TEMPLATE_MANAGE = "workflow.template.manage"
-    WORKFLOW_ROUTE_START = "workflow.route.start"
-    WORKFLOW_ROUTE_VIEW = "workflow.route.view"
-    WORKFLOW_STEP_ACT = "workflow.step.act"
-    # Acting on a leader's step as their secretary, under the leader's delegation of
-    # 拟办意见 (OPINION_PREPARE).
-    WORKFLOW_STEP_ACT_ON_BEHALF = "workflow.step.act_on_behalf"
-    INBOX_VIEW = "inbox.view"
-    NOTIFICATION_READ = "inbox.notification.read"
-    # 公文校对: anyone with a role may proofread; the office keeps the term list.
-    PROOFREAD_USE = "proofread.use"
-    TERMLIST_MANAGE = "proofread.termlist_manage"
-    # --- access and audit (issue 3, parts 1–2) ---
     # Any classifiable object: read, download, forward (re-share) it.
     OBJECT_VIEW = "object.view"
     OBJECT_DOWNLOAD = "object.download"
@@ -63,55 +49,7 @@ class Action(StrEnum):
     # The audit trail (安全审计员; the security admin sees ordinary users' events).
     AUDIT_VIEW = "audit.view"
     AUDIT_EXPORT = "audit.export"
-    # --- 办文: outgoing documents (issue 4) ---
-    DOCUMENT_DRAFT = "document.draft"
-    DOCUMENT_EDIT = "document.edit"
-    DOCUMENT_DISTRIBUTE = "document.distribute"
-    DOCUMENT_CHASE = "document.chase"
-    DOCUMENT_NUMBER_VOID = "document.number_void"
-    # The registers list only what the viewer may see; statistics are the office's.
-    DOCUMENT_REGISTER_VIEW = "document.register_view"
-    DOCUMENT_STATS_VIEW = "document.stats_view"
-    # 收文 (documents.incoming): the register and registering paper documents are the
-    # office's; a step is done by the person whose task it is; the recipient unit's
-    # office starts circulation and closes documents kept for reference.
-    INCOMING_LIST = "incoming.list"
-    INCOMING_REGISTER = "incoming.register"
-    INCOMING_STEP = "incoming.step"
-    INCOMING_OFFICE = "incoming.office"
-    # --- the REST API for other systems ---
-    # Holding personal API tokens: anyone who works with content, never the three
-    # administrators (a token would carry an administrator's rights out of the browser).
-    # With a token as the object: it is the person's own (only they list or revoke it).
-    API_TOKEN_MANAGE = "api.token_manage"  # noqa: S105 (an action name)
 
-
-# Actions that depend only on the person's role, not on an object.
-_ROLE_ACTIONS: dict[Action, frozenset[str]] = {
-    Action.ORG_VIEW: frozenset({RoleCode.SYSTEM_ADMIN}),
-    Action.ORG_MANAGE: frozenset({RoleCode.SYSTEM_ADMIN}),
-    Action.ACCOUNT_UNLOCK: frozenset({RoleCode.SYSTEM_ADMIN}),
-    Action.CALENDAR_MANAGE: frozenset({RoleCode.SYSTEM_ADMIN}),
-    Action.LAYOUT_RENDER: frozenset({RoleCode.SECRETARY, RoleCode.OFFICE_DIRECTOR, RoleCode.LEADER}),
-    # --- access and audit ---
-    Action.DELEGATION_MANAGE: frozenset({RoleCode.LEADER}),
-    Action.AUDIT_VIEW: frozenset({RoleCode.AUDITOR, RoleCode.SECURITY_ADMIN}),
-    Action.AUDIT_EXPORT: frozenset({RoleCode.AUDITOR}),
-    # workflow and inbox: the office (not the system admin, who sees no business
-    # content) maintains its routing templates.
-    Action.WORKFLOW_TEMPLATE_VIEW: frozenset({RoleCode.OFFICE_DIRECTOR, RoleCode.SECRETARY}),
-    Action.WORKFLOW_TEMPLATE_MANAGE: frozenset({RoleCode.OFFICE_DIRECTOR, RoleCode.SECRETARY}),
-    Action.PROOFREAD_USE: frozenset(RoleCode.values),
-    Action.TERMLIST_MANAGE: frozenset({RoleCode.OFFICE_DIRECTOR, RoleCode.SECRETARY}),
-    Action.DOCUMENT_REGISTER_VIEW: frozenset({RoleCode.OFFICE_DIRECTOR, RoleCode.SECRETARY,
-                                              RoleCode.LEADER, RoleCode.CONFIDENTIAL_CLERK}),
-    Action.DOCUMENT_STATS_VIEW: frozenset({RoleCode.OFFICE_DIRECTOR, RoleCode.SECRETARY,
-                                           RoleCode.LEADER}),
-    Action.INCOMING_LIST: frozenset({RoleCode.LEADER, RoleCode.OFFICE_DIRECTOR, RoleCode.SECRETARY,
-                                     RoleCode.CONFIDENTIAL_CLERK, RoleCode.LIAISON_OFFICER}),
-    Action.INCOMING_REGISTER: frozenset({RoleCode.OFFICE_DIRECTOR, RoleCode.SECRETARY,
-                                         RoleCode.CONFIDENTIAL_CLERK, RoleCode.LIAISON_OFFICER}),
-}
 
 # What a leader may hand to a secretary, with the label the delegation page shows.
 # 签发 and 批示 are the leader's own and are refused even if a row somehow names them.
@@ -121,14 +59,6 @@ DELEGABLE_ACTIONS: dict[Action, str] = {
     Action.OPINION_PREPARE: "拟办意见",
 }
 NEVER_DELEGABLE = frozenset({Action.SIGN_OFF, Action.INSTRUCT})
-
-
-def _rule_in_app(path: str) -> Callable[[Any, Any], bool]:
-    """A rule that lives in an app built on access, imported when first asked."""
-    def rule(person: Any, obj: Any) -> bool:
-        return bool(import_string(path)(person, obj))
-    rule.__qualname__ = path
-    return rule
 
 
 def _signed_in(person: Any) -> bool:
@@ -166,12 +96,6 @@ def _acts_for_leader(person: Any, leader: Any) -> bool:
         delegate=person, delegator=leader, action=Action.OPINION_PREPARE) is not None
 
 
-def _manages_api_token(person: Any, token: Any) -> bool:
-    if token is None:
-        return not admins.is_admin(person)
-    return getattr(token, "owner_id", None) == person.pk
-
-
 def _decides_forwarding(person: Any, obj: Any) -> bool:
     if obj is None or obj.requested_by_id == person.pk:
         return False
@@ -189,26 +113,10 @@ _OBJECT_RULES: dict[Action, Callable[[Any, Any], bool]] = {
     Action.CLEARANCE_SET: _security_admin_not_self,
     Action.GRANT_MANAGE: _security_admin_not_self,
     Action.FORWARD_DECIDE: _decides_forwarding,
-    Action.WORKFLOW_STEP_ACT_ON_BEHALF: _acts_for_leader,
-    Action.API_TOKEN_MANAGE: _manages_api_token,
-    # workflow and inbox: decided by the owning app's rules module, named by dotted
-    # path so that access does not import the apps built on it.
-    Action.WORKFLOW_ROUTE_START: _rule_in_app("zhongshu.workflow.rules.may_start_route"),
-    Action.WORKFLOW_ROUTE_VIEW: _rule_in_app("zhongshu.workflow.rules.may_view_route"),
-    Action.WORKFLOW_STEP_ACT: _rule_in_app("zhongshu.workflow.rules.may_act_on_step"),
-    Action.INBOX_VIEW: _rule_in_app("zhongshu.inbox.rules.may_view_inbox"),
-    Action.NOTIFICATION_READ: _rule_in_app("zhongshu.inbox.rules.may_read_notification"),
-    Action.DOCUMENT_DRAFT: _rule_in_app("zhongshu.documents.rules.may_draft"),
-    Action.DOCUMENT_EDIT: _rule_in_app("zhongshu.documents.rules.may_edit"),
-    Action.DOCUMENT_DISTRIBUTE: _rule_in_app("zhongshu.documents.rules.may_distribute"),
-    Action.DOCUMENT_CHASE: _rule_in_app("zhongshu.documents.rules.may_chase"),
-    Action.DOCUMENT_NUMBER_VOID: _rule_in_app("zhongshu.documents.rules.may_void_number"),
-    Action.INCOMING_STEP: _rule_in_app("zhongshu.documents.incoming.rules.may_act_on_task"),
-    Action.INCOMING_OFFICE: _rule_in_app("zhongshu.documents.incoming.rules.may_act_for_office"),
 }
 
 
-def can(person: Any, action: Action, obj: Any = None, *, on_behalf_of: Any = None) -> bool:
+def can(person: Any, action: StrEnum | str, obj: Any = None, *, on_behalf_of: Any = None) -> bool:
     """May ``person`` do ``action`` (to ``obj``)? Deny by default.
 
     With ``on_behalf_of`` the person acts for a leader: allowed only for a delegable
@@ -224,13 +132,13 @@ def can(person: Any, action: Action, obj: Any = None, *, on_behalf_of: Any = Non
         if obj is not None and not clearance_covers(person, getattr(obj, "classification", None)):
             return False
         return can(on_behalf_of, action, obj)
-    rule = _OBJECT_RULES.get(action)
-    if rule is not None:
-        return rule(person, obj)
-    allowed_roles = _ROLE_ACTIONS.get(action)
-    if allowed_roles is None:
+    decided = registry.decision(action)
+    if decided is None:  # deny by default: an action nobody declared, or declared twice
         return False
-    return bool(allowed_roles & person.role_codes)
+    rule = decided.resolved_rule()
+    if rule is not None:
+        return bool(rule(person, obj))
+    return bool(decided.roles and decided.roles & person.role_codes)
 
 
 def _audit_scope(person: Any, qs: QuerySet) -> QuerySet:
@@ -248,14 +156,25 @@ def _audit_scope(person: Any, qs: QuerySet) -> QuerySet:
             .exclude(Q(details__has_key="person_id") & Q(details__person_id=person.pk)))
 
 
-# Lists of things that are not classifiable objects, by model label.
+# Lists of things that are not classifiable objects, by model label (the access app's
+# own; other apps register theirs).
 _SCOPES: dict[str, Callable[[Any, QuerySet], QuerySet]] = {
     "audit.auditevent": _audit_scope,
     # A background export is its owner's alone: nobody else sees that it exists.
     "kernel.exportjob": lambda person, qs: qs.filter(owner_id=person.pk),
-    # So is a personal API token.
-    "api.apitoken": lambda person, qs: qs.filter(owner_id=person.pk),
 }
+
+POLICY = registry.AppPolicy(
+    app="access", actions=Action, rules=_OBJECT_RULES, scopes=_SCOPES,
+    roles={
+        Action.ORG_VIEW: {RoleCode.SYSTEM_ADMIN},
+        Action.ORG_MANAGE: {RoleCode.SYSTEM_ADMIN},
+        Action.ACCOUNT_UNLOCK: {RoleCode.SYSTEM_ADMIN},
+        Action.CALENDAR_MANAGE: {RoleCode.SYSTEM_ADMIN},
+        Action.DELEGATION_MANAGE: {RoleCode.LEADER},
+        Action.AUDIT_VIEW: {RoleCode.AUDITOR, RoleCode.SECURITY_ADMIN},
+        Action.AUDIT_EXPORT: {RoleCode.AUDITOR},
+    })
 
 
 def visible(person: Any, queryset: QuerySet, *, on_behalf_of: Any = None) -> QuerySet:
@@ -277,5 +196,5 @@ def visible(person: Any, queryset: QuerySet, *, on_behalf_of: Any = None) -> Que
             return queryset.none()
         return queryset.filter(classification__lte=highest_level(person)).filter(
             grants.need_to_know_q(model, person))
-    scope = _SCOPES.get(model._meta.label_lower)
+    scope = registry.scope(model._meta.label_lower)
     return scope(person, queryset) if scope else queryset.none()

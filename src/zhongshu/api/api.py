@@ -15,23 +15,25 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
 
-from zhongshu.access.policy import Action, can
+from zhongshu.access.policy import can
 from zhongshu.audit.services import record_access
 from zhongshu.documents import selectors, services
 from zhongshu.documents.incoming import forms as incoming_forms
 from zhongshu.documents.incoming import selectors as incoming_selectors
 from zhongshu.documents.incoming import services as incoming_services
+from zhongshu.documents.incoming.actions import IncomingAction
 from zhongshu.documents.incoming.models import (
     IncomingDocument,
     IncomingFile,
-    IncomingTask,
     TaskKind,
+    task_kind_of,
 )
 from zhongshu.documents.models import OutgoingDocument
 from zhongshu.kernel.paging import REGISTER_COUNT_CAP, capped_count
 from zhongshu.layout.render import FORMATS
 from zhongshu.org.models import Person, Unit
 from zhongshu.workflow import selectors as wf_selectors
+from zhongshu.workflow.events import RefusalCode
 
 from . import services as token_services
 from .schemas import (
@@ -203,7 +205,8 @@ def outgoing_detail(request, doc_id: int):
             "versions": [{"id": v.pk, "number": v.number, "author": v.author.full_name,
                           "created_at": v.created_at.isoformat(), "is_side": v.is_side}
                          for v in selectors.versions(doc)],
-            "steps": [{"id": s.pk, "stage_name": s.stage_name, "assignee": s.assignee.full_name,
+            "steps": [{"id": s.pk, "stage_key": s.stage_key, "stage_name": s.stage_name,
+                       "assignee": s.assignee.full_name,
                        "status": s.status, "acted_at": s.acted_at} for s in steps],
             "my_step": step.pk if step else None,
             "deliveries": [{"recipient": r.delivery.recipient_name, "copy_number": r.delivery.copy_label,
@@ -242,8 +245,14 @@ def outgoing_act(request, doc_id: int, data: ActIn):
     step = wf_selectors.my_pending_step(request.user, route) if route else None
     if step is None:
         return Status(409, {"code": "no_pending_step", "message": "您在该文件上没有待办理的环节。", "details": []})
-    services.outgoing_act(actor=request.user, document=doc, step=step, action=data.action,
-                          text=data.text, return_to=data.return_to)
+    try:
+        services.outgoing_act(actor=request.user, document=doc, step=step, action=data.action,
+                              text=data.text, return_to=data.return_to)
+    except ValidationError as exc:
+        if not _is_refusal(exc):
+            raise
+        return Status(409, {"code": "step_refused", "message": "；".join(exc.messages),
+                            "details": exc.messages})
     return Status(200, _out(_get(request, doc_id)))
 
 
@@ -292,11 +301,15 @@ TASK_ACTIONS: dict[str, tuple[str, ...]] = {
     TaskKind.INSTRUCT: ("instruct",),
     TaskKind.ASSIGN: ("assign", "complete"),
     TaskKind.HANDLE: ("complete", "holding", "extension"),
-    TaskKind.EXTENSION: ("approve", "refuse"),
     TaskKind.READ: ("read",),
 }
-# The services begin a refusal about the state of the document or the step with this.
-_STEP_REFUSED = "本环节不允许该操作"
+EXTENSION_ACTIONS = ("approve", "refuse")
+# Refusals about the state of the document or the step: 409, by their code.
+_REFUSAL_CODES = {RefusalCode.NOT_ALLOWED, RefusalCode.NOT_PENDING, RefusalCode.TASK_STATE}
+
+
+def _is_refusal(exc: ValidationError) -> bool:
+    return any(e.code in _REFUSAL_CODES for e in exc.error_list)
 
 
 def _incoming_out(d: IncomingDocument) -> dict:
@@ -334,7 +347,7 @@ def incoming_list(request, q: str = "", status: str = "", doc_type: str = "", ur
                   sender: str = "", date_from: str = "", date_to: str = "", overdue: bool = False,
                   sort: str = "-received", limit: int = Query(30, ge=1, le=200),
                   offset: int = Query(0, ge=0, le=REGISTER_COUNT_CAP)):
-    if not can(request.user, Action.INCOMING_LIST):
+    if not can(request.user, IncomingAction.LIST):
         raise PermissionDenied
     f = _register_filter({"q": q, "status": status, "doc_type": doc_type, "urgency": urgency,
                           "sender": sender, "date_from": date_from, "date_to": date_to,
@@ -347,10 +360,19 @@ def incoming_list(request, q: str = "", status: str = "", doc_type: str = "", ur
         for r in rows]}
 
 
-def _task_out(t: IncomingTask) -> dict:
-    return {"id": t.pk, "kind": t.kind, "kind_label": t.get_kind_display(),
-            "actions": list(TASK_ACTIONS.get(t.kind, ())), "deadline": t.deadline,
-            "extension": t.extension_id}
+def _task_out(doc: IncomingDocument, t) -> dict:
+    """One of the caller's open steps: a task of the shared model, or an extension request
+    waiting for his decision (on its approval route), each with the URL to act on it."""
+    if isinstance(t, incoming_selectors.ExtensionDecision):
+        return {"id": t.extension_id, "kind": "extension", "kind_label": "延期审批",
+                "actions": list(EXTENSION_ACTIONS), "deadline": None, "extension": t.extension_id,
+                "act_url": reverse("api:incoming_decide", args=[doc.pk, t.extension_id])}
+    kind = task_kind_of(t.kind)
+    return {"id": t.pk, "kind": kind.value if kind else t.kind,
+            "kind_label": str(kind.label) if kind else t.kind,
+            "actions": list(TASK_ACTIONS.get(kind.value if kind else "", ())),
+            "deadline": t.due_date, "extension": None,
+            "act_url": reverse("api:incoming_act", args=[doc.pk, t.pk])}
 
 
 @api.get("/documents/incoming/{doc_id}", response=IncomingDetail, url_name="incoming_detail",
@@ -361,7 +383,7 @@ def incoming_detail(request, doc_id: int):
     return {**_incoming_out(doc),
             "files": [{"id": f.pk, "name": f.name, "kind": f.kind, "size": f.size,
                        "is_attachment": f.is_attachment} for f in doc.files.defer("content")],
-            "my_tasks": [_task_out(t) for t in incoming_selectors.my_open_tasks(request.user, doc).values()],
+            "my_tasks": [_task_out(doc, t) for t in incoming_selectors.my_open_tasks(request.user, doc).values()],
             "timeline": [{"kind": e.event.kind, "label": e.event.get_kind_display(),
                           "actor": str(e.event.actor or "系统"), "at": e.event.at,
                           "opinion": e.event.opinion, "took": e.took_text}
@@ -378,7 +400,7 @@ def _person_or_400(pk: int | None, what: str) -> Person | None:
     return person
 
 
-def _act(action: str, actor: Person, doc: IncomingDocument, task: IncomingTask, data: IncomingActIn) -> None:
+def _act(action: str, actor: Person, doc: IncomingDocument, data: IncomingActIn) -> None:
     """Call the incoming service the detail page's form calls for this action."""
     s = incoming_services
     if action == "receive":
@@ -401,9 +423,6 @@ def _act(action: str, actor: Person, doc: IncomingDocument, task: IncomingTask, 
     elif action == "extension":
         s.incoming_request_extension(actor=actor, incoming=doc, reason=data.reason,
                                      workdays=data.workdays if data.workdays is not None else "")
-    elif action in ("approve", "refuse"):
-        s.incoming_decide_extension(actor=actor, extension=task.extension, approve=action == "approve",
-                                    note=data.note)
     elif action == "complete":
         s.incoming_complete(actor=actor, incoming=doc, summary=data.summary)
     elif action == "read":
@@ -413,24 +432,49 @@ def _act(action: str, actor: Person, doc: IncomingDocument, task: IncomingTask, 
 
 @api.post("/documents/incoming/{doc_id}/tasks/{task_id}/act", response={200: IncomingOut, 409: Error},
           url_name="incoming_act",
-          summary="办理本人的一项待处理事项（签收、初审、拟办、批示、交办、承办、延期审批、传阅）")
+          summary="办理本人的一项待处理事项（签收、初审、拟办、批示、交办、承办、传阅）")
 def incoming_act(request, doc_id: int, task_id: int, data: IncomingActIn):
     doc = _incoming(request, doc_id)
-    task = IncomingTask.objects.select_related("extension").filter(pk=task_id, incoming=doc).first()
+    task = incoming_selectors.tasks_of(doc).filter(pk=task_id).first()
     if task is None:
         raise Http404
-    task.incoming = doc  # already read, and seen by the caller
-    if not can(request.user, Action.INCOMING_STEP, task):
+    task.subject = doc  # already read, and seen by the caller
+    kind = task_kind_of(task.kind)
+    if kind is None or not can(request.user, IncomingAction.STEP, task):
         return Status(409, {"code": "no_open_task", "details": [],
                             "message": "您在该收文上没有这项待处理事项（不是您的，或已经处理）。"})
-    actions = TASK_ACTIONS.get(task.kind, ())
+    actions = TASK_ACTIONS.get(kind.value, ())
     action = data.action or (actions[0] if len(actions) == 1 else "")
     if action not in actions:
-        raise ValidationError(f"“{task.get_kind_display()}”事项可执行的操作：{'、'.join(actions)}。")
+        raise ValidationError(f"“{kind.label}”事项可执行的操作：{'、'.join(actions)}。")
     try:
-        _act(action, request.user, doc, task, data)
-    except incoming_services.IncomingError as exc:
-        if not any(m.startswith(_STEP_REFUSED) for m in exc.messages):
+        _act(action, request.user, doc, data)
+    except ValidationError as exc:
+        if not _is_refusal(exc):
+            raise
+        return Status(409, {"code": "step_refused", "message": "；".join(exc.messages), "details": exc.messages})
+    doc.refresh_from_db()
+    return Status(200, _incoming_out(doc))
+
+
+@api.post("/documents/incoming/{doc_id}/extensions/{extension_id}/decide",
+          response={200: IncomingOut, 409: Error}, url_name="incoming_decide",
+          summary="审批本人待审批的延期申请（同意或不同意）")
+def incoming_decide(request, doc_id: int, extension_id: int, data: IncomingActIn):
+    doc = _incoming(request, doc_id)
+    ext = incoming_selectors.extensions_of(doc).filter(pk=extension_id).first()
+    if ext is None:
+        raise Http404
+    if data.action not in EXTENSION_ACTIONS:
+        raise ValidationError(f"延期审批可执行的操作：{'、'.join(EXTENSION_ACTIONS)}。")
+    if not wf_selectors.pending_step_of(request.user, ext):
+        return Status(409, {"code": "no_open_task", "details": [],
+                            "message": "您没有待审批的这项延期申请（不是您的，或已经审批）。"})
+    try:
+        incoming_services.incoming_decide_extension(actor=request.user, extension=ext,
+                                                    approve=data.action == "approve", note=data.note)
+    except ValidationError as exc:
+        if not _is_refusal(exc):
             raise
         return Status(409, {"code": "step_refused", "message": "；".join(exc.messages), "details": exc.messages})
     doc.refresh_from_db()

@@ -11,7 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhongshu.access.policy import Action, can
+from zhongshu.access.policy import can
+from zhongshu.api.actions import ApiAction
 
 from . import forms, selectors, services
 
@@ -21,7 +22,7 @@ PAGE_SIZE = 30
 def token_list(request: HttpRequest) -> HttpResponse:
     """List, create and revoke one's own tokens. A new secret is shown in this response
     only: it is neither stored nor put in a message or the session."""
-    may_create = can(request.user, Action.API_TOKEN_MANAGE)
+    may_create = can(request.user, ApiAction.TOKEN_MANAGE)
     form = forms.TokenForm(request.POST or None) if may_create else None
     issued = None
     if request.method == "POST":

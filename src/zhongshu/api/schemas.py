@@ -67,6 +67,7 @@ class DocumentOut(Schema):
 
 class StepOut(Schema):
     id: int
+    stage_key: str
     stage_name: str
     assignee: str
     status: str
@@ -164,6 +165,7 @@ class IncomingTaskOut(Schema):
     actions: list[str]
     deadline: dt.date | None
     extension: int | None
+    act_url: str
 
 
 class TimelineOut(Schema):

@@ -14,7 +14,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from zhongshu.access.policy import Action, can
+from zhongshu.access.policy import can
+from zhongshu.api.actions import ApiAction
 from zhongshu.audit import services as audit
 from zhongshu.org.models import Person
 
@@ -47,7 +48,7 @@ def secret_hash(secret: str) -> str:
 @transaction.atomic
 def token_create(*, actor: Person, name: str, days: Any = DEFAULT_DAYS) -> IssuedToken:
     """A new token for ``actor`` themself, valid ``days`` days (1–365)."""
-    if not can(actor, Action.API_TOKEN_MANAGE):
+    if not can(actor, ApiAction.TOKEN_MANAGE):
         raise PermissionDenied
     name = (name or "").strip()
     if not name:
@@ -75,7 +76,7 @@ def token_create(*, actor: Person, name: str, days: Any = DEFAULT_DAYS) -> Issue
 @transaction.atomic
 def token_revoke(*, actor: Person, token: ApiToken) -> ApiToken:
     """Revoke one of ``actor``'s own tokens; it stops working at once."""
-    if not can(actor, Action.API_TOKEN_MANAGE, token):
+    if not can(actor, ApiAction.TOKEN_MANAGE, token):
         raise PermissionDenied
     if not ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
             revoked_at=timezone.now()):
@@ -98,7 +99,7 @@ def token_authenticate(secret: str) -> Person | None:
     owner = token.owner
     # ``can`` refuses a disabled person, and one who has become an administrator may no
     # longer hold tokens.
-    if not can(owner, Action.API_TOKEN_MANAGE):
+    if not can(owner, ApiAction.TOKEN_MANAGE):
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at >= USE_RESOLUTION:

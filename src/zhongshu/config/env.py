@@ -21,6 +21,17 @@ def env_str(name: str, default: str) -> str:
     return os.environ.get(name, default)
 
 
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    value = raw.strip()
+    if value not in choices:
+        listed = ", ".join(choices)
+        raise SettingError(f"{name}={raw!r}: expected one of {listed} (环境变量 {name} 只能是 {listed} 之一)")
+    return value
+
+
 def env_bool(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
     if raw is None or raw == "":

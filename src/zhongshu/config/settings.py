@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_database_url, env_int, env_str
+from .env import env_bool, env_choice, env_database_url, env_int, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # The checkout (pyproject.toml, node_modules) when installed in editable mode.
@@ -74,7 +74,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "zhongshu.org.context_processors.shell",
+                "zhongshu.dashboard.context_processors.shell",
                 "zhongshu.inbox.context_processors.inbox_nav",
             ],
         },
@@ -183,6 +183,8 @@ LAYOUT_FONTS = {
     for face, entry in _LAYOUT_DEFAULT_FONTS.items()
 }
 
-# 办文: the stage of the outgoing route at whose end the 发文字号 is given (编号 by
-# default; some offices number at 签发).
-DOCUMENTS_NUMBER_STAGE = env_str("ZHONGSHU_DOCUMENTS_NUMBER_STAGE", "编号")
+# 办文: the key of the outgoing route's stage at whose end the 发文字号 is given
+# (numbering by default; some offices number at sign_off). A stage key, never a name the
+# office can edit.
+DOCUMENTS_NUMBER_STAGE = env_choice("ZHONGSHU_DOCUMENTS_NUMBER_STAGE", "numbering",
+                                    ("numbering", "final_check", "sign_off"))

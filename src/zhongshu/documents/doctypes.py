@@ -2,7 +2,7 @@
 its rules and its default routing template (党政机关公文处理工作条例, art. 8).
 
 The templates are data in the routing engine (``outgoing-<slug>``); this module only
-gives their defaults, created on first use (see ``templates.ensure_template``).
+gives their defaults, created on first use (see ``routing.ensure_template``).
 """
 
 from __future__ import annotations
@@ -42,21 +42,27 @@ KINDS: tuple[DocKind, ...] = (
 BY_NAME = {k.name: k for k in KINDS}
 CHOICES = [(k.name, k.name) for k in KINDS]
 
-# Stage names the documents app reacts to (see hooks.py). Permanent once shipped: they
-# are stored in the routing engine's templates and steps.
-DRAFTING = "拟稿"
-DEPARTMENT_REVIEW = "部门审核"
-OFFICE_REVIEW = "核稿"
-COUNTERSIGN = "会签"
-SIGN_OFF = "签发"
-FINAL_CHECK = "复核"
-NUMBERING = "编号"
-SEALING = "用印"
-PRINTING = "印制"
-DISTRIBUTION = "分发"
-ARCHIVING = "归档"
+# The stage keys of 发文审批 (环节标识), in the order a template keeps them. Permanent once
+# shipped: templates, steps and opinions store them, and every rule of 办文 follows the
+# key — the office renames stages freely (routing.PURPOSE).
+DRAFTING = "drafting"
+DEPARTMENT_REVIEW = "department_review"
+OFFICE_REVIEW = "review"
+COUNTERSIGN = "countersign"
+SIGN_OFF = "sign_off"
+FINAL_CHECK = "final_check"
+NUMBERING = "numbering"
+SEALING = "sealing"
+PRINTING = "printing"
+DISTRIBUTION = "distribution"
+ARCHIVING = "archiving"
+STAGE_LABELS = {
+    DRAFTING: "拟稿", DEPARTMENT_REVIEW: "部门审核", OFFICE_REVIEW: "核稿", COUNTERSIGN: "会签",
+    SIGN_OFF: "签发", FINAL_CHECK: "复核", NUMBERING: "编号", SEALING: "用印", PRINTING: "印制",
+    DISTRIBUTION: "分发", ARCHIVING: "归档",
+}
 # Stages in which the text may still change (the reviewers' edits are tracked).
-EDITABLE_STAGES = {DRAFTING, DEPARTMENT_REVIEW, OFFICE_REVIEW, COUNTERSIGN}
+EDITABLE_STAGES = frozenset({DRAFTING, DEPARTMENT_REVIEW, OFFICE_REVIEW, COUNTERSIGN})
 
 _REVIEW = ["agree", "agree_opinion", "return", "reject"]
 _OFFICE = ["agree", "agree_opinion", "return"]
@@ -65,11 +71,11 @@ _OFFICE = ["agree", "agree_opinion", "return"]
 def default_stages(kind: DocKind) -> list[dict]:
     """The default route of a type. Assignees of kind ``item`` are named by the document
     itself (会签单位, the authorised leader, the issuing office's secretaries)."""
-    def stage(name, slot, mode="any", actions=_OFFICE, days=None, delegable=True):
+    def stage(key, slot, mode="any", actions=_OFFICE, days=None, delegable=True):
         spec = {"kind": "drafter"} if slot == "drafter" else (
             {"kind": "drafter_unit_head"} if slot == "drafter_unit_head" else {"kind": "item", "slot": slot})
-        return {"name": name, "mode": mode, "assignees": [spec], "actions": list(actions),
-                "deadline_workdays": days, "delegable": delegable}
+        return {"key": key, "name": STAGE_LABELS[key], "mode": mode, "assignees": [spec],
+                "actions": list(actions), "deadline_workdays": days, "delegable": delegable}
 
     stages = [
         stage(DRAFTING, "drafter", mode="single", actions=["agree"]),

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from zhongshu.access.policy import Action
+from zhongshu.documents.actions import DocumentAction
 from zhongshu.kernel.exports import ExportKind
 
 from . import selectors
@@ -39,7 +39,7 @@ def _row(doc: Any) -> list:
 
 
 outgoing_register = ExportKind(
-    code=OUTGOING_REGISTER, label="发文登记簿", noun="发文", action=Action.DOCUMENT_REGISTER_VIEW,
+    code=OUTGOING_REGISTER, label="发文登记簿", noun="发文", action=DocumentAction.REGISTER_VIEW,
     headers=("发文字号", "文种", "标题", "密级", "紧急程度", "发文单位", "拟稿人", "拟稿时间",
              "签发人", "签发时间", "状态", "印制份数"),
     rows=lambda viewer, params: selectors.register(viewer, **register_filters(params)),

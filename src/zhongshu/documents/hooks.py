@@ -1,6 +1,6 @@
 """What the routing engine asks an outgoing document (who handles a stage named by the
-document) and what the document does when a stage is done: sign-off, numbering,
-printing copy numbers, distribution, archiving. Runs inside the engine's transaction, so
+document) and what the document does when a stage is done — by the stage's key, never
+its name: sign-off, numbering, printing copy numbers, distribution, archiving. Runs inside the engine's transaction, so
 a refusal here rolls the whole action back."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from zhongshu.org.models import Person, RoleCode, Unit
 from zhongshu.workflow.models import RouteStatus, StepAction
+from zhongshu.workflow.registry import ActResult
 from zhongshu.workflow.services import WorkflowError
 
 from . import doctypes
@@ -58,36 +59,36 @@ def assignees(doc: Any, slot: str) -> list[tuple[Person, Unit | None]]:
 
 
 def number_stage() -> str:
-    """The stage at whose end the 发文字号 is given (configurable: some offices number at
-    sign-off, most at the 编号 stage after the final check)."""
+    """The key of the stage at whose end the 发文字号 is given (configurable: some offices
+    number at sign-off, most at the 编号 stage after the final check)."""
     return getattr(settings, "DOCUMENTS_NUMBER_STAGE", doctypes.NUMBERING)
 
 
-def after_act(doc: Any, *, route, step, opinion, actor, done_positions: list[int]) -> None:
+def after_act(doc: Any, result: ActResult) -> None:
+    """The document's own effects, by stage key, in the engine's transaction."""
     from . import services
     from .models import OutgoingDocument, OutgoingStatus
 
+    route, opinion, actor = result.route, result.opinion, result.actor
     doc = OutgoingDocument.objects.select_for_update().select_related("owner_unit").get(pk=doc.pk)
-    done = list(route.template_version.stages.filter(position__in=done_positions)
-                .order_by("position").values_list("name", flat=True))
     now = timezone.now()
     changed = set()
     if opinion.action == StepAction.REJECT:
         doc.status = OutgoingStatus.REJECTED
         changed.add("status")
-    for name in done:
-        if name == doctypes.SIGN_OFF:
+    for key in result.done_keys:
+        if key == doctypes.SIGN_OFF:
             doc.signed_off_by = opinion.author
             doc.signed_off_at = now
             doc.status = OutgoingStatus.SIGNED_OFF
             changed |= {"signed_off_by", "signed_off_at", "status"}
-        if name == number_stage() and doc.kind.issued and not doc.doc_number:
+        if key == number_stage() and doc.kind.issued and not doc.doc_number:
             services.number_assign(doc=doc, actor=actor)
-        if name == doctypes.PRINTING:
+        if key == doctypes.PRINTING:
             if not doc.doc_number and doc.kind.issued:
                 raise WorkflowError("尚未编发文字号，不能印制。")
             services.copies_assign(doc=doc, actor=actor)
-        if name == doctypes.DISTRIBUTION:
+        if key == doctypes.DISTRIBUTION:
             services.distribution_send(doc=doc, actor=actor)
     if route.status == RouteStatus.COMPLETED:
         doc.status = OutgoingStatus.ARCHIVED

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from zhongshu.access.classification import Classified
+from zhongshu.kernel.append_only import AppendOnly, ImmutableRecord  # noqa: F401 (re-exported)
 from zhongshu.kernel.urgency import Urgency
 
 from . import doctypes
@@ -99,40 +100,12 @@ class OutgoingDocument(Classified):
     def drafter(self):
         return self.registered_by
 
-    # --- the routing engine asks the item (docs/workflow.md) -----------------------
-    def workflow_may_start(self, person) -> bool:
-        from . import rules
 
-        return rules.may_submit(person, self)
-
-    def workflow_may_view(self, person) -> bool:
-        from zhongshu.access.policy import Action, can
-
-        return can(person, Action.OBJECT_VIEW, self)
-
-    def workflow_may_act(self, person, step) -> bool:
-        from . import rules
-
-        return rules.may_act(person, self, step)
-
-    def workflow_assignees(self, slot: str):
-        from . import hooks
-
-        return hooks.assignees(self, slot)
-
-    def workflow_after_act(self, **kwargs) -> None:
-        from . import hooks
-
-        hooks.after_act(self, **kwargs)
-
-
-class ImmutableRecord(Exception):
-    pass
-
-
-class DraftVersion(models.Model):
+class DraftVersion(AppendOnly):
     """One saved state of the text (every save is a new version; never edited). A save
     refused because someone else saved first is kept on a side branch (旁支) for merging."""
+
+    immutable_message = "稿件版本一经保存不可修改或删除。"
 
     document = models.ForeignKey(OutgoingDocument, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField(_("版本号"))
@@ -157,14 +130,6 @@ class DraftVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document} 第{self.number}稿"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise ImmutableRecord("稿件版本一经保存不可修改。")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ImmutableRecord("稿件版本不可删除。")
 
 
 class DeliveryKind(models.TextChoices):

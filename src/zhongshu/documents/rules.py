@@ -26,16 +26,6 @@ def may_draft(person: Any, obj: Any = None) -> bool:
     return person.unit_id is not None and not admins.is_admin(person)
 
 
-def _pending_steps(person: Any, doc: Any):
-    from django.contrib.contenttypes.models import ContentType
-
-    from zhongshu.workflow.models import Route, RouteStatus, Step, StepStatus
-
-    routes = Route.objects.filter(content_type=ContentType.objects.get_for_model(type(doc)),
-                                  object_id=doc.pk, status=RouteStatus.RUNNING)
-    return Step.objects.filter(route__in=routes, assignee_id=person.pk, status=StepStatus.PENDING)
-
-
 def may_edit(person: Any, doc: Any) -> bool:
     """The drafter while the draft is theirs; the reviewers on their pending step before
     sign-off. Their edits are versions with their name (tracked changes)."""
@@ -47,19 +37,26 @@ def may_edit(person: Any, doc: Any) -> bool:
         return doc.registered_by_id == person.pk
     if doc.status != OutgoingStatus.ROUTING:
         return False
-    return _pending_steps(person, doc).filter(stage_name__in=doctypes.EDITABLE_STAGES).exists()
+    from zhongshu.workflow.selectors import pending_step_of
+
+    from .routing import OUTGOING_APPROVAL
+
+    step = pending_step_of(person, doc, OUTGOING_APPROVAL)
+    return step is not None and step.stage_key in doctypes.EDITABLE_STAGES
 
 
 def may_submit(person: Any, doc: Any) -> bool:
+    """The drafter sends his own draft for review (送审), once."""
     from .models import OutgoingStatus
 
     return (isinstance(doc, _model()) and doc.status == OutgoingStatus.DRAFT
-            and doc.registered_by_id == person.pk)
+            and doc.registered_by_id == person.pk and can(person, Action.OBJECT_VIEW, doc))
 
 
-def may_act(person: Any, doc: Any, step: Any) -> bool:
-    """签发 needs the leader's own sign-off right on the document (never delegable)."""
-    if step.stage_name == doctypes.SIGN_OFF:
+def may_act(person: Any, doc: Any, key: str) -> bool:
+    """The stage keyed ``sign_off`` needs the leader's own sign-off right on the
+    document (never delegable), whatever the stage is called."""
+    if key == doctypes.SIGN_OFF:
         return can(person, Action.SIGN_OFF, doc)
     return True
 

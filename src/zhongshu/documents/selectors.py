@@ -17,6 +17,7 @@ from zhongshu.kernel.models import VoidedNumber
 from zhongshu.kernel.queries import Probe
 from zhongshu.org.selectors import organ_office_unit_ids
 from zhongshu.workflow.models import Route, Step, StepStatus
+from zhongshu.workflow.selectors import current_route, on_route_q
 
 from . import content
 from .models import Delivery, DraftVersion, OutgoingAttachment, OutgoingDocument, OutgoingStatus
@@ -30,9 +31,7 @@ def implicit_need_to_know(person: Any) -> Q:
     The route and distribution grants are correlated EXISTS probes of indexed columns
     rather than ``pk IN (…)``: an IN list would be built in full on every request, and a
     register keeper is on hundreds of thousands of steps (decision 0901)."""
-    ct = ContentType.objects.get_for_model(OutgoingDocument)
-    q = office_q(person) | Q(Probe(Step.objects.filter(
-        route__content_type=ct, route__object_id=OuterRef("pk"), assignee_id=person.pk)))
+    q = office_q(person) | on_route_q(OutgoingDocument, person)
     if person.unit_id:
         q |= Q(Probe(Delivery.objects.filter(document_id=OuterRef("pk"),
                                                      recipient_unit_id=person.unit_id)))
@@ -137,9 +136,9 @@ def delivery_rows(doc: OutgoingDocument) -> list[DeliveryRow]:
 
 
 def route_of(doc: OutgoingDocument) -> Route | None:
-    ct = ContentType.objects.get_for_model(OutgoingDocument)
-    return (Route.objects.filter(content_type=ct, object_id=doc.pk)
-            .select_related("template_version").order_by("-id").first())
+    from .routing import OUTGOING_APPROVAL
+
+    return current_route(doc, OUTGOING_APPROVAL)
 
 
 def timeline(doc: OutgoingDocument) -> dict:
@@ -189,8 +188,10 @@ def _duration(delta: dt.timedelta | None) -> str:
 
 def my_pending(viewer: Any) -> list[Step]:
     """The viewer's open steps on outgoing documents (我的待办 in 办文)."""
-    ct = ContentType.objects.get_for_model(OutgoingDocument)
-    return list(Step.objects.filter(assignee=viewer, status=StepStatus.PENDING, route__content_type=ct)
+    from .routing import OUTGOING_APPROVAL
+
+    return list(Step.objects.filter(assignee=viewer, status=StepStatus.PENDING,
+                                    route__purpose=OUTGOING_APPROVAL)
                 .select_related("route").order_by("due_date", "activated_at")[:20])
 
 

@@ -10,7 +10,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +17,7 @@ from django.utils import timezone
 from zhongshu.access.classification import Level
 from zhongshu.access.policy import Action, can
 from zhongshu.audit.services import record, record_access
+from zhongshu.documents.actions import DocumentAction
 from zhongshu.inbox.models import Notification, NotificationKind
 from zhongshu.kernel import files as kfiles
 from zhongshu.kernel import sequences
@@ -26,6 +26,7 @@ from zhongshu.layout.proofread.document import from_json
 from zhongshu.layout.proofread.engine import ERROR, check_document
 from zhongshu.layout.spec import SpecError, load_spec
 from zhongshu.org.models import Person, RoleCode, Unit
+from zhongshu.workflow import selectors as wf_selectors
 from zhongshu.workflow import services as workflow
 from zhongshu.workflow.models import Route, RouteStatus, Step
 
@@ -119,7 +120,7 @@ def outgoing_create(*, actor: Person, doc_type: str, spec: dict, title: str = ""
                     owner_unit: Unit | None = None, countersign_units: Iterable[Unit] = (),
                     **meta: Any) -> OutgoingDocument:
     """Start a draft with its first version."""
-    if not can(actor, Action.DOCUMENT_DRAFT):
+    if not can(actor, DocumentAction.DRAFT):
         raise PermissionDenied
     unit = owner_unit or actor.unit
     spec = _clean_spec(spec)
@@ -154,7 +155,7 @@ def outgoing_save(*, actor: Person, document: OutgoingDocument, spec: dict, base
     version for merging and the result carries the conflict."""
     with transaction.atomic():
         doc = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
-        if not can(actor, Action.DOCUMENT_EDIT, doc):
+        if not can(actor, DocumentAction.EDIT, doc):
             raise PermissionDenied
         spec = _clean_spec(spec)
         latest = doc.current_version
@@ -171,9 +172,8 @@ def outgoing_save(*, actor: Person, document: OutgoingDocument, spec: dict, base
         _apply_meta(doc, meta)
         spec["title"] = doc.title
         _check_spec(doc, spec)
-        stage = (Step.objects.filter(route__object_id=doc.pk, assignee=actor, status="pending",
-                                     route__content_type=ContentType.objects.get_for_model(doc))
-                 .values_list("stage_name", flat=True).first() or "")
+        pending = wf_selectors.pending_step_of(actor, doc, routing.OUTGOING_APPROVAL)
+        stage = pending.stage_name if pending is not None else ""
         version = _new_version(doc, actor=actor, spec=spec, parent=latest, stage_name=stage, note=note)
         doc.current_version = version
         doc.save()
@@ -196,12 +196,13 @@ def _gate(doc: OutgoingDocument) -> None:
 def outgoing_submit(*, actor: Person, document: OutgoingDocument) -> Route:
     """Send the draft on its type's route (拟稿 → 部门审核 → …)."""
     doc = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
-    if not can(actor, Action.OBJECT_VIEW, doc) or doc.registered_by_id != actor.pk:
+    if not can(actor, DocumentAction.SUBMIT, doc):
+        # The drafter sending it twice is told why; anyone else is simply refused.
+        if doc.registered_by_id == actor.pk and doc.status != OutgoingStatus.DRAFT:
+            raise workflow.WorkflowError("该文件已送审，不能重复提交。")
         raise PermissionDenied
-    if doc.status != OutgoingStatus.DRAFT:
-        raise workflow.WorkflowError("该文件已送审，不能重复提交。")
     _gate(doc)
-    template = routing.ensure_template(doc.kind, actor=actor)
+    template = routing.ensure_template(doc.kind)
     route = workflow.route_start(actor=actor, obj=doc, template=template, title=doc.title,
                                  urgency=doc.urgency, importance=1)
     doc.status = OutgoingStatus.ROUTING
@@ -213,8 +214,7 @@ def outgoing_submit(*, actor: Person, document: OutgoingDocument) -> Route:
 
 
 def current_route(doc: OutgoingDocument) -> Route | None:
-    return (Route.objects.filter(content_type=ContentType.objects.get_for_model(OutgoingDocument),
-                                 object_id=doc.pk).order_by("-id").first())
+    return wf_selectors.current_route(doc, routing.OUTGOING_APPROVAL)
 
 
 @transaction.atomic
@@ -226,7 +226,7 @@ def outgoing_act(*, actor: Person, document: OutgoingDocument, step: Step, actio
     route = current_route(document)
     if route is None or step.route_id != route.pk:
         raise workflow.WorkflowError("该办理步骤不属于此文件。")
-    if step.stage_name == doctypes.DRAFTING and action == "agree":
+    if step.stage_key == doctypes.DRAFTING and action == "agree":
         _gate(OutgoingDocument.objects.get(pk=document.pk))
     return workflow.step_act(actor=actor, step=step, action=action, text=text,
                              return_to=return_to, target=target, on_behalf_of=on_behalf_of)
@@ -262,7 +262,7 @@ def outgoing_number_void(*, actor: Person, document: OutgoingDocument, reason: s
     """Void the document's number (recorded with the reason, never reused) and give it
     the next one."""
     doc = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
-    if not can(actor, Action.DOCUMENT_NUMBER_VOID, doc):
+    if not can(actor, DocumentAction.NUMBER_VOID, doc):
         raise PermissionDenied
     reason = (reason or "").strip()
     if not reason:
@@ -300,7 +300,7 @@ def outgoing_distribution_set(*, actor: Person, document: OutgoingDocument,
     """Replace the distribution list (before it is sent). ``externals`` are
     ``(name, channel, kind)``."""
     doc = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
-    if not can(actor, Action.DOCUMENT_DISTRIBUTE, doc):
+    if not can(actor, DocumentAction.DISTRIBUTE, doc):
         raise PermissionDenied
     main_units, cc_units = list(main_units), list(cc_units)
     if doc.owner_unit in main_units or doc.owner_unit in cc_units:
@@ -365,7 +365,7 @@ def outgoing_chase(*, actor: Person, document: OutgoingDocument) -> int:
     from . import selectors
 
     doc = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
-    if not can(actor, Action.DOCUMENT_CHASE, doc):
+    if not can(actor, DocumentAction.CHASE, doc):
         raise PermissionDenied
     laggards = [row for row in selectors.delivery_rows(doc) if row.delivery.is_internal and not row.received]
     if not laggards:
@@ -432,7 +432,7 @@ def outgoing_attachment_add(*, actor: Person, document: OutgoingDocument, name: 
     judged by its content (``kernel.files.check_upload``, the 收文 kinds and limit); its
     title (by default the file name without extension) joins the 附件说明."""
     doc = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
-    if not can(actor, Action.DOCUMENT_EDIT, doc):
+    if not can(actor, DocumentAction.EDIT, doc):
         raise PermissionDenied
     name = os.path.basename((name or "").replace("\\", "/")).strip()[:200]
     try:
@@ -457,7 +457,7 @@ def outgoing_attachment_remove(*, actor: Person, document: OutgoingDocument,
                                attachment: OutgoingAttachment) -> None:
     """Remove an attachment file: same rule as adding, and never after sign-off."""
     doc = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
-    if not can(actor, Action.DOCUMENT_EDIT, doc):
+    if not can(actor, DocumentAction.EDIT, doc):
         raise PermissionDenied
     if doc.signed_off_at or doc.status not in (OutgoingStatus.DRAFT, OutgoingStatus.ROUTING):
         raise ValidationError("文件已签发，附件不能再删除。")

@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhongshu.access.policy import Action, can
+from zhongshu.access.policy import can
 from zhongshu.access.views import require
+from zhongshu.documents.actions import DocumentAction
 from zhongshu.layout.render import FORMATS
 from zhongshu.org.models import RoleCode
 from zhongshu.workflow import selectors as wf_selectors
@@ -63,7 +64,7 @@ def _body_fragment(request: HttpRequest, url: str) -> HttpResponse:
 
 
 @require_POST
-@require(Action.DOCUMENT_DRAFT)
+@require(DocumentAction.DRAFT)
 def create_body(request: HttpRequest) -> HttpResponse:
     return _body_fragment(request, reverse("documents:create_body"))
 
@@ -71,12 +72,12 @@ def create_body(request: HttpRequest) -> HttpResponse:
 @require_POST
 def edit_body(request: HttpRequest, pk: int) -> HttpResponse:
     doc = _get(request, pk)
-    if not can(request.user, Action.DOCUMENT_EDIT, doc):
+    if not can(request.user, DocumentAction.EDIT, doc):
         raise PermissionDenied
     return _body_fragment(request, reverse("documents:edit_body", args=[doc.pk]))
 
 
-@require(Action.DOCUMENT_DRAFT)
+@require(DocumentAction.DRAFT)
 def create(request: HttpRequest) -> HttpResponse:
     url = reverse("documents:create_body")
     blocks = [body_blocks.Block()]
@@ -104,7 +105,7 @@ def create(request: HttpRequest) -> HttpResponse:
 
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     doc = _get(request, pk)
-    if not can(request.user, Action.DOCUMENT_EDIT, doc):
+    if not can(request.user, DocumentAction.EDIT, doc):
         raise PermissionDenied
     merge_from = None
     url = reverse("documents:edit_body", args=[doc.pk])
@@ -164,7 +165,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         stages = list(route.template_version.stages.all())
         stage = next(s for s in stages if s.position == step.position)
         act_form = ActForm(stage=stage, earlier=[s for s in stages if s.position < step.position])
-    may_distribute = can(user, Action.DOCUMENT_DISTRIBUTE, doc)
+    may_distribute = can(user, DocumentAction.DISTRIBUTE, doc)
     rows = selectors.delivery_rows(doc)
     dist_form = None
     if may_distribute:
@@ -174,7 +175,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "externals": "\n".join(f"{r.delivery.external_name}|{r.delivery.get_channel_display()}|{r.delivery.get_kind_display()}"
                                    for r in rows if not r.delivery.is_internal)})
     files = selectors.attachment_files(doc)
-    may_edit = can(user, Action.DOCUMENT_EDIT, doc)
+    may_edit = can(user, DocumentAction.EDIT, doc)
     return render(request, "documents/detail.html", {
         "doc": doc, "spec": spec, "blocks": content.blocks_for_display(spec), "view": view,
         "attachment_note": content.attachment_list(spec, [f.title for f in files]),
@@ -183,12 +184,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "versions": selectors.versions(doc), "findings": doc.current_version.findings,
         "timeline": selectors.timeline(doc), "step": step, "act_form": act_form,
         "may_edit": may_edit,
-        "may_submit": doc.status == "draft" and doc.registered_by_id == user.pk,
+        "may_submit": can(user, DocumentAction.SUBMIT, doc),
         "may_distribute": may_distribute, "dist_form": dist_form, "deliveries": rows,
         "received": sum(r.received for r in rows if r.delivery.is_internal),
         "internal": sum(r.delivery.is_internal for r in rows),
-        "may_chase": can(user, Action.DOCUMENT_CHASE, doc),
-        "may_void": can(user, Action.DOCUMENT_NUMBER_VOID, doc), "void_form": VoidForm(),
+        "may_chase": can(user, DocumentAction.CHASE, doc),
+        "may_void": can(user, DocumentAction.NUMBER_VOID, doc), "void_form": VoidForm(),
         "formats": list(FORMATS), "watermark": f"{user.full_name} {timezone.localtime():%Y-%m-%d %H:%M}"
         if doc.is_classified else ""})
 
@@ -233,7 +234,7 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def distribution(request: HttpRequest, pk: int) -> HttpResponse:
     doc = _get(request, pk)
-    if not can(request.user, Action.DOCUMENT_DISTRIBUTE, doc):
+    if not can(request.user, DocumentAction.DISTRIBUTE, doc):
         raise PermissionDenied
     form = DistributionForm(request.POST)
     if not form.is_valid():
@@ -253,7 +254,7 @@ def distribution(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def chase(request: HttpRequest, pk: int) -> HttpResponse:
     doc = _get(request, pk)
-    if not can(request.user, Action.DOCUMENT_CHASE, doc):
+    if not can(request.user, DocumentAction.CHASE, doc):
         raise PermissionDenied
     try:
         count = services.outgoing_chase(actor=request.user, document=doc)
@@ -267,7 +268,7 @@ def chase(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def void_number(request: HttpRequest, pk: int) -> HttpResponse:
     doc = _get(request, pk)
-    if not can(request.user, Action.DOCUMENT_NUMBER_VOID, doc):
+    if not can(request.user, DocumentAction.NUMBER_VOID, doc):
         raise PermissionDenied
     form = VoidForm(request.POST)
     if not form.is_valid():
@@ -303,7 +304,7 @@ def _to_attachments(pk: int) -> HttpResponse:
 @require_POST
 def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     doc = _get(request, pk)
-    if not can(request.user, Action.DOCUMENT_EDIT, doc):
+    if not can(request.user, DocumentAction.EDIT, doc):
         raise PermissionDenied
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -324,7 +325,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def attachment_remove(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
     doc = _get(request, pk)
-    if not can(request.user, Action.DOCUMENT_EDIT, doc):
+    if not can(request.user, DocumentAction.EDIT, doc):
         raise PermissionDenied
     # Without its bytes (up to 50 MB): removing needs only its row.
     attachment = doc.attachment_files.defer("content").filter(pk=file_id).first()

@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from zhongshu.access.policy import Action, can
+from zhongshu.access.policy import can
 from zhongshu.access.views import require
+from zhongshu.documents.actions import DocumentAction
 from zhongshu.kernel.exports import export_submit
 from zhongshu.kernel.paging import CappedPaginator
 
@@ -29,9 +30,9 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "documents/home.html", {
         "pending": selectors.my_pending(user), "drafts": selectors.my_drafts(user)[:10],
         "recent": selectors.documents_visible(user).select_related("owner_unit").order_by("-created_at")[:10],
-        "may_draft": can(user, Action.DOCUMENT_DRAFT),
-        "may_register": can(user, Action.DOCUMENT_REGISTER_VIEW),
-        "may_stats": can(user, Action.DOCUMENT_STATS_VIEW)})
+        "may_draft": can(user, DocumentAction.DRAFT),
+        "may_register": can(user, DocumentAction.REGISTER_VIEW),
+        "may_stats": can(user, DocumentAction.STATS_VIEW)})
 
 
 def _int(value: str | None) -> int | None:
@@ -43,7 +44,7 @@ def _filtered(request: HttpRequest):
     return selectors.register(request.user, **filters), filters
 
 
-@require(Action.DOCUMENT_REGISTER_VIEW)
+@require(DocumentAction.REGISTER_VIEW)
 def register(request: HttpRequest) -> HttpResponse:
     qs, filters = _filtered(request)
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -58,7 +59,7 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@require(Action.DOCUMENT_REGISTER_VIEW)
+@require(DocumentAction.REGISTER_VIEW)
 def register_export(request: HttpRequest) -> HttpResponse:
     """导出 Excel: queue the register, as filtered, for the background and show progress."""
     try:
@@ -69,7 +70,7 @@ def register_export(request: HttpRequest) -> HttpResponse:
     return redirect("exports:detail", pk=job.pk)
 
 
-@require(Action.DOCUMENT_REGISTER_VIEW)
+@require(DocumentAction.REGISTER_VIEW)
 def numbers(request: HttpRequest) -> HttpResponse:
     year = _int(request.GET.get("year"))
     data = selectors.number_register(request.user, year=year)
@@ -94,7 +95,7 @@ def _aggregate_charts(data: dict) -> dict:
             "months": data["months"], "types": data["per_type"]}
 
 
-@require(Action.DOCUMENT_STATS_VIEW)
+@require(DocumentAction.STATS_VIEW)
 def stats(request: HttpRequest) -> HttpResponse:
     """The slowest open items are read live; the averages come with the page when they
     were computed in the last ten minutes, else from ``stats_aggregates`` in a second
@@ -112,7 +113,7 @@ def stats(request: HttpRequest) -> HttpResponse:
         "compute_url": f"?year={year or 'all'}&compute=1"})
 
 
-@require(Action.DOCUMENT_STATS_VIEW)
+@require(DocumentAction.STATS_VIEW)
 def stats_aggregates(request: HttpRequest) -> HttpResponse:
     """The averages and monthly counts as a fragment of the statistics page (htmx)."""
     year, _this_year = _stats_year(request)

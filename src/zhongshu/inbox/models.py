@@ -11,6 +11,9 @@ class NotificationKind(models.TextChoices):
     DUE_SOON = "due_soon", _("即将到期提醒")
     DUE_TODAY = "due_today", _("今日到期提醒")
     OVERDUE = "overdue", _("超期催办")
+    REPORT_DUE = "report_due", _("进展报送提醒")
+    ESCALATED = "escalated", _("超期督办")
+    MANUAL = "manual", _("催办")
 
 
 class Notification(models.Model):

@@ -77,6 +77,13 @@ class Provider(Protocol):
         """(person, item) for every open item of anyone whose deadline is on or before
         ``until``: the reminder job's input."""
 
+    # Optional:
+    #   ``kinds() -> list[tuple[str, str]]``: the item kinds the provider's items carry,
+    #     when it gives more than one (the routing engine: one per route purpose), for
+    #     the inbox's filter;
+    #   ``chase(today) -> int``: reminders by the provider's own rules (the task model's
+    #     reminders as data), called by the daily reminder job; returns how many it sent.
+
 
 _providers: dict[str, Provider] = {}
 
@@ -94,4 +101,10 @@ def providers() -> list[Provider]:
 
 
 def kinds() -> list[tuple[str, str]]:
-    return [(p.kind, str(p.label)) for p in _providers.values()]
+    """Every item kind the inbox may be filtered by, once each, in registration order."""
+    seen: dict[str, str] = {}
+    for p in _providers.values():
+        listed = p.kinds() if callable(getattr(p, "kinds", None)) else [(p.kind, p.label)]
+        for code, label in listed:
+            seen.setdefault(code, str(label))
+    return list(seen.items())

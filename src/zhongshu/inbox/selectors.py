@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from zhongshu.access.policy import Action, can
+from zhongshu.access.policy import can
+from zhongshu.inbox.actions import InboxAction
 
 from . import registry
 from .models import Notification
@@ -16,25 +18,34 @@ from .registry import Box, InboxItem
 
 
 def _providers(kind: str | None) -> list[registry.Provider]:
-    return [p for p in registry.providers() if kind in (None, "", p.kind)]
+    if not kind:
+        return registry.providers()
+    return [p for p in registry.providers()
+            if p.kind == kind or kind in dict(p.kinds() if callable(getattr(p, "kinds", None)) else [])]
+
+
+def _of_kind(items: Iterable[InboxItem], kind: str | None) -> list[InboxItem]:
+    return [i for i in items if not kind or i.kind == kind]
 
 
 def inbox_open(person: Any, box: str, *, kind: str | None = None,
                today: dt.date | None = None) -> list[InboxItem]:
     """The person's 待办 or 待阅, most pressing first."""
-    if not can(person, Action.INBOX_VIEW):
+    if not can(person, InboxAction.VIEW):
         return []
     today = today or timezone.localdate()
-    items = [i for p in _providers(kind) for i in p.open_items(person) if i.box == box]
+    items = [i for p in _providers(kind) for i in _of_kind(p.open_items(person), kind)
+             if i.box == box]
     return sorted(items, key=lambda i: i.sort_key(today))
 
 
 def inbox_done(person: Any, box: str, *, kind: str | None = None, limit: int) -> list[InboxItem]:
     """Up to ``limit`` of the person's 已办 (box 待办) or 已阅 (box 待阅), newest first.
     Each provider returns at most ``limit`` rows, so merging stays bounded."""
-    if not can(person, Action.INBOX_VIEW):
+    if not can(person, InboxAction.VIEW):
         return []
-    items = [i for p in _providers(kind) for i in p.done_items(person, box, limit=limit)]
+    items = [i for p in _providers(kind)
+             for i in _of_kind(p.done_items(person, box, limit=limit), kind)]
     epoch = dt.datetime.min.replace(tzinfo=dt.UTC)
     items.sort(key=lambda i: (i.done_at or epoch, i.key), reverse=True)
     return items[:limit]
@@ -42,7 +53,7 @@ def inbox_done(person: Any, box: str, *, kind: str | None = None, limit: int) ->
 
 def inbox_counts(person: Any) -> dict[str, int]:
     counts = {Box.TODO.value: 0, Box.TOREAD.value: 0}
-    if not can(person, Action.INBOX_VIEW):
+    if not can(person, InboxAction.VIEW):
         return counts
     for provider in registry.providers():
         for box, n in provider.open_counts(person).items():

@@ -13,9 +13,11 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from zhongshu.access.policy import Action, can
+from zhongshu.access.policy import can
 from zhongshu.audit.services import record
+from zhongshu.inbox.actions import InboxAction
 from zhongshu.kernel.calendar import CalendarYearUnknown, WorkCalendar
+from zhongshu.kernel.notify import Notice
 
 from . import registry
 from .models import Notification, NotificationKind
@@ -72,6 +74,23 @@ def _insert_once(person: Any, item: InboxItem, kind: str, today: dt.date) -> Not
         return None
 
 
+def notice_send(notice: Notice) -> bool:
+    """The inbox's sender for ``kernel.notify``: an in-app notification (once per person,
+    key, day and kind, whoever sends it and however many workers run), audited, and an
+    e-mail when the person has an address."""
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                recipient=notice.recipient, kind=notice.kind, item_key=notice.key[:100],
+                day=notice.day, title=notice.title[:200], body=notice.body, url=notice.url[:300])
+            _audit(actor=None, action="inbox.reminder.send", obj=notification)
+    except IntegrityError:
+        return False
+    if getattr(notice.recipient, "email", ""):
+        _email(notification, notice.recipient.email)
+    return True
+
+
 def reminders_send(*, today: dt.date | None = None, days_before: int | None = None) -> ReminderRun:
     """Remind everyone of open items due within ``days_before`` working days, due today,
     or overdue: an in-app notification, and an e-mail when the person has an address.
@@ -106,6 +125,11 @@ def reminders_send(*, today: dt.date | None = None, days_before: int | None = No
             run.sent += 1
             if person.email and _email(notification, person.email):
                 run.emailed += 1
+    # Providers that chase by their own rules (the task model's reminders as data).
+    for provider in registry.providers():
+        chase = getattr(provider, "chase", None)
+        if callable(chase):
+            run.sent += int(chase(today))
     return run
 
 
@@ -122,7 +146,7 @@ def _email(notification: Notification, address: str) -> bool:
 
 @transaction.atomic
 def notification_mark_read(*, actor: Any, notification: Notification) -> None:
-    if not can(actor, Action.NOTIFICATION_READ, notification):
+    if not can(actor, InboxAction.NOTIFICATION_READ, notification):
         raise PermissionDenied
     Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
     _audit(actor=actor, action="inbox.notification.read", obj=notification)
@@ -130,7 +154,7 @@ def notification_mark_read(*, actor: Any, notification: Notification) -> None:
 
 @transaction.atomic
 def notifications_mark_all_read(*, actor: Any) -> int:
-    if not can(actor, Action.INBOX_VIEW):
+    if not can(actor, InboxAction.VIEW):
         raise PermissionDenied
     count = Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
         read_at=timezone.now())

@@ -13,8 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from zhongshu.access.policy import Action, can
+from zhongshu.access.policy import can
 from zhongshu.access.views import require
+from zhongshu.inbox.actions import InboxAction
+from zhongshu.workflow.actions import WorkflowAction
 
 from . import registry, selectors, services
 from .models import Notification
@@ -31,7 +33,7 @@ def _page_number(request: HttpRequest) -> int:
     return max(1, min(int(raw), 10_000)) if raw.isdigit() else 1
 
 
-@require(Action.INBOX_VIEW)
+@require(InboxAction.VIEW)
 def inbox(request: HttpRequest) -> HttpResponse:
     tab = request.GET.get("tab", "todo")
     if tab not in dict(TABS):
@@ -43,7 +45,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     number = _page_number(request)
     context = {"tab": tab, "tabs": TABS, "kinds": kinds, "kind": kind,
                # The office keeps its routing templates; the inbox is where it starts its day.
-               "may_view_templates": can(request.user, Action.WORKFLOW_TEMPLATE_VIEW),
+               "may_view_templates": can(request.user, WorkflowAction.TEMPLATE_VIEW),
                "today": timezone.localdate(), "querystring": f"tab={tab}&kind={kind}&"}
     if tab in _DONE_BOX:
         # 已办/已阅 grow without end: fetch only as far as this page, and page by
@@ -59,7 +61,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(request, "inbox/inbox.html", context)
 
 
-@require(Action.INBOX_VIEW)
+@require(InboxAction.VIEW)
 def notification_list(request: HttpRequest) -> HttpResponse:
     unread_only = request.GET.get("unread") == "1"
     qs = selectors.notifications_for(request.user, unread_only=unread_only)
@@ -73,7 +75,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     notification = Notification.objects.filter(pk=pk).first()
     # Someone else's notification is indistinguishable from a missing one.
-    if notification is None or not can(request.user, Action.NOTIFICATION_READ, notification):
+    if notification is None or not can(request.user, InboxAction.NOTIFICATION_READ, notification):
         raise Http404
     services.notification_mark_read(actor=request.user, notification=notification)
     if request.POST.get("open") and url_has_allowed_host_and_scheme(
@@ -83,7 +85,7 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@require(Action.INBOX_VIEW)
+@require(InboxAction.VIEW)
 def notification_read_all(request: HttpRequest) -> HttpResponse:
     n = services.notifications_mark_all_read(actor=request.user)
     messages.success(request, _("已将 %(n)s 条通知标为已读。") % {"n": n})

@@ -8,6 +8,11 @@ class LayoutConfig(AppConfig):
     verbose_name = "排版"
 
     def ready(self) -> None:
+        from zhongshu.access import registry
+
+        from .actions import policy
+
+        registry.register(policy())
         checks.register(check_fonts)
 
 

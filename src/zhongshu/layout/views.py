@@ -6,15 +6,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render as render_template
 from django.utils import timezone
 
-from zhongshu.access.policy import Action
 from zhongshu.access.views import require
+from zhongshu.layout.actions import LayoutAction
 
 from .fonts import FontConfigError
 from .render import FORMATS, render
 from .spec import SpecError, load_spec
 
 
-@require(Action.LAYOUT_RENDER)
+@require(LayoutAction.RENDER)
 def render_page(request: HttpRequest) -> HttpResponse:
     errors: list[str] = []
     text = ""

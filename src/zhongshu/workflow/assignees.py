@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
+from zhongshu.access.classification import clearance_covers
 from zhongshu.org.models import Person, RoleCode, Unit
 
 from .models import AssigneeKind
@@ -82,55 +83,105 @@ def describe(spec: dict, units: dict[int, Unit], people: dict[int, Person]) -> s
     return label
 
 
-def _one(person: Person | None, unit: Unit | None, missing: str) -> list[Assignment]:
-    if person is None or not person.is_active:
-        raise ValidationError(missing)
-    return [Assignment(person, unit)]
+@dataclass(frozen=True)
+class Context:
+    """What resolution needs to know about the route: its author (nobody reviews his
+    own work), whether this stage is the author's own, the item's classification
+    (nobody below it is given its work), and the item's hooks for ``item`` slots."""
+
+    author: Person
+    author_stage: bool
+    level: int | None
+    stage_name: str
+    subject: object = None
+    route: object = None
 
 
 def only_item_specs(specs: list[dict]) -> bool:
     return bool(specs) and all(s["kind"] == AssigneeKind.ITEM for s in specs)
 
 
-def resolve(specs: list[dict], *, drafter: Person, stage_name: str,
-            subject: object = None) -> list[Assignment]:
+def _eligible(person: Person | None, ctx: Context) -> bool:
+    if person is None or not person.is_active:
+        return False
+    if not ctx.author_stage and person.pk == ctx.author.pk:
+        return False
+    return clearance_covers(person, ctx.level)
+
+
+def _why_not(person: Person, ctx: Context) -> str:
+    if not person.is_active:
+        return f"{person}的账号已停用"
+    if person.pk == ctx.author.pk:
+        return f"{person}是拟稿人，不能审核本人起草的事项"
+    return f"{person}的涉密等级不能办理该密级的事项"
+
+
+def _single(person: Person | None, unit: Unit | None, ctx: Context, missing: str,
+            *, fallback: Person | None = None) -> list[Assignment]:
+    """One person for a single-person spec. When he is the route's author on a stage
+    that reviews the author's work, the unit's leader in charge takes the stage (the
+    副主任 in charge reviews a 处长's own draft); otherwise the stage is refused with the
+    reason, never given to someone who may not hold it."""
+    prefix = f"环节“{ctx.stage_name}”找不到办理人："
+    if person is None or not person.is_active:
+        raise ValidationError(prefix + missing)
+    if not ctx.author_stage and person.pk == ctx.author.pk:
+        if fallback is not None and _eligible(fallback, ctx):
+            return [Assignment(fallback, unit)]
+        raise ValidationError(prefix + f"{person}是拟稿人，不能审核本人起草的事项，且没有可代为审核的分管领导。")
+    if not clearance_covers(person, ctx.level):
+        raise ValidationError(prefix + f"{person}的涉密等级不能办理该密级的事项。")
+    return [Assignment(person, unit)]
+
+
+def resolve(specs: list[dict], ctx: Context) -> list[Assignment]:
     """The people a stage goes to, in the order of its specs, each person once. Specs of
-    kind ``item`` may resolve to nobody (the caller then skips the stage)."""
+    kind ``item`` may resolve to nobody (the caller then skips the stage); people the
+    item names who are not cleared for it, or who are the author on a reviewing stage,
+    are left out."""
+    from . import registry
+
     result: list[Assignment] = []
     for spec in specs:
         kind = spec["kind"]
         unit = Unit.objects.select_related("head", "leader_in_charge").filter(
             pk=spec.get("unit")).first() if kind in _NEEDS_UNIT else None
-        prefix = f"环节“{stage_name}”找不到办理人："
+        prefix = f"环节“{ctx.stage_name}”找不到办理人："
         if kind == AssigneeKind.ITEM:
-            decide = getattr(subject, "workflow_assignees", None)
-            if not callable(decide):
+            hooks = registry.item_hooks(type(ctx.subject)) if ctx.subject is not None else None
+            if hooks is None:
                 raise ValidationError(prefix + "该事项不能指定办理人。")
-            found = [Assignment(p, u) for p, u in decide(spec["slot"]) if p.is_active]
+            named = hooks.assignees(ctx.subject, spec["slot"], ctx.route)
+            found = [Assignment(p, u) for p, u in named if _eligible(p, ctx)]
+            if named and not found:
+                raise ValidationError(prefix + "；".join(_why_not(p, ctx) for p, _u in named) + "。")
         elif kind == AssigneeKind.PERSON:
-            found = _one(Person.objects.filter(pk=spec["person"]).first(), None,
-                         prefix + "指定人员不存在或已停用。")
+            found = _single(Person.objects.filter(pk=spec["person"]).first(), None, ctx,
+                            "指定人员不存在或已停用。")
         elif kind == AssigneeKind.UNIT_HEAD:
-            found = _one(unit.head if unit else None, unit, prefix + f"{unit or '单位'}未设负责人。")
+            found = _single(unit.head if unit else None, unit, ctx, f"{unit or '单位'}未设负责人。",
+                            fallback=unit.leader_in_charge if unit else None)
         elif kind == AssigneeKind.UNIT_LEADER:
-            found = _one(unit.leader_in_charge if unit else None, unit,
-                         prefix + f"{unit or '单位'}未设分管领导。")
+            found = _single(unit.leader_in_charge if unit else None, unit, ctx,
+                            f"{unit or '单位'}未设分管领导。")
         elif kind == AssigneeKind.ROLE_IN_UNIT:
             holders = list(Person.objects.filter(unit=unit, roles__code=spec["role"], is_active=True)
                            .order_by("sort_order", "id").distinct()) if unit else []
-            if not holders:
-                raise ValidationError(prefix + f"{unit or '单位'}没有{RoleCode(spec['role']).label}。")
-            found = [Assignment(p, unit) for p in holders]
+            found = [Assignment(p, unit) for p in holders if _eligible(p, ctx)]
+            if not found:
+                raise ValidationError(prefix + f"{unit or '单位'}没有可办理的{RoleCode(spec['role']).label}。")
         elif kind == AssigneeKind.DRAFTER:
-            found = _one(drafter, drafter.unit, prefix + "拟稿人已停用。")
+            found = _single(ctx.author, ctx.author.unit, ctx, "拟稿人已停用。")
         elif kind == AssigneeKind.DRAFTER_UNIT_HEAD:
-            dept = drafter.unit
-            found = _one(dept.head if dept else None, dept,
-                         prefix + f"拟稿人所在部门{dept or ''}未设负责人。")
+            dept = ctx.author.unit
+            found = _single(dept.head if dept else None, dept, ctx,
+                            f"拟稿人所在部门{dept or ''}未设负责人。",
+                            fallback=dept.leader_in_charge if dept else None)
         else:  # DRAFTER_UNIT_LEADER
-            dept = drafter.unit
-            found = _one(dept.leader_in_charge if dept else None, dept,
-                         prefix + f"拟稿人所在单位{dept or ''}未设分管领导。")
+            dept = ctx.author.unit
+            found = _single(dept.leader_in_charge if dept else None, dept, ctx,
+                            f"拟稿人所在单位{dept or ''}未设分管领导。")
         for assignment in found:
             if all(a.person.pk != assignment.person.pk for a in result):
                 result.append(assignment)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhongshu.org.models import Person, RoleCode, Unit
 
+from . import registry
 from .models import AssigneeKind, RouteTemplate, StageDef, StageMode, StepAction
 
 _DYNAMIC = [AssigneeKind.DRAFTER, AssigneeKind.DRAFTER_UNIT_HEAD, AssigneeKind.DRAFTER_UNIT_LEADER]
@@ -16,18 +17,24 @@ _UNIT_FIELDS = {"unit_heads": AssigneeKind.UNIT_HEAD, "unit_leaders": AssigneeKi
 
 
 class TemplateForm(forms.ModelForm):
+    purpose = forms.ChoiceField(label=_("流转目的"), choices=())
     note = forms.CharField(label=_("修改说明"), max_length=200, required=False,
                            help_text=_("保存后生成新版本；已在流转中的事项仍按原版本办理"))
 
     class Meta:
         model = RouteTemplate
         fields = ["code", "name", "description", "is_active"]
+        help_texts = {"code": _("唯一标识，由字母、数字和连字符组成，保存后不可修改")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["purpose"].choices = [(p.code, p.label) for p in registry.purposes()]
         if self.instance.pk:
-            # The code is how apps refer to the template: permanent once created.
+            # The code is how apps refer to the template, and the purpose says which
+            # stage keys it keeps: both permanent once created.
             self.fields["code"].disabled = True
+            self.fields["purpose"].disabled = True
+            self.fields["purpose"].initial = self.instance.purpose
 
 
 def _people():
@@ -39,6 +46,9 @@ def _units():
 
 
 class StageForm(forms.Form):
+    # The stage's key (环节标识) rides along unchanged: shown, never edited; a new stage
+    # gets one from the service.
+    key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
     name = forms.CharField(label=_("环节名称"), max_length=50)
     mode = forms.ChoiceField(label=_("办理方式"), choices=StageMode.choices, initial=StageMode.SINGLE)
     deadline_workdays = forms.IntegerField(label=_("办理时限（工作日）"), min_value=1, max_value=365,
@@ -83,7 +93,8 @@ class StageForm(forms.Form):
                       for u in data.get("role_units") or []]
         specs += [{"kind": AssigneeKind.ITEM, "slot": slot}
                   for slot in (data.get("item_slots") or "").split(",") if slot.strip()]
-        return {"name": data["name"], "mode": data["mode"], "actions": data["actions"],
+        return {"key": data.get("key") or "", "name": data["name"], "mode": data["mode"],
+                "actions": data["actions"],
                 "deadline_workdays": data.get("deadline_workdays"),
                 "delegable": data.get("delegable", False), "assignees": specs}
 
@@ -92,7 +103,7 @@ class StageForm(forms.Form):
         specs = stage.assignees
         role = next((s["role"] for s in specs if s["kind"] == AssigneeKind.ROLE_IN_UNIT), "")
         initial = {
-            "name": stage.name, "mode": stage.mode, "deadline_workdays": stage.deadline_workdays,
+            "key": stage.key, "name": stage.name, "mode": stage.mode, "deadline_workdays": stage.deadline_workdays,
             "actions": stage.actions, "delegable": stage.delegable,
             "dynamic": [s["kind"] for s in specs if s["kind"] in _DYNAMIC],
             "persons": [s["person"] for s in specs if s["kind"] == AssigneeKind.PERSON],

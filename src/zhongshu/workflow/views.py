@@ -12,22 +12,23 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhongshu.access.policy import Action, can
+from zhongshu.access.policy import can
 from zhongshu.access.views import require
 from zhongshu.org.models import Person, Unit
+from zhongshu.workflow.actions import WorkflowAction
 
-from . import assignees, selectors, services
+from . import assignees, registry, selectors, services
 from .forms import ActForm, StageForm, StageFormSet, TemplateForm, stages_from
 from .models import RouteTemplate, StageDef, StepAction, TemplateVersion
 
 PAGE_SIZE = 30
 
 
-@require(Action.WORKFLOW_TEMPLATE_VIEW)
+@require(WorkflowAction.TEMPLATE_VIEW)
 def template_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.templates_list(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "workflow/template_list.html", {
-        "page": page, "may_manage": can(request.user, Action.WORKFLOW_TEMPLATE_MANAGE)})
+        "page": page, "may_manage": can(request.user, WorkflowAction.TEMPLATE_MANAGE)})
 
 
 def _stage_rows(stages: list[StageDef]) -> list[dict]:
@@ -40,7 +41,7 @@ def _stage_rows(stages: list[StageDef]) -> list[dict]:
              "action_labels": [str(StepAction(a).label) for a in st.actions]} for st in stages]
 
 
-@require(Action.WORKFLOW_TEMPLATE_MANAGE)
+@require(WorkflowAction.TEMPLATE_MANAGE)
 def template_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     template = get_object_or_404(RouteTemplate, pk=pk) if pk else None
     current = template.current_version if template else None
@@ -55,6 +56,7 @@ def template_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 if template is None:
                     template = services.template_create(
                         actor=request.user, code=data["code"], name=data["name"],
+                        purpose=data["purpose"],
                         description=data["description"], stages=stages_from(formset),
                         note=data["note"])
                 else:
@@ -69,11 +71,20 @@ def template_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 "name": template.name, "n": template.current_version.number})
             return redirect("workflow:template_edit", pk=template.pk)
     versions = list(template.versions.select_related("created_by").order_by("-number")) if template else []
+    purpose = registry.purpose(template.purpose) if template else None
     return render(request, "workflow/template_edit.html", {
-        "form": form, "formset": formset, "template": template, "versions": versions})
+        "form": form, "formset": formset, "template": template, "versions": versions,
+        "purpose": purpose, "key_labels": _key_labels(purpose)})
 
 
-@require(Action.WORKFLOW_TEMPLATE_VIEW)
+def _key_labels(purpose: registry.Purpose | None) -> dict[str, str]:
+    """What each stage key means, for the editor: the key itself is shown, never edited."""
+    if purpose is None:
+        return {}
+    return {k.key: k.label for k in purpose.keys}
+
+
+@require(WorkflowAction.TEMPLATE_VIEW)
 def template_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     version = get_object_or_404(TemplateVersion.objects.select_related("template", "created_by"),
                                 template_id=pk, number=number)

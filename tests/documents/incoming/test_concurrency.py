@@ -9,7 +9,8 @@ from django.db import connection
 from tests.documents.incoming.helpers import register
 from tests.documents.incoming.test_contract import deliver
 from zhongshu.documents.incoming import services
-from zhongshu.documents.incoming.models import IncomingDocument, IncomingTask, TaskKind
+from zhongshu.documents.incoming.models import IncomingDocument, TaskKind
+from zhongshu.documents.incoming.selectors import tasks_of
 
 
 def _race(calls):
@@ -48,7 +49,7 @@ def test_two_people_signing_at_once_give_one_receipt(org, memo):
     refused = [o for o in outcomes if o.startswith("refused")]
     assert len(numbers) == 1 and numbers[0].endswith("〕1号"), outcomes
     assert refused == ["refused: 本环节不允许该操作：该收文当前为“待初审”，不能签收。"], outcomes
-    assert IncomingTask.objects.filter(incoming=doc, kind=TaskKind.RECEIVE, status="done").count() == 1
+    assert tasks_of(doc).filter(kind=TaskKind.RECEIVE.code, status="done").count() == 1
 
 
 @pytest.mark.postgres_only

@@ -7,7 +7,9 @@ from django.core.exceptions import PermissionDenied
 from tests.workflow_sample.models import Memo
 from zhongshu.access.policy import Action, can
 from zhongshu.documents.incoming import selectors, services
-from zhongshu.documents.incoming.models import IncomingDocument, IncomingTask, Status, TaskKind
+from zhongshu.documents.incoming.models import IncomingDocument, Status, TaskKind
+from zhongshu.documents.incoming.selectors import tasks_of
+from zhongshu.workflow.models import Task
 
 
 def deliver(org, source, **kw):
@@ -22,7 +24,7 @@ def deliver(org, source, **kw):
 def test_delivery_waits_in_office_pending_receipt_list(org, memo):
     doc = deliver(org, memo)
     assert doc.status == Status.PENDING_RECEIPT and doc.receipt_number == ""
-    people = set(IncomingTask.objects.filter(incoming=doc, kind=TaskKind.RECEIVE, status="open")
+    people = set(tasks_of(doc).filter(kind=TaskKind.RECEIVE.code, status="open")
                  .values_list("person__full_name", flat=True))
     # The committee's office: its secretary, clerk and director; not the subordinate
     # unit's liaison officer, not the leaders.
@@ -34,7 +36,7 @@ def test_delivery_waits_in_office_pending_receipt_list(org, memo):
 
 def test_classified_delivery_goes_to_clerk_and_director_only(org, memo):
     doc = deliver(org, memo, classification=3, secrecy_years=10)
-    people = set(IncomingTask.objects.filter(incoming=doc).values_list("person__full_name", flat=True))
+    people = set(tasks_of(doc).values_list("person__full_name", flat=True))
     assert people == {"机要员乙", "主任丙"}
     assert not can(org.secretary, Action.OBJECT_VIEW, doc)
 
@@ -50,7 +52,7 @@ def test_confirm_receipt_numbers_and_closes_colleagues_tasks(org, memo):
     assert doc.status == Status.INTAKE
     assert doc.received_by == org.secretary and doc.received_at is not None
     assert doc.receipt_number.startswith("收〔") and doc.receipt_number.endswith("1号")
-    statuses = dict(IncomingTask.objects.filter(incoming=doc, kind=TaskKind.RECEIVE)
+    statuses = dict(tasks_of(doc).filter(kind=TaskKind.RECEIVE.code)
                     .values_list("person__full_name", "status"))
     # The colleagues' copies are gone; they still see the document as its office.
     assert statuses == {"秘书甲": "done"}
@@ -96,7 +98,7 @@ def test_delivery_refuses_bad_input_and_writes_nothing(org, memo):
         deliver(org, memo, classification=2, secrecy_years=None)
     with pytest.raises(services.IncomingError, match="文件“附件.exe”不是允许的格式"):
         deliver(org, memo, attachments=[("附件.exe", b"MZ\x90")])
-    assert not IncomingDocument.objects.exists() and not IncomingTask.objects.exists()
+    assert not IncomingDocument.objects.exists() and not Task.objects.exists()
 
 
 def test_delivery_keeps_attachments_and_the_structured_text(org, memo):

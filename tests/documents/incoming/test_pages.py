@@ -16,7 +16,7 @@ from tests.documents.incoming.helpers import (
 )
 from tests.documents.incoming.test_contract import deliver
 from zhongshu.audit.models import AuditEvent
-from zhongshu.documents.incoming import views
+from zhongshu.documents.incoming import selectors, views
 from zhongshu.documents.incoming.models import IncomingDocument, Instruction, Status
 from zhongshu.kernel.models import ExportJob
 
@@ -176,7 +176,7 @@ def test_walk_through_the_page(org, client):
     act(client, org.leader, doc, op="read", comment="抓紧。", instruction_kind="guiding")
     act(client, org.handler, doc, op="holding", text="正在征求意见。")
     act(client, org.handler, doc, op="extension", workdays="2", reason="需要会签。")
-    ext = doc.extensions.get()
+    ext = selectors.extensions_of(doc).get()
     html = page(client, org.director, url).content.decode()
     assert 'id="decide"' in html and "申请延期 2 个工作日" in html
     act(client, org.director, doc, op="decide", extension=ext.pk, approve="1", note="同意")

@@ -6,7 +6,7 @@ import pytest
 
 from tests.documents.incoming.helpers import to_handling
 from zhongshu.documents.incoming import selectors
-from zhongshu.documents.incoming.models import IncomingEvent, IncomingTask
+from zhongshu.documents.incoming.models import IncomingEvent
 
 
 @pytest.mark.parametrize("td, text", [
@@ -28,7 +28,7 @@ def test_timeline_and_stage_durations(org):
     for i, event in enumerate(doc.events.order_by("id")):
         IncomingEvent.objects.filter(pk=event.pk).update(at=start + dt.timedelta(hours=3 * i))
     for kind, hours in (("intake", 3), ("propose", 26)):
-        IncomingTask.objects.filter(incoming=doc, kind=kind).update(
+        selectors.tasks_of(doc).filter(kind=f"incoming.{kind}").update(
             created_at=start, done_at=start + dt.timedelta(hours=hours))
     entries = selectors.timeline(doc)
     assert [e.event.kind for e in entries] == ["registered", "accepted", "proposed", "instructed", "assigned"]

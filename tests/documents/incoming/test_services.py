@@ -18,22 +18,30 @@ from zhongshu.audit.models import AuditEvent
 from zhongshu.documents.incoming import services
 from zhongshu.documents.incoming.models import (
     EventKind,
-    ExtensionStatus,
     IncomingDocument,
-    IncomingTask,
     Instruction,
     Status,
     TaskKind,
 )
+from zhongshu.documents.incoming.selectors import circulations_of, extensions_of, tasks_of
+from zhongshu.kernel.append_only import ImmutableRecord
 from zhongshu.kernel.calendar import add_workdays
 from zhongshu.kernel.sequences import current_value
+from zhongshu.workflow.models import ExtensionStatus, Step, Task
 
 E = services.IncomingError
 
 
 def open_people(doc, kind):
-    return set(IncomingTask.objects.filter(incoming=doc, kind=kind, status="open")
+    return set(tasks_of(doc).filter(kind=TaskKind(kind).code, status="open")
                .values_list("person__full_name", flat=True))
+
+
+def deciders(ext):
+    """Who has the decision on an extension request: the pending steps of its
+    approval route (延期审批)."""
+    return set(Step.objects.filter(route__purpose="extension_approval", route__object_id=ext.pk,
+                                   status="pending").values_list("assignee__full_name", flat=True))
 
 
 # --- registration -----------------------------------------------------------------
@@ -119,7 +127,7 @@ def test_intake_return_needs_a_reason_and_ends_the_document(org):
                                          reason="不符合行文规则：请示应一文一事。")
     assert doc.status == Status.RETURNED
     assert IncomingDocument.objects.get().return_reason.startswith("不符合行文规则")
-    assert not IncomingTask.objects.filter(status="open").exists()
+    assert not Task.objects.filter(status="open").exists()
     with pytest.raises(E, match="本环节不允许该操作：该收文当前为“已退回”"):
         services.incoming_intake_check(actor=org.secretary, incoming=doc, accept=True)
 
@@ -177,10 +185,10 @@ def test_instruction_is_recorded_immutably(org):
     ins = Instruction.objects.get()
     assert (ins.leader, ins.kind, ins.during_circulation) == (org.leader, "actionable", False)
     assert doc.status == Status.ASSIGNING
-    with pytest.raises(ValueError, match="immutable"):
+    with pytest.raises(ImmutableRecord, match="批示一经记录不可修改"):
         ins.text = "改写"
         ins.save()
-    with pytest.raises(ValueError, match="immutable"):
+    with pytest.raises(ImmutableRecord, match="不可修改或删除"):
         ins.delete()
 
 
@@ -221,8 +229,9 @@ def test_assign_sets_deadline_in_working_days(org):
     doc = to_handling(org, workdays=5)
     assert doc.status == Status.HANDLING and doc.handling_unit == org.dept
     assert doc.deadline == add_workdays(timezone.localdate(), 5)
-    task = IncomingTask.objects.get(incoming=doc, kind=TaskKind.HANDLE)
-    assert (task.person, task.deadline, task.status) == (org.handler, doc.deadline, "open")
+    task = tasks_of(doc).get(kind=TaskKind.HANDLE.code)
+    assert (task.person, task.due_date, task.status) == (org.handler, doc.deadline, "open")
+    assert task.due_workdays == 5 and not task.due_provisional
     # The handling unit's staff are inside the need-to-know.
     colleague = type(org.handler).objects.create(username="colleague", full_name="同事", unit=org.dept)
     assert can(colleague, Action.OBJECT_VIEW, doc)
@@ -266,7 +275,7 @@ def test_extension_approved_moves_the_deadline(org):
     old = doc.deadline
     ext = services.incoming_request_extension(actor=org.handler, incoming=doc, workdays=3,
                                               reason="需征求财政意见。")
-    assert open_people(doc, TaskKind.EXTENSION) == {"主任丙"}
+    assert deciders(ext) == {"主任丙"}
     with pytest.raises(E, match="已有一项延期申请"):
         services.incoming_request_extension(actor=org.handler, incoming=doc, workdays=1, reason="再延")
     with pytest.raises(E, match="不是该延期申请的审批人"):
@@ -275,8 +284,10 @@ def test_extension_approved_moves_the_deadline(org):
                                              note="同意。")
     doc.refresh_from_db()
     assert ext.status == ExtensionStatus.APPROVED
-    assert doc.deadline == ext.new_deadline == add_workdays(old, 3)
-    assert IncomingTask.objects.get(incoming=doc, kind=TaskKind.HANDLE).deadline == doc.deadline
+    assert doc.deadline == ext.new_due == add_workdays(old, 3)
+    assert tasks_of(doc).get(kind=TaskKind.HANDLE.code).due_date == doc.deadline
+    assert deciders(ext) == set()
+    assert doc.events.filter(kind=EventKind.EXTENSION_APPROVED, actor=org.director).exists()
     with pytest.raises(E, match="已经审批"):
         services.incoming_decide_extension(actor=org.director, extension=ext, approve=False, note="x")
 
@@ -311,8 +322,10 @@ def test_complete_by_handler_with_summary(org):
     doc = services.incoming_complete(actor=org.handler, incoming=doc,
                                      summary="已答复区委：同意安排专项经费 50 万元。")
     assert doc.status == Status.COMPLETED and doc.completed_at is not None
-    assert not IncomingTask.objects.filter(status="open").exists()  # the extension lapsed too
-    assert doc.extensions.get().status == ExtensionStatus.REFUSED
+    assert not Task.objects.filter(status="open").exists()
+    # The pending extension lapsed, and nobody is left with its decision.
+    ext = extensions_of(doc).get()
+    assert ext.status == ExtensionStatus.LAPSED and deciders(ext) == set()
     with pytest.raises(E, match="当前为“已办结”，不能办结"):
         services.incoming_complete(actor=org.handler, incoming=doc, summary="again")
 
@@ -379,24 +392,28 @@ def test_circulation_refuses_reader_not_cleared(org):
     doc = to_proposing(org, actor=org.clerk, classification=3, secrecy_years=10)
     with pytest.raises(E, match="联络员辛的涉密等级不能阅读"):
         services.circulation_start(actor=org.clerk, incoming=doc, readers=[org.leader, org.liaison])
-    assert not doc.circulations.exists()
+    assert not circulations_of(doc).exists()
 
 
 # --- the inbox and reminders ---------------------------------------------------------
 
-def test_inbox_provider_lists_todo_and_toread_and_due_items(org):
-    from zhongshu.documents.incoming.inbox import IncomingInboxProvider
+def test_inbox_lists_todo_and_toread_and_chases_due_items(org):
+    """收文's steps reach the inbox through the shared task model's provider, with the
+    document's page; reminders of 承办 and 传阅 come from their kinds' rules."""
+    from zhongshu.inbox.models import Notification
+    from zhongshu.workflow.inbox import TaskInboxProvider
 
-    p = IncomingInboxProvider()
+    p = TaskInboxProvider()
     doc = to_handling(org, workdays=1)
     services.circulation_start(actor=org.secretary, incoming=doc, readers=[org.handler], workdays=1)
     items = {i.box: i for i in p.open_items(org.handler)}
     assert set(items) == {"todo", "toread"}
     assert items["todo"].title.endswith("（承办）") and items["todo"].url == f"/documents/incoming/{doc.pk}/"
+    assert items["todo"].kind == "incoming" and items["todo"].kind_label == "收文"
     assert p.open_counts(org.handler) == {"todo": 1, "toread": 1}
-    due = p.due_items(until=doc.deadline)
-    assert {(person, item.box) for person, item in due} == {(org.handler, "todo"), (org.handler, "toread")}
-    assert p.due_items(until=doc.deadline - dt.timedelta(days=1)) == []
+    # Due today: one reminder for each of the two tasks, once however often the job runs.
+    assert p.chase(doc.deadline) == 2 and p.chase(doc.deadline) == 0
+    assert set(Notification.objects.filter(recipient=org.handler).values_list("kind", flat=True)) == {"due_today"}
     services.circulation_mark_read(actor=org.handler, incoming=doc)
     assert [i.title for i in p.done_items(org.handler, "toread", limit=5)] == [f"{doc.title}（传阅）"]
     assert [i.title for i in p.done_items(org.secretary, "todo", limit=9)] == [
@@ -411,12 +428,13 @@ def test_reminder_job_reminds_overdue_handler(org, settings):
 
     doc = to_handling(org, workdays=1)
     IncomingDocument.objects.filter(pk=doc.pk).update(deadline=timezone.localdate() - dt.timedelta(days=3))
-    IncomingTask.objects.filter(incoming=doc, kind=TaskKind.HANDLE).update(
-        deadline=timezone.localdate() - dt.timedelta(days=3))
+    tasks_of(doc).filter(kind=TaskKind.HANDLE.code).update(
+        due_date=timezone.localdate() - dt.timedelta(days=1))
     org.handler.email = "handler@example.org"
     org.handler.save()
     reminders_send(today=timezone.localdate())
-    assert Notification.objects.filter(recipient=org.handler, item_key__startswith="incoming.task:").exists()
+    assert Notification.objects.filter(recipient=org.handler, item_key__startswith="workflow.task:",
+                                       kind="overdue").exists()
     assert not Notification.objects.filter(recipient=org.secretary).exists()
 
 
@@ -445,4 +463,4 @@ def test_failure_after_the_status_change_leaves_nothing_half_written(org, monkey
     assert doc.status == Status.INSTRUCTING
     assert not Instruction.objects.exists()
     assert open_people(doc, TaskKind.INSTRUCT) == {"书记丁"}
-    assert not IncomingTask.objects.filter(kind=TaskKind.ASSIGN).exists()
+    assert not tasks_of(doc).filter(kind=TaskKind.ASSIGN.code).exists()

@@ -5,8 +5,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from tests.factories import PersonFactory
-from zhongshu.access.policy import Action, can
+from zhongshu.access.policy import can
 from zhongshu.layout.proofread import services
+from zhongshu.layout.proofread.actions import ProofreadAction
 from zhongshu.layout.proofread.models import ProofreadTerm
 from zhongshu.layout.proofread.selectors import active_terms
 from zhongshu.org.models import RoleCode
@@ -19,15 +20,15 @@ MANAGERS = {RoleCode.OFFICE_DIRECTOR, RoleCode.SECRETARY}
 @pytest.mark.parametrize("role", list(RoleCode))
 def test_every_role_may_proofread_only_the_office_manages_terms(role):
     person = PersonFactory(roles=[role])
-    assert can(person, Action.PROOFREAD_USE)
-    assert can(person, Action.TERMLIST_MANAGE) == (role in MANAGERS)
+    assert can(person, ProofreadAction.USE)
+    assert can(person, ProofreadAction.TERMLIST_MANAGE) == (role in MANAGERS)
 
 
 def test_no_role_inactive_or_anonymous_may_do_neither():
     inactive = PersonFactory(roles=[RoleCode.SECRETARY], is_active=False)
     for person in (PersonFactory(), inactive, AnonymousUser()):
-        assert not can(person, Action.PROOFREAD_USE)
-        assert not can(person, Action.TERMLIST_MANAGE)
+        assert not can(person, ProofreadAction.USE)
+        assert not can(person, ProofreadAction.TERMLIST_MANAGE)
 
 
 def test_services_check_the_policy_and_change_nothing_when_refused():

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from zhongshu.access.policy import Action
+from zhongshu.documents.incoming.actions import IncomingAction
 from zhongshu.kernel.exports import ExportKind
 
 from . import forms, selectors
@@ -34,7 +34,7 @@ def _row(d: Any) -> list:
 
 
 incoming_register = ExportKind(
-    code=INCOMING_REGISTER, label="收文登记簿", noun="收文", action=Action.INCOMING_LIST,
+    code=INCOMING_REGISTER, label="收文登记簿", noun="收文", action=IncomingAction.LIST,
     headers=("收文号", "来文时间", "来文单位", "来文字号", "标题", "文种", "密级", "紧急程度",
              "份号", "状态", "承办单位", "办理时限", "办结时间", "办理结果"),
     rows=rows, row=_row, list_url="incoming:register", file_stem="incoming-register")

@@ -1,8 +1,11 @@
-"""收文: the incoming document, its files, the tasks it puts in people's inboxes, the
-leaders' instructions, circulation, extension requests and its timeline.
+"""收文: the incoming document, its files, the leaders' instructions and its timeline.
 
-Evidence is appended, never edited: instructions, timeline entries and decided
-extension requests refuse to change once written.
+The work it puts in people's inboxes — 签收, 初审, 拟办, 批示, 交办, 承办, 传阅 — are tasks
+of the shared task model (``workflow.Task``, kinds ``incoming.<step>``), and extension
+requests are the task model's, decided on an approval route (docs/incoming.md).
+
+Evidence is appended, never edited: instructions and timeline entries refuse to change
+once written.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhongshu.access.classification import Classified
 from zhongshu.documents import doctypes
+from zhongshu.kernel.append_only import AppendOnly
 from zhongshu.kernel.urgency import Urgency
 
 
@@ -82,6 +86,9 @@ class IncomingDocument(Classified):
     handler = models.ForeignKey("org.Person", verbose_name=_("承办人"), null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="+")
     deadline = models.DateField(_("办理时限"), null=True, blank=True)
+    # Counted over a year whose holiday arrangement is not entered yet (shown as 暂定;
+    # recomputed when it is).
+    deadline_provisional = models.BooleanField(_("时限为暂定"), default=False)
     completed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     summary = models.TextField(_("办理结果"), blank=True)
 
@@ -154,75 +161,26 @@ class IncomingFile(models.Model):
 
 
 class TaskKind(models.TextChoices):
+    """The steps of 收文 as kinds of the shared task model (``incoming.<value>``,
+    workflow.registry): permanent once shipped."""
+
     RECEIVE = "receive", _("签收")
     INTAKE = "intake", _("初审")
     PROPOSE = "propose", _("拟办")
     INSTRUCT = "instruct", _("批示")
     ASSIGN = "assign", _("交办")
     HANDLE = "handle", _("承办")
-    EXTENSION = "extension", _("延期审批")
     READ = "read", _("传阅")
 
-
-class TaskStatus(models.TextChoices):
-    WAITING = "waiting", _("未轮到")  # sequential circulation: not this reader's turn yet
-    OPEN = "open", _("待处理")
-    DONE = "done", _("已处理")
-    CANCELLED = "cancelled", _("已取消")
-
-
-class IncomingTask(models.Model):
-    """One thing one person has to do on one incoming document — the row behind the
-    inbox's 待办/待阅 and, while it lasts, the person's place in the need-to-know.
-
-    Steps of the office (签收, 初审, 拟办, 交办) go to every eligible person of the
-    recipient unit's office at once; the first to act removes the others' copies."""
-
-    incoming = models.ForeignKey(IncomingDocument, on_delete=models.CASCADE, related_name="tasks")
-    person = models.ForeignKey("org.Person", on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(max_length=20, choices=TaskKind.choices)
-    status = models.CharField(max_length=20, choices=TaskStatus.choices, default=TaskStatus.OPEN)
-    created_at = models.DateTimeField(default=timezone.now)
-    activated_at = models.DateTimeField(null=True, blank=True)
-    deadline = models.DateField(null=True, blank=True)
-    done_at = models.DateTimeField(null=True, blank=True)
-    comment = models.TextField(blank=True)
-    circulation = models.ForeignKey("Circulation", null=True, blank=True, on_delete=models.CASCADE,
-                                    related_name="readers")
-    position = models.PositiveSmallIntegerField(default=0)
-    extension = models.ForeignKey("ExtensionRequest", null=True, blank=True,
-                                  on_delete=models.CASCADE, related_name="tasks")
-
-    class Meta:
-        ordering = ["position", "id"]
-        constraints = [
-            models.CheckConstraint(condition=Q(kind__in=[k.value for k in TaskKind]),
-                                   name="incoming_task_kind_valid"),
-            models.CheckConstraint(condition=Q(status__in=[s.value for s in TaskStatus]),
-                                   name="incoming_task_status_valid"),
-            # A reader's task belongs to a circulation, and only a reader's.
-            models.CheckConstraint(condition=Q(kind="read", circulation__isnull=False)
-                                   | (~Q(kind="read") & Q(circulation__isnull=True)),
-                                   name="incoming_task_read_has_circulation"),
-        ]
-        indexes = [
-            models.Index(fields=["person", "status", "kind"]),
-            models.Index(fields=["status", "deadline"]),
-            models.Index(fields=["incoming", "kind", "status"]),
-            # Need-to-know asks "which documents had a task for this person": answered
-            # from the index alone (docs/benchmarks/documents.md).
-            models.Index(fields=["person", "incoming"]),
-            # The statistics' "slowest open items": open tasks oldest first, read with
-            # ORDER BY activated_at LIMIT from this index alone.
-            models.Index(fields=["status", "activated_at"]),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.person_id} → {self.incoming_id}"
-
     @property
-    def box(self) -> str:
-        return "toread" if self.kind == TaskKind.READ else "todo"
+    def code(self) -> str:
+        return f"incoming.{self.value}"
+
+
+def task_kind_of(code: str) -> TaskKind | None:
+    """The 收文 step of a shared task kind code, or None for another app's kind."""
+    value = code.removeprefix("incoming.")
+    return TaskKind(value) if value != code and value in TaskKind.values else None
 
 
 class InstructionKind(models.TextChoices):
@@ -231,25 +189,12 @@ class InstructionKind(models.TextChoices):
     REFERENCE = "reference", _("参阅性")
 
 
-class ImmutableModel(models.Model):
-    """Appended evidence: saving an existing row again, or deleting one, is refused."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise ValueError(f"{type(self).__name__} is immutable once written")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError(f"{type(self).__name__} is immutable once written")
-
-
-class Instruction(ImmutableModel):
+class Instruction(AppendOnly):
     """A leader's instruction (批示) on an incoming document — given at the 批示 step or
     while reading it in circulation (阅示). The supervision app will turn actionable ones
     into tasks."""
+
+    immutable_message = "批示一经记录不可修改或删除（immutable）。"
 
     incoming = models.ForeignKey(IncomingDocument, on_delete=models.PROTECT,
                                  related_name="instructions")
@@ -272,62 +217,6 @@ class Instruction(ImmutableModel):
         return f"{self.leader} {self.get_kind_display()}：{self.text[:30]}"
 
 
-class Circulation(models.Model):
-    """传阅: a list of readers, sequential (one after another) or parallel (all at once)."""
-
-    incoming = models.ForeignKey(IncomingDocument, on_delete=models.CASCADE,
-                                 related_name="circulations")
-    started_by = models.ForeignKey("org.Person", on_delete=models.PROTECT, related_name="+")
-    started_at = models.DateTimeField(default=timezone.now)
-    sequential = models.BooleanField(_("依次传阅"), default=False)
-    deadline = models.DateField(_("传阅时限"), null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["started_at", "id"]
-
-    def __str__(self) -> str:
-        return f"传阅 {self.incoming_id}（{self.started_at:%Y-%m-%d}）"
-
-
-class ExtensionStatus(models.TextChoices):
-    PENDING = "pending", _("待审批")
-    APPROVED = "approved", _("已批准")
-    REFUSED = "refused", _("不予批准")
-
-
-class ExtensionRequest(models.Model):
-    """申请延期: the handling unit asks for more working days; the recipient unit's office
-    director approves or refuses."""
-
-    incoming = models.ForeignKey(IncomingDocument, on_delete=models.CASCADE,
-                                 related_name="extensions")
-    requested_by = models.ForeignKey("org.Person", on_delete=models.PROTECT, related_name="+")
-    requested_at = models.DateTimeField(default=timezone.now)
-    workdays = models.PositiveSmallIntegerField(_("延期工作日"))
-    reason = models.CharField(_("延期理由"), max_length=500)
-    old_deadline = models.DateField()
-    status = models.CharField(max_length=20, choices=ExtensionStatus.choices,
-                              default=ExtensionStatus.PENDING)
-    decided_by = models.ForeignKey("org.Person", null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
-    decided_at = models.DateTimeField(null=True, blank=True)
-    note = models.CharField(_("审批意见"), max_length=500, blank=True)
-    new_deadline = models.DateField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-requested_at", "-id"]
-        constraints = [
-            models.CheckConstraint(condition=Q(workdays__gte=1), name="incoming_extension_days_positive"),
-            # At most one pending request per document.
-            models.UniqueConstraint(fields=["incoming"], condition=Q(status="pending"),
-                                    name="incoming_extension_one_pending"),
-        ]
-
-    def __str__(self) -> str:
-        return f"延期 {self.workdays} 个工作日（{self.get_status_display()}）"
-
-
 class EventKind(models.TextChoices):
     DELIVERED = "delivered", _("来文送达")
     REGISTERED = "registered", _("登记")
@@ -343,11 +232,14 @@ class EventKind(models.TextChoices):
     EXTENSION_REQUESTED = "extension_requested", _("申请延期")
     EXTENSION_APPROVED = "extension_approved", _("同意延期")
     EXTENSION_REFUSED = "extension_refused", _("不同意延期")
+    DEADLINE_RECOMPUTED = "deadline_recomputed", _("时限重算")
     COMPLETED = "completed", _("办结")
 
 
-class IncomingEvent(ImmutableModel):
+class IncomingEvent(AppendOnly):
     """One line of the document's timeline: who did what, when, with what opinion."""
+
+    immutable_message = "收文记录一经写入不可修改或删除（immutable）。"
 
     incoming = models.ForeignKey(IncomingDocument, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=EventKind.choices)

@@ -3,6 +3,7 @@ dotted path; services and views ask the policy, never these directly."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import OuterRef, Q
@@ -13,7 +14,7 @@ from zhongshu.kernel.queries import Probe
 from zhongshu.org.models import Person, RoleCode, Unit
 from zhongshu.org.selectors import office_units, served_units
 
-from .models import IncomingTask, Instruction
+from .models import Instruction
 
 # Who handles a unit's incoming documents: its secretaries, office directors, confidential
 # clerks, and the liaison officer of a subordinate unit that has no office of its own.
@@ -44,11 +45,43 @@ def _may_view(person: Any, obj: Any) -> bool:
     return can(person, Action.OBJECT_VIEW, obj)
 
 
+REGISTER_ROLES = frozenset({RoleCode.OFFICE_DIRECTOR, RoleCode.SECRETARY,
+                            RoleCode.CONFIDENTIAL_CLERK, RoleCode.LIAISON_OFFICER})
+
+
+@dataclass(frozen=True)
+class Registration:
+    """What a person asks to register (登记): a document of ``level`` for ``unit``."""
+
+    unit: Unit
+    level: int
+
+
+def registration_refusal(person: Any, what: Registration | None) -> str:
+    """Why ``person`` may not register ``what`` (or any 收文, with ``None``); empty when
+    he may. One place for the rule and its reasons."""
+    if not REGISTER_ROLES & person.role_codes:
+        return "您不负责收文登记。"
+    if what is None:
+        return ""
+    if what.unit.pk not in {u.pk for u in served_units(person)}:
+        return f"您不能为“{what.unit.name}”登记收文。"
+    if not clearance_covers(person, what.level):
+        return "您的涉密等级不能登记该密级的文件，请交机要员登记。"
+    if not office_roles_for(what.level) & person.role_codes:
+        return "涉密文件由机要员或办公室主任登记。"
+    return ""
+
+
+def may_register(person: Any, what: Registration | None = None) -> bool:
+    return not registration_refusal(person, what)
+
+
 def may_act_on_task(person: Any, task: Any) -> bool:
     """A person acts on their own open task of a document they may see."""
     if task is None or task.person_id != person.pk or task.status != "open":
         return False
-    return _may_view(person, task.incoming)
+    return _may_view(person, task.subject)
 
 
 def may_act_for_office(person: Any, incoming: Any) -> bool:
@@ -72,5 +105,13 @@ def need_to_know_q(person: Any) -> Q:
                 office &= Q(classification__lt=CLASSIFIED_FROM)
             q = office | q
         q |= Q(handling_unit_id=person.unit_id)
-    return (q | Q(Probe(IncomingTask.objects.filter(incoming_id=OuterRef("pk"), person_id=person.pk)))
+    from django.contrib.contenttypes.models import ContentType
+
+    from zhongshu.workflow.models import Task
+
+    from .models import IncomingDocument
+
+    ct = ContentType.objects.get_for_model(IncomingDocument)
+    return (q | Q(Probe(Task.objects.filter(subject_type_id=ct.pk, subject_id=OuterRef("pk"),
+                                            person_id=person.pk)))
             | Q(Probe(Instruction.objects.filter(incoming_id=OuterRef("pk"), leader_id=person.pk))))

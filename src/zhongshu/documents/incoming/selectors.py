@@ -14,16 +14,31 @@ from django.utils import timezone
 from zhongshu.access.policy import visible
 from zhongshu.kernel.queries import Probe
 from zhongshu.kernel.urgency import URGENCY_RANK
+from zhongshu.workflow.models import Task, TaskBatch, TaskExtension, TaskStatus
 
-from .models import (
-    Circulation,
-    IncomingDocument,
-    IncomingEvent,
-    IncomingTask,
-    Status,
-    TaskKind,
-    TaskStatus,
-)
+from .models import IncomingDocument, IncomingEvent, Status, TaskKind, task_kind_of
+
+
+def _doc_ct() -> int:
+    return ContentType.objects.get_for_model(IncomingDocument).pk
+
+
+def tasks_of(doc: IncomingDocument | None = None) -> QuerySet[Task]:
+    """The shared task model's tasks of 收文 (of one document): for this app's own reads,
+    after it has decided the viewer may see the document."""
+    qs = Task.objects.filter(subject_type_id=_doc_ct(), kind__startswith="incoming.")
+    return qs.filter(subject_id=doc.pk) if doc is not None else qs
+
+
+def extensions_of(doc: IncomingDocument) -> QuerySet[TaskExtension]:
+    return (TaskExtension.objects.filter(task__subject_type_id=_doc_ct(), task__subject_id=doc.pk)
+            .select_related("requested_by", "decided_by").order_by("-requested_at", "-id"))
+
+
+def circulations_of(doc: IncomingDocument) -> QuerySet[TaskBatch]:
+    return (TaskBatch.objects.filter(subject_type_id=_doc_ct(), subject_id=doc.pk,
+                                     kind=TaskKind.READ.code)
+            .select_related("started_by").order_by("started_at", "id"))
 
 
 def receipts_for_sources(sources: Iterable[Model]) -> dict[tuple[int, int], IncomingDocument]:
@@ -129,12 +144,12 @@ def open_tasks_by_document(doc_ids: Iterable[int]) -> dict[int, list[tuple[str, 
     grouped: dict[int, dict[str, list[str]]] = {}
     # An open office step is held by every secretary of the unit: a page of new documents
     # has a thousand such rows, so each label is translated once, not once per row.
-    labels = {kind: str(kind.label) for kind in TaskKind}
-    for doc_id, kind, name in (IncomingTask.objects.filter(incoming_id__in=list(doc_ids),
-                                                           status=TaskStatus.OPEN)
-                               .order_by("incoming_id", "kind", "position", "id")
-                               .values_list("incoming_id", "kind", "person__full_name")):
-        grouped.setdefault(doc_id, {}).setdefault(labels[kind], []).append(name)
+    labels = {kind.code: str(kind.label) for kind in TaskKind}
+    for doc_id, kind, name in (tasks_of().filter(subject_id__in=list(doc_ids),
+                                                 status=TaskStatus.OPEN)
+                               .order_by("subject_id", "kind", "position", "id")
+                               .values_list("subject_id", "kind", "person__full_name")):
+        grouped.setdefault(doc_id, {}).setdefault(labels.get(kind, kind), []).append(name)
     return {d: list(kinds.items()) for d, kinds in grouped.items()}
 
 
@@ -163,19 +178,19 @@ def register_rows(docs: Iterable[IncomingDocument], *, today: dt.date | None = N
 def unread_by_document(doc_ids: Iterable[int]) -> dict[int, list[str]]:
     """Who has not yet read each document in circulation (waiting or open)."""
     out: dict[int, list[str]] = {}
-    for doc_id, name in (IncomingTask.objects.filter(
-            incoming_id__in=list(doc_ids), kind=TaskKind.READ,
+    for doc_id, name in (tasks_of().filter(
+            subject_id__in=list(doc_ids), kind=TaskKind.READ.code,
             status__in=[TaskStatus.OPEN, TaskStatus.WAITING])
-            .order_by("incoming_id", "circulation_id", "position").values_list(
-                "incoming_id", "person__full_name")):
+            .order_by("subject_id", "batch_id", "position").values_list(
+                "subject_id", "person__full_name")):
         out.setdefault(doc_id, []).append(name)
     return out
 
 
 def pending_receipts(viewer: Any) -> QuerySet[IncomingDocument]:
     """The viewer's 待签收 list."""
-    ids = IncomingTask.objects.filter(person=viewer, kind=TaskKind.RECEIVE,
-                                      status=TaskStatus.OPEN).values("incoming_id")
+    ids = tasks_of().filter(person=viewer, kind=TaskKind.RECEIVE.code,
+                            status=TaskStatus.OPEN).values("subject_id")
     return visible(viewer, IncomingDocument.objects.filter(pk__in=ids)).select_related(
         "sender_unit", "recipient_unit").order_by("-created_at", "-id")
 
@@ -189,10 +204,32 @@ def document_get(viewer: Any, pk: int) -> IncomingDocument | None:
         "instruct_leader")).filter(pk=pk).first()
 
 
-def my_open_tasks(viewer: Any, doc: IncomingDocument) -> dict[str, IncomingTask]:
-    return {t.kind: t for t in IncomingTask.objects.filter(incoming=doc, person=viewer,
-                                                           status=TaskStatus.OPEN)
-            .select_related("extension").order_by("-position", "-id")}
+@dataclass(frozen=True)
+class ExtensionDecision:
+    """An extension request waiting for the viewer's decision (his pending step on its
+    approval route)."""
+
+    extension: TaskExtension
+
+    @property
+    def extension_id(self) -> int:
+        return self.extension.pk
+
+
+def my_open_tasks(viewer: Any, doc: IncomingDocument) -> dict[str, Any]:
+    """The viewer's open steps on the document, by step (``receive`` … ``read``), and
+    ``extension`` when an extension request waits for his decision."""
+    from zhongshu.workflow.selectors import pending_step_of
+
+    tasks: dict[str, Any] = {}
+    for t in tasks_of(doc).filter(person=viewer, status=TaskStatus.OPEN).order_by("-position", "-id"):
+        kind = task_kind_of(t.kind)
+        if kind is not None:
+            tasks[kind.value] = t
+    for ext in extensions_of(doc).filter(status="pending"):
+        if pending_step_of(viewer, ext) is not None:
+            tasks["extension"] = ExtensionDecision(ext)
+    return tasks
 
 
 def duration_text(td: dt.timedelta) -> str:
@@ -226,25 +263,24 @@ def timeline(doc: IncomingDocument) -> list[TimelineEntry]:
     return out
 
 
-def circulations(doc: IncomingDocument) -> list[tuple[Circulation, list[IncomingTask]]]:
-    readers: dict[int, list[IncomingTask]] = {}
-    for t in (IncomingTask.objects.filter(incoming=doc, kind=TaskKind.READ)
-              .select_related("person").order_by("circulation_id", "position")):
-        readers.setdefault(t.circulation_id, []).append(t)
-    return [(c, readers.get(c.pk, [])) for c in doc.circulations.select_related("started_by")]
+def circulations(doc: IncomingDocument) -> list[tuple[TaskBatch, list[Task]]]:
+    readers: dict[int, list[Task]] = {}
+    for t in (tasks_of(doc).filter(kind=TaskKind.READ.code)
+              .select_related("person").order_by("batch_id", "position")):
+        readers.setdefault(t.batch_id, []).append(t)  # type: ignore[arg-type]
+    return [(c, readers.get(c.pk, [])) for c in circulations_of(doc)]
 
 
 def stage_durations(doc: IncomingDocument) -> list[tuple[str, str]]:
     """How long each finished step took, from its tasks (first given → done)."""
     rows: dict[str, tuple[dt.datetime, dt.datetime]] = {}
-    for kind, created, done in (IncomingTask.objects.filter(incoming=doc, status=TaskStatus.DONE)
-                                .exclude(kind=TaskKind.READ)
+    for kind, created, done in (tasks_of(doc).filter(status=TaskStatus.DONE)
+                                .exclude(kind=TaskKind.READ.code)
                                 .values_list("kind", "created_at", "done_at")):
         start, end = rows.get(kind, (created, done))
         rows[kind] = (min(start, created), max(end, done))
-    order = [k.value for k in TaskKind]
-    return [(str(TaskKind(k).label), duration_text(rows[k][1] - rows[k][0]))
-            for k in order if k in rows]
+    return [(str(k.label), duration_text(rows[k.code][1] - rows[k.code][0]))
+            for k in TaskKind if k.code in rows]
 
 
 # --- the route as a diagram ---------------------------------------------------------
@@ -325,24 +361,29 @@ def oldest_open(viewer: Any, *, year: int | None = None, limit: int = 10) -> lis
         docs = docs.filter(created_at__year=year)
     # Visibility is probed per open task (a few thousand) rather than as ``IN (visible
     # set)``, which the database would build in full first: 80,000 rows for a keeper.
-    tasks = (IncomingTask.objects.filter(Probe(docs.filter(pk=OuterRef("incoming_id"))),
-                                         status=TaskStatus.OPEN, activated_at__isnull=False)
+    tasks = (tasks_of().filter(Probe(docs.filter(pk=OuterRef("subject_id"))),
+                               status=TaskStatus.OPEN, activated_at__isnull=False)
              .order_by("activated_at", "id"))
-    first = first_per_key(tasks, "incoming_id", limit)
+    first = first_per_key(tasks, "subject_id", limit)
     if not first:
         return []
-    titles = IncomingDocument.objects.in_bulk([t.incoming_id for t in first])
+    titles = IncomingDocument.objects.in_bulk([t.subject_id for t in first])
     holders: dict[tuple[int, str], list[str]] = {}
     deadlines: dict[tuple[int, str], dt.date] = {}
     for doc_id, kind, name, deadline in (
-            IncomingTask.objects.filter(incoming_id__in=list(titles), status=TaskStatus.OPEN)
-            .order_by("incoming_id", "position", "id")
-            .values_list("incoming_id", "kind", "person__full_name", "deadline")):
+            tasks_of().filter(subject_id__in=list(titles), status=TaskStatus.OPEN)
+            .order_by("subject_id", "position", "id")
+            .values_list("subject_id", "kind", "person__full_name", "due_date")):
         holders.setdefault((doc_id, kind), []).append(name)
         if deadline and ((doc_id, kind) not in deadlines or deadline < deadlines[(doc_id, kind)]):
             deadlines[(doc_id, kind)] = deadline
-    return [Waiting(titles[t.incoming_id], str(TaskKind(t.kind).label), t.activated_at,
-                    deadlines.get((t.incoming_id, t.kind)), holders.get((t.incoming_id, t.kind), []))
+
+    def label(code: str) -> str:
+        kind = task_kind_of(code)
+        return str(kind.label) if kind else code
+
+    return [Waiting(titles[t.subject_id], label(t.kind), t.activated_at,
+                    deadlines.get((t.subject_id, t.kind)), holders.get((t.subject_id, t.kind), []))
             for t in first]
 
 

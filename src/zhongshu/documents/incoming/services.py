@@ -12,7 +12,6 @@ from 待拟办 on.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -26,29 +25,27 @@ from zhongshu.access.classification import CLASSIFIED_FROM, Level, clearance_cov
 from zhongshu.access.policy import Action, can
 from zhongshu.audit.services import record, record_access
 from zhongshu.documents import doctypes
+from zhongshu.documents.incoming.actions import IncomingAction
 from zhongshu.documents.services import FileDownload
 from zhongshu.kernel import files as kfiles
-from zhongshu.kernel.calendar import add_workdays
 from zhongshu.kernel.sequences import next_value
 from zhongshu.kernel.urgency import Urgency
 from zhongshu.org.models import Person, RoleCode, Unit
+from zhongshu.workflow import tasking
+from zhongshu.workflow.events import RefusalCode
+from zhongshu.workflow.models import ExtensionStatus, Task, TaskBatch, TaskExtension
 
 from . import rules, watermark
 from .models import (
     Channel,
-    Circulation,
     EventKind,
-    ExtensionRequest,
-    ExtensionStatus,
     IncomingDocument,
     IncomingEvent,
     IncomingFile,
-    IncomingTask,
     Instruction,
     InstructionKind,
     Status,
     TaskKind,
-    TaskStatus,
 )
 
 ACCEPTED_FILES = kfiles.DOCUMENT_KINDS
@@ -57,7 +54,16 @@ MAX_WORKDAYS = 365
 
 
 class IncomingError(ValidationError):
-    """An action refused for a reason the user can act on; the message is Chinese."""
+    """An action refused for a reason the user can act on; the message is Chinese.
+    Refusals about the document's or the step's state carry ``RefusalCode.NOT_ALLOWED``
+    (``StepRefused``): the API answers them with 409, by code."""
+
+
+class StepRefused(IncomingError):
+    """The document's state or the person's steps do not allow this now."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, code=RefusalCode.NOT_ALLOWED)
 
 
 class CannotDownload(IncomingError):
@@ -65,7 +71,7 @@ class CannotDownload(IncomingError):
 
 
 def _not_now(doc: IncomingDocument, what: str) -> IncomingError:
-    return IncomingError(f"本环节不允许该操作：该收文当前为“{doc.get_status_display()}”，不能{what}。")
+    return StepRefused(f"本环节不允许该操作：该收文当前为“{doc.get_status_display()}”，不能{what}。")
 
 
 # --- helpers ------------------------------------------------------------------------
@@ -98,13 +104,20 @@ def _event(doc: IncomingDocument, event_kind: str, actor: Person | None, opinion
     return event
 
 
-def _give_tasks(doc: IncomingDocument, kind: str, people: Iterable[Person], *,
-                deadline: dt.date | None = None, **extra: Any) -> list[IncomingTask]:
-    now = timezone.now()
-    tasks = [IncomingTask(incoming=doc, person=p, kind=kind, status=TaskStatus.OPEN,
-                          created_at=now, activated_at=now, deadline=deadline, **extra)
-             for p in people]
-    return IncomingTask.objects.bulk_create(tasks)
+# Steps the whole office is offered at once: the first to act takes it (docs/incoming.md).
+OFFICE_STEPS = frozenset({TaskKind.RECEIVE, TaskKind.INTAKE, TaskKind.PROPOSE, TaskKind.ASSIGN})
+
+
+def _give_tasks(doc: IncomingDocument, kind: TaskKind, people: Iterable[Person], *,
+                actor: Person | None = None, workdays: int | None = None) -> list[Task]:
+    """The step's tasks on the shared task model: an office step is one piece of work
+    offered to every eligible person of the office (first to act); the others are each
+    person's own."""
+    people = list(people)
+    # The step's own audit event (incoming.<step>) is recorded by the service.
+    return tasking.give(actor=actor, subject=doc, kind=TaskKind(kind).code, holders=people,
+                        title=doc.title, urgency=doc.urgency, due_workdays=workdays,
+                        first_to_act=kind in OFFICE_STEPS and len(people) > 1, audit=False)
 
 
 def _office_people(doc: IncomingDocument) -> list[Person]:
@@ -119,38 +132,26 @@ def _office_people(doc: IncomingDocument) -> list[Person]:
     return people
 
 
-def _take_task(actor: Person, doc: IncomingDocument, kind: str, what: str,
-               expected_status: str | None) -> IncomingTask:
+def _take_task(actor: Person, doc: IncomingDocument, kind: TaskKind, what: str,
+               expected_status: str | None) -> Task:
     """The actor's open task of ``kind``; refuse with the reason when there is none."""
     if not can(actor, Action.OBJECT_VIEW, doc):
         raise PermissionDenied
     if expected_status is not None and doc.status != expected_status:
         raise _not_now(doc, what)
-    task = (IncomingTask.objects.select_for_update()
-            .filter(incoming=doc, person=actor, kind=kind, status=TaskStatus.OPEN)
-            .order_by("position", "id").first())
-    if task is None:
-        raise IncomingError(f"本环节不允许该操作：您在该收文上没有待处理的“{TaskKind(kind).label}”事项。")
-    task.incoming = doc
-    if not can(actor, Action.INCOMING_STEP, task):  # pragma: no cover - same facts as above
+    try:
+        task = tasking.take(actor=actor, subject=doc, kind=TaskKind(kind).code)
+    except tasking.TaskError:
+        raise StepRefused(f"本环节不允许该操作：您在该收文上没有待处理的“{TaskKind(kind).label}”事项。") from None
+    if not can(actor, IncomingAction.STEP, task):  # pragma: no cover - same facts as above
         raise PermissionDenied
     return task
 
 
-def _finish_task(task: IncomingTask, comment: str = "", *, close_others: bool = True) -> None:
-    """Mark ``task`` done and, for a shared office step, close the colleagues' tasks."""
-    now = timezone.now()
-    done = IncomingTask.objects.filter(pk=task.pk, status=TaskStatus.OPEN).update(
-        status=TaskStatus.DONE, done_at=now, comment=comment)
-    if done != 1:  # pragma: no cover - guarded by the row lock
-        raise IncomingError("本环节不允许该操作：该事项已由他人处理。")
-    if close_others:
-        # The colleagues' copies of a shared office step go: they are not evidence (the
-        # timeline says who acted), and keeping them would multiply the table by the
-        # size of the office. The office still sees its documents (rules.need_to_know_q).
-        IncomingTask.objects.filter(incoming_id=task.incoming_id, kind=task.kind,
-                                    status=TaskStatus.OPEN, extension_id=task.extension_id).exclude(
-            pk=task.pk).delete()
+def _finish_task(actor: Person, task: Task, comment: str = "") -> None:
+    """Mark ``task`` done: a shared office step's colleagues' copies go, and the next
+    reader of a sequential circulation gets his turn."""
+    tasking.finish(actor=actor, task=task, comment=comment, audit=False)
 
 
 def _required(text: str, label: str) -> str:
@@ -263,13 +264,13 @@ def incoming_confirm_receipt(*, actor: Person, incoming: IncomingDocument) -> In
     """签收: the unit takes custody; the 收文号 is given and the document goes to 初审."""
     doc = _lock(incoming)
     task = _take_task(actor, doc, TaskKind.RECEIVE, "签收", Status.PENDING_RECEIPT)
-    _finish_task(task)
+    _finish_task(actor, task)
     _number(doc)
     now = timezone.now()
     _set_status(doc, [Status.PENDING_RECEIPT], Status.INTAKE, received_at=now, received_by=actor,
                 registered_by=actor, receipt_year=doc.receipt_year, receipt_seq=doc.receipt_seq,
                 receipt_number=doc.receipt_number)
-    _give_tasks(doc, TaskKind.INTAKE, _office_people(doc))
+    _give_tasks(doc, TaskKind.INTAKE, _office_people(doc), actor=actor)
     _event(doc, EventKind.RECEIVED, actor, receipt_number=doc.receipt_number)
     return doc
 
@@ -283,18 +284,18 @@ def incoming_register(*, actor: Person, recipient_unit: Unit, title: str, doc_ty
                       channel: str = Channel.PAPER, files: Sequence[tuple[str, bytes]] = (),
                       attachments: Sequence[tuple[str, bytes]] = ()) -> IncomingDocument:
     """登记: a document received on paper or by another channel, with its scan or file."""
-    if not can(actor, Action.INCOMING_REGISTER):
+    if not can(actor, IncomingAction.REGISTER):
         raise PermissionDenied
-    if recipient_unit.pk not in {u.pk for u in rules.served_units(actor)}:
-        raise IncomingError(f"您不能为“{recipient_unit.name}”登记收文。")
-    classification = int(classification)
+    try:
+        classification = int(classification)
+    except (TypeError, ValueError):
+        raise IncomingError("密级无效。") from None
     _check_vocabulary(doc_type, urgency, classification)
+    what = rules.Registration(recipient_unit, classification)
+    if not can(actor, IncomingAction.REGISTER, what):
+        raise IncomingError(rules.registration_refusal(actor, what))
     if channel not in (Channel.PAPER, Channel.OTHER):
         raise IncomingError("来文方式无效：电子交换的来文由系统自动送达。")
-    if not clearance_covers(actor, classification):
-        raise IncomingError("您的涉密等级不能登记该密级的文件，请交机要员登记。")
-    if not rules.office_roles_for(classification) & actor.role_codes:
-        raise IncomingError("涉密文件由机要员或办公室主任登记。")
     if sender_unit is None and not (sender_name or "").strip():
         raise IncomingError("请填写来文单位。")
     if not files:
@@ -312,7 +313,7 @@ def incoming_register(*, actor: Person, recipient_unit: Unit, title: str, doc_ty
     doc.save()
     _store_files(doc, files, attachment=False)
     _store_files(doc, attachments, attachment=True)
-    _give_tasks(doc, TaskKind.INTAKE, _office_people(doc))
+    _give_tasks(doc, TaskKind.INTAKE, _office_people(doc), actor=actor)
     _event(doc, EventKind.REGISTERED, actor, receipt_number=doc.receipt_number)
     return doc
 
@@ -324,13 +325,13 @@ def incoming_intake_check(*, actor: Person, incoming: IncomingDocument, accept: 
     doc = _lock(incoming)
     task = _take_task(actor, doc, TaskKind.INTAKE, "初审", Status.INTAKE)
     if accept:
-        _finish_task(task, reason.strip())
+        _finish_task(actor, task, reason.strip())
         _set_status(doc, [Status.INTAKE], Status.PROPOSING)
-        _give_tasks(doc, TaskKind.PROPOSE, _office_people(doc))
+        _give_tasks(doc, TaskKind.PROPOSE, _office_people(doc), actor=actor)
         _event(doc, EventKind.ACCEPTED, actor, reason.strip())
     else:
         reason = _required(reason, "退回理由")[:500]
-        _finish_task(task, reason)
+        _finish_task(actor, task, reason)
         _set_status(doc, [Status.INTAKE], Status.RETURNED, return_reason=reason)
         _event(doc, EventKind.RETURNED, actor, reason)
     return doc
@@ -351,13 +352,13 @@ def incoming_propose(*, actor: Person, incoming: IncomingDocument, opinion: str,
             raise IncomingError(f"{leader}不是领导，不能呈批。")
         if not clearance_covers(leader, doc.classification):
             raise IncomingError(f"{leader}的涉密等级不能阅批该密级的文件。")
-    _finish_task(task, opinion)
+    _finish_task(actor, task, opinion)
     if leader is not None:
         _set_status(doc, [Status.PROPOSING], Status.INSTRUCTING, instruct_leader=leader)
-        _give_tasks(doc, TaskKind.INSTRUCT, [leader])
+        _give_tasks(doc, TaskKind.INSTRUCT, [leader], actor=actor)
     else:
         _set_status(doc, [Status.PROPOSING], Status.ASSIGNING)
-        _give_tasks(doc, TaskKind.ASSIGN, _office_people(doc))
+        _give_tasks(doc, TaskKind.ASSIGN, _office_people(doc), actor=actor)
     _event(doc, EventKind.PROPOSED, actor, opinion,
            leader=str(leader) if leader is not None else "")
     return doc
@@ -376,9 +377,9 @@ def incoming_instruct(*, actor: Person, incoming: IncomingDocument, kind: str,
         raise IncomingError("请选择批示类型（批办性、指导性或参阅性）。")
     text = _required(text, "批示内容")
     instruction = Instruction.objects.create(incoming=doc, leader=actor, kind=kind, text=text)
-    _finish_task(task, text)
+    _finish_task(actor, task, text)
     _set_status(doc, [Status.INSTRUCTING], Status.ASSIGNING)
-    _give_tasks(doc, TaskKind.ASSIGN, _office_people(doc))
+    _give_tasks(doc, TaskKind.ASSIGN, _office_people(doc), actor=actor)
     _event(doc, EventKind.INSTRUCTED, actor, text, kind=kind, instruction_id=instruction.pk)
     return instruction
 
@@ -398,13 +399,14 @@ def incoming_assign(*, actor: Person, incoming: IncomingDocument, handling_unit:
         raise IncomingError(f"{handling_unit.name}没有负责人，请指定承办人。")
     if not clearance_covers(person, doc.classification):
         raise IncomingError(f"{person}的涉密等级不能办理该密级的文件。")
-    deadline = add_workdays(timezone.localdate(), workdays)
-    _finish_task(task, opinion.strip())
+    _finish_task(actor, task, opinion.strip())
+    [handle] = _give_tasks(doc, TaskKind.HANDLE, [person], actor=actor, workdays=workdays)
+    deadline = handle.due_date
     _set_status(doc, [Status.ASSIGNING], Status.HANDLING, handling_unit=handling_unit,
-                handler=person, deadline=deadline)
-    _give_tasks(doc, TaskKind.HANDLE, [person], deadline=deadline)
+                handler=person, deadline=deadline, deadline_provisional=handle.due_provisional)
     _event(doc, EventKind.ASSIGNED, actor, opinion.strip(), handling_unit=handling_unit.name,
-           handler=str(person), workdays=workdays, deadline=deadline.isoformat())
+           handler=str(person), workdays=workdays, deadline=deadline.isoformat(),
+           provisional=handle.due_provisional)
     return doc
 
 
@@ -414,8 +416,10 @@ def incoming_assign(*, actor: Person, incoming: IncomingDocument, handling_unit:
 def incoming_holding_reply(*, actor: Person, incoming: IncomingDocument, text: str) -> IncomingEvent:
     """阶段性答复: progress so far, when the matter cannot be finished yet."""
     doc = _lock(incoming)
-    _take_task(actor, doc, TaskKind.HANDLE, "阶段性答复", Status.HANDLING)
-    return _event(doc, EventKind.HOLDING_REPLY, actor, _required(text, "答复内容"))
+    task = _take_task(actor, doc, TaskKind.HANDLE, "阶段性答复", Status.HANDLING)
+    text = _required(text, "答复内容")
+    tasking.holding_reply(actor=actor, task=task, text=text)
+    return _event(doc, EventKind.HOLDING_REPLY, actor, text)
 
 
 def _extension_deciders(doc: IncomingDocument) -> list[Person]:
@@ -434,57 +438,70 @@ def _extension_deciders(doc: IncomingDocument) -> list[Person]:
 
 @transaction.atomic
 def incoming_request_extension(*, actor: Person, incoming: IncomingDocument, workdays: int,
-                               reason: str) -> ExtensionRequest:
-    """申请延期: the handler asks for more working days; the office director decides."""
+                               reason: str) -> TaskExtension:
+    """申请延期: the handler asks for more working days; the recipient unit's office
+    director decides on the approval route (延期审批) of the shared task model."""
     doc = _lock(incoming)
-    _take_task(actor, doc, TaskKind.HANDLE, "申请延期", Status.HANDLING)
+    task = _take_task(actor, doc, TaskKind.HANDLE, "申请延期", Status.HANDLING)
     workdays = _workdays(workdays, "延期")
     reason = _required(reason, "延期理由")[:500]
-    if doc.extensions.filter(status=ExtensionStatus.PENDING).exists():
-        raise IncomingError("本环节不允许该操作：已有一项延期申请等待审批。")
-    ext = ExtensionRequest.objects.create(incoming=doc, requested_by=actor, workdays=workdays,
-                                          reason=reason, old_deadline=doc.deadline)
-    _give_tasks(doc, TaskKind.EXTENSION, [p for p in _extension_deciders(doc)], extension=ext)
+    try:
+        ext = tasking.extension_request(actor=actor, task=task, workdays=workdays, reason=reason)
+    except tasking.TaskError as exc:
+        if exc.refusal == RefusalCode.NOT_ALLOWED:
+            raise StepRefused("；".join(exc.messages)) from None
+        raise IncomingError(exc.messages) from None
     _event(doc, EventKind.EXTENSION_REQUESTED, actor, reason, workdays=workdays,
            extension_id=ext.pk)
     return ext
 
 
 @transaction.atomic
-def incoming_decide_extension(*, actor: Person, extension: ExtensionRequest, approve: bool,
-                              note: str = "") -> ExtensionRequest:
-    doc = _lock(extension.incoming)
-    ext = ExtensionRequest.objects.select_for_update().get(pk=extension.pk)
+def incoming_decide_extension(*, actor: Person, extension: TaskExtension, approve: bool,
+                              note: str = "") -> TaskExtension:
+    """The office director's decision, as his act on the request's approval route: agree
+    (with an opinion if he writes one) or refuse with a reason. The task model moves the
+    deadline and tells the document (``IncomingItem.task_changed``)."""
+    from zhongshu.workflow import services as routes
+    from zhongshu.workflow.selectors import pending_step_of
+
+    ext = TaskExtension.objects.select_related("task").get(pk=extension.pk)
+    doc = _lock(IncomingDocument(pk=ext.task.subject_id))
     if not can(actor, Action.OBJECT_VIEW, doc):
         raise PermissionDenied
     if ext.status != ExtensionStatus.PENDING:
-        raise IncomingError("本环节不允许该操作：该延期申请已经审批。")
-    task = IncomingTask.objects.select_for_update().filter(
-        extension=ext, person=actor, status=TaskStatus.OPEN).first()
-    if task is None or not can(actor, Action.INCOMING_STEP, task):
-        raise IncomingError("本环节不允许该操作：您不是该延期申请的审批人。")
-    note = note.strip()
+        raise StepRefused("本环节不允许该操作：该延期申请已经审批。")
+    step = pending_step_of(actor, ext)
+    if step is None:
+        raise StepRefused("本环节不允许该操作：您不是该延期申请的审批人。")
+    note = (note or "").strip()
     if not approve:
         note = _required(note, "不同意延期的理由")
-    _finish_task(task, note)
-    now = timezone.now()
-    if approve:
-        new_deadline = add_workdays(ext.old_deadline, ext.workdays)
-        ExtensionRequest.objects.filter(pk=ext.pk, status=ExtensionStatus.PENDING).update(
-            status=ExtensionStatus.APPROVED, decided_by=actor, decided_at=now, note=note,
-            new_deadline=new_deadline)
-        IncomingDocument.objects.filter(pk=doc.pk).update(deadline=new_deadline)
-        doc.deadline = new_deadline
-        IncomingTask.objects.filter(incoming=doc, kind=TaskKind.HANDLE,
-                                    status=TaskStatus.OPEN).update(deadline=new_deadline)
-        _event(doc, EventKind.EXTENSION_APPROVED, actor, note, extension_id=ext.pk,
-               deadline=new_deadline.isoformat())
-    else:
-        ExtensionRequest.objects.filter(pk=ext.pk, status=ExtensionStatus.PENDING).update(
-            status=ExtensionStatus.REFUSED, decided_by=actor, decided_at=now, note=note)
-        _event(doc, EventKind.EXTENSION_REFUSED, actor, note, extension_id=ext.pk)
+    routes.step_act(actor=actor, step=step, text=note,
+                    action=("agree_opinion" if note else "agree") if approve else "reject")
     ext.refresh_from_db()
     return ext
+
+
+def deadline_moved(*, task: Task, event: Any) -> None:
+    """The handling task's due date moved — an extension approved on its route, or a
+    provisional date counted again once its year was entered: the document's deadline
+    follows, and its timeline says why."""
+    doc = _lock(IncomingDocument(pk=task.subject_id))
+    IncomingDocument.objects.filter(pk=doc.pk).update(deadline=task.due_date,
+                                                      deadline_provisional=task.due_provisional)
+    deadline = task.due_date.isoformat() if task.due_date else ""
+    if event.details.get("recomputed"):
+        _event(doc, EventKind.DEADLINE_RECOMPUTED, None, event.text, deadline=deadline)
+        return
+    _event(doc, EventKind.EXTENSION_APPROVED, event.actor, event.text,
+           extension_id=event.details.get("extension"), deadline=deadline)
+
+
+def extension_refused(*, task: Task, event: Any) -> None:
+    doc = _lock(IncomingDocument(pk=task.subject_id))
+    _event(doc, EventKind.EXTENSION_REFUSED, event.actor, event.text,
+           extension_id=event.details.get("extension"))
 
 
 @transaction.atomic
@@ -495,7 +512,7 @@ def incoming_complete(*, actor: Person, incoming: IncomingDocument, summary: str
     if doc.status == Status.HANDLING:
         task = _take_task(actor, doc, TaskKind.HANDLE, "办结", Status.HANDLING)
     elif doc.status == Status.ASSIGNING:
-        if not can(actor, Action.INCOMING_OFFICE, doc):
+        if not can(actor, IncomingAction.OFFICE, doc):
             raise PermissionDenied
         task = _take_task(actor, doc, TaskKind.ASSIGN, "办结", Status.ASSIGNING)
     else:
@@ -503,15 +520,10 @@ def incoming_complete(*, actor: Person, incoming: IncomingDocument, summary: str
             raise PermissionDenied
         raise _not_now(doc, "办结")
     summary = _required(summary, "办理结果")
-    _finish_task(task, summary)
+    _finish_task(actor, task, summary)
     now = timezone.now()
     # A pending extension request lapses: nothing is left waiting on a closed document.
-    pending = list(doc.extensions.filter(status=ExtensionStatus.PENDING).values_list("pk", flat=True))
-    if pending:
-        ExtensionRequest.objects.filter(pk__in=pending).update(
-            status=ExtensionStatus.REFUSED, decided_at=now, note="文件已办结，申请不再审批。")
-        IncomingTask.objects.filter(extension_id__in=pending, status=TaskStatus.OPEN).update(
-            status=TaskStatus.CANCELLED, done_at=now)
+    tasking.extensions_lapse(task, note="文件已办结，申请不再审批。")
     _set_status(doc, [Status.HANDLING, Status.ASSIGNING], Status.COMPLETED, completed_at=now,
                 summary=summary)
     _event(doc, EventKind.COMPLETED, actor, summary)
@@ -526,10 +538,11 @@ CIRCULATION_STATUSES = (Status.PROPOSING, Status.INSTRUCTING, Status.ASSIGNING, 
 
 @transaction.atomic
 def circulation_start(*, actor: Person, incoming: IncomingDocument, readers: Sequence[Person],
-                      sequential: bool = False, workdays: int | None = None) -> Circulation:
-    """传阅: the office sends the document to readers, one after another or all at once."""
+                      sequential: bool = False, workdays: int | None = None) -> TaskBatch:
+    """传阅: the office sends the document to readers, one after another or all at once
+    (a batch of 传阅 tasks on the shared task model)."""
     doc = _lock(incoming)
-    if not can(actor, Action.INCOMING_OFFICE, doc):
+    if not can(actor, IncomingAction.OFFICE, doc):
         raise PermissionDenied
     if doc.status not in CIRCULATION_STATUSES:
         raise _not_now(doc, "传阅")
@@ -541,24 +554,19 @@ def circulation_start(*, actor: Person, incoming: IncomingDocument, readers: Seq
             raise IncomingError(f"{reader}的账号已停用。")
         if not clearance_covers(reader, doc.classification):
             raise IncomingError(f"{reader}的涉密等级不能阅读该密级的文件。")
-    deadline = add_workdays(timezone.localdate(), _workdays(workdays, "传阅时限")) if workdays else None
-    circ = Circulation.objects.create(incoming=doc, started_by=actor, sequential=sequential,
-                                      deadline=deadline)
-    now = timezone.now()
-    IncomingTask.objects.bulk_create([
-        IncomingTask(incoming=doc, person=r, kind=TaskKind.READ, circulation=circ, position=i,
-                     deadline=deadline, created_at=now,
-                     status=TaskStatus.WAITING if sequential and i else TaskStatus.OPEN,
-                     activated_at=None if sequential and i else now)
-        for i, r in enumerate(readers)])
+    days = _workdays(workdays, "传阅时限") if workdays else None
+    tasks = tasking.give(actor=actor, subject=doc, kind=TaskKind.READ.code, holders=readers,
+                         title=doc.title, urgency=doc.urgency, due_workdays=days,
+                         as_batch=True, sequential=sequential, audit=False)
+    batch = tasks[0].batch
     _event(doc, EventKind.CIRCULATED, actor, readers=[str(r) for r in readers],
-           sequential=sequential, circulation_id=circ.pk)
-    return circ
+           sequential=sequential, circulation_id=batch.pk)
+    return batch
 
 
 @transaction.atomic
 def circulation_mark_read(*, actor: Person, incoming: IncomingDocument, comment: str = "",
-                          instruction_kind: str | None = None) -> IncomingTask:
+                          instruction_kind: str | None = None) -> Task:
     """已阅, with an optional comment; a leader may instead give an instruction (阅示),
     recorded as an Instruction like any other."""
     doc = _lock(incoming)
@@ -567,25 +575,14 @@ def circulation_mark_read(*, actor: Person, incoming: IncomingDocument, comment:
     instruction = None
     if instruction_kind:
         if not can(actor, Action.INSTRUCT, doc):
-            raise IncomingError("本环节不允许该操作：只有领导可以阅示。")
+            raise StepRefused("本环节不允许该操作：只有领导可以阅示。")
         if instruction_kind not in InstructionKind.values:
             raise IncomingError("请选择批示类型（批办性、指导性或参阅性）。")
         instruction = Instruction.objects.create(
             incoming=doc, leader=actor, kind=instruction_kind,
             text=_required(comment, "阅示内容"), during_circulation=True)
-    _finish_task(task, comment, close_others=False)
-    circ = task.circulation
-    now = timezone.now()
-    if circ.sequential:
-        following = (IncomingTask.objects.select_for_update()
-                     .filter(circulation=circ, status=TaskStatus.WAITING).order_by("position").first())
-        if following is not None:
-            IncomingTask.objects.filter(pk=following.pk, status=TaskStatus.WAITING).update(
-                status=TaskStatus.OPEN, activated_at=now)
-    if not IncomingTask.objects.filter(circulation=circ, status__in=[TaskStatus.OPEN,
-                                                                     TaskStatus.WAITING]).exists():
-        Circulation.objects.filter(pk=circ.pk, finished_at__isnull=True).update(finished_at=now)
-    details: dict[str, Any] = {"circulation_id": circ.pk}
+    _finish_task(actor, task, comment)
+    details: dict[str, Any] = {"circulation_id": task.batch_id}
     if instruction is not None:
         details.update(instruction_id=instruction.pk, kind=instruction_kind)
     _event(doc, EventKind.READ, actor, comment, **details)

@@ -17,13 +17,14 @@ from django.views.decorators.http import require_POST
 from zhongshu.access.policy import Action, can
 from zhongshu.access.views import get_visible_or_404, require
 from zhongshu.audit.services import record_access
+from zhongshu.documents.incoming.actions import IncomingAction
 from zhongshu.kernel.exports import export_submit
 from zhongshu.kernel.paging import CappedPaginator
 from zhongshu.org.models import Person, Unit
 
 from . import forms, selectors, services
 from .exports import INCOMING_REGISTER
-from .models import ExtensionRequest, IncomingDocument, IncomingFile, TaskKind
+from .models import IncomingDocument, IncomingFile, TaskKind
 
 PAGE_SIZE = 50
 
@@ -34,7 +35,7 @@ def _filtered(request: HttpRequest):
     return form, selectors.register(request.user, form.to_filter(sort)), sort
 
 
-@require(Action.INCOMING_LIST)
+@require(IncomingAction.LIST)
 def register(request: HttpRequest) -> HttpResponse:
     """收文登记簿: with where each open document is and who has not read it."""
     form, qs, sort = _filtered(request)
@@ -47,13 +48,13 @@ def register(request: HttpRequest) -> HttpResponse:
         "querystring": urlencode({**params, "sort": sort}) + "&",
         "sort_base": base + "&" if base else "",
         "export_query": urlencode({**params, "sort": sort}),
-        "may_register": can(request.user, Action.INCOMING_REGISTER),
+        "may_register": can(request.user, IncomingAction.REGISTER),
         "pending_count": selectors.pending_receipts(request.user).count(),
         "tab": "incoming"})
 
 
 @require_POST
-@require(Action.INCOMING_LIST)
+@require(IncomingAction.LIST)
 def export(request: HttpRequest) -> HttpResponse:
     """导出 Excel: queue the register, as filtered, for the background and show progress."""
     try:
@@ -64,7 +65,7 @@ def export(request: HttpRequest) -> HttpResponse:
     return redirect("exports:detail", pk=job.pk)
 
 
-@require(Action.INCOMING_LIST)
+@require(IncomingAction.LIST)
 def pending(request: HttpRequest) -> HttpResponse:
     """待签收: what electronic exchange delivered to the viewer's unit."""
     page = Paginator(selectors.pending_receipts(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -72,7 +73,7 @@ def pending(request: HttpRequest) -> HttpResponse:
                                                      "tab": "incoming"})
 
 
-@require(Action.INCOMING_REGISTER)
+@require(IncomingAction.REGISTER)
 def create(request: HttpRequest) -> HttpResponse:
     form = forms.RegisterForm(request.POST or None, request.FILES or None, person=request.user)
     if request.method == "POST" and form.is_valid():
@@ -106,7 +107,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     doc = _document(request, pk)
     record_access(actor=request.user, obj=doc)
     tasks = selectors.my_open_tasks(request.user, doc)
-    is_office = can(request.user, Action.INCOMING_OFFICE, doc)
+    is_office = can(request.user, IncomingAction.OFFICE, doc)
     may_circulate = is_office and doc.status in services.CIRCULATION_STATUSES
     needs_people = TaskKind.PROPOSE in tasks or TaskKind.READ in tasks or may_circulate
     return render(request, "incoming/detail.html", {
@@ -116,7 +117,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "timeline": selectors.timeline(doc), "durations": selectors.stage_durations(doc),
         "route": selectors.route(doc),
         "circulations": selectors.circulations(doc),
-        "extensions": doc.extensions.select_related("requested_by", "decided_by"),
+        "extensions": selectors.extensions_of(doc),
         "leaders": forms.leaders_for(doc.classification) if TaskKind.PROPOSE in tasks else [],
         "readers": forms.readers_for(doc.classification) if needs_people and may_circulate else [],
         "handling_units": forms.handling_units() if TaskKind.ASSIGN in tasks else [],
@@ -209,7 +210,9 @@ def _op_extension(request, doc):
 
 
 def _op_decide(request, doc):
-    ext = get_object_or_404(ExtensionRequest, pk=_int(request, "extension") or 0, incoming=doc)
+    ext = selectors.extensions_of(doc).filter(pk=_int(request, "extension") or 0).first()
+    if ext is None:
+        raise Http404
     ext = services.incoming_decide_extension(actor=request.user, extension=ext,
                                              approve=request.POST.get("approve") == "1",
                                              note=request.POST.get("note", ""))

@@ -8,3 +8,10 @@ class ProofreadConfig(AppConfig):
     label = "proofread"
     verbose_name = "公文校对"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from zhongshu.access import registry
+
+        from .actions import policy
+
+        registry.register(policy())

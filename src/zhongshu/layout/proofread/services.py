@@ -6,8 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from zhongshu.access.policy import Action, can
+from zhongshu.access.policy import can
 from zhongshu.audit.services import record
+from zhongshu.layout.proofread.actions import ProofreadAction
 
 from .models import ProofreadTerm, Severity
 
@@ -24,7 +25,7 @@ def _clean(term: str, replacement: str) -> tuple[str, str]:
 
 def term_create(*, actor, term: str, replacement: str = "", note: str = "",
                 severity: str = Severity.WARNING, active: bool = True) -> ProofreadTerm:
-    if not can(actor, Action.TERMLIST_MANAGE):
+    if not can(actor, ProofreadAction.TERMLIST_MANAGE):
         raise PermissionDenied
     term, replacement = _clean(term, replacement)
     with transaction.atomic():
@@ -39,7 +40,7 @@ def term_create(*, actor, term: str, replacement: str = "", note: str = "",
 
 def term_update(*, actor, item: ProofreadTerm, term: str, replacement: str = "", note: str = "",
                 severity: str = Severity.WARNING, active: bool = True) -> ProofreadTerm:
-    if not can(actor, Action.TERMLIST_MANAGE):
+    if not can(actor, ProofreadAction.TERMLIST_MANAGE):
         raise PermissionDenied
     term, replacement = _clean(term, replacement)
     with transaction.atomic():
@@ -58,7 +59,7 @@ def term_update(*, actor, item: ProofreadTerm, term: str, replacement: str = "",
 
 
 def term_set_active(*, actor, item: ProofreadTerm, active: bool) -> ProofreadTerm:
-    if not can(actor, Action.TERMLIST_MANAGE):
+    if not can(actor, ProofreadAction.TERMLIST_MANAGE):
         raise PermissionDenied
     with transaction.atomic():
         ProofreadTerm.objects.filter(pk=item.pk).update(active=active, updated_by=actor,

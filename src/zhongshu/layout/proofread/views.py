@@ -10,8 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhongshu.access.policy import Action, can
+from zhongshu.access.policy import can
 from zhongshu.access.views import require
+from zhongshu.layout.proofread.actions import ProofreadAction
 
 from . import selectors, services
 from .document import BLANK, UnreadableInput, load
@@ -22,11 +23,11 @@ from .models import ProofreadTerm
 PAGE_SIZE = 30
 
 
-@require(Action.PROOFREAD_USE)
+@require(ProofreadAction.USE)
 def check_page(request: HttpRequest) -> HttpResponse:
     posted = request.method == "POST"
     form = CheckForm(request.POST if posted else None, request.FILES if posted else None)
-    context: dict = {"form": form, "can_manage": can(request.user, Action.TERMLIST_MANAGE)}
+    context: dict = {"form": form, "can_manage": can(request.user, ProofreadAction.TERMLIST_MANAGE)}
     if posted and form.is_valid():
         upload = form.cleaned_data.get("upload")
         content = upload.read() if upload else form.cleaned_data["text"]
@@ -72,14 +73,14 @@ def _annotated(doc, findings) -> dict:
             "doc_type": doc.doc_type}
 
 
-@require(Action.TERMLIST_MANAGE)
+@require(ProofreadAction.TERMLIST_MANAGE)
 def term_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     page = Paginator(selectors.term_search(q), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "proofread/term_list.html", {"q": q, "page": page})
 
 
-@require(Action.TERMLIST_MANAGE)
+@require(ProofreadAction.TERMLIST_MANAGE)
 def term_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     item = get_object_or_404(ProofreadTerm, pk=pk) if pk else None
     form = TermForm(request.POST or None, instance=item)
@@ -98,7 +99,7 @@ def term_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return render(request, "proofread/term_form.html", {"form": form, "item": item})
 
 
-@require(Action.TERMLIST_MANAGE)
+@require(ProofreadAction.TERMLIST_MANAGE)
 @require_POST
 def term_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(ProofreadTerm, pk=pk)

@@ -3,6 +3,8 @@ opinions (意见) of items moving through them.
 
 A template is edited by the office; every save makes a new immutable version, and a route
 keeps the version it started with, so editing a template never changes work in progress.
+Every stage carries a stable key (环节标识: ``sign_off``, ``numbering`` …) that the office
+cannot change; rules and effects follow the key, never the stage's editable name.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zhongshu.kernel.append_only import AppendOnly, ImmutableRecord  # noqa: F401 (re-exported)
 from zhongshu.kernel.urgency import Urgency
 
 
@@ -50,6 +53,9 @@ class RouteTemplate(models.Model):
 
     code = models.SlugField(_("代码"), max_length=50, unique=True,
                             help_text=_("唯一标识，供各业务模块引用，例如 outgoing-standard"))
+    # The route purpose the template serves (流转目的, registered by an app): it says which
+    # stage keys the template must keep.
+    purpose = models.CharField(_("流转目的"), max_length=40)
     name = models.CharField(_("名称"), max_length=100)
     description = models.CharField(_("说明"), max_length=300, blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
@@ -73,8 +79,9 @@ class TemplateVersion(models.Model):
 
     template = models.ForeignKey(RouteTemplate, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField(_("版本号"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("修改人"),
-                                   on_delete=models.PROTECT, related_name="+")
+    # Null for an app's default template, created by the system on first use.
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("修改人"), null=True,
+                                   blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("保存时间"), auto_now_add=True)
     note = models.CharField(_("修改说明"), max_length=200, blank=True)
 
@@ -97,6 +104,8 @@ class StageDef(models.Model):
 
     version = models.ForeignKey(TemplateVersion, on_delete=models.PROTECT, related_name="stages")
     position = models.PositiveSmallIntegerField(_("顺序"))
+    # Permanent once shipped: rules dispatch on it (registry.Purpose).
+    key = models.SlugField(_("环节标识"), max_length=40)
     name = models.CharField(_("环节名称"), max_length=50)
     mode = models.CharField(_("办理方式"), max_length=20, choices=StageMode.choices)
     assignees = models.JSONField(_("办理人"), default=list)
@@ -112,6 +121,7 @@ class StageDef(models.Model):
         verbose_name_plural = _("环节")
         constraints = [
             models.UniqueConstraint(fields=["version", "position"], name="workflow_stage_unique_position"),
+            models.UniqueConstraint(fields=["version", "key"], name="workflow_stage_unique_key"),
             models.CheckConstraint(condition=models.Q(mode__in=[m.value for m in StageMode]),
                                    name="workflow_stage_mode_valid"),
         ]
@@ -135,6 +145,8 @@ class Route(models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     object_id = models.PositiveBigIntegerField()
     subject = GenericForeignKey("content_type", "object_id")
+    # Why the item is on this route (发文审批, 办结审核 …): one item may have several.
+    purpose = models.CharField(_("流转目的"), max_length=40)
     template_version = models.ForeignKey(TemplateVersion, verbose_name=_("模板版本"),
                                          on_delete=models.PROTECT, related_name="routes")
     title = models.CharField(_("标题"), max_length=200)
@@ -159,7 +171,8 @@ class Route(models.Model):
         ordering = ["-started_at", "-id"]
         verbose_name = _("流转")
         verbose_name_plural = _("流转")
-        indexes = [models.Index(fields=["content_type", "object_id"])]
+        indexes = [models.Index(fields=["content_type", "object_id", "purpose"],
+                                name="workflow_route_item_purpose")]
         constraints = [
             models.CheckConstraint(condition=models.Q(status__in=[s.value for s in RouteStatus]),
                                    name="workflow_route_status_valid"),
@@ -191,6 +204,7 @@ class Step(models.Model):
     position = models.PositiveSmallIntegerField(_("环节顺序"))
     round = models.PositiveIntegerField(_("轮次"))
     order = models.PositiveIntegerField(_("环节内顺序"), default=0)
+    stage_key = models.SlugField(_("环节标识"), max_length=40)
     stage_name = models.CharField(_("环节名称"), max_length=50)
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("办理人"),
                                  on_delete=models.PROTECT, related_name="workflow_steps")
@@ -200,6 +214,8 @@ class Step(models.Model):
     status = models.CharField(_("状态"), max_length=20, choices=StepStatus.choices)
     activated_at = models.DateTimeField(_("到达时间"), null=True, blank=True)
     due_date = models.DateField(_("办理期限"), null=True, blank=True)
+    # Counted over a year whose holiday arrangement is not entered yet (recomputed when it is).
+    due_provisional = models.BooleanField(_("期限为暂定"), default=False)
     acted_at = models.DateTimeField(_("办理时间"), null=True, blank=True)
     added_by = models.ForeignKey("self", verbose_name=_("加签来源"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="+")
@@ -230,16 +246,15 @@ class Step(models.Model):
         return f"{self.stage_name} · {self.assignee}"
 
 
-class ImmutableRecord(Exception):
-    pass
-
-
-class Opinion(models.Model):
+class Opinion(AppendOnly):
     """意见: what someone did at a step and what they wrote. Never edited or deleted; a
     correction is a new opinion."""
 
+    immutable_message = "意见一经提交不可修改或删除。"
+
     route = models.ForeignKey(Route, on_delete=models.PROTECT, related_name="opinions")
     step = models.ForeignKey(Step, on_delete=models.PROTECT, related_name="opinions")
+    stage_key = models.SlugField(_("环节标识"), max_length=40)
     stage_name = models.CharField(_("环节名称"), max_length=50)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("填写人"),
                                on_delete=models.PROTECT, related_name="+")
@@ -264,10 +279,3 @@ class Opinion(models.Model):
     def __str__(self) -> str:
         return f"{self.author} {self.get_action_display()}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise ImmutableRecord("意见一经提交不可修改。")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ImmutableRecord("意见一经提交不可删除。")
