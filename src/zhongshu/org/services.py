@@ -72,7 +72,10 @@ def unit_create(*, actor: Person | None, name: str, code: str, kind: str,
 @transaction.atomic
 def unit_update(*, actor: Person | None, unit: Unit, **fields: Any) -> Unit:
     _check(actor, "org.manage")
-    changed = audit.changes(unit, fields)
+    # Compare with the stored row, never with ``unit``: a ModelForm has already copied
+    # the new values onto the instance it validated.
+    stored = Unit.objects.select_for_update().get(pk=unit.pk)
+    changed = audit.changes(stored, fields)
     for key, value in fields.items():
         setattr(unit, key, value)
     _validate_parent(unit, unit.parent)
@@ -118,9 +121,12 @@ def person_update(*, actor: Person | None, person: Person, roles: Iterable[str] 
                   **fields: Any) -> Person:
     _check(actor, "org.manage")
     fields.pop("password", None)  # passwords only through person_set_password
+    # Compare with the stored row, never with ``person``: a ModelForm has already copied
+    # the new values onto the instance it validated.
+    stored = Person.objects.select_for_update().get(pk=person.pk)
     if "clearance" in fields:
-        _check_clearance(actor, person.clearance, fields["clearance"])
-    changed = audit.changes(person, fields)
+        _check_clearance(actor, stored.clearance, fields["clearance"])
+    changed = audit.changes(stored, fields)
     for key, value in fields.items():
         setattr(person, key, value)
     person.full_clean()
