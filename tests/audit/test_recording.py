@@ -42,11 +42,14 @@ def test_org_writes_record_who_changed_what(world):
     assert event.actor_id == admin.pk and event.actor_name == "系统管理员甲"
     assert event.details["changes"]["name"] == ["信息科", "信息处"]
     assert event.details["changes"]["parent"][1]["id"] == world.office.pk
-    person = org.person_create(actor=admin, username="new1", full_name="新人", unit=unit,
+    person = org.person_create(actor=None, username="new1", full_name="新人", unit=unit,
                                roles=["secretary"], password="Long-Enough-Pass-1")
     assert last("org.person.create").details["roles"] == ["secretary"]
-    org.person_update(actor=admin, person=person, roles=["secretary", "archivist"])
+    # Roles are the security admin's (三员分立); the system (actor=None) stands in here.
+    org.person_update(actor=None, person=person, roles=["secretary", "archivist"])
     assert last("org.person.update").details["changes"]["roles"] == [["secretary"], ["archivist", "secretary"]]
+    org.person_update(actor=admin, person=person, position="科员")
+    assert last("org.person.update").details["changes"] == {"position": ["", "科员"]}
     org.person_set_password(actor=admin, person=person, password="Other-Long-Pass-2")
     assert last("org.person.password_set").object_id == str(person.pk)
     account_unlock(actor=admin, person=person)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_POST
 from zhongshu.org.models import Clearance, Person
 
 from . import forms, selectors, services
+from .admins import is_admin
 from .classification import Level
 from .grants import grants_of
 from .models import Delegation, ForwardStatus, Grant
@@ -47,14 +49,23 @@ def clearance_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(Person.objects.select_related("unit"), pk=pk)
     if not can(request.user, Action.CLEARANCE_SET, person):
         raise PermissionDenied  # their own clearance: visible, but not theirs to change
-    form = forms.ClearanceForm(request.POST or None, initial={"clearance": person.clearance})
+    if is_admin(person):
+        # Set at installation, changed only by ``zhongshu admins`` (三员分立).
+        return render(request, "access/clearance_form.html", {"person": person, "is_admin_account": True})
+    form = forms.ClearanceForm(request.POST or None, initial={
+        "clearance": person.clearance, "roles": sorted(person.role_codes)})
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            services.person_clearance_set(actor=request.user, person=person, **form.cleaned_data)
+            with transaction.atomic():
+                services.person_clearance_set(actor=request.user, person=person,
+                                              clearance=data["clearance"], reason=data["reason"])
+                services.person_roles_set(actor=request.user, person=person, roles=data["roles"],
+                                          reason=data["reason"])
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, _("已将“%(name)s”的涉密等级设为%(level)s。") % {
+            messages.success(request, _("已将“%(name)s”的涉密等级设为%(level)s，业务角色已保存。") % {
                 "name": person.full_name, "level": person.get_clearance_display()})
             return redirect("access:clearance_list")
     return render(request, "access/clearance_form.html", {"form": form, "person": person})

@@ -84,6 +84,15 @@ class Action(StrEnum):
     # administrators (a token would carry an administrator's rights out of the browser).
     # With a token as the object: it is the person's own (only they list or revoke it).
     API_TOKEN_MANAGE = "api.token_manage"  # noqa: S105 (an action name)
+    # --- security (issue 11; helper `security`): one block, for the lead to move ---
+    # Giving a person business roles: every business role carries content, so it is the
+    # security admin's (docs/security-admin.md).
+    ROLE_ASSIGN = "access.role_assign"
+    # Password resets: the system admin resets (never an administrator's, never his
+    # own); a person cleared 重要 or 核心 needs the security admin's approval first.
+    PASSWORD_RESET = "org.password_reset"  # noqa: S105 (an action name)
+    PASSWORD_RESET_APPROVE = "access.password_reset_approve"  # noqa: S105
+    # --- end of the security block ---
 
 
 # Actions that depend only on the person's role, not on an object.
@@ -206,6 +215,32 @@ _OBJECT_RULES: dict[Action, Callable[[Any, Any], bool]] = {
     Action.INCOMING_STEP: _rule_in_app("zhongshu.documents.incoming.rules.may_act_on_task"),
     Action.INCOMING_OFFICE: _rule_in_app("zhongshu.documents.incoming.rules.may_act_for_office"),
 }
+
+
+# --- security (issue 11; helper `security`): rules of the actions declared in the
+# security block of ``Action`` ---
+def _resets_password(person: Any, target: Any) -> bool:
+    # Administrators' accounts are reset only by ``zhongshu admins`` on the server, and
+    # nobody resets his own password this way (he changes it on his profile).
+    if not person.has_role(RoleCode.SYSTEM_ADMIN):
+        return False
+    return target is None or (isinstance(target, Person) and target.pk != person.pk
+                              and not admins.is_admin(target))
+
+
+def _approves_password_reset(person: Any, request: Any) -> bool:
+    # ``request`` is an org.PasswordResetRequest (or None for the list page).
+    if not person.has_role(RoleCode.SECURITY_ADMIN):
+        return False
+    return request is None or (request.person_id != person.pk and request.requested_by_id != person.pk)
+
+
+_OBJECT_RULES.update({
+    Action.ROLE_ASSIGN: _security_admin_not_self,
+    Action.PASSWORD_RESET: _resets_password,
+    Action.PASSWORD_RESET_APPROVE: _approves_password_reset,
+})
+# --- end of the security block ---
 
 
 def can(person: Any, action: Action, obj: Any = None, *, on_behalf_of: Any = None) -> bool:

@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from zhongshu.audit import services as audit
 from zhongshu.audit.events import Event
-from zhongshu.org.models import Clearance, Person, RoleCode, Unit
+from zhongshu.org.models import Clearance, Person, Role, RoleCode, Unit
 
-from . import grants
+from . import admins, grants
 from .classification import Classified, clearance_covers, is_classified
 from .models import Delegation, ForwardRequest, ForwardStatus, Grant
 from .policy import DELEGABLE_ACTIONS, NEVER_DELEGABLE, Action, can
@@ -27,10 +27,19 @@ def _require(actor: Person, action: Action, obj=None) -> None:
         raise PermissionDenied
 
 
+def _not_admin_account(person: Person) -> None:
+    # Administrators' accounts are set at installation and changed only by
+    # ``zhongshu admins`` on the server (三员分立).
+    if admins.is_admin(person):
+        raise ValidationError(admins.ADMIN_ACCOUNT_LOCKED)
+
+
 @transaction.atomic
 def person_clearance_set(*, actor: Person, person: Person, clearance: str, reason: str) -> Person:
-    """The security admin sets a person's clearance (never their own)."""
+    """The security admin sets a person's clearance (never their own, never an
+    administrator's)."""
     _require(actor, Action.CLEARANCE_SET, person)
+    _not_admin_account(person)
     if clearance not in Clearance.values:
         raise ValidationError({"clearance": "涉密等级无效。"})
     if not reason.strip():
@@ -42,6 +51,28 @@ def person_clearance_set(*, actor: Person, person: Person, clearance: str, reaso
     person.clearance = clearance
     audit.record(actor=actor, action=Event.CLEARANCE_SET, obj=person,
                  details={"old": old, "new": clearance, "reason": reason.strip()})
+    return person
+
+
+@transaction.atomic
+def person_roles_set(*, actor: Person, person: Person, roles: Iterable[str], reason: str) -> Person:
+    """The security admin gives or takes a person's business roles: every one of them
+    opens content (``admins.CONTENT_ROLES``). Administrator roles are never given here."""
+    _require(actor, Action.ROLE_ASSIGN, person)
+    _not_admin_account(person)
+    codes = sorted(set(map(str, roles)))
+    if not set(codes) <= admins.CONTENT_ROLES:
+        raise ValidationError({"roles": admins.ADMIN_ROLE_INSTALL_ONLY})
+    locked = Person.objects.select_for_update().get(pk=person.pk)
+    old = sorted(locked.roles.values_list("code", flat=True))
+    if old == codes:
+        return person
+    if not reason.strip():
+        raise ValidationError({"reason": "请填写调整依据。"})
+    locked.roles.set(Role.objects.filter(code__in=codes))
+    person._role_codes = None
+    audit.record(actor=actor, action=Event.ROLES_SET, obj=person,
+                 details={"old": old, "new": codes, "reason": reason.strip()[:200]})
     return person
 
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhongshu.kernel.files import MB, XLSX, UnacceptableFile, check_upload
 
-from .models import Person, Role, Unit
+from .models import Person, Unit
 
 
 class UnitForm(forms.ModelForm):
@@ -24,10 +24,6 @@ class UnitForm(forms.ModelForm):
 
 
 class PersonForm(forms.ModelForm):
-    roles = forms.ModelMultipleChoiceField(
-        label=_("角色"), queryset=Role.objects.all(), required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
     password = forms.CharField(
         label=_("初始密码"), required=False, widget=forms.PasswordInput(render_value=False),
         help_text=_("至少 10 位，不能是常见密码或纯数字。留空则不修改。"),
@@ -35,7 +31,8 @@ class PersonForm(forms.ModelForm):
 
     class Meta:
         model = Person
-        # No clearance: that is the security admin's to set (三员分立, access app).
+        # No clearance and no roles: both open content, so they are the security
+        # admin's to give (三员分立, access app).
         fields = ["username", "full_name", "unit", "position", "email", "phone",
                   "sort_order", "is_active"]
 
@@ -44,9 +41,7 @@ class PersonForm(forms.ModelForm):
         self.fields["unit"].queryset = Unit.objects.order_by("sort_order", "id")
         self.fields["unit"].required = True
         self.fields["full_name"].required = True
-        if self.instance.pk:
-            self.fields["roles"].initial = list(self.instance.roles.all())
-        else:
+        if not self.instance.pk:
             self.fields["password"].required = True
 
     def clean_password(self) -> str:

@@ -125,6 +125,14 @@ class Person(AbstractUser):
     )
     phone = models.CharField(_("电话"), max_length=30, blank=True)
     sort_order = models.PositiveIntegerField(_("排序"), default=100)
+    # A one-time password (given at creation, installation or a reset) opens nothing but
+    # the change-password page (``org.middleware.OneTimePasswordMiddleware``).
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
+    # Who last reset the password and when: the person is told at the next sign-in.
+    password_reset_by = models.ForeignKey(
+        "self", verbose_name=_("密码重置人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+")
+    password_reset_at = models.DateTimeField(_("密码重置时间"), null=True, blank=True)
 
     objects = PersonManager()
 

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError  # noqa: F401 (re-exported for views)
 from django.db import transaction
 
+from zhongshu.access import admins
 from zhongshu.access.admins import separation_error
 from zhongshu.access.policy import Action, can
 from zhongshu.audit import services as audit
@@ -32,12 +33,36 @@ def roles_ensure() -> None:
         Role.objects.update_or_create(code=code.value, defaults={"name": str(code.label)})
 
 
-def _check_roles(roles: Iterable[str]) -> list[str]:
+def _check_roles(actor: Person | None, old: Iterable[str], roles: Iterable[str]) -> list[str]:
+    """The role codes to store, or a ValidationError: administrator roles are given
+    only at installation (``org.installation``), business roles only by the security
+    admin (every one carries content). ``actor=None`` is the system (demo loader,
+    tests' set-up), which may give business roles but never administrator ones."""
     codes = sorted(set(roles))
+    old_codes = sorted(set(old))
+    if admins.admin_roles_touched(old_codes, codes):
+        raise ValidationError({"roles": admins.ADMIN_ROLE_INSTALL_ONLY})
     message = separation_error(codes)
     if message:
         raise ValidationError({"roles": message})
+    if actor is not None and codes != old_codes and not can(actor, Action.ROLE_ASSIGN):
+        raise ValidationError({"roles": admins.ROLES_NOT_YOURS})
     return codes
+
+
+def _check_not_admin_account(actor: Person | None, person: Person) -> None:
+    # Administrator accounts are changed only by ``zhongshu admins`` on the server.
+    if actor is not None and admins.is_admin(person):
+        raise ValidationError(admins.ADMIN_ACCOUNT_LOCKED)
+
+
+def _check_unit_leaders(fields: dict[str, Any]) -> None:
+    # A unit's head and leader in charge decide forwarding and grant requests for its
+    # items: an administrator account holds no such business function.
+    for key in ("head", "leader_in_charge"):
+        person = fields.get(key)
+        if person is not None and admins.is_admin(person):
+            raise ValidationError({key: "三员分立：管理员账号不能担任单位负责人或分管领导。"})
 
 
 def _check_clearance(actor: Person | None, old: str, new: str) -> None:
@@ -75,6 +100,7 @@ def unit_update(*, actor: Person | None, unit: Unit, **fields: Any) -> Unit:
     # Compare with the stored row, never with ``unit``: a ModelForm has already copied
     # the new values onto the instance it validated.
     stored = Unit.objects.select_for_update().get(pk=unit.pk)
+    _check_unit_leaders(fields)
     changed = audit.changes(stored, fields)
     for key, value in fields.items():
         setattr(unit, key, value)
@@ -95,7 +121,7 @@ def person_create(*, actor: Person | None, username: str, full_name: str, unit: 
     """Create an account. ``password_hash`` lets bulk loaders hash one password once
     instead of paying Argon2's cost per person."""
     _check(actor, "org.manage")
-    codes = _check_roles(roles)
+    codes = _check_roles(actor, (), roles)
     _check_clearance(actor, Clearance.NONE, clearance)
     person = Person(username=username, full_name=full_name, unit=unit, position=position,
                     clearance=clearance, email=email, phone=phone, sort_order=sort_order,
@@ -104,6 +130,9 @@ def person_create(*, actor: Person | None, username: str, full_name: str, unit: 
         person.password = password_hash
     elif password:
         person.set_password(password)
+        # The administrator who chose it knows it: it opens only the change-password
+        # page until the person has chosen their own.
+        person.must_change_password = actor is not None
     else:
         person.set_unusable_password()
     person.full_clean()
@@ -124,6 +153,7 @@ def person_update(*, actor: Person | None, person: Person, roles: Iterable[str] 
     # Compare with the stored row, never with ``person``: a ModelForm has already copied
     # the new values onto the instance it validated.
     stored = Person.objects.select_for_update().get(pk=person.pk)
+    _check_not_admin_account(actor, stored)
     if "clearance" in fields:
         _check_clearance(actor, stored.clearance, fields["clearance"])
     changed = audit.changes(stored, fields)
@@ -132,8 +162,8 @@ def person_update(*, actor: Person | None, person: Person, roles: Iterable[str] 
     person.full_clean()
     person.save()
     if roles is not None:
-        codes = _check_roles(roles)
         old = sorted(person.roles.values_list("code", flat=True))
+        codes = _check_roles(actor, old, roles)
         if old != codes:
             changed["roles"] = [old, codes]
         person.roles.set(Role.objects.filter(code__in=codes))
@@ -147,6 +177,7 @@ def person_update(*, actor: Person | None, person: Person, roles: Iterable[str] 
 @transaction.atomic
 def person_set_password(*, actor: Person | None, person: Person, password: str) -> None:
     _check(actor, "org.manage")
+    _check_not_admin_account(actor, person)
     person.set_password(password)
     person.save(update_fields=["password"])
     # Never the password, nor its hash: only that it was set, and by whom.

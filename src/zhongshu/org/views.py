@@ -6,12 +6,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from zhongshu.access.admins import is_admin
 from zhongshu.access.policy import Action
 from zhongshu.access.views import require
 
@@ -92,17 +94,18 @@ def person_list(request: HttpRequest) -> HttpResponse:
 def person_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     person = get_object_or_404(Person, pk=pk) if pk else None
     form = PersonForm(request.POST or None, instance=person)
+    if person is not None and is_admin(person) and request.method == "POST":
+        # The page shows an administrator's account read-only; a forged POST is refused.
+        raise PermissionDenied
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        roles = [r.code for r in data.pop("roles")]
         password = data.pop("password")
         try:
             with transaction.atomic():
                 if person is None:
-                    person = services.person_create(actor=request.user, roles=roles,
-                                                    password=password, **data)
+                    person = services.person_create(actor=request.user, password=password, **data)
                 else:
-                    services.person_update(actor=request.user, person=person, roles=roles, **data)
+                    services.person_update(actor=request.user, person=person, **data)
                     if password:
                         services.person_set_password(actor=request.user, person=person,
                                                      password=password)
@@ -112,8 +115,9 @@ def person_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             messages.success(request, _("人员“%(name)s”已保存。") % {"name": person.full_name})
             return redirect("org:person_list")
     locked = lockout.locked_until([person.username]).get(person.username) if person else None
-    return render(request, "org/person_form.html", {"form": form, "person": person,
-                                                    "locked_until": locked})
+    return render(request, "org/person_form.html", {
+        "form": form, "person": person, "locked_until": locked,
+        "is_admin_account": person is not None and is_admin(person)})
 
 
 @require(Action.ACCOUNT_UNLOCK)
