@@ -7,7 +7,9 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_database_url, env_int, env_str
+from zhongshu.audit.keys import ensure_keyring
+
+from .env import env_bool, env_database_url, env_int, env_secret_key, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # The checkout (pyproject.toml, node_modules) when installed in editable mode.
@@ -15,8 +17,12 @@ SOURCE_ROOT = PACKAGE_DIR.parent.parent
 VAR_DIR = Path(env_str("ZHONGSHU_VAR_DIR", str(Path.cwd() / "var"))).resolve()
 
 DEBUG = env_bool("ZHONGSHU_DEBUG", False)
-# The embedded default runs on a laptop; a deployment sets its own secret.
-SECRET_KEY = env_str("ZHONGSHU_SECRET_KEY", "zhongshu-insecure-local-only-key-change-in-production")
+# Never a shared default: without ZHONGSHU_SECRET_KEY the first start generates one into
+# var/ (mode 0600). Several application hosts must share it (docs/security-admin.md).
+SECRET_KEY = env_secret_key("ZHONGSHU_SECRET_KEY", VAR_DIR / "secret_key")
+# The audit chain's keyring, outside the database; created on first start (0600).
+AUDIT_KEY_FILE = Path(env_str("ZHONGSHU_AUDIT_KEY_FILE", str(VAR_DIR / "audit-chain.key"))).resolve()
+ensure_keyring(AUDIT_KEY_FILE)
 ALLOWED_HOSTS = [h for h in env_str("ZHONGSHU_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in env_str("ZHONGSHU_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 PORT = env_int("ZHONGSHU_PORT", 8000, minimum=1, maximum=65535)
