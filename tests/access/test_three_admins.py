@@ -81,8 +81,10 @@ def test_the_testers_attack_path_is_refused_at_every_step(client, world, secret_
         "username": "secadmin", "full_name": world.secadmin.full_name, "unit": world.office.pk,
         "sort_order": 1, "is_active": "on", "password": "Known-Passw0rd-2026"})
     assert response.status_code == 403
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         org.person_set_password(actor=world.sysadmin, person=world.secadmin, password="Known-Passw0rd-2026")
+    with pytest.raises(PermissionDenied):
+        org.person_password_reset(actor=world.sysadmin, person=world.secadmin, reason="忘记密码")
     with pytest.raises(ValidationError):
         org.person_update(actor=world.sysadmin, person=world.secadmin, is_active=False)
     world.secadmin.refresh_from_db()

@@ -50,8 +50,9 @@ def test_org_writes_record_who_changed_what(world):
     assert last("org.person.update").details["changes"]["roles"] == [["secretary"], ["archivist", "secretary"]]
     org.person_update(actor=admin, person=person, position="科员")
     assert last("org.person.update").details["changes"] == {"position": ["", "科员"]}
-    org.person_set_password(actor=admin, person=person, password="Other-Long-Pass-2")
-    assert last("org.person.password_set").object_id == str(person.pk)
+    org.person_password_reset(actor=admin, person=person, reason="遗忘密码")
+    assert last("org.person.password_reset").object_id == str(person.pk)
+    assert last("org.person.password_reset").details["reason"] == "遗忘密码"
     account_unlock(actor=admin, person=person)
     assert last("org.account.unlock").actor_id == admin.pk
 

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhongshu.org.models import Clearance, Person
+from zhongshu.org.models import Clearance, PasswordResetRequest, Person, ResetStatus
 
 from . import forms, selectors, services
 from .admins import is_admin
@@ -204,3 +204,36 @@ def forward_detail(request: HttpRequest, pk: int) -> HttpResponse:
     title = str(obj) if obj is not None and can(request.user, Action.OBJECT_VIEW, obj) else None
     return render(request, "access/forward_detail.html", {
         "fr": fr, "title": title, "level": Level(fr.classification), "form": form})
+
+
+@require(Action.PASSWORD_RESET_APPROVE)
+def password_reset_list(request: HttpRequest) -> HttpResponse:
+    """The system admin's requests to reset passwords of people cleared 重要 or 核心."""
+    pending = (PasswordResetRequest.objects.filter(status=ResetStatus.PENDING)
+               .select_related("person", "person__unit", "requested_by"))
+    decided = (PasswordResetRequest.objects.exclude(status=ResetStatus.PENDING)
+               .select_related("person", "requested_by", "decided_by"))
+    return render(request, "access/password_reset_list.html", {
+        "pending": pending[:100], "decided": Paginator(decided, PAGE_SIZE).get_page(request.GET.get("page"))})
+
+
+@require(Action.PASSWORD_RESET_APPROVE)
+def password_reset_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    reset = get_object_or_404(PasswordResetRequest.objects.select_related(
+        "person", "person__unit", "requested_by", "decided_by"), pk=pk)
+    may_decide = reset.status == ResetStatus.PENDING and can(request.user, Action.PASSWORD_RESET_APPROVE, reset)
+    form = forms.DecisionForm(request.POST or None) if may_decide else None
+    if request.method == "POST":
+        if not may_decide:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.password_reset_decide(actor=request.user, request=reset,
+                                               approve=form.cleaned_data["decision"] == "approve",
+                                               note=form.cleaned_data["note"])
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("审批已记录。"))
+                return redirect("access:password_reset_list")
+    return render(request, "access/password_reset_detail.html", {"reset": reset, "form": form})

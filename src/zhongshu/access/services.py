@@ -14,7 +14,15 @@ from django.utils import timezone
 
 from zhongshu.audit import services as audit
 from zhongshu.audit.events import Event
-from zhongshu.org.models import Clearance, Person, Role, RoleCode, Unit
+from zhongshu.org.models import (
+    Clearance,
+    PasswordResetRequest,
+    Person,
+    ResetStatus,
+    Role,
+    RoleCode,
+    Unit,
+)
 
 from . import admins, grants
 from .classification import Classified, clearance_covers, is_classified
@@ -74,6 +82,27 @@ def person_roles_set(*, actor: Person, person: Person, roles: Iterable[str], rea
     audit.record(actor=actor, action=Event.ROLES_SET, obj=person,
                  details={"old": old, "new": codes, "reason": reason.strip()[:200]})
     return person
+
+
+@transaction.atomic
+def password_reset_decide(*, actor: Person, request: PasswordResetRequest, approve: bool,
+                          note: str = "") -> PasswordResetRequest:
+    """The security admin approves or refuses the system admin's request to reset the
+    password of a person cleared 重要 or 核心 (never a request about or by herself)."""
+    _require(actor, Action.PASSWORD_RESET_APPROVE, request)
+    if not approve and not note.strip():
+        raise ValidationError({"note": "不予批准时请说明理由。"})
+    status = ResetStatus.APPROVED if approve else ResetStatus.REJECTED
+    # Conditional update: a request is decided once.
+    if not PasswordResetRequest.objects.filter(pk=request.pk, status=ResetStatus.PENDING).update(
+            status=status, decided_by=actor, decided_at=timezone.now(), decision_note=note.strip()[:200]):
+        raise ValidationError("该申请已处理。")
+    request.refresh_from_db()
+    audit.record(actor=actor, action=Event.PASSWORD_RESET_APPROVE if approve else Event.PASSWORD_RESET_REJECT,
+                 obj=request.person, details={"request_id": request.pk, "note": request.decision_note,
+                                              "requested_by_id": request.requested_by_id,
+                                              "reason": request.reason})
+    return request
 
 
 def _check_recipient(obj: Classified, person: Person | None, unit: Unit | None) -> None:

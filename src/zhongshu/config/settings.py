@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 from zhongshu.audit.keys import ensure_keyring
@@ -36,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "zhongshu.kernel",
@@ -55,11 +57,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "zhongshu.access.nostore.NoStoreMiddleware",
+    "zhongshu.org.middleware.OneTimePasswordMiddleware",
     "zhongshu.audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -116,15 +121,55 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 
-# Lockout after repeated failed sign-ins (django-axes): per account, so that one
-# office behind one NAT address cannot lock everyone out.
-AXES_FAILURE_LIMIT = env_int("ZHONGSHU_LOCKOUT_FAILURES", 5, minimum=2, maximum=100)
+# Served over TLS (directly or behind a proxy that sets X-Forwarded-Proto): cookies are
+# Secure and browsers are told to use HTTPS only (HSTS, which Django sends only on
+# HTTPS requests). Off on a laptop's http://127.0.0.1, where Secure cookies would fail.
+HTTPS = env_bool("ZHONGSHU_HTTPS", False)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_HSTS_SECONDS = env_int("ZHONGSHU_HSTS_SECONDS", 31_536_000 if HTTPS else 0, minimum=0,
+                              maximum=63_072_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = False
+if env_bool("ZHONGSHU_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content Security Policy (django-csp): scripts only from this server, or inline with the
+# request's nonce (templates write nonce="{{ request.csp_nonce }}"); htmx gives swapped
+# fragments' scripts the page's nonce (base.html). Styles allow inline style attributes,
+# which templates and ECharts use; nothing is loaded from elsewhere (no CDN).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Lockout after repeated failed sign-ins (django-axes). An account is locked from the
+# address that failed, not everywhere: five wrong passwords from anyone's machine must
+# not lock the 书记 out of her own. Each address is throttled as well, with a higher
+# limit, since one office behind one NAT address shares it (org.lockout.failure_limit).
+LOCKOUT_FAILURES = env_int("ZHONGSHU_LOCKOUT_FAILURES", 5, minimum=2, maximum=100)
+LOCKOUT_ADDRESS_FAILURES = env_int("ZHONGSHU_LOCKOUT_ADDRESS_FAILURES", 30, minimum=2, maximum=10_000)
+AXES_FAILURE_LIMIT = "zhongshu.org.lockout.failure_limit"
 AXES_COOLOFF_TIME = env_int("ZHONGSHU_LOCKOUT_MINUTES", 30, minimum=1, maximum=24 * 60) / 60
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
-# Lockout is per account on purpose (see above); axes warns that IP is not part of it.
+# The address is part of the lockout through the combination above.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # The office works in Chinese whatever the browser asks for, so there is no
@@ -140,7 +185,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"] + [
     (prefix, SOURCE_ROOT / "node_modules" / path)
-    for prefix, path in [("vendor/htmx", "htmx.org/dist"), ("vendor/echarts", "echarts/dist")]
+    for prefix, path in [("vendor/htmx", "htmx.org/dist"), ("vendor/echarts", "echarts/dist"),
+                         ("vendor/swagger-ui", "swagger-ui-dist")]
     if (SOURCE_ROOT / "node_modules" / path).is_dir()
 ]
 STORAGES = {
