@@ -25,7 +25,7 @@ from zhongshu.org.services import PermissionDenied, ValidationError
 @pytest.fixture
 def secret_dossier(world):
     return Dossier.objects.create(
-        title="机密：某重大部署的实施方案", classification=Level.CONFIDENTIAL, secrecy_years=20,
+        title="机密：某重大部署的实施方案", classification=Level.SECRET, secrecy_years=20,
         classified_on=dt.date(2026, 1, 5), owner_unit=world.office, registered_by=world.leader)
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from tests.factories import PASSWORD, PersonFactory
 from zhongshu.access import services as access
+from zhongshu.access.models import Grant
 from zhongshu.audit import services as audit
 from zhongshu.audit.models import AuditEvent, Outcome
 from zhongshu.kernel import services as kernel
@@ -98,8 +99,12 @@ def test_clearance_and_grant_changes_are_recorded(world):
                                 reason="岗位调整")
     event = last("access.clearance.set")
     assert event.details == {"old": "none", "new": "general", "reason": "岗位调整"}
-    grant = access.grant_add(actor=world.secadmin, obj=world.dossier, person=world.cleared_ungranted,
-                             reason="参与起草")
+    request = access.grant_add(actor=world.secadmin, obj=world.dossier, person=world.cleared_ungranted,
+                               reason="参与起草")
+    assert last("access.grant.request").details["request_id"] == request.pk
+    # A classified grant takes effect on the owner unit leader's approval (issue 11 §4).
+    access.forward_decide(actor=world.leader, request=request, approve=True)
+    grant = Grant.objects.get(forward_request=request)
     event = last("access.grant.add")
     assert event.classification == 3 and event.object_repr == world.dossier.title
     assert event.details["person_id"] == world.cleared_ungranted.pk
