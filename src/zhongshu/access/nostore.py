@@ -17,7 +17,10 @@ from django.utils.cache import add_never_cache_headers
 
 
 def mark_no_store(response: HttpResponseBase) -> HttpResponseBase:
-    # Replace whatever caching a view asked for: content is never stored.
+    # A view that already said no-store keeps its header; any other caching a view asked
+    # for is replaced: content is never stored.
+    if "no-store" in response.get("Cache-Control", ""):
+        return response
     if "Cache-Control" in response:
         del response["Cache-Control"]
     add_never_cache_headers(response)
