@@ -13,7 +13,8 @@ COMMANDS = {
     "migrate": "create or update the database tables (数据库迁移)",
     "demo": "load the demo organisation into an empty database (演示数据)",
     "calendar": "working days: is-workday DATE | add DATE N | between A B [--provisional] | recompute YEAR (工作日历)",
-    "audit": "audit trail: verify (审计链校验)",
+    "admins": "the three administrator accounts: install | list | reset-password | replace (三员账号)",
+    "audit": "audit trail: verify | anchor | rotate-key (审计链校验、锚点、密钥轮换)",
     "render": "lay out a document (JSON) as PDF, DOCX or OFD per GB/T 9704 (公文排版)",
     "reminders": "send today's deadline reminders; run daily from cron (催办提醒)",
     "proofread": "check documents (JSON or text): proofread FILE… [--json] [--type 通知] (公文校对)",
@@ -22,7 +23,7 @@ COMMANDS = {
 # Later issues register more commands here (render, proofread, audit, bench …).
 MANAGEMENT_NAMES = {"worker": "db_worker", "migrate": "migrate", "demo": "demo",
                     "calendar": "calendar", "render": "render", "reminders": "reminders",
-                    "proofread": "proofread", "audit": "audit"}
+                    "proofread": "proofread", "audit": "audit", "admins": "admins"}
 
 
 def _usage() -> str:

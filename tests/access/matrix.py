@@ -67,6 +67,8 @@ MATRIX: dict[str, Row] = {
     # Sign-out is POST only; anonymous visitors are sent to sign in by the middleware.
     "logout": Row(get=signed_in(405), post=everyone(302)),
     "org:profile": Row(get=signed_in(), post=signed_in()),
+    # Only a one-time password keeps one there; everyone else is sent to the profile.
+    "org:password_change": Row(get=signed_in(302), post=signed_in(302)),
     # --- system admin (org, kernel) ---
     "org:unit_list": Row(get=only(SYSADMIN)),
     "org:unit_create": Row(get=only(SYSADMIN), post=only(SYSADMIN)),
@@ -76,6 +78,7 @@ MATRIX: dict[str, Row] = {
     "org:person_edit": Row(get=only(SYSADMIN), post=only(SYSADMIN), args=lambda w: [w.staff.pk]),
     "org:person_unlock": Row(get=only(SYSADMIN, ok=302), post=only(SYSADMIN, ok=302),
                              args=lambda w: [w.staff.pk]),
+    "org:person_reset_password": Row(get=only(SYSADMIN), post=only(SYSADMIN), args=lambda w: [w.staff.pk]),
     "org:import_start": Row(get=only(SYSADMIN), post=only(SYSADMIN)),
     "org:import_template": Row(get=only(SYSADMIN)),
     "org:import_status": Row(get=only(SYSADMIN), args=lambda w: [w.import_job.pk]),
@@ -89,6 +92,9 @@ MATRIX: dict[str, Row] = {
     "access:clearance_list": Row(get=only(SECADMIN)),
     "access:clearance_edit": Row(get=only(SECADMIN), post=only(SECADMIN), args=lambda w: [w.staff.pk]),
     "access:grant_list": Row(get=only(SECADMIN)),
+    "access:password_reset_list": Row(get=only(SECADMIN)),
+    "access:password_reset_detail": Row(get=only(SECADMIN), post=only(SECADMIN),
+                                        args=lambda w: [w.reset_request.pk]),
     "access:object_grants": Row(get=only(SECADMIN), post=only(SECADMIN),
                                 args=lambda w: ["access_testapp.dossier", w.dossier.pk]),
     "access:grant_revoke": Row(get=only({"secadmin": 405}), post=only({"secadmin": 302}),
@@ -196,13 +202,15 @@ def matrix_world() -> SimpleNamespace:
     from zhongshu.access.models import ForwardRequest, Grant
     from zhongshu.documents.incoming import services as incoming_services
     from zhongshu.kernel.models import ExportJob, ExportStatus
-    from zhongshu.org.models import ImportJob
+    from zhongshu.org.models import ImportJob, PasswordResetRequest
 
     w = build_world()
     from tests.documents.matrix_rows import add_to_world
 
     add_to_world(w)
     w.import_job = ImportJob.objects.create(created_by=w.sysadmin, file_name="a.xlsx", content=b"")
+    w.reset_request = PasswordResetRequest.objects.create(person=w.cleared_granted, requested_by=w.sysadmin,
+                                                          reason="本人遗忘密码")
     now = timezone.now()
     w.export_job = ExportJob.objects.create(
         owner=w.secretary, kind="outgoing_register", status=ExportStatus.DONE, content=b"PK xlsx",

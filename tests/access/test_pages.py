@@ -52,8 +52,14 @@ def test_security_admin_manages_grants_of_an_object(client, world):
     response = client.post(url, {"person": "cu", "reason": "参与起草",
                                  "expires_at": (timezone.localtime() + dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")})
     assert response.status_code == 302
+    # 机密: the grant takes effect on the owner unit leader's approval (issue 11 §4).
+    assert not Grant.objects.filter(person=world.cleared_ungranted).exists()
+    from zhongshu.access.models import ForwardRequest
+    from zhongshu.access.services import forward_decide
+
+    forward_decide(actor=world.leader, request=ForwardRequest.objects.get(), approve=True)
     grant = Grant.objects.get(person=world.cleared_ungranted)
-    assert grant.granted_by == world.secadmin and grant.expires_at is not None
+    assert grant.granted_by == world.leader and grant.expires_at is not None
     response = client.post(reverse("access:grant_revoke", args=[grant.pk]))
     assert response.status_code == 302
     grant.refresh_from_db()

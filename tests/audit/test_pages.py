@@ -10,13 +10,14 @@ from zhongshu.audit import services as audit
 from zhongshu.audit.models import AuditEvent
 from zhongshu.audit.selectors import HIDDEN_REPR
 from zhongshu.org import services as org
+from zhongshu.org.lockout import account_unlock
 
 
 def _activity(world):
     org.unit_create(actor=world.sysadmin, name="机要科", code="JYK", kind="department")  # admin's
     access.person_clearance_set(actor=world.secadmin, person=world.staff, clearance="general",
                                 reason="调岗")  # the security admin's own act
-    org.person_update(actor=world.sysadmin, person=world.secadmin, position="保密办主任")  # about them
+    account_unlock(actor=world.sysadmin, person=world.secadmin)  # about them
     audit.record_access(actor=world.cleared_granted, obj=world.dossier)  # an ordinary user's
     audit.record(actor=world.staff, action="test.ordinary", object_repr="普通事项")
 
@@ -31,7 +32,7 @@ def test_auditor_sees_everything_and_can_search_and_filter(client, world):
     response = client.get(reverse("audit:event_list"))
     assert response.status_code == 200
     actions = {r["event"].action for r in _rows(response)}
-    assert {"org.unit.create", "access.clearance.set", "org.person.update", "object.view"} <= actions
+    assert {"org.unit.create", "access.clearance.set", "org.account.unlock", "object.view"} <= actions
     response = client.get(reverse("audit:event_list"), {"q": "系统管理员甲"})
     assert {r["event"].actor_name for r in _rows(response)} == {"系统管理员甲"}
     response = client.get(reverse("audit:event_list"), {"action": "access.clearance.set"})

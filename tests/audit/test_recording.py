@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from tests.factories import PASSWORD, PersonFactory
 from zhongshu.access import services as access
+from zhongshu.access.models import Grant
 from zhongshu.audit import services as audit
 from zhongshu.audit.models import AuditEvent, Outcome
 from zhongshu.kernel import services as kernel
@@ -42,13 +43,17 @@ def test_org_writes_record_who_changed_what(world):
     assert event.actor_id == admin.pk and event.actor_name == "系统管理员甲"
     assert event.details["changes"]["name"] == ["信息科", "信息处"]
     assert event.details["changes"]["parent"][1]["id"] == world.office.pk
-    person = org.person_create(actor=admin, username="new1", full_name="新人", unit=unit,
+    person = org.person_create(actor=None, username="new1", full_name="新人", unit=unit,
                                roles=["secretary"], password="Long-Enough-Pass-1")
     assert last("org.person.create").details["roles"] == ["secretary"]
-    org.person_update(actor=admin, person=person, roles=["secretary", "archivist"])
+    # Roles are the security admin's (三员分立); the system (actor=None) stands in here.
+    org.person_update(actor=None, person=person, roles=["secretary", "archivist"])
     assert last("org.person.update").details["changes"]["roles"] == [["secretary"], ["archivist", "secretary"]]
-    org.person_set_password(actor=admin, person=person, password="Other-Long-Pass-2")
-    assert last("org.person.password_set").object_id == str(person.pk)
+    org.person_update(actor=admin, person=person, position="科员")
+    assert last("org.person.update").details["changes"] == {"position": ["", "科员"]}
+    org.person_password_reset(actor=admin, person=person, reason="遗忘密码")
+    assert last("org.person.password_reset").object_id == str(person.pk)
+    assert last("org.person.password_reset").details["reason"] == "遗忘密码"
     account_unlock(actor=admin, person=person)
     assert last("org.account.unlock").actor_id == admin.pk
 
@@ -94,8 +99,12 @@ def test_clearance_and_grant_changes_are_recorded(world):
                                 reason="岗位调整")
     event = last("access.clearance.set")
     assert event.details == {"old": "none", "new": "general", "reason": "岗位调整"}
-    grant = access.grant_add(actor=world.secadmin, obj=world.dossier, person=world.cleared_ungranted,
-                             reason="参与起草")
+    request = access.grant_add(actor=world.secadmin, obj=world.dossier, person=world.cleared_ungranted,
+                               reason="参与起草")
+    assert last("access.grant.request").details["request_id"] == request.pk
+    # A classified grant takes effect on the owner unit leader's approval (issue 11 §4).
+    access.forward_decide(actor=world.leader, request=request, approve=True)
+    grant = Grant.objects.get(forward_request=request)
     event = last("access.grant.add")
     assert event.classification == 3 and event.object_repr == world.dossier.title
     assert event.details["person_id"] == world.cleared_ungranted.pk

@@ -92,7 +92,7 @@ ROWS: dict[str, Row] = {
     # /api/ only names the prefix (django-ninja answers 404 there outside DEBUG).
     "api:api-root": Row(get=everyone(404)),
     "api:openapi-json": Row(get=everyone(200)),
-    "api:openapi-view": Row(get=everyone(200)),
+    "api:openapi-view": Row(get=signed_in()),  # Swagger UI: signed-in people only
     # The list shows each caller what they may see; an empty form POST is not the JSON
     # the operation takes (400). A method the path does not have is 405 even anonymously.
     "api:outgoing_list": Row(get=api(200), post=api(400)),

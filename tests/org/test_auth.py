@@ -11,8 +11,8 @@ from tests.factories import PASSWORD, PersonFactory
 from zhongshu.org.models import Person
 
 
-def sign_in(client, username, password):
-    return client.post(reverse("login"), {"username": username, "password": password})
+def sign_in(client, username, password, ip="127.0.0.1"):
+    return client.post(reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=ip)
 
 
 @pytest.mark.django_db
@@ -31,7 +31,7 @@ def test_wrong_password_says_so_in_chinese(client, staff):
 
 @pytest.mark.django_db
 def test_repeated_failures_lock_the_account_and_admin_sees_and_lifts_it(client, staff, sysadmin):
-    for _ in range(settings.AXES_FAILURE_LIMIT):
+    for _ in range(settings.LOCKOUT_FAILURES):
         sign_in(client, staff.username, "wrong-password")
     locked = sign_in(client, staff.username, PASSWORD)
     assert locked.status_code == 429
@@ -47,6 +47,33 @@ def test_repeated_failures_lock_the_account_and_admin_sees_and_lifts_it(client, 
     client.post(reverse("org:person_unlock", args=[staff.pk]))
     client.logout()
     assert sign_in(client, staff.username, PASSWORD).status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_locked_account_still_signs_in_from_an_address_that_has_not_failed(client, staff):
+    """Issue 11 §12: five wrong passwords from anywhere locked the account everywhere
+    (the lockout was per username), so anyone could lock the 书记 out. Failed before."""
+    for _ in range(settings.LOCKOUT_FAILURES):
+        sign_in(client, staff.username, "wrong-password", ip="10.9.9.9")
+    assert sign_in(client, staff.username, PASSWORD, ip="10.9.9.9").status_code == 429
+    response = sign_in(client, staff.username, PASSWORD, ip="10.1.1.1")
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+
+
+@pytest.mark.django_db
+@override_settings(LOCKOUT_ADDRESS_FAILURES=8)
+def test_an_address_that_fails_too_often_is_throttled_whatever_account_it_tries(client, staff):
+    """Issue 11 §12: per-address throttling besides the per-account lockout. Failed
+    before: an address could try any number of accounts, four wrong passwords each."""
+    others = [PersonFactory() for _ in range(4)]
+    for person in others:
+        for _ in range(2):
+            sign_in(client, person.username, "wrong-password", ip="10.6.6.6")
+    # The address has failed 8 times, no account more than twice: it is throttled …
+    refused = sign_in(client, staff.username, PASSWORD, ip="10.6.6.6")
+    assert refused.status_code == 429 and "暂时锁定" in refused.content.decode()
+    # … and the account itself is not: another address signs in.
+    assert sign_in(client, staff.username, PASSWORD, ip="10.7.7.7").status_code == 302
 
 
 @pytest.mark.django_db

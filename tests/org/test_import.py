@@ -33,8 +33,9 @@ def many_units(n=40):
 
 
 def many_people(n=120):
-    # 涉密等级 left empty: clearances are the security admin's (docs/decisions/0300).
-    return [[f"p{i:04d}", f"人员{i}", f"D{i % 40:03d}", "科员", "信息员、联络员", "",
+    # 涉密等级 and 角色 left empty: both are the security admin's (docs/decisions/0300,
+    # docs/security-admin.md).
+    return [[f"p{i:04d}", f"人员{i}", f"D{i % 40:03d}", "科员", "", "",
              f"p{i}@example.org", "", i, ""] for i in range(n)]
 
 
@@ -55,7 +56,7 @@ def test_valid_file_imports_everything_and_reports(admin_client, sysadmin):
     assert Unit.objects.filter(code__startswith="D").count() == 40
     assert Unit.objects.get(code="D007").parent.code == "ROOT"
     p = Person.objects.get(username="p0041")
-    assert p.unit.code == "D001" and p.role_codes == {"information_officer", "liaison_officer"}
+    assert p.unit.code == "D001" and p.role_codes == set()
     page = admin_client.get(reverse("org:import_status", args=[job.pk])).content.decode()
     assert "导入完成" in page and "新增单位 41 个" in page and "新增人员 120 人" in page
 

@@ -5,12 +5,17 @@ from django.utils.translation import gettext_lazy as _
 
 from zhongshu.org.models import Clearance, Person, RoleCode, Unit
 
+from .admins import CONTENT_ROLES
 from .classification import classified_models
 from .policy import DELEGABLE_ACTIONS
 
 
 class ClearanceForm(forms.Form):
     clearance = forms.ChoiceField(label=_("涉密等级"), choices=Clearance.choices)
+    roles = forms.MultipleChoiceField(
+        label=_("业务角色"), required=False, widget=forms.CheckboxSelectMultiple,
+        choices=[(code.value, code.label) for code in RoleCode if code in CONTENT_ROLES],
+        help_text=_("每个业务角色都能接触相应的业务内容；管理员角色只在安装时授予。"))
     reason = forms.CharField(label=_("调整依据"), max_length=200,
                              help_text=_("例如：岗位调整、定密审批文号"))
 

@@ -82,9 +82,17 @@ class ForwardStatus(models.TextChoices):
     REJECTED = "rejected", _("不予批准")
 
 
+class ForwardPurpose(models.TextChoices):
+    FORWARD = "forward", _("转发")
+    # The security admin's grant of a classified item: a second person, the owner unit's
+    # leader, approves it (issue 11 §4).
+    GRANT = "grant", _("授权")
+
+
 class ForwardRequest(models.Model):
-    """A request to forward a classified object to someone outside its need-to-know,
-    decided by a leader of the object's owner unit (its head or leader in charge)."""
+    """A request to forward a classified object to someone outside its need-to-know, or
+    the security admin's grant of one, decided by a leader of the object's owner unit
+    (its head or leader in charge)."""
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     object_id = models.PositiveBigIntegerField()
@@ -100,6 +108,9 @@ class ForwardRequest(models.Model):
     recipient_unit = models.ForeignKey(Unit, verbose_name=_("接收单位"), null=True, blank=True,
                                        on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(_("转发事由"), max_length=500)
+    purpose = models.CharField(_("类别"), max_length=10, choices=ForwardPurpose.choices,
+                               default=ForwardPurpose.FORWARD)
+    expires_at = models.DateTimeField(_("授权到期时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("申请时间"), default=timezone.now)
     status = models.CharField(_("状态"), max_length=10, choices=ForwardStatus.choices,
                               default=ForwardStatus.PENDING)
@@ -119,6 +130,8 @@ class ForwardRequest(models.Model):
                 name="access_forward_one_recipient"),
             models.CheckConstraint(condition=Q(status__in=[s.value for s in ForwardStatus]),
                                    name="access_forward_status_valid"),
+            models.CheckConstraint(condition=Q(purpose__in=[p.value for p in ForwardPurpose]),
+                                   name="access_forward_purpose_valid"),
             models.CheckConstraint(
                 condition=Q(status=ForwardStatus.PENDING, decided_by__isnull=True, decided_at__isnull=True)
                 | (~Q(status=ForwardStatus.PENDING) & Q(decided_by__isnull=False, decided_at__isnull=False)),

@@ -5,20 +5,23 @@ the policy."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhongshu.org.models import Clearance, Person
+from zhongshu.org.models import Clearance, PasswordResetRequest, Person, ResetStatus
 
 from . import forms, selectors, services
+from .admins import is_admin
 from .classification import Level
 from .grants import grants_of
-from .models import Delegation, ForwardStatus, Grant
-from .policy import DELEGABLE_ACTIONS, Action, can
+from .models import Delegation, ForwardPurpose, ForwardRequest, ForwardStatus, Grant
+from .policy import DELEGABLE_ACTIONS, Action, can, visible
 from .views import require
 
 PAGE_SIZE = 30
@@ -47,17 +50,63 @@ def clearance_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(Person.objects.select_related("unit"), pk=pk)
     if not can(request.user, Action.CLEARANCE_SET, person):
         raise PermissionDenied  # their own clearance: visible, but not theirs to change
-    form = forms.ClearanceForm(request.POST or None, initial={"clearance": person.clearance})
+    if is_admin(person):
+        # Set at installation, changed only by ``zhongshu admins`` (三员分立).
+        return render(request, "access/clearance_form.html", {"person": person, "is_admin_account": True})
+    form = forms.ClearanceForm(request.POST or None, initial={
+        "clearance": person.clearance, "roles": sorted(person.role_codes)})
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            services.person_clearance_set(actor=request.user, person=person, **form.cleaned_data)
+            with transaction.atomic():
+                services.person_clearance_set(actor=request.user, person=person,
+                                              clearance=data["clearance"], reason=data["reason"])
+                services.person_roles_set(actor=request.user, person=person, roles=data["roles"],
+                                          reason=data["reason"])
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, _("已将“%(name)s”的涉密等级设为%(level)s。") % {
+            messages.success(request, _("已将“%(name)s”的涉密等级设为%(level)s，业务角色已保存。") % {
                 "name": person.full_name, "level": person.get_clearance_display()})
             return redirect("access:clearance_list")
     return render(request, "access/clearance_form.html", {"form": form, "person": person})
+
+
+# Fields that carry an item's number, most specific first (收文号, then 文号).
+NUMBER_FIELDS = ("receipt_number", "doc_number")
+
+
+def _summaries(viewer: Person, objects: list) -> dict[tuple[type, int], dict]:
+    """What the security admin's pages show of each object: kind, number and
+    classification, and its title only where her own clearance and need-to-know reach
+    (``visible``, one query per model) — never a private draft's title by her office."""
+    by_model: dict[type, list] = {}
+    for obj in objects:
+        by_model.setdefault(type(obj), []).append(obj)
+    out = {}
+    for model, items in by_model.items():
+        seen = set(visible(viewer, model._default_manager.filter(pk__in=[o.pk for o in items]))
+                   .values_list("pk", flat=True))
+        for obj in items:
+            number = next((getattr(obj, f) for f in NUMBER_FIELDS if getattr(obj, f, "")), "")
+            out[(model, obj.pk)] = {
+                "kind": model._meta.verbose_name, "id": obj.pk, "number": number,
+                "level": Level(obj.classification), "title": str(obj) if obj.pk in seen else None}
+    return out
+
+
+def _grant_rows(viewer: Person, grants: list[Grant]) -> list[dict]:
+    wanted: dict[int, set[int]] = {}
+    for g in grants:
+        wanted.setdefault(g.content_type_id, set()).add(g.object_id)
+    objects = []
+    for ct_id, ids in wanted.items():
+        model = ContentType.objects.get_for_id(ct_id).model_class()
+        if model is not None:
+            objects += list(model._default_manager.filter(pk__in=ids))
+    summaries = _summaries(viewer, objects)
+    by_key = {(ContentType.objects.get_for_model(m).pk, pk): v for (m, pk), v in summaries.items()}
+    return [{"grant": g, "obj": by_key.get((g.content_type_id, g.object_id))} for g in grants]
 
 
 @require(Action.GRANT_MANAGE)
@@ -68,7 +117,8 @@ def grant_list(request: HttpRequest) -> HttpResponse:
                         object_id=lookup.cleaned_data["object_id"])
     q = request.GET.get("q", "").strip()
     page = Paginator(selectors.active_grants(q=q), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "access/grant_list.html", {"page": page, "q": q, "lookup": lookup})
+    return render(request, "access/grant_list.html", {
+        "page": page, "rows": _grant_rows(request.user, list(page.object_list)), "q": q, "lookup": lookup})
 
 
 @require(Action.GRANT_MANAGE)
@@ -80,16 +130,26 @@ def object_grants(request: HttpRequest, label: str, object_id: int) -> HttpRespo
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.grant_add(actor=request.user, obj=obj, person=data["person"], unit=data["unit"],
-                               reason=data["reason"], expires_at=data["expires_at"])
+            result = services.grant_add(actor=request.user, obj=obj, person=data["person"],
+                                        unit=data["unit"], reason=data["reason"],
+                                        expires_at=data["expires_at"])
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, _("已加入知悉范围。"))
+            if isinstance(result, Grant):
+                messages.success(request, _("已加入知悉范围。"))
+            else:
+                messages.success(request, _("涉密事项的授权已提交定密单位领导审批（申请 #%(n)s），批准后生效。")
+                                 % {"n": result.pk})
             return redirect("access:object_grants", label=label, object_id=object_id)
     page = Paginator(grants_of(obj), PAGE_SIZE).get_page(request.GET.get("page"))
+    pending = ForwardRequest.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk,
+        purpose=ForwardPurpose.GRANT, status=ForwardStatus.PENDING).select_related(
+        "recipient_person", "recipient_unit", "requested_by")
     return render(request, "access/object_grants.html", {
-        "obj": obj, "label": label, "level": Level(obj.classification), "form": form, "page": page})
+        "summary": _summaries(request.user, [obj])[(type(obj), obj.pk)], "obj": obj, "label": label,
+        "form": form, "page": page, "pending": pending})
 
 
 @require(Action.GRANT_MANAGE)
@@ -193,3 +253,36 @@ def forward_detail(request: HttpRequest, pk: int) -> HttpResponse:
     title = str(obj) if obj is not None and can(request.user, Action.OBJECT_VIEW, obj) else None
     return render(request, "access/forward_detail.html", {
         "fr": fr, "title": title, "level": Level(fr.classification), "form": form})
+
+
+@require(Action.PASSWORD_RESET_APPROVE)
+def password_reset_list(request: HttpRequest) -> HttpResponse:
+    """The system admin's requests to reset passwords of people cleared 重要 or 核心."""
+    pending = (PasswordResetRequest.objects.filter(status=ResetStatus.PENDING)
+               .select_related("person", "person__unit", "requested_by"))
+    decided = (PasswordResetRequest.objects.exclude(status=ResetStatus.PENDING)
+               .select_related("person", "requested_by", "decided_by"))
+    return render(request, "access/password_reset_list.html", {
+        "pending": pending[:100], "decided": Paginator(decided, PAGE_SIZE).get_page(request.GET.get("page"))})
+
+
+@require(Action.PASSWORD_RESET_APPROVE)
+def password_reset_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    reset = get_object_or_404(PasswordResetRequest.objects.select_related(
+        "person", "person__unit", "requested_by", "decided_by"), pk=pk)
+    may_decide = reset.status == ResetStatus.PENDING and can(request.user, Action.PASSWORD_RESET_APPROVE, reset)
+    form = forms.DecisionForm(request.POST or None) if may_decide else None
+    if request.method == "POST":
+        if not may_decide:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.password_reset_decide(actor=request.user, request=reset,
+                                               approve=form.cleaned_data["decision"] == "approve",
+                                               note=form.cleaned_data["note"])
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("审批已记录。"))
+                return redirect("access:password_reset_list")
+    return render(request, "access/password_reset_detail.html", {"reset": reset, "form": form})

@@ -49,6 +49,13 @@ class Action(StrEnum):
     # The audit trail (安全审计员; the security admin sees ordinary users' events).
     AUDIT_VIEW = "audit.view"
     AUDIT_EXPORT = "audit.export"
+    # Giving a person business roles: every business role carries content, so it is the
+    # security admin's (docs/security-admin.md).
+    ROLE_ASSIGN = "access.role_assign"
+    # Password resets: the system admin resets (never an administrator's, never his
+    # own); a person cleared 重要 or 核心 needs the security admin's approval first.
+    PASSWORD_RESET = "org.password_reset"  # noqa: S105 (an action name)
+    PASSWORD_RESET_APPROVE = "access.password_reset_approve"  # noqa: S105
 
 
 # What a leader may hand to a secretary, with the label the delegation page shows.
@@ -114,6 +121,30 @@ _OBJECT_RULES: dict[Action, Callable[[Any, Any], bool]] = {
     Action.GRANT_MANAGE: _security_admin_not_self,
     Action.FORWARD_DECIDE: _decides_forwarding,
 }
+
+
+# Rules of the password and role actions (issue 11).
+def _resets_password(person: Any, target: Any) -> bool:
+    # Administrators' accounts are reset only by ``zhongshu admins`` on the server, and
+    # nobody resets his own password this way (he changes it on his profile).
+    if not person.has_role(RoleCode.SYSTEM_ADMIN):
+        return False
+    return target is None or (isinstance(target, Person) and target.pk != person.pk
+                              and not admins.is_admin(target))
+
+
+def _approves_password_reset(person: Any, request: Any) -> bool:
+    # ``request`` is an org.PasswordResetRequest (or None for the list page).
+    if not person.has_role(RoleCode.SECURITY_ADMIN):
+        return False
+    return request is None or (request.person_id != person.pk and request.requested_by_id != person.pk)
+
+
+_OBJECT_RULES.update({
+    Action.ROLE_ASSIGN: _security_admin_not_self,
+    Action.PASSWORD_RESET: _resets_password,
+    Action.PASSWORD_RESET_APPROVE: _approves_password_reset,
+})
 
 
 def can(person: Any, action: StrEnum | str, obj: Any = None, *, on_behalf_of: Any = None) -> bool:

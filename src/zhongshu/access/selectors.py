@@ -10,7 +10,7 @@ from .models import Delegation, ForwardRequest, ForwardStatus, Grant
 
 
 def people_for_clearance(*, q: str = "", clearance: str = "") -> QuerySet[Person]:
-    qs = Person.objects.select_related("unit").filter(is_active=True)
+    qs = Person.objects.select_related("unit").prefetch_related("roles").filter(is_active=True)
     if q:
         qs = qs.filter(Q(full_name__icontains=q) | Q(username__icontains=q) | Q(position__icontains=q))
     if clearance:

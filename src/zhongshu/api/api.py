@@ -17,6 +17,7 @@ from ninja.security import HttpBearer, django_auth
 
 from zhongshu.access.policy import can
 from zhongshu.audit.services import record_access
+from zhongshu.config.apidocs import LocalSwagger
 from zhongshu.documents import selectors, services
 from zhongshu.documents.incoming import forms as incoming_forms
 from zhongshu.documents.incoming import selectors as incoming_selectors
@@ -74,7 +75,7 @@ class BearerToken(HttpBearer):
 
 
 api = NinjaAPI(title="中枢 API", version="1", urls_namespace="api", auth=[BearerToken(), django_auth],
-               docs_url="/docs",
+               docs_url="/docs", docs=LocalSwagger(),
                description="办文接口：发文、收文的列表、详情、拟稿、办理、下载。"
                            "认证：个人 API 令牌（Authorization: Bearer），或已登录的会话（写操作须带 CSRF）。")
 

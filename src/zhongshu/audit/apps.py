@@ -8,4 +8,4 @@ class AuditConfig(AppConfig):
     def ready(self) -> None:
         # Sign-in, sign-out and failed sign-ins come from Django's auth signals: the one
         # place where a signal is the right tool, since the auth views are Django's own.
-        from . import signals  # noqa: F401
+        from . import checks, signals  # noqa: F401

@@ -45,3 +45,19 @@ class Event(StrEnum):
     OBJECT_DOWNLOAD = "object.download"
     # The audit trail itself (安全审计员)
     AUDIT_EXPORT = "audit.export"
+    # --- security (issue 11; helper `security`) ---
+    # The three administrator accounts, handled only by `zhongshu admins` on the server.
+    ADMIN_INSTALL = "org.admin.install"
+    ADMIN_PASSWORD_RESET = "org.admin.password_reset"  # noqa: S105 (an event name)
+    ADMIN_REPLACE = "org.admin.replace"
+    # Password resets of ordinary accounts: request, the security admin's decision, reset.
+    PASSWORD_RESET_REQUEST = "org.password_reset.request"  # noqa: S105
+    PASSWORD_RESET_APPROVE = "org.password_reset.approve"  # noqa: S105
+    PASSWORD_RESET_REJECT = "org.password_reset.reject"  # noqa: S105
+    PERSON_PASSWORD_RESET = "org.person.password_reset"  # noqa: S105
+    # Business roles, given by the security admin.
+    ROLES_SET = "access.roles.set"
+    # A classified grant waiting for the owner unit leader's approval.
+    GRANT_REQUEST = "access.grant.request"
+    # The audit chain's key was rotated (the last event signed with the old key).
+    AUDIT_KEY_ROTATE = "audit.key_rotate"

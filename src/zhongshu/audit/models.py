@@ -43,6 +43,9 @@ class AuditEvent(models.Model):
                                default=Outcome.SUCCESS)
     details = models.JSONField(_("详情"), default=dict, blank=True)
     algorithm = models.CharField(_("摘要算法"), max_length=10)
+    # The key of the chain's keyring that signed a keyed (hmac-…) event; empty for the
+    # unkeyed events recorded before the chain was keyed.
+    key_id = models.CharField(_("密钥编号"), max_length=16, blank=True, default="")
     prev_hash = models.CharField(_("前一事件摘要"), max_length=64)
     hash = models.CharField(_("摘要"), max_length=64, unique=True)
 

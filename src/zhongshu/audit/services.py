@@ -14,7 +14,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
-from . import chain
+from . import chain, keys
 from .context import current_ip
 from .events import Event
 from .models import AuditEvent, ChainHead, Outcome
@@ -69,6 +69,9 @@ def record(*, actor: Any, action: str | StrEnum, obj: models.Model | None = None
         # On PostgreSQL the row lock serialises writers until they commit; on SQLite
         # the IMMEDIATE transaction already holds the database's write lock.
         head = _lock_head()
+        # Read under the lock: a key rotation in another process takes the same lock,
+        # so no event is signed with a key retired before it.
+        ring = chain.keyring()
         event = AuditEvent(
             seq=head.last_seq + 1,
             occurred_at=timezone.now(),
@@ -85,12 +88,32 @@ def record(*, actor: Any, action: str | StrEnum, obj: models.Model | None = None
             outcome=str(outcome),
             details=clean_details,
             algorithm=chain.ALGORITHM,
+            key_id=ring.current if chain.ALGORITHM in chain.KEYED_ALGORITHMS else "",
             prev_hash=head.last_hash,
         )
-        event.hash = chain.digest(event)
+        event.hash = chain.digest(event, ring)
         event.save(force_insert=True)
         ChainHead.objects.filter(pk=1).update(last_seq=event.seq, last_hash=event.hash)
+        if event.key_id and ring.current_key.first_seq is None:
+            keys.mark_first_use(chain.keyring_path(), ring, event.seq)
     return event
+
+
+def chain_key_rotate(*, reason: str) -> tuple[str, str]:
+    """Retire the chain's current key and sign from now on with a fresh one, from the
+    server's console (``zhongshu audit rotate-key``). The rotation is itself the last
+    event signed with the old key; the old key stays in the keyring, so every older
+    event keeps verifying. Returns the old and the new key's ids."""
+    if not reason.strip():
+        raise ValueError("请写明轮换原因。")
+    with transaction.atomic():
+        _lock_head()
+        old = chain.keyring().current
+        new = keys.new_key()
+        event = record(actor=None, action=Event.AUDIT_KEY_ROTATE, details={
+            "old_key_id": old, "new_key_id": new.id, "reason": reason.strip()[:200]})
+        keys.save(chain.keyring_path(), keys.rotated(chain.keyring(), new, last_seq=event.seq))
+    return old, new.id
 
 
 def record_access(*, actor: Any, obj: models.Model, download: bool = False,

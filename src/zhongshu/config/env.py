@@ -7,6 +7,9 @@ so a mistyped deployment stops at start-up instead of misbehaving later.
 from __future__ import annotations
 
 import os
+import secrets
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -95,3 +98,40 @@ def env_database_url(name: str, default_sqlite_path: Path) -> dict:
     if not config.get("NAME"):
         raise SettingError(f"{name}={raw!r}: the URL must name a database (数据库地址缺少库名)")
     return config
+
+
+def private_file(path: Path, make: Callable[[], str]) -> str:
+    """The content of ``path``, created on first start from ``make()`` with mode 0600
+    (readable by the service's user only). Several processes starting at once agree on
+    one value: the file appears whole through a hard link, or another process's wins."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+        try:
+            os.fchmod(fd, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(make() + "\n")
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                pass
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+    try:
+        value = path.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise SettingError(f"{path}: cannot read ({exc.strerror}) (无法读取密钥文件 {path})") from None
+    if not value:
+        raise SettingError(f"{path} is empty (密钥文件 {path} 为空)")
+    return value
+
+
+def env_secret_key(name: str, path: Path) -> str:
+    """``$name`` when set; otherwise a key generated on first start into ``path``. No
+    installation runs on a shared default key."""
+    raw = os.environ.get(name, "")
+    if raw:
+        if len(raw) < 32:
+            raise SettingError(f"{name}: at least 32 characters (环境变量 {name} 至少 32 个字符)")
+        return raw
+    return private_file(path, lambda: secrets.token_urlsafe(50))

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_choice, env_database_url, env_int, env_str
+from zhongshu.audit.keys import ensure_keyring
+
+from .env import env_bool, env_choice, env_database_url, env_int, env_secret_key, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # The checkout (pyproject.toml, node_modules) when installed in editable mode.
@@ -15,8 +18,12 @@ SOURCE_ROOT = PACKAGE_DIR.parent.parent
 VAR_DIR = Path(env_str("ZHONGSHU_VAR_DIR", str(Path.cwd() / "var"))).resolve()
 
 DEBUG = env_bool("ZHONGSHU_DEBUG", False)
-# The embedded default runs on a laptop; a deployment sets its own secret.
-SECRET_KEY = env_str("ZHONGSHU_SECRET_KEY", "zhongshu-insecure-local-only-key-change-in-production")
+# Never a shared default: without ZHONGSHU_SECRET_KEY the first start generates one into
+# var/ (mode 0600). Several application hosts must share it (docs/security-admin.md).
+SECRET_KEY = env_secret_key("ZHONGSHU_SECRET_KEY", VAR_DIR / "secret_key")
+# The audit chain's keyring, outside the database; created on first start (0600).
+AUDIT_KEY_FILE = Path(env_str("ZHONGSHU_AUDIT_KEY_FILE", str(VAR_DIR / "audit-chain.key"))).resolve()
+ensure_keyring(AUDIT_KEY_FILE)
 ALLOWED_HOSTS = [h for h in env_str("ZHONGSHU_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in env_str("ZHONGSHU_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 PORT = env_int("ZHONGSHU_PORT", 8000, minimum=1, maximum=65535)
@@ -30,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "zhongshu.kernel",
@@ -49,11 +57,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "zhongshu.access.nostore.NoStoreMiddleware",
+    "zhongshu.org.middleware.OneTimePasswordMiddleware",
     "zhongshu.audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -110,15 +121,55 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 
-# Lockout after repeated failed sign-ins (django-axes): per account, so that one
-# office behind one NAT address cannot lock everyone out.
-AXES_FAILURE_LIMIT = env_int("ZHONGSHU_LOCKOUT_FAILURES", 5, minimum=2, maximum=100)
+# Served over TLS (directly or behind a proxy that sets X-Forwarded-Proto): cookies are
+# Secure and browsers are told to use HTTPS only (HSTS, which Django sends only on
+# HTTPS requests). Off on a laptop's http://127.0.0.1, where Secure cookies would fail.
+HTTPS = env_bool("ZHONGSHU_HTTPS", False)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_HSTS_SECONDS = env_int("ZHONGSHU_HSTS_SECONDS", 31_536_000 if HTTPS else 0, minimum=0,
+                              maximum=63_072_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = False
+if env_bool("ZHONGSHU_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content Security Policy (django-csp): scripts only from this server, or inline with the
+# request's nonce (templates write nonce="{{ request.csp_nonce }}"); htmx gives swapped
+# fragments' scripts the page's nonce (base.html). Styles allow inline style attributes,
+# which templates and ECharts use; nothing is loaded from elsewhere (no CDN).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Lockout after repeated failed sign-ins (django-axes). An account is locked from the
+# address that failed, not everywhere: five wrong passwords from anyone's machine must
+# not lock the 书记 out of her own. Each address is throttled as well, with a higher
+# limit, since one office behind one NAT address shares it (org.lockout.failure_limit).
+LOCKOUT_FAILURES = env_int("ZHONGSHU_LOCKOUT_FAILURES", 5, minimum=2, maximum=100)
+LOCKOUT_ADDRESS_FAILURES = env_int("ZHONGSHU_LOCKOUT_ADDRESS_FAILURES", 30, minimum=2, maximum=10_000)
+AXES_FAILURE_LIMIT = "zhongshu.org.lockout.failure_limit"
 AXES_COOLOFF_TIME = env_int("ZHONGSHU_LOCKOUT_MINUTES", 30, minimum=1, maximum=24 * 60) / 60
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
-# Lockout is per account on purpose (see above); axes warns that IP is not part of it.
+# The address is part of the lockout through the combination above.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # The office works in Chinese whatever the browser asks for, so there is no
@@ -134,7 +185,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"] + [
     (prefix, SOURCE_ROOT / "node_modules" / path)
-    for prefix, path in [("vendor/htmx", "htmx.org/dist"), ("vendor/echarts", "echarts/dist")]
+    for prefix, path in [("vendor/htmx", "htmx.org/dist"), ("vendor/echarts", "echarts/dist"),
+                         ("vendor/swagger-ui", "swagger-ui-dist")]
     if (SOURCE_ROOT / "node_modules" / path).is_dir()
 ]
 STORAGES = {

@@ -14,7 +14,8 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from . import services
+from . import installation, services
+from .installation import AdminSpec
 from .models import Clearance, Person, RoleCode, Unit, UnitKind
 
 R = RoleCode
@@ -63,6 +64,7 @@ DEPARTMENTS = [
     ("BGS-ZB", "值班室", "值班室", "", "zhiban", (R.DUTY_OFFICER,), C.IMPORTANT),
     ("BGS-DA", "档案室", "档案室", "", "dangan", (R.ARCHIVIST,), C.IMPORTANT),
     ("BGS-FG", "法规室", "法规室", "", None, (R.SECRETARY,), C.GENERAL),
+    # Security and IT staff hold no business role: their colleagues are ordinary staff.
     ("BGS-BM", "保密办", "保密办", "", "secadmin", (), C.CORE),
     ("BGS-XXH", "信息化处", "信息化处", "", "sysadmin", (), C.GENERAL),
 ]
@@ -106,6 +108,10 @@ LEADERS = [  # (username or None, name, position, clearance)
     ("mishuzhang", "林志远", "市委常委、秘书长", C.CORE),
     (None, "郭建平", "市委常委、组织部部长", C.CORE),
 ]
+
+
+# The demo's administrators, as README describes them.
+ADMIN_CLEARANCES = {R.SYSTEM_ADMIN: C.GENERAL, R.SECURITY_ADMIN: C.CORE, R.AUDITOR: C.GENERAL}
 
 
 class NameMaker:
@@ -161,28 +167,38 @@ def load_demo() -> dict[str, int]:
         person(office, "市委办公室副主任", (R.OFFICE_DIRECTOR,), C.IMPORTANT, sort_order=2 + i)
     services.unit_update(actor=None, unit=office, head=director, leader_in_charge=secretary_general)
 
+    # The three administrators are installed as a real installation installs them
+    # (``org.installation``), in the units they work in. They head no unit: a unit's
+    # head decides requests about its items, which no administrator account may do.
+    admin_specs: dict[str, AdminSpec] = {}
+    admin_units = {"sysadmin": R.SYSTEM_ADMIN, "secadmin": R.SECURITY_ADMIN, "auditor": R.AUDITOR}
+
+    def admin_spec(username: str, unit: Unit, sort_order: int) -> None:
+        next(serial)  # keep every other demo account's number as it always was
+        acct, role = key[username], admin_units[username]
+        admin_specs[role] = AdminSpec(username=username, full_name=acct.full_name, unit=unit,
+                                      position=acct.position, clearance=ADMIN_CLEARANCES[role],
+                                      password_hash=pw, sort_order=sort_order)
+
     for order, (code, name, short, issuer, head_user, roles, clearance) in enumerate(DEPARTMENTS, 1):
         dept = services.unit_create(actor=None, name=name, short_name=short, code=code,
                                     kind=UnitKind.DEPARTMENT, parent=office, issuer_code=issuer,
                                     sort_order=order)
-        head_roles = roles
-        if head_user == "sysadmin":
-            head_roles = (R.SYSTEM_ADMIN,)
-        elif head_user == "secadmin":
-            head_roles = (R.SECURITY_ADMIN,)
-        acct = key.get(head_user) if head_user else None
-        head = person(dept, acct.position if acct else f"{name}处长", head_roles, clearance,
-                      acct.username if acct else None, acct.full_name if acct else None, 1)
-        services.unit_update(actor=None, unit=dept, head=head, leader_in_charge=director)
-        # Security and IT staff hold no business role: the three administrators see no
-        # content, and their colleagues are ordinary staff.
-        staff_roles = roles if head_user not in {"sysadmin", "secadmin"} else ()
-        for j in range(6):
-            person(dept, "副处长" if j == 0 else ("主任科员" if j < 3 else "科员"),
-                   staff_roles, clearance if j < 3 else C.GENERAL, sort_order=2 + j)
+        head = None
+        if head_user in admin_units:
+            admin_spec(head_user, dept, 1)
+        else:
+            acct = key.get(head_user) if head_user else None
+            head = person(dept, acct.position if acct else f"{name}处长", roles, clearance,
+                          acct.username if acct else None, acct.full_name if acct else None, 1)
+        staff = [person(dept, "副处长" if j == 0 else ("主任科员" if j < 3 else "科员"),
+                        roles, clearance if j < 3 else C.GENERAL, sort_order=2 + j)
+                 for j in range(6)]
+        # Where an administrator works, the deputy heads the unit.
+        services.unit_update(actor=None, unit=dept, head=head or staff[0], leader_in_charge=director)
         if code == "BGS-FG":
-            person(dept, "安全审计员", (R.AUDITOR,), C.GENERAL, "auditor",
-                   key["auditor"].full_name, 9)
+            admin_spec("auditor", dept, 9)
+    installation.administrators_install(admin_specs)
 
     for order, (code, name, short, issuer) in enumerate(SUBORDINATES, 10):
         unit = services.unit_create(actor=None, name=name, short_name=short, code=code,

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
 from zhongshu.kernel.files import MB, XLSX, UnacceptableFile, check_upload
 
-from .models import Person, Role, Unit
+from .models import Person, Unit
 
 
 class UnitForm(forms.ModelForm):
@@ -24,18 +25,15 @@ class UnitForm(forms.ModelForm):
 
 
 class PersonForm(forms.ModelForm):
-    roles = forms.ModelMultipleChoiceField(
-        label=_("角色"), queryset=Role.objects.all(), required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
     password = forms.CharField(
         label=_("初始密码"), required=False, widget=forms.PasswordInput(render_value=False),
-        help_text=_("至少 10 位，不能是常见密码或纯数字。留空则不修改。"),
+        help_text=_("至少 10 位，不能是常见密码或纯数字。本人首次登录时须修改。"),
     )
 
     class Meta:
         model = Person
-        # No clearance: that is the security admin's to set (三员分立, access app).
+        # No clearance and no roles: both open content, so they are the security
+        # admin's to give (三员分立, access app).
         fields = ["username", "full_name", "unit", "position", "email", "phone",
                   "sort_order", "is_active"]
 
@@ -45,7 +43,8 @@ class PersonForm(forms.ModelForm):
         self.fields["unit"].required = True
         self.fields["full_name"].required = True
         if self.instance.pk:
-            self.fields["roles"].initial = list(self.instance.roles.all())
+            # An existing person's password changes only by a reset (reason, approval).
+            del self.fields["password"]
         else:
             self.fields["password"].required = True
 
@@ -69,3 +68,18 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(
                 _("请上传 Excel 2007 及以上格式（.xlsx）的文件。") + str(exc)) from None
         return upload
+
+
+class ResetForm(forms.Form):
+    reason = forms.CharField(label=_("重置原因"), max_length=200,
+                             help_text=_("例如：本人遗忘密码，已电话核实身份。记入审计日志。"))
+
+
+class OneTimePasswordChangeForm(SetPasswordForm):
+    """The page a one-time password opens: choose one's own password."""
+
+    def clean_new_password1(self) -> str:
+        password = self.cleaned_data.get("new_password1") or ""
+        if password and self.user.check_password(password):
+            raise forms.ValidationError(_("新密码不能与一次性密码相同。"))
+        return password

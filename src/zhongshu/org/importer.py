@@ -18,7 +18,12 @@ from django.core.validators import validate_email
 from django.db import transaction
 from openpyxl import Workbook, load_workbook
 
-from zhongshu.access.admins import separation_error
+from zhongshu.access.admins import (
+    ADMIN_ACCOUNT_LOCKED,
+    ADMIN_ROLE_INSTALL_ONLY,
+    ADMIN_ROLES,
+    separation_error,
+)
 from zhongshu.audit import services as audit
 from zhongshu.audit.events import Event
 
@@ -99,6 +104,7 @@ def parse(content: bytes, progress: Progress | None = None, *, actor: Person | N
     from zhongshu.access.policy import Action, can
 
     may_set_clearance = actor is None or can(actor, Action.CLEARANCE_SET)
+    may_set_roles = actor is None or can(actor, Action.ROLE_ASSIGN)
     out = Parsed()
     try:
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
@@ -155,6 +161,9 @@ def parse(content: bytes, progress: Progress | None = None, *, actor: Person | N
             progress(done, total)
 
     existing_users = dict(Person.objects.values_list("username", "clearance"))
+    existing_roles: dict[str, set[str]] = {}
+    for username, code in Person.objects.filter(roles__isnull=False).values_list("username", "roles__code"):
+        existing_roles.setdefault(username, set()).add(code)
     file_users: dict[str, int] = {}
     for number, r in person_rows:
         problems = []
@@ -177,8 +186,15 @@ def parse(content: bytes, progress: Progress | None = None, *, actor: Person | N
         unknown = [x for x in roles if x not in ROLE_BY_LABEL]
         if unknown:
             problems.append(f"角色“{'、'.join(unknown)}”无效，可选：{'、'.join(ROLE_BY_LABEL)}")
+        elif existing_roles.get(username, set()) & ADMIN_ROLES:
+            problems.append(ADMIN_ACCOUNT_LOCKED)
+        elif {ROLE_BY_LABEL[x] for x in roles} & ADMIN_ROLES:
+            problems.append(ADMIN_ROLE_INSTALL_ONLY)
         elif separation_error(ROLE_BY_LABEL[x] for x in roles):
             problems.append(separation_error(ROLE_BY_LABEL[x] for x in roles))
+        elif (not may_set_roles and roles
+              and {ROLE_BY_LABEL[x] for x in roles} != existing_roles.get(username, set())):
+            problems.append("角色由安全保密管理员授予（三员分立），导入时请留空或与现有角色一致")
         if r["涉密等级"] not in CLEARANCE_BY_LABEL:
             problems.append(f"涉密等级“{r['涉密等级']}”无效，应为：核心、重要、一般、非涉密")
         elif not may_set_clearance and CLEARANCE_BY_LABEL[r["涉密等级"]] != existing_users.get(
@@ -191,14 +207,17 @@ def parse(content: bytes, progress: Progress | None = None, *, actor: Person | N
                 problems.append(f"电子邮箱“{r['电子邮箱']}”格式不正确")
         if _int(r["排序"]) is None:
             problems.append(f"排序“{r['排序']}”应为非负整数")
-        if r["初始密码"]:
+        # 初始密码 is used only when an account is created: an existing person's password
+        # changes only by a reset (with its reason and, above 一般, its approval).
+        if r["初始密码"] and username not in existing_users:
             try:
                 validate_password(r["初始密码"])
             except ValidationError as exc:
                 problems.append("初始密码不符合要求：" + "；".join(exc.messages))
         for p in problems:
             out.errors.append(RowError(PERSON_SHEET, number, p))
-        out.people.append({"row": number, "roles": [ROLE_BY_LABEL.get(x) for x in roles],
+        # An empty 角色 column leaves an existing person's roles as they are.
+        out.people.append({"row": number, "roles": [ROLE_BY_LABEL.get(x) for x in roles] if roles else None,
                            "is_new": username not in existing_users, **r})
         done += 1
         if progress and done % 50 == 0:
@@ -247,15 +266,13 @@ def apply(parsed: Parsed, *, actor: Person, progress: Progress | None = None) ->
                   "phone": r["电话"], "sort_order": _int(r["排序"])}
         person = users.get(r["账号"])
         if person is None:
-            services.person_create(actor=actor, username=r["账号"], roles=r["roles"],
+            services.person_create(actor=actor, username=r["账号"], roles=r["roles"] or (),
                                    password=r["初始密码"] or None, **fields)
             summary["people_created"] += 1
             if not r["初始密码"]:
                 summary["people_without_password"] += 1
         else:
             services.person_update(actor=actor, person=person, roles=r["roles"], **fields)
-            if r["初始密码"]:
-                services.person_set_password(actor=actor, person=person, password=r["初始密码"])
             summary["people_updated"] += 1
         done += 1
         if progress and done % 50 == 0:
@@ -273,7 +290,8 @@ def template_workbook() -> bytes:
     ws.append(["DEMO01", "示例区委办公室", "示例区委办", "下级单位", "", "示区委办发", 10])
     ws = wb.create_sheet(PERSON_SHEET)
     ws.append(PERSON_COLUMNS)
-    ws.append(["zhangsan", "张三", "DEMO01", "科员", "联络员", "非涉密", "zhangsan@example.org",
+    # 角色 and 涉密等级 are the security admin's to give: the example leaves them empty.
+    ws.append(["zhangsan", "张三", "DEMO01", "科员", "", "", "zhangsan@example.org",
                "0000-1234567", 10, ""])
     for sheet in wb.worksheets:
         for col in sheet.columns:

@@ -8,8 +8,11 @@ from collections.abc import Iterable
 from axes.conf import settings as axes_settings
 from axes.models import AccessAttempt
 from axes.utils import reset
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Sum
+from django.http import HttpRequest
 from django.utils import timezone
 
 from zhongshu.access.policy import Action, can
@@ -24,9 +27,26 @@ def _cooloff() -> dt.timedelta:
     return value if isinstance(value, dt.timedelta) else dt.timedelta(hours=float(value))
 
 
+def failure_limit(request: HttpRequest, credentials: dict | None = None) -> int:
+    """django-axes asks this for the failures that lock ``request``'s username from its
+    address (``AXES_LOCKOUT_PARAMETERS``). When the address itself has failed too often,
+    whatever the account names tried, 0: everything from it is refused until the
+    cool-off ends."""
+    ip = getattr(request, "axes_ip_address", None)
+    if ip and address_failures(ip) >= settings.LOCKOUT_ADDRESS_FAILURES:
+        return 0
+    return settings.LOCKOUT_FAILURES
+
+
+def address_failures(ip: str) -> int:
+    return AccessAttempt.objects.filter(
+        ip_address=ip, attempt_time__gte=timezone.now() - _cooloff(),
+    ).aggregate(total=Sum("failures_since_start"))["total"] or 0
+
+
 def _locking_attempts():
     return AccessAttempt.objects.filter(
-        failures_since_start__gte=axes_settings.AXES_FAILURE_LIMIT,
+        failures_since_start__gte=settings.LOCKOUT_FAILURES,
         attempt_time__gte=timezone.now() - _cooloff(),
     )
 
@@ -37,7 +57,8 @@ def locked_usernames() -> list[str]:
 
 
 def locked_until(usernames: Iterable[str]) -> dict[str, dt.datetime]:
-    """For each locked account among ``usernames``, when its lock ends."""
+    """For each account among ``usernames`` locked from some address, when its last
+    lock ends (it can still sign in from an address that has not failed)."""
     attempts = _locking_attempts().filter(username__in=list(usernames)).values_list(
         "username", "attempt_time")
     result: dict[str, dt.datetime] = {}

@@ -125,6 +125,14 @@ class Person(AbstractUser):
     )
     phone = models.CharField(_("电话"), max_length=30, blank=True)
     sort_order = models.PositiveIntegerField(_("排序"), default=100)
+    # A one-time password (given at creation, installation or a reset) opens nothing but
+    # the change-password page (``org.middleware.OneTimePasswordMiddleware``).
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
+    # Who last reset the password and when: the person is told at the next sign-in.
+    password_reset_by = models.ForeignKey(
+        "self", verbose_name=_("密码重置人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+")
+    password_reset_at = models.DateTimeField(_("密码重置时间"), null=True, blank=True)
 
     objects = PersonManager()
 
@@ -207,3 +215,48 @@ class ImportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {ImportStatus.DONE, ImportStatus.REJECTED, ImportStatus.FAILED}
+
+
+class ResetStatus(models.TextChoices):
+    PENDING = "pending", _("待审批")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("不予批准")
+    USED = "used", _("已重置")
+
+
+class PasswordResetRequest(models.Model):
+    """The system admin's request to reset the password of a person cleared 重要 or
+    核心, which the security admin approves before the reset may happen (三员分立:
+    a reset lets whoever holds the new password act as that person)."""
+
+    person = models.ForeignKey(Person, verbose_name=_("人员"), on_delete=models.PROTECT,
+                               related_name="+")
+    requested_by = models.ForeignKey(Person, verbose_name=_("申请人"), on_delete=models.PROTECT,
+                                     related_name="+")
+    reason = models.CharField(_("重置原因"), max_length=200)
+    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    status = models.CharField(_("状态"), max_length=10, choices=ResetStatus.choices,
+                              default=ResetStatus.PENDING)
+    decided_by = models.ForeignKey(Person, verbose_name=_("审批人"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decision_note = models.CharField(_("审批意见"), max_length=200, blank=True)
+    used_at = models.DateTimeField(_("重置时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("密码重置审批")
+        verbose_name_plural = _("密码重置审批")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=[s.value for s in ResetStatus]),
+                                   name="org_reset_status_valid"),
+            models.CheckConstraint(
+                condition=models.Q(status=ResetStatus.PENDING, decided_by__isnull=True)
+                | (~models.Q(status=ResetStatus.PENDING) & models.Q(decided_by__isnull=False)),
+                name="org_reset_decided_iff_not_pending"),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"]),
+                   models.Index(fields=["person", "status"])]
+
+    def __str__(self) -> str:
+        return f"密码重置申请 #{self.pk}"

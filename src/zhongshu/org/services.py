@@ -3,18 +3,30 @@ all come through here."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError  # noqa: F401 (re-exported for views)
 from django.db import transaction
+from django.utils import timezone
 
+from zhongshu.access import admins
 from zhongshu.access.admins import separation_error
 from zhongshu.access.policy import Action, can
 from zhongshu.audit import services as audit
 from zhongshu.audit.events import Event
 
-from .models import Clearance, Person, Role, RoleCode, Unit, UnitKind
+from .models import (
+    Clearance,
+    PasswordResetRequest,
+    Person,
+    ResetStatus,
+    Role,
+    RoleCode,
+    Unit,
+    UnitKind,
+)
 
 CLEARANCE_NOT_YOURS = "涉密等级由安全保密管理员设定（三员分立），系统管理员不能修改。"
 
@@ -32,12 +44,36 @@ def roles_ensure() -> None:
         Role.objects.update_or_create(code=code.value, defaults={"name": str(code.label)})
 
 
-def _check_roles(roles: Iterable[str]) -> list[str]:
+def _check_roles(actor: Person | None, old: Iterable[str], roles: Iterable[str]) -> list[str]:
+    """The role codes to store, or a ValidationError: administrator roles are given
+    only at installation (``org.installation``), business roles only by the security
+    admin (every one carries content). ``actor=None`` is the system (demo loader,
+    tests' set-up), which may give business roles but never administrator ones."""
     codes = sorted(set(roles))
+    old_codes = sorted(set(old))
+    if admins.admin_roles_touched(old_codes, codes):
+        raise ValidationError({"roles": admins.ADMIN_ROLE_INSTALL_ONLY})
     message = separation_error(codes)
     if message:
         raise ValidationError({"roles": message})
+    if actor is not None and codes != old_codes and not can(actor, Action.ROLE_ASSIGN):
+        raise ValidationError({"roles": admins.ROLES_NOT_YOURS})
     return codes
+
+
+def _check_not_admin_account(actor: Person | None, person: Person) -> None:
+    # Administrator accounts are changed only by ``zhongshu admins`` on the server.
+    if actor is not None and admins.is_admin(person):
+        raise ValidationError(admins.ADMIN_ACCOUNT_LOCKED)
+
+
+def _check_unit_leaders(fields: dict[str, Any]) -> None:
+    # A unit's head and leader in charge decide forwarding and grant requests for its
+    # items: an administrator account holds no such business function.
+    for key in ("head", "leader_in_charge"):
+        person = fields.get(key)
+        if person is not None and admins.is_admin(person):
+            raise ValidationError({key: "三员分立：管理员账号不能担任单位负责人或分管领导。"})
 
 
 def _check_clearance(actor: Person | None, old: str, new: str) -> None:
@@ -72,7 +108,11 @@ def unit_create(*, actor: Person | None, name: str, code: str, kind: str,
 @transaction.atomic
 def unit_update(*, actor: Person | None, unit: Unit, **fields: Any) -> Unit:
     _check(actor, "org.manage")
-    changed = audit.changes(unit, fields)
+    # Compare with the stored row, never with ``unit``: a ModelForm has already copied
+    # the new values onto the instance it validated.
+    stored = Unit.objects.select_for_update().get(pk=unit.pk)
+    _check_unit_leaders(fields)
+    changed = audit.changes(stored, fields)
     for key, value in fields.items():
         setattr(unit, key, value)
     _validate_parent(unit, unit.parent)
@@ -92,7 +132,7 @@ def person_create(*, actor: Person | None, username: str, full_name: str, unit: 
     """Create an account. ``password_hash`` lets bulk loaders hash one password once
     instead of paying Argon2's cost per person."""
     _check(actor, "org.manage")
-    codes = _check_roles(roles)
+    codes = _check_roles(actor, (), roles)
     _check_clearance(actor, Clearance.NONE, clearance)
     person = Person(username=username, full_name=full_name, unit=unit, position=position,
                     clearance=clearance, email=email, phone=phone, sort_order=sort_order,
@@ -101,6 +141,9 @@ def person_create(*, actor: Person | None, username: str, full_name: str, unit: 
         person.password = password_hash
     elif password:
         person.set_password(password)
+        # The administrator who chose it knows it: it opens only the change-password
+        # page until the person has chosen their own.
+        person.must_change_password = actor is not None
     else:
         person.set_unusable_password()
     person.full_clean()
@@ -118,16 +161,20 @@ def person_update(*, actor: Person | None, person: Person, roles: Iterable[str] 
                   **fields: Any) -> Person:
     _check(actor, "org.manage")
     fields.pop("password", None)  # passwords only through person_set_password
+    # Compare with the stored row, never with ``person``: a ModelForm has already copied
+    # the new values onto the instance it validated.
+    stored = Person.objects.select_for_update().get(pk=person.pk)
+    _check_not_admin_account(actor, stored)
     if "clearance" in fields:
-        _check_clearance(actor, person.clearance, fields["clearance"])
-    changed = audit.changes(person, fields)
+        _check_clearance(actor, stored.clearance, fields["clearance"])
+    changed = audit.changes(stored, fields)
     for key, value in fields.items():
         setattr(person, key, value)
     person.full_clean()
     person.save()
     if roles is not None:
-        codes = _check_roles(roles)
         old = sorted(person.roles.values_list("code", flat=True))
+        codes = _check_roles(actor, old, roles)
         if old != codes:
             changed["roles"] = [old, codes]
         person.roles.set(Role.objects.filter(code__in=codes))
@@ -140,20 +187,108 @@ def person_update(*, actor: Person | None, person: Person, roles: Iterable[str] 
 
 @transaction.atomic
 def person_set_password(*, actor: Person | None, person: Person, password: str) -> None:
-    _check(actor, "org.manage")
+    """Set a password as the system (loaders, tests' set-up). People's passwords are
+    reset through ``person_password_reset`` (reason, approval, one-time password)."""
+    if actor is not None:
+        raise PermissionDenied
     person.set_password(password)
     person.save(update_fields=["password"])
     # Never the password, nor its hash: only that it was set, and by whom.
     audit.record(actor=actor, action=Event.PERSON_PASSWORD_SET, obj=person)
 
 
+# Resetting the password of a person cleared this high needs the security admin's
+# approval first: the new password opens classified content to whoever holds it.
+RESET_NEEDS_APPROVAL = frozenset({Clearance.IMPORTANT, Clearance.CORE})
+# An approval is used within this many days or lapses.
+RESET_APPROVAL_DAYS = 3
+
+
+def reset_needs_approval(person: Person) -> bool:
+    return person.clearance in RESET_NEEDS_APPROVAL
+
+
+def _approved_reset(person: Person) -> PasswordResetRequest | None:
+    since = timezone.now() - dt.timedelta(days=RESET_APPROVAL_DAYS)
+    return (PasswordResetRequest.objects.select_for_update()
+            .filter(person=person, status=ResetStatus.APPROVED, decided_at__gte=since)
+            .order_by("-decided_at").first())
+
+
+def reset_state(person: Person) -> dict[str, Any]:
+    """What the reset page shows: whether approval is needed, and the open request."""
+    open_request = (PasswordResetRequest.objects.filter(
+        person=person, status__in=[ResetStatus.PENDING, ResetStatus.APPROVED])
+        .select_related("requested_by", "decided_by").order_by("-created_at").first())
+    if open_request is not None and open_request.status == ResetStatus.APPROVED and (
+            open_request.decided_at < timezone.now() - dt.timedelta(days=RESET_APPROVAL_DAYS)):
+        open_request = None
+    return {"needs_approval": reset_needs_approval(person), "request": open_request}
+
+
+@transaction.atomic
+def password_reset_request(*, actor: Person, person: Person, reason: str) -> PasswordResetRequest:
+    """Ask the security admin to approve resetting the password of a person cleared
+    重要 or 核心."""
+    if not can(actor, Action.PASSWORD_RESET, person):
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValidationError({"reason": "请填写重置原因。"})
+    if not reset_needs_approval(person):
+        raise ValidationError("该人员的密码可直接重置，无需审批。")
+    if reset_state(person)["request"] is not None:
+        raise ValidationError("该人员已有待审批或已批准的重置申请。")
+    request = PasswordResetRequest.objects.create(person=person, requested_by=actor,
+                                                  reason=reason.strip()[:200])
+    audit.record(actor=actor, action=Event.PASSWORD_RESET_REQUEST, obj=person, details={
+        "request_id": request.pk, "reason": request.reason, "clearance": person.clearance})
+    return request
+
+
+@transaction.atomic
+def person_password_reset(*, actor: Person, person: Person, reason: str) -> str:
+    """The system admin resets a person's password. Returns a one-time password, shown
+    once to the admin: it opens nothing but the change-password page, and the person is
+    told there who reset it and when. Administrators' accounts are reset only by
+    ``zhongshu admins``; people cleared 重要 or 核心 only with an approved request."""
+    if not can(actor, Action.PASSWORD_RESET, person):
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValidationError({"reason": "请填写重置原因。"})
+    request = None
+    if reset_needs_approval(person):
+        request = _approved_reset(person)
+        if request is None:
+            raise ValidationError("该人员为重要或核心涉密人员，重置密码须先经安全保密管理员批准。")
+        PasswordResetRequest.objects.filter(pk=request.pk).update(status=ResetStatus.USED,
+                                                                  used_at=timezone.now())
+    from .installation import one_time_password
+
+    password = one_time_password()
+    stored = Person.objects.select_for_update().get(pk=person.pk)
+    stored.set_password(password)
+    stored.must_change_password = True
+    stored.password_reset_by = actor
+    stored.password_reset_at = timezone.now()
+    stored.save(update_fields=["password", "must_change_password", "password_reset_by",
+                               "password_reset_at"])
+    audit.record(actor=actor, action=Event.PERSON_PASSWORD_RESET, obj=stored, details={
+        "reason": reason.strip()[:200], "clearance": stored.clearance,
+        "request_id": request.pk if request else None,
+        "approved_by_id": request.decided_by_id if request else None})
+    return password
+
+
 @transaction.atomic
 def person_change_own_password(*, actor: Person, password: str) -> None:
-    """A person changing their own password on the profile page (the form has checked
-    the old one)."""
+    """A person changing their own password: on the profile page (the form has checked
+    the old one), or on the change-password page a one-time password opens."""
+    after_reset = actor.must_change_password
     actor.set_password(password)
-    actor.save(update_fields=["password"])
-    audit.record(actor=actor, action=Event.PERSON_PASSWORD_CHANGE_OWN, obj=actor)
+    actor.must_change_password = False
+    actor.save(update_fields=["password", "must_change_password"])
+    audit.record(actor=actor, action=Event.PERSON_PASSWORD_CHANGE_OWN, obj=actor,
+                 details={"one_time_password_replaced": True} if after_reset else None)
 
 
 def unit_kinds() -> list[tuple[str, str]]:

@@ -8,6 +8,7 @@ app_name = "org"
 
 urlpatterns = [
     path("accounts/profile/", views.profile, name="profile"),
+    path("accounts/password/change/", views.password_change, name="password_change"),
     path("system/units/", views.unit_list, name="unit_list"),
     path("system/units/new/", views.unit_edit, name="unit_create"),
     path("system/units/<int:pk>/", views.unit_edit, name="unit_edit"),
@@ -15,6 +16,8 @@ urlpatterns = [
     path("system/people/new/", views.person_edit, name="person_create"),
     path("system/people/<int:pk>/", views.person_edit, name="person_edit"),
     path("system/people/<int:pk>/unlock/", views.person_unlock, name="person_unlock"),
+    path("system/people/<int:pk>/reset-password/", views.person_reset_password,
+         name="person_reset_password"),
     path("system/import/", views.import_start, name="import_start"),
     path("system/import/template.xlsx", views.import_template, name="import_template"),
     path("system/import/<int:pk>/", views.import_status, name="import_status"),

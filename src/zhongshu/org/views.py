@@ -6,21 +6,66 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from zhongshu.access.policy import Action
+from zhongshu.access.admins import is_admin
+from zhongshu.access.policy import Action, can
 from zhongshu.access.views import require
 
 from . import importer, lockout, selectors, services
-from .forms import ImportForm, PersonForm, UnitForm
+from .forms import ImportForm, OneTimePasswordChangeForm, PersonForm, ResetForm, UnitForm
 from .models import ImportJob, Person, RoleCode, Unit
 from .tasks import import_submit
 
 PAGE_SIZE = 30
+
+
+def password_change(request: HttpRequest) -> HttpResponse:
+    """The only page a one-time password opens: the person chooses their own password,
+    and is told who reset the old one and when."""
+    person = request.user
+    if not person.must_change_password:
+        return redirect("org:profile")
+    form = OneTimePasswordChangeForm(person, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.person_change_own_password(actor=person, password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(request, person)
+        messages.success(request, _("密码已修改，请使用新密码。"))
+        return redirect("home")
+    return render(request, "org/password_change.html", {"form": form})
+
+
+@require(Action.PASSWORD_RESET)
+def person_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
+    """The system admin resets a password: at once for most people, after the security
+    admin's approval for people cleared 重要 or 核心. The one-time password is shown on
+    this response only."""
+    person = get_object_or_404(Person.objects.select_related("unit"), pk=pk)
+    if not can(request.user, Action.PASSWORD_RESET, person):
+        raise PermissionDenied  # an administrator, or oneself
+    form = ResetForm(request.POST or None)
+    one_time = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            if request.POST.get("action") == "request":
+                services.password_reset_request(actor=request.user, person=person,
+                                                reason=form.cleaned_data["reason"])
+                messages.success(request, _("已提交安全保密管理员审批；批准后再回到本页重置。"))
+                return redirect("org:person_reset_password", pk=person.pk)
+            one_time = services.person_password_reset(actor=request.user, person=person,
+                                                      reason=form.cleaned_data["reason"])
+        except services.ValidationError as exc:
+            form.add_error(None, exc)
+    state = services.reset_state(person)
+    response = render(request, "org/person_reset.html", {
+        "person": person, "form": form, "one_time": one_time, **state,
+        "approval_days": services.RESET_APPROVAL_DAYS})
+    return response
 
 
 def profile(request: HttpRequest) -> HttpResponse:
@@ -92,28 +137,27 @@ def person_list(request: HttpRequest) -> HttpResponse:
 def person_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     person = get_object_or_404(Person, pk=pk) if pk else None
     form = PersonForm(request.POST or None, instance=person)
+    if person is not None and is_admin(person) and request.method == "POST":
+        # The page shows an administrator's account read-only; a forged POST is refused.
+        raise PermissionDenied
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        roles = [r.code for r in data.pop("roles")]
-        password = data.pop("password")
+        password = data.pop("password", None)
         try:
             with transaction.atomic():
                 if person is None:
-                    person = services.person_create(actor=request.user, roles=roles,
-                                                    password=password, **data)
+                    person = services.person_create(actor=request.user, password=password, **data)
                 else:
-                    services.person_update(actor=request.user, person=person, roles=roles, **data)
-                    if password:
-                        services.person_set_password(actor=request.user, person=person,
-                                                     password=password)
+                    services.person_update(actor=request.user, person=person, **data)
         except services.ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, _("人员“%(name)s”已保存。") % {"name": person.full_name})
             return redirect("org:person_list")
     locked = lockout.locked_until([person.username]).get(person.username) if person else None
-    return render(request, "org/person_form.html", {"form": form, "person": person,
-                                                    "locked_until": locked})
+    return render(request, "org/person_form.html", {
+        "form": form, "person": person, "locked_until": locked,
+        "is_admin_account": person is not None and is_admin(person)})
 
 
 @require(Action.ACCOUNT_UNLOCK)
