@@ -1,22 +1,19 @@
 from __future__ import annotations
 
-from urllib.parse import quote, urlencode
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhongshu.access.policy import Action
-from zhongshu.access.views import get_visible_or_404, require
+from zhongshu.access.views import require
 
-from . import exports, services
+from . import services
 from .calendar import CalendarYearUnknown, WorkCalendar, known_years, missing_years, package_years
 from .forms import LookupForm, OverrideForm, YearForm
-from .models import CalendarOverride, CalendarYear, ExportJob
+from .models import CalendarOverride, CalendarYear
 
 
 @require(Action.CALENDAR_MANAGE)
@@ -62,40 +59,3 @@ def calendar(request: HttpRequest) -> HttpResponse:
         "known_years": sorted(known_years()),
         "missing": missing_years(timezone.localdate()),
     })
-
-
-# --- background exports (kernel.exports): each person sees only their own --------------
-
-def _export_context(job: ExportJob) -> dict:
-    spec = exports.kind_of(job.kind)
-    back = reverse(spec.list_url) if spec else ""
-    if back and job.params:
-        back += "?" + urlencode(job.params)
-    return {"job": job, "label": spec.label if spec else job.kind, "back": back,
-            "downloadable": exports.is_downloadable(job), "limit": exports.EXPORT_LIMIT}
-
-
-def export_list(request: HttpRequest) -> HttpResponse:
-    """我的导出."""
-    jobs = Paginator(exports.my_exports(request.user), 30).get_page(request.GET.get("page"))
-    rows = [_export_context(job) for job in jobs]
-    return render(request, "kernel/export_list.html", {"page": jobs, "rows": rows})
-
-
-def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """One export's progress; htmx asks again every second until it is finished."""
-    job = get_visible_or_404(request.user, ExportJob.objects.defer("content"), pk=pk)
-    template = "kernel/_export_progress.html" if request.headers.get("HX-Request") else "kernel/export_detail.html"
-    return render(request, template, _export_context(job))
-
-
-def export_download(request: HttpRequest, pk: int) -> HttpResponse:
-    job = get_visible_or_404(request.user, ExportJob.objects.all(), pk=pk)
-    try:
-        content = exports.export_download(actor=request.user, job=job)
-    except exports.ExportRefused as exc:
-        messages.error(request, str(exc))
-        return redirect("exports:detail", pk=job.pk)
-    response = HttpResponse(content, content_type=exports.XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(job.file_name)}"
-    return response
