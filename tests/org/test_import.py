@@ -244,6 +244,16 @@ def test_a_run_that_lost_its_import_writes_nothing(sysadmin, monkeypatch):
 
 
 @pytest.mark.django_db
+def test_a_fourth_import_waits_for_the_first_three(admin_client, sysadmin):
+    for _ in range(3):
+        Job.objects.create(owner=sysadmin, kind="org_import", params={"file_name": "a.xlsx"})
+    response = upload(admin_client, workbook(many_units(3), many_people(0)))
+    assert response.status_code == 200
+    assert "您已有 3 个后台任务正在进行，请等其完成后再提交。" in response.content.decode()
+    assert Job.objects.count() == 3
+
+
+@pytest.mark.django_db
 def test_template_download_is_a_valid_import(admin_client):
     response = admin_client.get(reverse("org:import_template"))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")

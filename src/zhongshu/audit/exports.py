@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -25,7 +26,7 @@ LIMIT = 200_000
 _OUTCOMES = dict(Outcome.choices)
 
 
-def details_text(details: dict) -> str:
+def details_text(details: dict[str, Any]) -> str:
     return json.dumps(details, ensure_ascii=False, sort_keys=True)[:32000] if details else ""
 
 
@@ -33,7 +34,7 @@ def rows(viewer: Person, params: Mapping[str, str]) -> QuerySet[AuditEvent]:
     return selectors.events(viewer, EventFilterForm(dict(params) or None).to_filter())
 
 
-def _row(viewer: Person, e: AuditEvent) -> list:
+def _row(viewer: Person, e: AuditEvent) -> list[Any]:
     return [e.seq, timezone.localtime(e.occurred_at).strftime("%Y-%m-%d %H:%M:%S"), e.actor_name,
             e.on_behalf_of_name, e.action, e.object_type, e.object_id,
             selectors.shown_repr(viewer, e), selectors.level_label(e.classification),

@@ -40,8 +40,8 @@ class ExportKind:
     noun: str  # what a row is: "发文"
     action: Action  # checked when the export is asked for, run and downloaded
     headers: tuple[str, ...]
-    rows: Callable[[Person, Mapping[str, str]], QuerySet]  # (viewer, filters) → the selector
-    row: Callable[[Person, Any], list]  # (viewer, one object) → its cells
+    rows: Callable[[Person, Mapping[str, str]], QuerySet[Any]]  # (viewer, filters) → the selector
+    row: Callable[[Person, Any], list[Any]]  # (viewer, one object) → its cells
     list_url: str  # URL name of the page the export comes from
     file_stem: str  # ASCII start of the file name
     limit: int | None = None  # rows in one workbook; EXPORT_LIMIT if None

@@ -116,6 +116,9 @@ def job_submit(*, actor: Person, kind: str, params: Mapping[str, Any] | None = N
     if spec.needs_input and upload is None:
         raise ValidationError("请选择要上传的文件。")
     now = timezone.now()
+    # The scheduled clean-up is the rule; this keeps an office that never scheduled it
+    # from keeping expired files for long (cheap: indexed deletes of little).
+    purge(now)
     _check_open(actor, now)
     with transaction.atomic():
         job = Job.objects.create(owner=actor, kind=kind, params=dict(params or {}), queued_at=now)
