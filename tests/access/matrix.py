@@ -81,13 +81,17 @@ MATRIX: dict[str, Row] = {
     "org:person_reset_password": Row(get=only(SYSADMIN), post=only(SYSADMIN), args=lambda w: [w.staff.pk]),
     "org:import_start": Row(get=only(SYSADMIN), post=only(SYSADMIN)),
     "org:import_template": Row(get=only(SYSADMIN)),
-    "org:import_status": Row(get=only(SYSADMIN), args=lambda w: [w.import_job.pk]),
     "kernel:calendar": Row(get=only(SYSADMIN), post=only(SYSADMIN)),
     "kernel:calendar_import": Row(get=only(SYSADMIN), post=only(SYSADMIN)),
-    # --- background exports: each person sees their own; someone else's does not exist ---
-    "exports:list": Row(get=signed_in()),
-    "exports:detail": Row(get=only({"secretary"}, deny=404), args=lambda w: [w.export_job.pk]),
-    "exports:download": Row(get=only({"secretary"}, deny=404), args=lambda w: [w.export_job.pk]),
+    # --- background jobs: each person sees their own; someone else's does not exist ---
+    "jobs:list": Row(get=signed_in()),
+    "jobs:detail": Row(get=only({"secretary"}, deny=404), args=lambda w: [w.export_job.pk]),
+    "jobs:download": Row(get=only({"secretary"}, deny=404), args=lambda w: [w.export_job.pk]),
+    # Only an interrupted job runs again: the owner's finished one is refused with a message.
+    "jobs:retry": Row(get=signed_in(405), post=only({"secretary"}, deny=404, ok=302),
+                      args=lambda w: [w.export_job.pk]),
+    # 我的导出 moved to 我的后台任务.
+    "exports:list": Row(get=signed_in(301)),
     # --- security admin (access) ---
     "access:clearance_list": Row(get=only(SECADMIN)),
     "access:clearance_edit": Row(get=only(SECADMIN), post=only(SECADMIN), args=lambda w: [w.staff.pk]),
@@ -158,7 +162,8 @@ MATRIX: dict[str, Row] = {
     "incoming:download": Row(get=only(INCOMING_ROUTE, deny=404),
                              args=lambda w: [w.incoming.pk, w.incoming.files.get().pk]),
     "audit:event_list": Row(get=only({"auditor", "secadmin"})),
-    "audit:export": Row(get=only({"auditor"})),
+    # POST only: starts a background export and goes to its progress page.
+    "audit:export": Row(get=signed_in(405), post=only({"auditor"}, ok=302)),
 }
 
 
@@ -201,20 +206,21 @@ def matrix_world() -> SimpleNamespace:
 
     from zhongshu.access.models import ForwardRequest, Grant
     from zhongshu.documents.incoming import services as incoming_services
-    from zhongshu.kernel.models import ExportJob, ExportStatus
-    from zhongshu.org.models import ImportJob, PasswordResetRequest
+    from zhongshu.kernel.models import Job, JobFile, JobStatus
+    from zhongshu.org.models import PasswordResetRequest
 
     w = build_world()
     from tests.documents.matrix_rows import add_to_world
 
     add_to_world(w)
-    w.import_job = ImportJob.objects.create(created_by=w.sysadmin, file_name="a.xlsx", content=b"")
     w.reset_request = PasswordResetRequest.objects.create(person=w.cleared_granted, requested_by=w.sysadmin,
                                                           reason="本人遗忘密码")
     now = timezone.now()
-    w.export_job = ExportJob.objects.create(
-        owner=w.secretary, kind="outgoing_register", status=ExportStatus.DONE, content=b"PK xlsx",
-        file_name="outgoing-register.xlsx", finished_at=now, expires_at=now + dt.timedelta(hours=24))
+    w.export_job = Job.objects.create(
+        owner=w.secretary, kind="outgoing_register", status=JobStatus.DONE, finished_at=now,
+        expires_at=now + dt.timedelta(hours=24), result={"rows": 0, "capped": False})
+    JobFile.objects.create(job=w.export_job, purpose=JobFile.Purpose.RESULT, name="outgoing-register.xlsx",
+                           content_type="application/octet-stream", size=7, content=b"PK xlsx")
     w.grant = Grant.objects.get(person=w.cleared_granted)
     w.incoming = incoming_services.incoming_register(
         actor=w.secretary, recipient_unit=w.office, title="关于矩阵测试的请示", doc_type="请示",

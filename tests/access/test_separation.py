@@ -100,14 +100,14 @@ def test_system_admin_imports_the_template_through_the_page(client, world,
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from zhongshu.audit.models import AuditEvent
-    from zhongshu.org.models import ImportJob, ImportStatus
+    from zhongshu.kernel.models import Job, JobStatus
 
     client.force_login(world.sysadmin)
     upload = SimpleUploadedFile("org.xlsx", importer.template_workbook())
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("org:import_start"), {"file": upload})
-    job = ImportJob.objects.get()
-    assert response.status_code == 302 and job.status == ImportStatus.DONE, job.errors
+    job = Job.objects.get()
+    assert response.status_code == 302 and job.status == JobStatus.DONE, job.result
     assert Person.objects.get(username="zhangsan").clearance == Clearance.NONE
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {"org.import.submit", "org.import.apply", "org.person.create", "org.unit.create"} <= actions
@@ -117,14 +117,15 @@ def test_system_admins_import_that_sets_a_clearance_is_rejected_with_the_row(
         client, world, django_capture_on_commit_callbacks):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from zhongshu.org.models import ImportJob, ImportStatus
+    from zhongshu.kernel.models import Job, JobStatus
 
     UnitFactory(code="IMP2")
     client.force_login(world.sysadmin)
     content = _workbook([["b1", "丁", "IMP2", "", "", "核心", "", "", 1, ""]])
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("org:import_start"), {"file": SimpleUploadedFile("p.xlsx", content)})
-    job = ImportJob.objects.get()
-    assert job.status == ImportStatus.REJECTED
-    assert job.errors[0]["row"] == 2 and "安全保密管理员" in job.errors[0]["message"]
+    job = Job.objects.get()
+    assert job.status == JobStatus.FAILED and job.failure.startswith("校验未通过")
+    errors = job.result["errors"]
+    assert errors[0]["row"] == 2 and "安全保密管理员" in errors[0]["message"]
     assert not Person.objects.filter(username="b1").exists()

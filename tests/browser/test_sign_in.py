@@ -46,4 +46,4 @@ def test_system_admin_imports_and_watches_progress(demo_site, page, tmp_path):
     page.get_by_label("Excel 文件（.xlsx）").set_input_files(str(path))
     page.get_by_role("button", name="上传并校验").click()
     page.get_by_text("导入完成").wait_for()
-    assert "新增人员 5 人" in page.locator("#import-progress").inner_text()
+    assert "新增人员 5 人" in page.locator("#job-progress").inner_text()

@@ -14,7 +14,7 @@ from zhongshu.access.classification import Level
 from zhongshu.audit.models import AuditEvent
 from zhongshu.documents import services
 from zhongshu.documents.models import OutgoingDocument
-from zhongshu.kernel.models import ExportJob
+from zhongshu.kernel.models import Job
 
 
 def draft(office, **kw):
@@ -149,9 +149,9 @@ def test_register_filters_sorts_pages_and_exports(client, office, django_capture
     assert [d.title for d in filtered.context["page"]] == ["关于商请支持的函"]
     with django_capture_on_commit_callbacks(execute=True):
         started = client.post(reverse("documents:register_export") + "?q=第0")
-    job = ExportJob.objects.get()
-    assert started.url == reverse("exports:detail", args=[job.pk])
-    export = client.get(reverse("exports:download", args=[job.pk]))
+    job = Job.objects.get()
+    assert started.url == reverse("jobs:detail", args=[job.pk])
+    export = client.get(reverse("jobs:download", args=[job.pk]))
     rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
     assert rows[0][0] == "发文字号" and len(rows) == 11
 

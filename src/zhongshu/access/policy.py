@@ -191,8 +191,9 @@ def _audit_scope(person: Any, qs: QuerySet) -> QuerySet:
 # own; other apps register theirs).
 _SCOPES: dict[str, Callable[[Any, QuerySet], QuerySet]] = {
     "audit.auditevent": _audit_scope,
-    # A background export is its owner's alone: nobody else sees that it exists.
-    "kernel.exportjob": lambda person, qs: qs.filter(owner_id=person.pk),
+    # A background job (an import, an export) is its owner's alone: nobody else sees
+    # that it exists.
+    "kernel.job": lambda person, qs: qs.filter(owner_id=person.pk),
 }
 
 POLICY = registry.AppPolicy(

@@ -31,6 +31,8 @@ class Event(StrEnum):
     # Background Excel exports of registers (kernel.exports)
     EXPORT_SUBMIT = "kernel.export.submit"
     EXPORT_DOWNLOAD = "kernel.export.download"
+    # Any background job (kernel.jobs): its owner runs an interrupted one again
+    JOB_RETRY = "kernel.job.retry"
     # Clearances, grants, forwarding, delegation (安全保密管理员, leaders)
     CLEARANCE_SET = "access.clearance.set"
     GRANT_ADD = "access.grant.add"

@@ -205,6 +205,10 @@ TASKS = {
     }
 }
 
+# A background job that has shown no sign of life for this long (queued and never
+# taken, or running without progress) is marked interrupted; its owner may run it again.
+ZHONGSHU_JOB_STALE_MINUTES = env_int("ZHONGSHU_JOB_STALE_MINUTES", 30, minimum=5, maximum=24 * 60)
+
 EMAIL_BACKEND = env_str("ZHONGSHU_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("ZHONGSHU_FROM_EMAIL", "zhongshu@localhost")
 # Reminders go out this many working days before a deadline, on it, and daily after it.

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("zhongshu.org.urls")),
     path("system/", include("zhongshu.kernel.urls")),
     path("exports/", include("zhongshu.kernel.export_urls")),
+    path("jobs/", include("zhongshu.kernel.job_urls")),
     path("layout/", include("zhongshu.layout.urls")),
     path("workflow/", include("zhongshu.workflow.urls")),
     path("inbox/", include("zhongshu.inbox.urls")),

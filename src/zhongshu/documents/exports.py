@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from zhongshu.documents.actions import DocumentAction
 from zhongshu.kernel.exports import ExportKind
+from zhongshu.org.models import Person
 
 from . import selectors
 
@@ -31,7 +32,7 @@ def _time(value) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
-def _row(doc: Any) -> list:
+def _row(viewer: Person, doc: Any) -> list:
     return [doc.doc_number, doc.doc_type, doc.title, doc.get_classification_display(),
             doc.get_urgency_display(), doc.owner_unit.name, doc.registered_by.full_name,
             _time(doc.created_at), doc.signed_off_by.full_name if doc.signed_off_by else "",

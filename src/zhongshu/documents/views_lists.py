@@ -67,7 +67,7 @@ def register_export(request: HttpRequest) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(f"{reverse('documents:register')}?{request.GET.urlencode()}")
-    return redirect("exports:detail", pk=job.pk)
+    return redirect("jobs:detail", pk=job.pk)
 
 
 @require(DocumentAction.REGISTER_VIEW)

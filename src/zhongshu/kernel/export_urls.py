@@ -1,13 +1,12 @@
-"""我的导出: the background exports of registers (kernel.exports)."""
+"""The old 我的导出 address, kept for the links and bookmarks that name it: the exports
+are background jobs now, listed under 我的后台任务 (kernel.job_urls)."""
 
 from django.urls import path
 
-from . import views
+from . import job_views
 
 app_name = "exports"
 
 urlpatterns = [
-    path("", views.export_list, name="list"),
-    path("<int:pk>/", views.export_detail, name="detail"),
-    path("<int:pk>/download/", views.export_download, name="download"),
+    path("", job_views.exports_moved, name="list"),
 ]

@@ -1,7 +1,5 @@
 """Shared data with no business rules: the office's corrections to the holiday calendar."""
 
-import datetime as dt
-
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -119,99 +117,118 @@ class VoidedNumber(models.Model):
         return f"{self.key}#{self.value}"
 
 
-class ExportStatus(models.TextChoices):
+class JobStatus(models.TextChoices):
     QUEUED = "queued", _("排队中")
-    RUNNING = "running", _("正在导出")
+    RUNNING = "running", _("进行中")
     DONE = "done", _("已完成")
     FAILED = "failed", _("失败")
+    # The worker fell silent (the host stopped, the process was killed): nothing will
+    # finish the job unless its owner runs it again (kernel.jobs, decision 0903).
+    INTERRUPTED = "interrupted", _("已中断")
 
 
-class ExportJob(models.Model):
-    """One Excel export of a long list, run in the background for its owner. The kind
-    (which list) is declared by the app that owns the list (``kernel.exports``); the
-    workbook is kept only once complete, and only until ``expires_at``."""
+LIVE_STATUSES = (JobStatus.QUEUED, JobStatus.RUNNING)
 
-    owner = models.ForeignKey("org.Person", verbose_name=_("导出人"), on_delete=models.PROTECT,
+
+class Job(models.Model):
+    """One piece of long work run by the background worker for one person: an import, an
+    export, later a rebuild of an index. What the job does is its kind, a code an app
+    registers in ``kernel.jobs``; the kernel keeps the job's state, progress and files.
+
+    The worker that claims a job stamps it with a fresh ``claim`` token, and every later
+    write of that run matches the token: a worker that comes back after its job was
+    taken over by another changes nothing."""
+
+    owner = models.ForeignKey("org.Person", verbose_name=_("提交人"), on_delete=models.PROTECT,
                               related_name="+")
-    kind = models.CharField(_("导出内容"), max_length=50)
-    params = models.JSONField(_("查询条件"), default=dict, blank=True)
-    status = models.CharField(_("状态"), max_length=20, choices=ExportStatus.choices,
-                              default=ExportStatus.QUEUED)
-    total_rows = models.PositiveIntegerField(_("总行数"), default=0)
-    processed_rows = models.PositiveIntegerField(_("已导出行数"), default=0)
-    capped = models.BooleanField(_("超出上限"), default=False)
-    error = models.CharField(_("失败原因"), max_length=500, blank=True)
-    file_name = models.CharField(_("文件名"), max_length=200, blank=True)
-    content = models.BinaryField(_("文件内容"), default=b"", blank=True)
+    kind = models.CharField(_("任务类型"), max_length=50)
+    params = models.JSONField(_("参数"), default=dict, blank=True)
+    status = models.CharField(_("状态"), max_length=20, choices=JobStatus.choices,
+                              default=JobStatus.QUEUED)
+    stage = models.CharField(_("当前阶段"), max_length=50, blank=True)
+    done = models.PositiveIntegerField(_("已完成数"), default=0)
+    total = models.PositiveIntegerField(_("总数"), default=0)
+    claim = models.UUIDField(_("执行令牌"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("执行次数"), default=0)
+    # For the owner, in Chinese; the exception itself goes only to the log.
+    failure = models.CharField(_("失败原因"), max_length=500, blank=True)
+    result = models.JSONField(_("结果"), default=dict, blank=True)
     created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    queued_at = models.DateTimeField(_("排队时间"), default=timezone.now)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
-    expires_at = models.DateTimeField(_("过期时间"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("最近进展时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    # When the job's files are deleted (its record is kept longer: kernel.jobs.KEEP).
+    expires_at = models.DateTimeField(_("文件过期时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = _("导出任务")
-        verbose_name_plural = _("导出任务")
-        indexes = [models.Index(fields=["owner", "-created_at"], name="kernel_export_owner_idx"),
-                   models.Index(fields=["expires_at"], name="kernel_export_expiry_idx")]
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+        indexes = [models.Index(fields=["owner", "-created_at"], name="kernel_job_owner_idx"),
+                   models.Index(fields=["owner", "kind", "-created_at"], name="kernel_job_owner_kind_idx"),
+                   models.Index(fields=["status", "heartbeat_at"], name="kernel_job_status_idx"),
+                   models.Index(fields=["expires_at"], name="kernel_job_expiry_idx"),
+                   models.Index(fields=["finished_at"], name="kernel_job_finished_idx")]
         constraints = [
-            models.CheckConstraint(condition=models.Q(status__in=ExportStatus.values),
-                                   name="kernel_export_status_valid"),
-            # A finished workbook always says when it was finished and when it expires.
+            models.CheckConstraint(condition=models.Q(status__in=JobStatus.values),
+                                   name="kernel_job_status_valid"),
+            # A running job always carries the token of the run that claimed it.
             models.CheckConstraint(
-                condition=~models.Q(status=ExportStatus.DONE)
-                | models.Q(finished_at__isnull=False, expires_at__isnull=False),
-                name="kernel_export_done_has_times"),
+                condition=~models.Q(status=JobStatus.RUNNING)
+                | models.Q(claim__isnull=False, started_at__isnull=False, heartbeat_at__isnull=False),
+                name="kernel_job_running_is_claimed"),
+            # A finished job says when it finished; a successful one when its files go.
+            models.CheckConstraint(
+                condition=models.Q(status__in=LIVE_STATUSES) | models.Q(finished_at__isnull=False),
+                name="kernel_job_finished_has_time"),
+            models.CheckConstraint(
+                condition=~models.Q(status=JobStatus.DONE) | models.Q(expires_at__isnull=False),
+                name="kernel_job_done_expires"),
         ]
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} ({self.get_status_display()})"
 
     @property
+    def is_live(self) -> bool:
+        """Queued or running: its page keeps asking for progress."""
+        return self.status in LIVE_STATUSES
+
+    @property
     def percent(self) -> int:
-        if self.status == ExportStatus.DONE:
+        if self.status == JobStatus.DONE:
             return 100
-        if not self.total_rows:
+        if not self.total:
             return 0
-        return min(100, round(100 * self.processed_rows / self.total_rows))
+        return min(100, round(100 * self.done / self.total))
 
-    # A job still queued this long after it was submitted, or still running this long
-    # after it was claimed, has lost its worker (the host stopped; django_tasks_db does
-    # not retry): it no longer counts as open, and it is shown, then stored, as failed.
-    STALE_AFTER = dt.timedelta(hours=1)
-    INTERRUPTED = "导出中断（后台任务未完成），请重新导出。"
 
-    @classmethod
-    def stale(cls, now: dt.datetime) -> models.Q:
-        """The unfinished jobs whose worker is taken to be dead at ``now``."""
-        cutoff = now - cls.STALE_AFTER
-        return (models.Q(status=ExportStatus.QUEUED, created_at__lt=cutoff)
-                | models.Q(status=ExportStatus.RUNNING, started_at__lt=cutoff)
-                | models.Q(status=ExportStatus.RUNNING, started_at__isnull=True, created_at__lt=cutoff))
+class JobFile(models.Model):
+    """A file of a job: what its owner uploaded (deleted once the job has finished) or
+    what it produced (deleted when the job's ``expires_at`` passes)."""
 
-    @property
-    def is_interrupted(self) -> bool:
-        """Unfinished, but stale: nothing will finish it any more."""
-        cutoff = timezone.now() - self.STALE_AFTER
-        if self.status == ExportStatus.QUEUED:
-            return self.created_at < cutoff
-        if self.status == ExportStatus.RUNNING:
-            return (self.started_at or self.created_at) < cutoff
-        return False
+    class Purpose(models.TextChoices):
+        INPUT = "input", _("上传文件")
+        RESULT = "result", _("结果文件")
 
-    @property
-    def is_failed(self) -> bool:
-        return self.status == ExportStatus.FAILED or self.is_interrupted
+    job = models.ForeignKey(Job, verbose_name=_("后台任务"), on_delete=models.CASCADE,
+                            related_name="files")
+    purpose = models.CharField(_("用途"), max_length=10, choices=Purpose.choices)
+    name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    size = models.PositiveBigIntegerField(_("大小"))
+    content = models.BinaryField(_("文件内容"))
+    created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
 
-    @property
-    def failure(self) -> str:
-        """Why the job failed, in Chinese."""
-        return self.INTERRUPTED if self.is_interrupted else self.error
+    class Meta:
+        verbose_name = _("后台任务文件")
+        verbose_name_plural = _("后台任务文件")
+        constraints = [
+            models.UniqueConstraint(fields=["job", "purpose"], name="kernel_jobfile_one_per_purpose"),
+            models.CheckConstraint(condition=models.Q(purpose__in=["input", "result"]),
+                                   name="kernel_jobfile_purpose_valid"),
+        ]
 
-    @property
-    def status_label(self) -> str:
-        return ExportStatus.FAILED.label if self.is_interrupted else self.get_status_display()
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in {ExportStatus.DONE, ExportStatus.FAILED} or self.is_interrupted
+    def __str__(self) -> str:
+        return self.name

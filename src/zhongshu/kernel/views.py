@@ -1,20 +1,17 @@
 from __future__ import annotations
 
-from urllib.parse import quote, urlencode
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhongshu.access.policy import Action
-from zhongshu.access.views import get_visible_or_404, require
+from zhongshu.access.views import require
 
-from . import exports, services
+from . import services
 from .calendar import (
     WorkCalendar,
     is_known_year,
@@ -25,7 +22,7 @@ from .calendar import (
 )
 from .calendar_import import Arrangement, weekday_name
 from .forms import ImportForm, LookupForm, OverrideForm, RecomputeForm, YearForm
-from .models import CalendarOverride, CalendarRecompute, CalendarYear, ExportJob
+from .models import CalendarOverride, CalendarRecompute, CalendarYear
 
 
 @require(Action.CALENDAR_MANAGE)
@@ -127,40 +124,3 @@ def _import_preview(arrangement: Arrangement, replace: bool) -> dict:
               .exclude(day__in=list(arrangement.days)))
     return {"arrangement": arrangement, "rows": rows, "others": others, "replace": replace,
             "known": is_known_year(arrangement.year)}
-
-
-# --- background exports (kernel.exports): each person sees only their own --------------
-
-def _export_context(job: ExportJob) -> dict:
-    spec = exports.kind_of(job.kind)
-    back = reverse(spec.list_url) if spec else ""
-    if back and job.params:
-        back += "?" + urlencode(job.params)
-    return {"job": job, "label": spec.label if spec else job.kind, "back": back,
-            "downloadable": exports.is_downloadable(job), "limit": exports.EXPORT_LIMIT}
-
-
-def export_list(request: HttpRequest) -> HttpResponse:
-    """我的导出."""
-    jobs = Paginator(exports.my_exports(request.user), 30).get_page(request.GET.get("page"))
-    rows = [_export_context(job) for job in jobs]
-    return render(request, "kernel/export_list.html", {"page": jobs, "rows": rows})
-
-
-def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """One export's progress; htmx asks again every second until it is finished."""
-    job = get_visible_or_404(request.user, ExportJob.objects.defer("content"), pk=pk)
-    template = "kernel/_export_progress.html" if request.headers.get("HX-Request") else "kernel/export_detail.html"
-    return render(request, template, _export_context(job))
-
-
-def export_download(request: HttpRequest, pk: int) -> HttpResponse:
-    job = get_visible_or_404(request.user, ExportJob.objects.all(), pk=pk)
-    try:
-        content = exports.export_download(actor=request.user, job=job)
-    except exports.ExportRefused as exc:
-        messages.error(request, str(exc))
-        return redirect("exports:detail", pk=job.pk)
-    response = HttpResponse(content, content_type=exports.XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(job.file_name)}"
-    return response

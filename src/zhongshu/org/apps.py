@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class OrgConfig(AppConfig):
     name = "zhongshu.org"
     verbose_name = "组织机构"
+
+    def ready(self) -> None:
+        from zhongshu.kernel import jobs
+
+        from .imports import org_import
+
+        # 批量导入 runs in the background (kernel.jobs).
+        jobs.register(org_import)

@@ -173,50 +173,6 @@ class Person(AbstractUser):
         return self._role_codes
 
 
-class ImportStatus(models.TextChoices):
-    PENDING = "pending", _("排队中")
-    VALIDATING = "validating", _("校验中")
-    IMPORTING = "importing", _("导入中")
-    DONE = "done", _("已完成")
-    REJECTED = "rejected", _("校验未通过")
-    FAILED = "failed", _("出错")
-
-
-class ImportJob(models.Model):
-    """One Excel import of units and people, run in the background with progress."""
-
-    created_by = models.ForeignKey(Person, verbose_name=_("导入人"), on_delete=models.PROTECT,
-                                   related_name="+")
-    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
-    file_name = models.CharField(_("文件名"), max_length=200)
-    content = models.BinaryField(_("文件内容"))
-    status = models.CharField(_("状态"), max_length=20, choices=ImportStatus.choices,
-                              default=ImportStatus.PENDING)
-    total_rows = models.PositiveIntegerField(_("总行数"), default=0)
-    processed_rows = models.PositiveIntegerField(_("已处理行数"), default=0)
-    errors = models.JSONField(_("错误"), default=list, blank=True)
-    summary = models.JSONField(_("结果"), default=dict, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("导入任务")
-        verbose_name_plural = _("导入任务")
-
-    def __str__(self) -> str:
-        return f"{self.file_name} ({self.get_status_display()})"
-
-    @property
-    def percent(self) -> int:
-        if not self.total_rows:
-            return 0 if self.status in {ImportStatus.PENDING, ImportStatus.VALIDATING} else 100
-        return min(100, round(100 * self.processed_rows / self.total_rows))
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in {ImportStatus.DONE, ImportStatus.REJECTED, ImportStatus.FAILED}
-
-
 class ResetStatus(models.TextChoices):
     PENDING = "pending", _("待审批")
     APPROVED = "approved", _("已批准")

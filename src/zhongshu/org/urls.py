@@ -20,7 +20,6 @@ urlpatterns = [
          name="person_reset_password"),
     path("system/import/", views.import_start, name="import_start"),
     path("system/import/template.xlsx", views.import_template, name="import_template"),
-    path("system/import/<int:pk>/", views.import_status, name="import_status"),
 ]
 
 # Sign-in and sign-out live outside the namespace under Django's usual names.

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 from zhongshu.access.admins import is_admin
 from zhongshu.access.policy import Action, can
 from zhongshu.access.views import require
+from zhongshu.kernel.job_views import job_context
+from zhongshu.kernel.jobs import my_jobs
 
-from . import importer, lockout, selectors, services
+from . import importer, imports, lockout, selectors, services
 from .forms import ImportForm, OneTimePasswordChangeForm, PersonForm, ResetForm, UnitForm
-from .models import ImportJob, Person, RoleCode, Unit
-from .tasks import import_submit
+from .models import Person, RoleCode, Unit
 
 PAGE_SIZE = 30
 
@@ -171,20 +172,19 @@ def person_unlock(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require(Action.ORG_MANAGE)
 def import_start(request: HttpRequest) -> HttpResponse:
+    """批量导入: upload a workbook; it is validated and imported in the background."""
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        job = import_submit(actor=request.user, file_name=upload.name, content=upload.read())
-        return redirect("org:import_status", pk=job.pk)
-    jobs = ImportJob.objects.select_related("created_by").defer("content")[:10]
-    return render(request, "org/import_start.html", {"form": form, "jobs": jobs})
-
-
-@require(Action.ORG_MANAGE)
-def import_status(request: HttpRequest, pk: int) -> HttpResponse:
-    job = get_object_or_404(ImportJob.objects.defer("content"), pk=pk)
-    template = "org/_import_progress.html" if request.headers.get("HX-Request") else "org/import_status.html"
-    return render(request, template, {"job": job})
+        try:
+            job = imports.import_submit(actor=request.user, file_name=upload.name, content=upload.read())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("jobs:detail", pk=job.pk)
+    recent = [job_context(job, request.user)
+              for job in my_jobs(request.user, kind=imports.ORG_IMPORT)[:10]]
+    return render(request, "org/import_start.html", {"form": form, "recent": recent})
 
 
 @require(Action.ORG_MANAGE)

@@ -7,7 +7,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from tests.documents.incoming.helpers import register, to_handling
-from zhongshu.kernel.models import ExportJob, ExportStatus
+from zhongshu.kernel.models import Job, JobStatus
 
 
 def test_export_of_the_incoming_register(org, client, django_capture_on_commit_callbacks):
@@ -18,16 +18,16 @@ def test_export_of_the_incoming_register(org, client, django_capture_on_commit_c
     client.force_login(org.secretary)
     with django_capture_on_commit_callbacks(execute=True):
         started = client.post(reverse("incoming:export") + "?doc_type=通知&sort=-received")
-    job = ExportJob.objects.get()
-    assert started.url == reverse("exports:detail", args=[job.pk])
-    assert (job.owner, job.kind, job.status) == (org.secretary, "incoming_register", ExportStatus.DONE)
+    job = Job.objects.get()
+    assert started.url == reverse("jobs:detail", args=[job.pk])
+    assert (job.owner, job.kind, job.status) == (org.secretary, "incoming_register", JobStatus.DONE)
 
-    page = client.get(reverse("exports:detail", args=[job.pk])).content.decode()
+    page = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
     assert "导出收文登记簿" in page and "已完成" in page
     # Back to the register as it was filtered.
     assert f'href="{reverse("incoming:register")}?' in page and "doc_type=%E9%80%9A%E7%9F%A5" in page
 
-    rows = list(load_workbook(io.BytesIO(client.get(reverse("exports:download", args=[job.pk])).content))
+    rows = list(load_workbook(io.BytesIO(client.get(reverse("jobs:download", args=[job.pk])).content))
                 .active.values)
     assert rows[0][0] == "收文号"
     # Filtered to 通知; the 机密 document the secretary may not see is absent.
@@ -38,13 +38,13 @@ def test_export_of_the_incoming_register(org, client, django_capture_on_commit_c
     with django_capture_on_commit_callbacks(execute=True):
         client.force_login(org.clerk)
         client.post(reverse("incoming:export") + "?doc_type=通知")
-    clerk_job = ExportJob.objects.exclude(pk=job.pk).get()
-    rows = list(load_workbook(io.BytesIO(client.get(reverse("exports:download", args=[clerk_job.pk])).content))
+    clerk_job = Job.objects.exclude(pk=job.pk).get()
+    rows = list(load_workbook(io.BytesIO(client.get(reverse("jobs:download", args=[clerk_job.pk])).content))
                 .active.values)
     assert {r[4] for r in rows[1:]} == {meeting.title, secret.title}
-    assert client.get(reverse("exports:detail", args=[job.pk])).status_code == 404
+    assert client.get(reverse("jobs:detail", args=[job.pk])).status_code == 404
     client.force_login(org.secretary)
-    assert client.get(reverse("exports:download", args=[clerk_job.pk])).status_code == 404
+    assert client.get(reverse("jobs:download", args=[clerk_job.pk])).status_code == 404
 
 
 def test_export_needs_the_incoming_register(org, client):
@@ -52,7 +52,7 @@ def test_export_needs_the_incoming_register(org, client):
     assert client.post(reverse("incoming:export")).status_code == 403
     client.force_login(org.secretary)
     assert client.get(reverse("incoming:export")).status_code == 405
-    assert not ExportJob.objects.exists()
+    assert not Job.objects.exists()
 
 
 def test_the_register_page_offers_the_export_as_a_form(org, client):

@@ -18,7 +18,7 @@ from tests.documents.incoming.test_contract import deliver
 from zhongshu.audit.models import AuditEvent
 from zhongshu.documents.incoming import selectors, views
 from zhongshu.documents.incoming.models import IncomingDocument, Instruction, Status
-from zhongshu.kernel.models import ExportJob
+from zhongshu.kernel.models import Job
 
 
 def page(client, person, url, **params):
@@ -99,10 +99,10 @@ def test_export_is_the_filtered_register(org, client, django_capture_on_commit_c
     client.force_login(org.secretary)
     with django_capture_on_commit_callbacks(execute=True):
         started = client.post(reverse("incoming:export") + "?doc_type=通知&sort=-received")
-    job = ExportJob.objects.get()
-    assert started.url == reverse("exports:detail", args=[job.pk])
+    job = Job.objects.get()
+    assert started.url == reverse("jobs:detail", args=[job.pk])
     assert job.params == {"doc_type": "通知", "sort": "-received"}
-    r = client.get(reverse("exports:download", args=[job.pk]))
+    r = client.get(reverse("jobs:download", args=[job.pk]))
     assert r["Content-Type"].startswith("application/vnd.openxmlformats")
     ws = load_workbook(io.BytesIO(r.content)).active
     rows = list(ws.values)

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from zhongshu.documents.incoming.actions import IncomingAction
 from zhongshu.kernel.exports import ExportKind
+from zhongshu.org.models import Person
 
 from . import forms, selectors
 
@@ -25,7 +26,7 @@ def _time(value) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
-def _row(d: Any) -> list:
+def _row(viewer: Person, d: Any) -> list:
     return [d.receipt_number, _time(d.created_at), d.sender_display, d.doc_number, d.title,
             d.get_doc_type_display(), d.secrecy_mark or "公开", d.get_urgency_display(),
             d.copy_number, d.get_status_display(),

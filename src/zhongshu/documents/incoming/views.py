@@ -62,7 +62,7 @@ def export(request: HttpRequest) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(f"{reverse('incoming:register')}?{request.GET.urlencode()}")
-    return redirect("exports:detail", pk=job.pk)
+    return redirect("jobs:detail", pk=job.pk)
 
 
 @require(IncomingAction.LIST)

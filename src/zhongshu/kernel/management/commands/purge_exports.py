@@ -1,17 +1,10 @@
-"""`zhongshu manage purge_exports`: delete register exports past their 24 hours. Run it
-from cron or a systemd timer beside `zhongshu reminders` (docs/operations.md); starting
-an export also purges, so an idle office keeps no expired files for long either way."""
+"""`zhongshu manage purge_exports`: the old name of `purge_jobs`, kept so that the
+schedules written for it keep working (docs/operations.md)."""
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
-
-from zhongshu.kernel import exports
+from .purge_jobs import Command as PurgeJobs
 
 
-class Command(BaseCommand):
-    help = "删除已过保留期（24 小时）的登记簿导出文件"
-
-    def handle(self, *args, **options):
-        n = exports.purge_expired()
-        self.stdout.write(f"已删除过期导出 {n} 个。")
+class Command(PurgeJobs):
+    help = "purge_jobs 的旧名称：" + PurgeJobs.help
