@@ -507,11 +507,15 @@ def outgoing_viewed(*, actor: Person, document: OutgoingDocument) -> None:
     record_access(actor=actor, obj=document)
 
 
-@transaction.atomic
 def outgoing_download(*, actor: Person, document: OutgoingDocument, fmt: str,
                       version: DraftVersion | None = None) -> bytes:
     """The document laid out (PDF, DOCX or OFD), watermarked with the viewer's name and
-    the time when classified; the download of a classified document is audited."""
+    the time when classified; the download of a classified document is audited.
+
+    Not one transaction: laying out takes seconds, and a transaction open that long would
+    hold SQLite's write lock (IMMEDIATE) for all of them. It reads, renders, and then
+    records the event in its own short transaction (``record``); a render that fails
+    records nothing."""
     from zhongshu.layout.render import FORMATS, render
 
     if not can(actor, Action.OBJECT_DOWNLOAD, document):
