@@ -16,9 +16,13 @@ import re
 import tempfile
 import warnings
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pymupdf
+    from PIL import Image
 
 MB = 1024 * 1024
 _CHUNK = 256 * 1024
@@ -299,7 +303,7 @@ class _XmlCheck:
     def close(self) -> None:
         self._run(self.parser.close)
 
-    def _run(self, step, *args) -> None:
+    def _run(self, step: Callable[..., object], *args: bytes) -> None:
         from lxml import etree
 
         try:
@@ -355,7 +359,7 @@ def _check_pdf(data: bytes, limits: Limits, *, thorough: bool) -> None:
             raise _Defect(f"含有以下内容：{'、'.join(found)}", _ACTIVE_ADVICE)
 
 
-def _active_content(doc) -> list[str]:
+def _active_content(doc: pymupdf.Document) -> list[str]:
     found: list[str] = []
     for xref in range(1, doc.xref_length()):
         try:
@@ -396,7 +400,7 @@ def _check_image(data: bytes, limits: Limits, *, thorough: bool) -> None:
             raise _Defect("无法作为图像读取（文件已损坏）", _REEXPORT) from None
 
 
-def _frame_sizes(image, frames: int) -> Iterator[tuple[int, int]]:
+def _frame_sizes(image: Image.Image, frames: int) -> Iterator[tuple[int, int]]:
     for n in range(frames):
         if n:
             image.seek(n)  # reads the next page's header only

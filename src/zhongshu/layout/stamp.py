@@ -23,11 +23,15 @@ import re
 import shutil
 import zipfile
 from collections.abc import Iterator
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import pymupdf
 from django.utils import timezone
 from lxml import etree
+
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
+    from docx.section import _Header
 
 from zhongshu.kernel.files import MB, FileDownload, Limits, check_stored, spool
 
@@ -235,7 +239,7 @@ def stamp_docx(package: zipfile.ZipFile, text: str, out: IO[bytes]) -> None:
         raise CannotWatermark(str(exc)) from None
 
 
-def _docx_headers(doc) -> list:
+def _docx_headers(doc: DocxDocument) -> list[_Header]:
     """Each header part that some page uses, once: the default header of every section,
     the first-page header where the section has one, the even-page header where the
     document has them. A kind that is shown but has no part yet (no header at all, or
