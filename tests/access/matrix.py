@@ -16,6 +16,7 @@ from types import SimpleNamespace
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests import uploads
 from tests.access.world import PERSONAS, build_world
 
 ANON = "anonymous"
@@ -224,7 +225,7 @@ def matrix_world() -> SimpleNamespace:
     w.grant = Grant.objects.get(person=w.cleared_granted)
     w.incoming = incoming_services.incoming_register(
         actor=w.secretary, recipient_unit=w.office, title="关于矩阵测试的请示", doc_type="请示",
-        sender_name="省委办公厅", files=[("来文.pdf", b"%PDF-1.4 matrix")])
+        sender_name="省委办公厅", files=[("来文.pdf", uploads.pdf("矩阵"))])
     w.forward_request = ForwardRequest.objects.create(
         content_type=ContentType.objects.get_for_model(type(w.dossier)), object_id=w.dossier.pk,
         owner_unit=w.office, classification=w.dossier.classification,

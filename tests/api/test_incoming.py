@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests import uploads
 from tests.documents.incoming.helpers import PDF, register, to_handling
 from zhongshu.audit.models import AuditEvent
 from zhongshu.documents.incoming.models import IncomingDocument, TaskKind
@@ -127,7 +128,7 @@ def test_download_is_the_pages_download(org, bearer):
     secretary = bearer(org.secretary)
     f = doc.files.get()
     response = secretary.get(f"{BASE}/{doc.pk}/files/{f.pk}")
-    assert response.status_code == 200 and response.content == PDF
+    assert response.status_code == 200 and response.getvalue() == PDF
     assert response["Content-Disposition"].startswith("attachment; filename*=UTF-8''")
     other = register(org, title="另一件")
     assert secretary.get(f"{BASE}/{doc.pk}/files/{other.files.get().pk}").status_code == 404
@@ -137,14 +138,13 @@ def test_download_is_the_pages_download(org, bearer):
 def test_classified_downloads_are_watermarked_or_refused(org, bearer, damaged):
     import pymupdf
 
-    if damaged:
-        content = PDF
-    else:
-        with pymupdf.open() as pdf:
-            pdf.new_page()
-            content = pdf.tobytes()
+    with pymupdf.open() as pdf:
+        pdf.new_page()
+        content = pdf.tobytes()
     doc = register(org, actor=org.clerk, classification=2, secrecy_years=5,
                    files=[("来文.pdf", content)])
+    if damaged:  # stored before intake checked PDFs
+        uploads.store_as_before(doc.files.get(), uploads.DAMAGED_PDF)
     clerk = bearer(org.clerk)
     assert clerk.get(f"{BASE}/{doc.pk}").status_code == 200
     assert AuditEvent.objects.filter(action="object.view", object_id=str(doc.pk),
@@ -155,7 +155,7 @@ def test_classified_downloads_are_watermarked_or_refused(org, bearer, damaged):
         assert not AuditEvent.objects.filter(action="object.download").exists()
     else:
         assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-        with pymupdf.open(stream=response.content, filetype="pdf") as pdf:
+        with pymupdf.open(stream=response.getvalue(), filetype="pdf") as pdf:
             assert org.clerk.full_name in pdf[0].get_text()
         assert AuditEvent.objects.filter(action="object.download", object_id=str(doc.pk),
                                          actor_id=org.clerk.pk).exists()

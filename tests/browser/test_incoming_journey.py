@@ -5,13 +5,14 @@ unit with a deadline, circulation to two readers, and completion by the handling
 import pytest
 from django.conf import settings
 
+from tests import uploads
 from zhongshu.documents.incoming.models import IncomingDocument, Instruction
 from zhongshu.org.models import Person, Unit
 
 pytestmark = pytest.mark.browser
 
 TITLE = "关于申请防汛应急专项资金的请示"
-PDF = "%PDF-1.4\n% 东城区委来文扫描件\n".encode()
+PDF = uploads.pdf("东城区委来文扫描件")
 
 
 def sign_in(browser, site, username):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+from tests import uploads
 from tests.access.matrix import Row, everyone, only, signed_in
 
 
@@ -138,6 +139,6 @@ def add_to_world(w: SimpleNamespace) -> None:
     w.outgoing = services.outgoing_create(actor=w.secretary, doc_type="通知",
                                           spec=notice_spec("关于矩阵测试的通知"))
     w.outgoing_attachment = services.outgoing_attachment_add(
-        actor=w.secretary, document=w.outgoing, name="附件.pdf", data=b"%PDF-1.4 matrix")
+        actor=w.secretary, document=w.outgoing, name="附件.pdf", data=uploads.pdf("矩阵"))
     services.outgoing_submit(actor=w.secretary, document=w.outgoing)
     w.api_token = token_services.token_create(actor=w.staff, name="矩阵测试").token

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from tests import uploads
 from tests.documents.conftest import notice_spec
 from tests.documents.helpers import act, agree_until
 from zhongshu.access.classification import Level
@@ -249,8 +250,9 @@ def test_ordinary_download_is_the_file_as_uploaded(office):
 
 def test_a_damaged_classified_pdf_is_refused_not_given_unstamped(office):
     doc = draft(office, classification=Level.CONFIDENTIAL, secrecy_years=5)
-    attachment = add(office, doc, data=b"%PDF-1.4 broken")
-    with pytest.raises(ValidationError, match="无法加注水印"):
+    attachment = add(office, doc)
+    uploads.store_as_before(attachment, uploads.DAMAGED_PDF)  # stored before intake checked PDFs
+    with pytest.raises(ValidationError, match="未通过安全检查.*不能下载"):
         services.outgoing_attachment_download(actor=office.drafter, document=doc, attachment=attachment)
 
 
@@ -276,7 +278,7 @@ def test_page_uploads_lists_downloads_and_removes(client, office):
     clean = client.get(reverse("documents:detail", args=[doc.pk]) + "?view=clean").content.decode()
     assert "附件：年终工作安排表" in clean  # the clean copy's 附件说明
     got = client.get(download)
-    assert got.status_code == 200 and got.content == bytes(attachment.content)
+    assert got.status_code == 200 and got.getvalue() == bytes(attachment.content)
     assert "filename*=UTF-8''" in got["Content-Disposition"]
     page = client.post(remove, follow=True).content.decode()
     assert "附件“年终工作安排表”已删除" in page and not doc.attachment_files.exists()
@@ -329,7 +331,7 @@ def test_page_download_of_a_classified_attachment_is_stamped(client, office):
     page = client.get(reverse("documents:detail", args=[doc.pk])).content.decode()
     assert "涉密文件的附件下载时均加注查看人姓名和时间水印" in page
     response = client.get(reverse("documents:attachment_download", args=[doc.pk, attachment.pk]))
-    assert response["Content-Type"] == "application/pdf" and "陈科员" in pdf_text(response.content)
+    assert response["Content-Type"] == "application/pdf" and "陈科员" in pdf_text(response.getvalue())
 
 
 # --- API ----------------------------------------------------------------------------
@@ -346,7 +348,7 @@ def test_api_uploads_lists_and_downloads(client, office):
     detail = client.get(f"{BASE}/{doc.pk}").json()
     assert [a["title"] for a in detail["attachments"]] == ["安排表"]
     got = client.get(detail["attachments"][0]["download_url"])
-    assert got.status_code == 200 and got.content.startswith(b"%PDF")
+    assert got.status_code == 200 and got.getvalue().startswith(b"%PDF")
     assert client.get(f"{BASE}/{doc.pk}/attachments/999999").json()["code"] == "not_found"
 
 
@@ -373,4 +375,4 @@ def test_api_classified_download_is_stamped(client, office):
     attachment = add(office, doc)
     client.force_login(office.drafter)
     response = client.get(f"{BASE}/{doc.pk}/attachments/{attachment.pk}")
-    assert response.status_code == 200 and "陈科员" in pdf_text(response.content)
+    assert response.status_code == 200 and "陈科员" in pdf_text(response.getvalue())

@@ -8,7 +8,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import File, Form, NinjaAPI, Query, Status, UploadedFile
 from ninja.errors import AuthenticationError, HttpError
@@ -287,7 +287,7 @@ def outgoing_attachment_download(request, doc_id: int, file_id: int):
     if attachment is None:
         raise Http404
     file = services.outgoing_attachment_download(actor=request.user, document=doc, attachment=attachment)
-    response = HttpResponse(file.data, content_type=file.content_type)
+    response = FileResponse(file.file, content_type=file.content_type)  # streamed, never read whole
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(file.name)}"
     return response
 
@@ -493,6 +493,6 @@ def incoming_download(request, doc_id: int, file_id: int):
         out = incoming_services.incoming_file_download(actor=request.user, incoming=doc, file=f)
     except incoming_services.CannotDownload as exc:
         return Status(409, {"code": "cannot_watermark", "message": exc.messages[0], "details": []})
-    response = HttpResponse(out.data, content_type=out.content_type)
+    response = FileResponse(out.file, content_type=out.content_type)  # streamed, never read whole
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(out.name)}"
     return response

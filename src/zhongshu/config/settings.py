@@ -196,6 +196,15 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploads are judged by content (kernel.files, docs/decisions/1150): what a DOCX/OFD/XLSX
+# may unpack to and its compression ratio (zip bombs), an image's pixels (decompression
+# bombs), a PDF's pages; and how much XML stamping one classified download may parse,
+# which bounds its memory (about eight times that).
+UPLOAD_MAX_UNPACKED_MB = env_int("ZHONGSHU_UPLOAD_MAX_UNPACKED_MB", 100, minimum=1, maximum=1024)
+UPLOAD_MAX_RATIO = env_int("ZHONGSHU_UPLOAD_MAX_RATIO", 100, minimum=10, maximum=10_000)
+UPLOAD_MAX_MEGAPIXELS = env_int("ZHONGSHU_UPLOAD_MAX_MEGAPIXELS", 40, minimum=1, maximum=1000)
+UPLOAD_MAX_PDF_PAGES = env_int("ZHONGSHU_UPLOAD_MAX_PDF_PAGES", 5000, minimum=1, maximum=100_000)
+UPLOAD_STAMP_MAX_XML_MB = env_int("ZHONGSHU_UPLOAD_STAMP_MAX_XML_MB", 32, minimum=1, maximum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
 TASKS = {

@@ -21,7 +21,9 @@ from zhongshu.documents.actions import DocumentAction
 from zhongshu.inbox.models import Notification, NotificationKind
 from zhongshu.kernel import files as kfiles
 from zhongshu.kernel import sequences
+from zhongshu.kernel.files import FileDownload
 from zhongshu.kernel.urgency import Urgency
+from zhongshu.layout import stamp
 from zhongshu.layout.proofread.document import from_json
 from zhongshu.layout.proofread.engine import ERROR, check_document
 from zhongshu.layout.spec import SpecError, load_spec
@@ -471,37 +473,29 @@ def outgoing_attachment_remove(*, actor: Person, document: OutgoingDocument,
     _audit(actor=actor, action="documents.outgoing.attachment_remove", obj=doc, **details)
 
 
-@dataclass(frozen=True)
-class FileDownload:
-    """A file handed to a viewer (发文 attachments and 收文 files alike)."""
-
-    data: bytes
-    content_type: str
-    name: str
-
-
 def outgoing_attachment_download(*, actor: Person, document: OutgoingDocument,
                                  attachment: OutgoingAttachment) -> FileDownload:
-    """The attachment file for the viewer. Every file of a classified document is
-    stamped with the viewer's name and the time — PDF, DOCX and OFD in their own format,
-    a scan as the PDF it is stamped into — as 收文 does (decision 0605); one that cannot
-    be stamped is not served. The download of a classified document is audited."""
-    from .incoming import watermark
-
+    """The attachment file for the viewer. Every file is checked again before it is handed
+    out (a file stored before intake checked files may be a bomb or a damaged PDF); every
+    file of a classified document is stamped with the viewer's name and the time — PDF,
+    DOCX and OFD in their own format, a scan as the PDF it is stamped into — as 收文 does
+    (decision 0605); one that cannot be stamped is not served. The download of a
+    classified document is audited."""
     if not can(actor, Action.OBJECT_DOWNLOAD, document):
         raise PermissionDenied
     if attachment.document_id != document.pk:
         raise ValidationError("该附件不属于此文件。")
-    data, content_type, name = bytes(attachment.content), attachment.content_type, attachment.name
-    if document.is_classified:
-        try:
-            data, content_type, name = watermark.stamped_copy(data, attachment.kind, content_type, name, actor)
-        except watermark.CannotWatermark:
-            raise ValidationError(
-                f"文件“{attachment.name}”无法加注水印，不能下载，请联系机要员核对原件。") from None
+    try:
+        file = stamp.download_copy(bytes(attachment.content), name=attachment.name, kind=attachment.kind,
+                                   content_type=attachment.content_type,
+                                   classified=document.is_classified, viewer_name=actor.full_name)
+    except kfiles.UnacceptableFile as exc:
+        raise ValidationError(str(exc)) from None
+    except stamp.CannotWatermark as exc:
+        raise ValidationError(stamp.refusal(attachment.name, exc)) from None
     record_access(actor=actor, obj=document, download=True,
                   details={"attachment": attachment.pk, "file": attachment.name})
-    return FileDownload(data=data, content_type=content_type, name=name)
+    return file
 
 
 # --- reading with an audit trail ---------------------------------------------------
@@ -513,11 +507,15 @@ def outgoing_viewed(*, actor: Person, document: OutgoingDocument) -> None:
     record_access(actor=actor, obj=document)
 
 
-@transaction.atomic
 def outgoing_download(*, actor: Person, document: OutgoingDocument, fmt: str,
                       version: DraftVersion | None = None) -> bytes:
     """The document laid out (PDF, DOCX or OFD), watermarked with the viewer's name and
-    the time when classified; the download of a classified document is audited."""
+    the time when classified; the download of a classified document is audited.
+
+    Not one transaction: laying out takes seconds, and a transaction open that long would
+    hold SQLite's write lock (IMMEDIATE) for all of them. It reads, renders, and then
+    records the event in its own short transaction (``record``); a render that fails
+    records nothing."""
     from zhongshu.layout.render import FORMATS, render
 
     if not can(actor, Action.OBJECT_DOWNLOAD, document):

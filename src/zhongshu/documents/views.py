@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -351,6 +351,7 @@ def attachment_download(request: HttpRequest, pk: int, file_id: int) -> HttpResp
     except ValidationError as exc:
         _say_refusal(request, exc)
         return _to_attachments(pk)
-    response = HttpResponse(file.data, content_type=file.content_type)
+    # streamed: a stamped copy is a temporary file, never read whole into memory
+    response = FileResponse(file.file, content_type=file.content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(file.name)}"
     return response

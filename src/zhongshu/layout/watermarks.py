@@ -1,5 +1,5 @@
 """The viewer's watermark as each format draws it, shared by the renderers here and by the
-stamping of uploaded files (``documents.incoming.watermark``): one drawing per format, so a
+stamping of uploaded files (``layout.stamp``): one drawing per format, so a
 rendered document and a stamped upload carry the same marking.
 
 DOCX: Word's own text-path shape in the headers (docs/decisions/0701). OFD: a Foreground

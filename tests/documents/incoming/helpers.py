@@ -1,8 +1,9 @@
 """Walk an incoming document to a given stage through the services."""
 
+from tests import uploads
 from zhongshu.documents.incoming import services
 
-PDF = b"%PDF-1.4\n% a scanned letter\n"
+PDF = uploads.pdf("来文扫描件")
 
 
 def register(org, **kw):

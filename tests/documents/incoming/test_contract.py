@@ -4,6 +4,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 
+from tests import uploads
 from tests.workflow_sample.models import Memo
 from zhongshu.access.policy import Action, can
 from zhongshu.documents.incoming import selectors, services
@@ -102,7 +103,7 @@ def test_delivery_refuses_bad_input_and_writes_nothing(org, memo):
 
 
 def test_delivery_keeps_attachments_and_the_structured_text(org, memo):
-    doc = deliver(org, memo, attachments=[("附件1.pdf", b"%PDF-1.4 x")])
+    doc = deliver(org, memo, attachments=[("附件1.pdf", uploads.pdf("附件"))])
     assert doc.spec == {"title": "关于做好防汛工作的通知"}
     assert list(doc.files.values_list("name", "is_attachment")) == [("附件1.pdf", True)]
 

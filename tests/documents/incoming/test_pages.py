@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from tests import uploads
 from tests.documents.incoming.helpers import (
     PDF,
     register,
@@ -130,7 +131,7 @@ def test_register_a_paper_document_by_upload(org, client):
     assert r.context["form"].fields["recipient_unit"].initial == org.committee.pk
     r = client.post(reverse("incoming:create"), registration(
         recipient_unit=org.committee.pk, main_file=SimpleUploadedFile("请示.pdf", PDF),
-        attachments=[SimpleUploadedFile("附件1.png", b"\x89PNG\r\n\x1a\nxx"),
+        attachments=[SimpleUploadedFile("附件1.png", uploads.png()),
                      SimpleUploadedFile("附件2.pdf", PDF)]), follow=True)
     doc = IncomingDocument.objects.get()
     assert r.redirect_chain[-1][0] == reverse("incoming:detail", args=[doc.pk])
@@ -243,7 +244,7 @@ def test_classified_page_is_watermarked_and_every_view_and_download_audited(org,
     for f, name in ((main, "%E6%9D%A5%E6%96%87.pdf"), (scan, "%E6%89%AB%E6%8F%8F%E4%BB%B6.png.pdf")):
         r = client.get(reverse("incoming:download", args=[doc.pk, f.pk]))
         assert r["Content-Type"] == "application/pdf" and r["Content-Disposition"].endswith(name)
-        with pymupdf.open(stream=r.content, filetype="pdf") as pdf:
+        with pymupdf.open(stream=r.getvalue(), filetype="pdf") as pdf:
             assert f"{org.clerk.full_name} " in pdf[0].get_text()
     assert AuditEvent.objects.filter(action="object.download", object_id=str(doc.pk)).count() == 2
     assert page(client, org.secretary, url).status_code == 404  # not cleared for the route
@@ -253,8 +254,8 @@ def test_classified_docx_and_ofd_downloads_stay_docx_and_ofd_stamped_with_the_vi
     import ofdkit
     from docx import Document
 
-    from tests.documents.incoming.test_watermark import two_section_docx
     from tests.layout.measure import sample
+    from tests.layout.test_stamp import two_section_docx
     from zhongshu.layout.render import render
 
     ofd = render(sample("long_body"), "ofd")
@@ -264,14 +265,14 @@ def test_classified_docx_and_ofd_downloads_stay_docx_and_ofd_stamped_with_the_vi
     main, attachment = doc.files.order_by("is_attachment")
     r = client.get(reverse("incoming:download", args=[doc.pk, main.pk]))
     assert r["Content-Type"] == "application/ofd" and r["Content-Disposition"].endswith("%E6%9D%A5%E6%96%87.ofd")
-    with ofdkit.open(r.content) as stamped:
+    with ofdkit.open(r.getvalue()) as stamped:
         pages = [page.text() for page in stamped.pages]
     with ofdkit.open(ofd) as original:
         assert len(pages) == len(original.pages) > 1
     assert all(f"{org.director.full_name} " in text for text in pages)
     r = client.get(reverse("incoming:download", args=[doc.pk, attachment.pk]))
     assert r["Content-Type"] == attachment.content_type and r["Content-Disposition"].endswith(".docx")
-    header = Document(io.BytesIO(r.content)).sections[0].header._element.xml
+    header = Document(io.BytesIO(r.getvalue())).sections[0].header._element.xml
     assert f'string="{org.director.full_name} ' in header
     events = AuditEvent.objects.filter(action="object.download", object_id=str(doc.pk), actor_id=org.director.pk)
     assert sorted(e.details["file"] for e in events) == ["来文.ofd", "附件.docx"]
@@ -282,7 +283,9 @@ def test_classified_damaged_docx_is_not_served(org, client):
     with zipfile.ZipFile(docx, "w") as zf:  # sniffed as a DOCX, but with no Word document inside
         zf.writestr("[Content_Types].xml", "<Types/>")
         zf.writestr("word/document.xml", "<w:document")
-    doc = register(org, actor=org.clerk, classification=2, secrecy_years=5, files=[("来文.docx", docx.getvalue())])
+    doc = register(org, actor=org.clerk, classification=2, secrecy_years=5, files=[("来文.docx", uploads.docx())])
+    # intake refuses such a file now: it can only be one stored before
+    uploads.store_as_before(doc.files.get(), docx.getvalue())
     client.force_login(org.clerk)
     r = client.get(reverse("incoming:download", args=[doc.pk, doc.files.get().pk]), follow=True)
     assert "无法加注水印，不能下载" in messages_of(r)[0]
@@ -290,10 +293,12 @@ def test_classified_damaged_docx_is_not_served(org, client):
 
 
 def test_classified_file_that_cannot_be_watermarked_is_not_served(org, client):
-    doc = register(org, actor=org.clerk, classification=2, secrecy_years=5)  # a damaged PDF
+    doc = register(org, actor=org.clerk, classification=2, secrecy_years=5)
+    uploads.store_as_before(doc.files.get(), uploads.DAMAGED_PDF)  # stored before intake checked PDFs
     client.force_login(org.clerk)
     r = client.get(reverse("incoming:download", args=[doc.pk, doc.files.get().pk]), follow=True)
-    assert "无法加注水印，不能下载" in messages_of(r)[0]
+    assert "文件“请示.pdf”未通过安全检查：无法作为 PDF 打开" in messages_of(r)[0]
+    assert "不能下载" in messages_of(r)[0]
     assert not AuditEvent.objects.filter(action="object.download").exists()
 
 
@@ -301,7 +306,7 @@ def test_unclassified_download_is_the_file_itself(org, client):
     doc = register(org)
     client.force_login(org.secretary)
     r = client.get(reverse("incoming:download", args=[doc.pk, doc.files.get().pk]))
-    assert r.content == PDF
+    assert r.getvalue() == PDF
 
 
 def test_unclassified_page_has_no_watermark(org, client):

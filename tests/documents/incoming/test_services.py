@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from tests import uploads
 from tests.documents.incoming.helpers import (
     PDF,
     register,
@@ -105,7 +106,7 @@ def test_register_only_for_units_served_and_levels_cleared(org):
 
 def test_subordinate_liaison_registers_for_own_unit(org):
     doc = register(org, actor=org.liaison, recipient_unit=org.sub, sender_unit=None,
-                   sender_name="省委办公厅", files=[("scan.png", b"\x89PNG\r\n\x1a\n rest")])
+                   sender_name="省委办公厅", files=[("scan.png", uploads.png())])
     assert doc.receipt_number.endswith("1号") and doc.sender_display == "省委办公厅"
     assert open_people(doc, TaskKind.INTAKE) == {"联络员辛"}
 

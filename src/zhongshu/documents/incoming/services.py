@@ -26,16 +26,17 @@ from zhongshu.access.policy import Action, can
 from zhongshu.audit.services import record, record_access
 from zhongshu.documents import doctypes
 from zhongshu.documents.incoming.actions import IncomingAction
-from zhongshu.documents.services import FileDownload
 from zhongshu.kernel import files as kfiles
+from zhongshu.kernel.files import FileDownload
 from zhongshu.kernel.sequences import next_value
 from zhongshu.kernel.urgency import Urgency
+from zhongshu.layout import stamp
 from zhongshu.org.models import Person, RoleCode, Unit
 from zhongshu.workflow import tasking
 from zhongshu.workflow.events import RefusalCode
 from zhongshu.workflow.models import ExtensionStatus, Task, TaskBatch, TaskExtension
 
-from . import rules, watermark
+from . import rules
 from .models import (
     Channel,
     EventKind,
@@ -67,7 +68,8 @@ class StepRefused(IncomingError):
 
 
 class CannotDownload(IncomingError):
-    """A classified file that cannot carry the viewer's watermark is not handed out."""
+    """A file that fails the checks on download, or a classified one that cannot carry the
+    viewer's watermark, is not handed out."""
 
 
 def _not_now(doc: IncomingDocument, what: str) -> IncomingError:
@@ -593,19 +595,23 @@ def circulation_mark_read(*, actor: Person, incoming: IncomingDocument, comment:
 
 def incoming_file_download(*, actor: Person, incoming: IncomingDocument,
                            file: IncomingFile) -> FileDownload:
-    """One file of a document, for the page and the API alike: every file of a classified
-    document is stamped with the viewer's name and the time — PDF, DOCX and OFD in their
-    own format, a scan as the PDF it is stamped into — and one that cannot be stamped is
-    not served at all (decision 0605); the download is audited."""
+    """One file of a document, for the page and the API alike. Every file is checked again
+    before it is handed out (a file stored before intake checked files may be a bomb or a
+    damaged PDF); every file of a classified document is stamped with the viewer's name and
+    the time — PDF, DOCX and OFD in their own format, a scan as the PDF it is stamped into
+    — and one that cannot be stamped is not served at all (decision 0605); the download is
+    audited."""
     if not can(actor, Action.OBJECT_DOWNLOAD, incoming):
         raise PermissionDenied
     if file.incoming_id != incoming.pk:
         raise IncomingError("该文件不属于这份收文。")
-    data, content_type, name = bytes(file.content), file.content_type, file.name
-    if incoming.is_classified:
-        try:
-            data, content_type, name = watermark.stamped_copy(data, file.kind, content_type, name, actor)
-        except watermark.CannotWatermark:
-            raise CannotDownload(f"文件“{file.name}”无法加注水印，不能下载，请联系机要员核对原件。") from None
+    try:
+        out = stamp.download_copy(bytes(file.content), name=file.name, kind=file.kind,
+                                  content_type=file.content_type, classified=incoming.is_classified,
+                                  viewer_name=actor.full_name)
+    except kfiles.UnacceptableFile as exc:
+        raise CannotDownload(str(exc)) from None
+    except stamp.CannotWatermark as exc:
+        raise CannotDownload(stamp.refusal(file.name, exc)) from None
     record_access(actor=actor, obj=incoming, download=True, details={"file": file.name})
-    return FileDownload(data, content_type, name)
+    return out

@@ -8,7 +8,7 @@ from urllib.parse import quote, urlencode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -134,7 +134,8 @@ def download(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
     except services.CannotDownload as exc:
         messages.error(request, exc.messages[0])
         return redirect("incoming:detail", doc.pk)
-    response = HttpResponse(out.data, content_type=out.content_type)
+    # streamed: a stamped copy is a temporary file, never read whole into memory
+    response = FileResponse(out.file, content_type=out.content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(out.name)}"
     return response
 

@@ -1,21 +1,27 @@
-"""Stamping uploaded DOCX and OFD files: the watermark read back by readers we did not write
-(python-docx's parsed headers, ofdkit), the rest of the file as it was."""
+"""Stamping uploaded files (layout.stamp): the watermark read back by readers we did not
+write (python-docx's parsed headers, ofdkit, MuPDF's text), the rest of the file as it was;
+damaged files refused; files larger than the stamping ceiling refused before parsing."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import math
 import re
 import zipfile
 
 import ofdkit
+import pymupdf
 import pytest
 from docx import Document
 from docx.enum.section import WD_SECTION
 
+from tests import uploads
 from tests.layout.measure import sample
-from zhongshu.documents.incoming.watermark import STAMPABLE, CannotWatermark, stamp
 from zhongshu.layout.render import render
+from zhongshu.layout.stamp import STAMPABLE, CannotWatermark, stamp
 
+MB = 1024 * 1024
 MARK = "机要员乙 2026-03-05 09:30"
 OFD_NS = "http://www.ofdspec.org/2016"
 
@@ -23,6 +29,75 @@ OFD_NS = "http://www.ofdspec.org/2016"
 def members(data: bytes) -> dict[str, bytes]:
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         return {n: zf.read(n) for n in zf.namelist()}
+
+
+# --- PDF and scans: the renderer's watermark ------------------------------------------
+
+def mark_spans(page) -> list[tuple[float, float]]:
+    """Where each line of the mark starts on ``page`` (rounded), read back by MuPDF."""
+    spans = [span for block in page.get_text("dict")["blocks"] for line in block.get("lines", ())
+             for span in line["spans"] if span["text"] == MARK]
+    return sorted((round(s["origin"][0]), round(s["origin"][1])) for s in spans)
+
+
+def test_a_stamped_pdf_carries_the_same_watermark_as_a_rendered_document():
+    """One PDF watermark (issue 9 §7): on an A4 page the stamp is the renderer's own
+    drawing, line for line where the renderer puts it. Failed before: the stamper drew its
+    own (a different font, size, angle and spacing)."""
+    when = dt.datetime(2026, 3, 5, 9, 30)
+    rendered = pymupdf.open(stream=render(sample("tongzhi"), "pdf", viewer="机要员乙", when=when))
+    stamped = pymupdf.open(stream=stamp(uploads.pdf(pages=2), "pdf", MARK))
+    expected = mark_spans(rendered[0])
+    print(f"\n[pdf] mark lines at {expected}")
+    assert len(expected) >= 5
+    flat = [v for point in expected for v in point]
+    for page in stamped:
+        assert [v for point in mark_spans(page) for v in point] == pytest.approx(flat, abs=1.5)
+
+
+def test_the_stamper_draws_with_the_renderers_function(monkeypatch):
+    from zhongshu.layout import pdf
+
+    calls = []
+    original = pdf.draw_watermark
+    monkeypatch.setattr(pdf, "draw_watermark", lambda *a: calls.append(a[1]) or original(*a))
+    stamp(uploads.pdf(pages=3), "pdf", MARK)
+    assert calls == [MARK]  # drawn once, shown on every page
+
+
+def line_angles(page, text: str) -> set[int]:
+    """The direction (degrees) of each line of ``page`` holding ``text``, as MuPDF reads it."""
+    return {round(math.degrees(math.atan2(line["dir"][1], line["dir"][0]))) % 360
+            for block in page.get_text("dict")["blocks"] for line in block.get("lines", ())
+            if any(text in span["text"] for span in line["spans"])}
+
+
+@pytest.mark.parametrize(("width", "height", "rotation"), [
+    (595, 842, 0), (842, 595, 0), (595, 842, 90), (595, 842, 270), (1191, 1684, 0), (200, 120, 0),
+    (100, 2000, 0)])
+def test_every_part_of_a_page_of_any_size_or_rotation_is_covered(width, height, rotation):
+    src = pymupdf.open()
+    page = src.new_page(width=width, height=height)
+    page.set_rotation(rotation)
+    doc = pymupdf.open(stream=stamp(src.tobytes(), "pdf", MARK))
+    page = doc[0]
+    # every quarter of the page as the reader sees it shows some of the mark
+    pix = page.get_pixmap(dpi=36, colorspace=pymupdf.csGRAY)
+    inked = {(2 * x // pix.width, 2 * y // pix.height) for y in range(pix.height) for x in range(pix.width)
+             if pix.pixel(x, y)[0] < 245}
+    print(f"\n[pdf] {width}×{height} rot {rotation}: quarters {sorted(inked)}")
+    assert inked == {(0, 0), (0, 1), (1, 0), (1, 1)}
+    # and the reader sees it at the renderer's angle whatever the page's /Rotate (MuPDF
+    # reads directions on the unrotated page)
+    assert {(angle + rotation) % 360 for angle in line_angles(page, "2026-03-05")} == {MARK_ANGLE}
+
+
+MARK_ANGLE = 30  # draw_watermark's morph, as a rendered page shows it
+
+
+def test_a_scan_becomes_a_stamped_pdf():
+    stamped = pymupdf.open(stream=stamp(uploads.png(1240, 1754), "png", MARK))
+    assert stamped.page_count == 1 and MARK in stamped[0].get_text()
 
 
 # --- DOCX -------------------------------------------------------------------------
@@ -208,10 +283,17 @@ def test_a_damaged_file_cannot_be_watermarked(data, kind):
 
 
 @pytest.mark.parametrize("kind", ["docx", "ofd"])
-def test_a_file_that_unpacks_too_large_cannot_be_watermarked(monkeypatch, kind):
-    from zhongshu.documents.incoming import watermark
-
+def test_a_file_that_unpacks_too_large_cannot_be_watermarked(settings, kind):
     data = two_section_docx() if kind == "docx" else render(sample("tongzhi"), "ofd")
-    monkeypatch.setattr(watermark, "_MAX_UNPACKED", len(data))  # every package unpacks larger
-    with pytest.raises(CannotWatermark, match="解压后过大"):
+    data = rezip(data, lambda f: f.update({"Res/scan.jpg": bytes(range(256)) * 8192}))  # 2 MB
+    assert stamp(data, kind, MARK)
+    settings.UPLOAD_MAX_UNPACKED_MB = 1  # a file stored before intake had this limit
+    with pytest.raises(CannotWatermark, match="解压后超过 1 MB"):
         stamp(data, kind, MARK)
+
+
+def test_xml_beyond_the_stamping_ceiling_is_refused_before_it_is_parsed(settings):
+    data = uploads.docx_bomb(3 * MB)  # 3 MB of XML: about 25 MB parsed
+    settings.UPLOAD_STAMP_MAX_XML_MB = 2
+    with pytest.raises(CannotWatermark, match=r"文字部分过大（[34] MB，加注水印的上限为 2 MB）"):
+        stamp(data, "docx", MARK)
