@@ -13,23 +13,11 @@ from dataclasses import dataclass, field
 
 from . import geometry as g
 from .fonts import FontSet
+from .headings import HeadingCounter, heading_number  # noqa: F401 - heading_number is re-exported
 from .linebreak import Line, balanced_lines, break_lines
 from .spec import Attachment, Block, DocumentSpec, Heading, Paragraph, Table
 
 HEADING_FACE = {1: "heiti", 2: "kaiti", 3: "fangsong", 4: "fangsong"}
-CN_DIGITS = "〇一二三四五六七八九"
-
-
-def chinese_number(n: int) -> str:
-    if n < 10:
-        return CN_DIGITS[n]
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 1 else CN_DIGITS[tens]
-    return f"{head}十{CN_DIGITS[ones] if ones else ''}"
-
-
-def heading_number(level: int, n: int) -> str:
-    return {1: f"{chinese_number(n)}、", 2: f"（{chinese_number(n)}）", 3: f"{n}.", 4: f"（{n}）"}[level]
 
 
 def chinese_date(value) -> str:
@@ -215,17 +203,13 @@ class Engine:
     def spacer(self, rows: int = 1) -> Flow:
         return Flow(rows, lambda page, row: None, spacer=True)
 
-    def block_flows(self, blocks: tuple[Block, ...], counters: list[int] | None = None,
-                    prefix: str = "body.") -> list[Flow]:
-        counters = counters if counters is not None else [0, 0, 0, 0]
+    def block_flows(self, blocks: tuple[Block, ...], prefix: str = "body.") -> list[Flow]:
+        counter = HeadingCounter()
         flows: list[Flow] = []
         for index, block in enumerate(blocks):
             before = len(flows)
             if isinstance(block, Heading):
-                counters[block.level - 1] += 1
-                for deeper in range(block.level, 4):
-                    counters[deeper] = 0
-                number = heading_number(block.level, counters[block.level - 1])
+                number = counter.next(block.level)
                 flows += self.text_flows(number + block.text, HEADING_FACE[block.level],
                                          role=f"heading{block.level}", keep_with_next=True)
             elif isinstance(block, Paragraph):

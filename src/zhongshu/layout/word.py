@@ -22,8 +22,9 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor, Twips
 
 from . import geometry as g
-from .engine import HEADING_FACE, Engine, chinese_date, heading_number
+from .engine import HEADING_FACE, Engine, chinese_date
 from .fonts import FontSet
+from .headings import HeadingCounter, heading_number  # noqa: F401 - one numbering for all
 from .linebreak import balanced_lines
 from .spec import Block, DocumentSpec, Heading, Paragraph, Table
 from .watermarks import watermark_docx_headers, watermark_text
@@ -271,14 +272,11 @@ class _Writer:
         ppr.append(border)
 
     def blocks(self, blocks: tuple[Block, ...], prefix: str = "body.") -> None:
-        counters = [0, 0, 0, 0]
+        counter = HeadingCounter()
         for index, block in enumerate(blocks):
             key = f"{prefix}{index}"
             if isinstance(block, Heading):
-                counters[block.level - 1] += 1
-                for deeper in range(block.level, 4):
-                    counters[deeper] = 0
-                text = heading_number(block.level, counters[block.level - 1]) + block.text
+                text = counter.next(block.level) + block.text
                 p = self.para(style=HEADING_STYLE[block.level], key=key)
                 self.runs_with_page_breaks(p, key, text, HEADING_FACE[block.level])
                 p.paragraph_format.keep_with_next = True
