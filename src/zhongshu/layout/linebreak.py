@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 NO_START = set("，。、；：？！）》」』”’〕】〉］｝…—%‰℃·・～!),.:;?]}")
 NO_END = set("（《「『“‘〔【〈［｛([{")
+WORD_JOINER = "\u2060"  # forbids a break between two characters in Word and LibreOffice
 
 _TOKEN = re.compile(r"——|……|[A-Za-z0-9][A-Za-z0-9.,%:/+\-_@&]*|.", re.S)
 
@@ -22,7 +23,17 @@ _TOKEN = re.compile(r"——|……|[A-Za-z0-9][A-Za-z0-9.,%:/+\-_@&]*|.", re.S)
 class Token:
     text: str
     width: float
-    advances: tuple[float, ...] | None = None  # per character, when they differ (2026年)
+    advances: tuple[float, ...] | None = None  # per character (a W is wider than an i)
+    glued: bool = False  # several pieces a word processor could break between (张立新, 2026年)
+    held: bool = False  # glued, and carried whole to the next line where it would have split
+
+    def __post_init__(self) -> None:
+        if self.advances is None:
+            self.advances = (self.width / max(1, len(self.text)),) * len(self.text)
+
+    @property
+    def latin(self) -> bool:
+        return self.text[:1].isascii() and self.text[:1].isalnum()
 
 
 @dataclass
@@ -36,36 +47,79 @@ class Line:
     def natural(self) -> float:
         return sum(t.width for t in self.tokens)
 
+    @property
+    def text(self) -> str:
+        return "".join(t.text for t in self.tokens)
+
     def positions(self) -> list[tuple[float, str]]:
-        """(x offset from the line's left edge incl. indent, character) for every character."""
+        """(x offset from the line's left edge incl. indent, character) for every character.
+
+        A justified line spreads its slack over every gap between characters, as Chinese
+        text is set, except inside a Latin word or a number, whose letters keep their own
+        advances (a W is never set on an i's width).
+        """
+        gaps = sum(len(t.text) - 1 for t in self.tokens if not t.latin) + len(self.tokens) - 1
         extra = 0.0
         slack = self.available - self.natural
-        if self.justify and len(self.tokens) > 1 and 0 < slack < self.available / 4:
-            extra = slack / (len(self.tokens) - 1)
+        if self.justify and gaps and 0 < slack < self.available / 4:
+            extra = slack / gaps
         out = []
         x = self.indent
         for index, token in enumerate(self.tokens):
-            per = token.width / max(1, len(token.text))
-            dx = 0.0
+            inner = 0.0 if token.latin else extra
             for i, ch in enumerate(token.text):
-                out.append((x + dx, ch))
-                dx += token.advances[i] if token.advances else per
-            x += token.width + (extra if index < len(self.tokens) - 1 else 0)
+                out.append((x, ch))
+                x += token.advances[i] + (inner if i < len(token.text) - 1 else 0.0)
+            if index < len(self.tokens) - 1:
+                x += extra
         return out
 
 
-def tokenize(text: str, width_of: Callable[[str], float]) -> list[Token]:
-    return [Token(m.group(0), sum(width_of(c) for c in m.group(0))) for m in _TOKEN.finditer(text)]
+def _unit_after_number(prev: str, ch: str) -> bool:
+    return bool(_DIGITS.match(prev)) and ch in _UNIT_AFTER_NUMBER
+
+
+def tokenize(text: str, width_of: Callable[[str], float],
+             spans: list[tuple[int, int]] | None = None) -> list[Token]:
+    """Pieces no break may fall inside: a Latin word or number, a 「——」 or 「……」, a
+    number with its unit (2026年), a word of ``spans`` (a person's name); else one
+    character."""
+    pieces: list[tuple[int, int]] = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    joined: list[list[int]] = []  # [start, end, pieces]
+    for start, end in pieces:
+        if joined and _unit_after_number(text[joined[-1][0]:joined[-1][1]], text[start:end]):
+            joined[-1][1:] = [end, joined[-1][2] + 1]
+        else:
+            joined.append([start, end, 1])
+    for s_start, s_end in spans or ():
+        merged: list[list[int]] = []
+        for start, end, count in joined:
+            if merged and start < s_end and end > s_start and merged[-1][1] > s_start:
+                merged[-1][1:] = [max(end, merged[-1][1]), merged[-1][2] + count]
+            else:
+                merged.append([start, end, count])
+        joined = merged
+    tokens = []
+    for start, end, count in joined:
+        piece = text[start:end]
+        advances = tuple(width_of(c) for c in piece)
+        tokens.append(Token(piece, sum(advances), advances, glued=count > 1))
+    return tokens
 
 
 def break_lines(text: str, width_of: Callable[[str], float], measure: float,
                 first_indent: float = 0.0, rest_indent: float = 0.0,
-                justify: bool = True) -> list[Line]:
-    """Break ``text`` into lines no wider than ``measure`` (indents included)."""
+                justify: bool = True, spans: list[tuple[int, int]] | None = None) -> list[Line]:
+    """Break ``text`` into lines no wider than ``measure`` (indents included).
+
+    Breaks fall between tokens (see ``tokenize``); a token that starts a line when part
+    of it would still have fitted on the line before is marked ``held``: the DOCX joins
+    its characters with word joiners so that a word processor breaks it the same way.
+    """
     tokens = []
-    for token in tokenize(text, width_of):
-        if token.width > measure - max(first_indent, rest_indent):  # an over-long Latin run
-            tokens += [Token(c, width_of(c)) for c in token.text]
+    for token in tokenize(text, width_of, spans):
+        if token.width > measure - max(first_indent, rest_indent):  # longer than a line
+            tokens += [Token(c, a, (a,)) for c, a in zip(token.text, token.advances, strict=True)]
         else:
             tokens.append(token)
     lines: list[Line] = []
@@ -84,9 +138,22 @@ def break_lines(text: str, width_of: Callable[[str], float], measure: float,
             while k > i + 1 and (tokens[k].text[0] in NO_START or tokens[k - 1].text[-1] in NO_END):
                 k -= 1
             j = k
+            token = tokens[j]
+            fitted = sum(t.width for t in tokens[i:j])
+            if token.glued and fitted + token.advances[0] <= avail + 0.01:
+                token.held = True
         lines.append(Line(tokens[i:j], indent, justify and j < len(tokens), avail))
         i = j
     return lines
+
+
+def joined_text(lines: list[Line]) -> str:
+    """The text of ``lines`` with word joiners inside each held word (for the DOCX)."""
+    out = []
+    for line in lines:
+        for token in line.tokens:
+            out.append(WORD_JOINER.join(token.text) if token.held else token.text)
+    return "".join(out)
 
 
 # A number and the unit after it read as one (2026年, 12号, 第3次): never split them.
@@ -98,23 +165,26 @@ _DIGITS = re.compile(r"^[0-9０-９.．]+$")
 class TitleUnit:
     text: str
     words: list[str]  # where the unit may still be split if it is wider than a line
-    tight: bool = False  # a modifier and its head (安全|生产): a break here costs a little
+    tight: int = 0  # a modifier and its head (安全|生产): 1, a break here costs a little; 2 in a name
 
 
-_MODIFIER = ("n", "a", "vn", "an", "nz", "ns", "nt", "m")
-_HEAD = ("n", "vn", "an", "nz")
+_MODIFIER = ("n", "a", "vn", "an", "nz", "ns", "nt", "m", "t")
+# The last word of an organ's name (示范市人民政府|办公室): parting it from the rest costs.
+_ORGAN_TAIL = frozenset(("办公室", "办公厅", "委员会", "人民政府", "政府", "局", "厅", "委", "部",
+                         "处", "室", "中心", "党组", "党委"))
+_HEAD = ("n", "vn", "an", "nz", "t")
 
 
-def title_units(text: str) -> list[TitleUnit]:
+def title_units(text: str, words: frozenset[str] = frozenset()) -> list[TitleUnit]:
     """Split a title into pieces no line break may fall inside (标题回行, 7.3.1).
 
     Words come from the rjieba segmenter (its dictionary is compiled into the wheel); a
     number keeps its unit, a 书名号 pair stays whole, and punctuation sticks to the word it
     belongs to so that no line starts with closing or ends with opening punctuation.
     """
-    import rjieba
+    from .words import segmenter
 
-    tagged = [(w, t) for w, t in rjieba.tag(text) if w]
+    tagged = segmenter.tag(text, words)
     units: list[TitleUnit] = []
     depth = 0  # inside 《…》
     glue_next = False
@@ -127,6 +197,8 @@ def title_units(text: str) -> list[TitleUnit]:
             units[-1].words.append(word)
         else:
             tight = bool(units) and last_tag.startswith(_MODIFIER) and tag.startswith(_HEAD)
+            if units and word in _ORGAN_TAIL and last_tag.startswith(("n", "j")):
+                tight = 2  # inside an organ's name: twice the cost
             units.append(TitleUnit(word, [word], tight))
         depth = max(depth + word.count("《") - word.count("》"), 0)
         glue_next = word[-1] in NO_END
@@ -154,7 +226,8 @@ _WEAK_END = ("关于", "对", "和", "与", "及", "的", "在", "为")
 _WEAK_START = ("的", "和", "与", "及")
 
 
-def balanced_lines(text: str, width_of: Callable[[str], float], measure: float) -> list[Line]:
+def balanced_lines(text: str, width_of: Callable[[str], float], measure: float,
+                   words: frozenset[str] = frozenset()) -> list[Line]:
     """Title lines that keep words whole, of near-equal length, as a trapezoid or diamond.
 
     The fewest lines that hold the title are used; among the ways to break it between
@@ -164,12 +237,12 @@ def balanced_lines(text: str, width_of: Callable[[str], float], measure: float) 
     """
     from itertools import combinations
 
-    units = title_units(text) if text else []
+    units = title_units(text, words) if text else []
     if not units:
         return []
     cell = max(width_of(c) for c in text)
     pieces: list[Token] = []
-    tight: list[bool] = []  # tight[i]: breaking before pieces[i] splits a modifier from its head
+    tight: list[int] = []  # tight[i]: the cost weight of breaking before pieces[i] (0: none)
     for unit in units:
         w = sum(width_of(c) for c in unit.text)
         if w <= measure:
@@ -183,7 +256,7 @@ def balanced_lines(text: str, width_of: Callable[[str], float], measure: float) 
             for m, part in enumerate(parts):
                 pieces.append(Token(part, sum(width_of(c) for c in part),
                                     tuple(width_of(c) for c in part)))
-                tight.append(unit.tight if k == 0 and m == 0 else k > 0 and m > 0)
+                tight.append(unit.tight if k == 0 and m == 0 else int(k > 0 and m > 0))
     total = sum(p.width for p in pieces)
     if total <= measure + 0.01:
         return [Line(pieces, 0.0, False, measure)]
@@ -205,9 +278,12 @@ def balanced_lines(text: str, width_of: Callable[[str], float], measure: float) 
                     if pieces[b - 1].text.endswith(_WEAK_END) or pieces[b].text.startswith(_WEAK_START):
                         cost += cell
                     if tight[b]:
-                        cost += cell / 2
-                if best is None or cost < best[0]:
-                    best = (cost, edges)
+                        cost += cell / 2 * tight[b]
+                # lengths compared in half characters (a point's difference decides nothing);
+                # at equal cost the shorter first line (a trapezoid widening downwards) wins
+                key = (round(cost / (cell / 2)), widths[0])
+                if best is None or key < best[0]:
+                    best = (key, edges)
         if best is not None:
             edges = best[1]
             return [Line(pieces[a:b], 0.0, False, measure) for a, b in zip(edges, edges[1:], strict=False)]

@@ -31,7 +31,7 @@ from .watermarks import watermark_docx_headers, watermark_text
 
 LINE_TWIPS = 578  # 28.9 pt: 22 lines = 635.8 pt, inside the 637.8 pt block with room for rounding
 LINE = Twips(LINE_TWIPS)
-CONDENSE_TWIPS = -5  # -0.25 pt per character: 28 characters of 3号 fill the 156 mm line
+CONDENSE_TWIPS = round(g.TRACK * 20)  # -0.25 pt per character, as the engine measures
 RED = RGBColor(0xFF, 0, 0)
 # 空二行 between mark and number, less what the mark's own line box already leaves below it
 NUMBER_BEFORE = 2 * g.PITCH - 22
@@ -121,6 +121,13 @@ class _Writer:
         spacing = OxmlElement("w:spacing")
         spacing.set(qn("w:val"), str(CONDENSE_TWIPS))
         normal.element.get_or_add_rPr().append(spacing)  # a moved line would break the 22-line page
+        # Word and LibreOffice add a quarter em between Chinese and Latin text or digits by
+        # default; the engine does not (GB/T 9704 sets them solid), so neither may the DOCX.
+        ppr = normal.element.get_or_add_pPr()
+        for tag in ("w:autoSpaceDE", "w:autoSpaceDN"):
+            el = OxmlElement(tag)
+            el.set(qn("w:val"), "0")
+            ppr.append(el)
         for style_name, (face, size, bold, align) in STYLES.items():
             style = doc.styles.add_style(style_name, WD_STYLE_TYPE.PARAGRAPH)
             style.base_style = normal
