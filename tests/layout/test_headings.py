@@ -57,6 +57,6 @@ def test_renderer_docx_proofreader_and_content_number_alike():
     from zhongshu.layout.proofread import document
 
     assert engine.heading_number is heading_number
-    assert word.heading_number is heading_number
+    assert engine.HeadingCounter is HeadingCounter and word.HeadingCounter is HeadingCounter
     assert document.heading_prefix is heading_number
     assert content.heading_numbers is heading_numbers

@@ -161,7 +161,8 @@ def test_record_block_on_the_last_even_page_with_its_lines(notice):
     assert round(cc[0]["size"]) == 14 and mm(cc[0]["x0"]) == pytest.approx(28 + 4.9, abs=0.5)
 
 
-def test_closing_block_attachment_note_signature_seal_date_notes(notice):
+def test_closing_block_attachment_note_signature_seal_date_notes():
+    notice = pdf_of("tongzhi", draft=True)  # a draft shows where the seal goes
     page = next(p for p in notice.pages if p.search("2026年12月10日"))
     lines = rows(page)
     texts = [text(line) for line in lines]
@@ -245,7 +246,7 @@ def test_minutes_format():
 
 
 def test_order_format():
-    pdf = pdf_of("order")
+    pdf = pdf_of("order", draft=True)
     first = pdf.pages[0]
     mark = next(line for line in rows(first) if text(line) == "示范市人民政府令")
     assert mm(mark[0]["top"]) - 37 == pytest.approx(20, abs=0.5)

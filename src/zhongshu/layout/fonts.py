@@ -22,13 +22,15 @@ from pathlib import Path
 FANDOL = "/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol"
 NOTO = "/usr/share/fonts/opentype/noto"
 
-# face key -> (file, index in a collection, family name written into DOCX)
+# face key -> file, index in a collection, and the family name DOCX and OFD name: the faces
+# offices' Word and WPS have (GB/T 9704 practice, STANDARDS.md §1.12). The DOCX also embeds
+# the file's glyphs under that name, so a machine without the face still shows these.
 DEFAULT_FONTS: dict[str, dict] = {
-    "xiaobiaosong": {"file": f"{FANDOL}/FandolSong-Bold.otf", "name": "FandolSong", "bold": True},
-    "fangsong": {"file": f"{FANDOL}/FandolFang-Regular.otf", "name": "FandolFang"},
-    "heiti": {"file": f"{FANDOL}/FandolHei-Regular.otf", "name": "FandolHei"},
-    "kaiti": {"file": f"{FANDOL}/FandolKai-Regular.otf", "name": "FandolKai"},
-    "songti": {"file": f"{FANDOL}/FandolSong-Regular.otf", "name": "FandolSong"},
+    "xiaobiaosong": {"file": f"{FANDOL}/FandolSong-Bold.otf", "name": "方正小标宋简体"},
+    "fangsong": {"file": f"{FANDOL}/FandolFang-Regular.otf", "name": "仿宋_GB2312"},
+    "heiti": {"file": f"{FANDOL}/FandolHei-Regular.otf", "name": "黑体"},
+    "kaiti": {"file": f"{FANDOL}/FandolKai-Regular.otf", "name": "楷体_GB2312"},
+    "songti": {"file": f"{FANDOL}/FandolSong-Regular.otf", "name": "宋体"},
     "fallback": {"file": f"{NOTO}/NotoSerifCJK-Regular.ttc", "index": 2, "name": "Noto Serif CJK SC"},
 }
 FACE_LABELS = {"xiaobiaosong": "小标宋", "fangsong": "仿宋", "heiti": "黑体", "kaiti": "楷体",
@@ -234,6 +236,20 @@ class FontSet:
         named ``family`` if given. Built once per face and set of characters per process."""
         face = self.faces[key]
         return _subset(face.file, face.index, "".join(sorted(set(text))) or " ", family)
+
+    def embeddable(self, key: str) -> bool:
+        """Whether the face's licence lets a document carry it for editing (OS/2 fsType):
+        installable (0) or editable (8) embedding, not restricted or print-only."""
+        font = self.source(key).font
+        if "OS/2" not in font:
+            return True
+        fs_type = font["OS/2"].fsType
+        return not fs_type & 0x0200 and (fs_type & 0x000F) in (0, 8)
+
+    def family_name(self, key: str) -> str:
+        """The family name inside the face's file (FandolFang), not the name DOCX uses."""
+        names = self.source(key).font["name"]
+        return names.getDebugName(16) or names.getDebugName(1) or self.faces[key].name
 
     def is_cff(self, key: str) -> bool:
         """Whether the face's subsets have CFF outlines: never, they are TrueType."""

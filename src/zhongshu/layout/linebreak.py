@@ -15,6 +15,9 @@ from dataclasses import dataclass
 NO_START = set("，。、；：？！）》」』”’〕】〉］｝…—%‰℃·・～!),.:;?]}")
 NO_END = set("（《「『“‘〔【〈［｛([{")
 WORD_JOINER = "\u2060"  # forbids a break between two characters in Word and LibreOffice
+# Marks that may hang past the end of a full line rather than pull a character down with
+# them (标点悬挂), as Word, WPS and LibreOffice set them by default.
+HANGING = frozenset("、。，．")
 
 _TOKEN = re.compile(r"——|……|[A-Za-z0-9][A-Za-z0-9.,%:/+\-_@&]*|.", re.S)
 
@@ -25,6 +28,7 @@ class Token:
     width: float
     advances: tuple[float, ...] | None = None  # per character (a W is wider than an i)
     glued: bool = False  # several pieces a word processor could break between (张立新, 2026年)
+    tail: float = 0.0  # space after the last character that belongs to the next one (自动间距)
     held: bool = False  # glued, and carried whole to the next line where it would have split
 
     def __post_init__(self) -> None:
@@ -42,10 +46,17 @@ class Line:
     indent: float
     justify: bool
     available: float
+    hanging: bool = False  # the last token (、。，．) stands past the line's end
 
     @property
     def natural(self) -> float:
         return sum(t.width for t in self.tokens)
+
+    @property
+    def filled(self) -> float:
+        """The width that fills the measure: without a hanging mark or trailing space."""
+        width = self.natural - (self.tokens[-1].width if self.hanging else 0.0)
+        return width - (self.tokens[-1].tail if self.tokens and not self.hanging else 0.0)
 
     @property
     def text(self) -> str:
@@ -58,9 +69,10 @@ class Line:
         text is set, except inside a Latin word or a number, whose letters keep their own
         advances (a W is never set on an i's width).
         """
-        gaps = sum(len(t.text) - 1 for t in self.tokens if not t.latin) + len(self.tokens) - 1
+        counted = self.tokens[:-1] if self.hanging else self.tokens
+        gaps = sum(len(t.text) - 1 for t in counted if not t.latin) + len(counted) - 1
         extra = 0.0
-        slack = self.available - self.natural
+        slack = self.available - self.filled
         if self.justify and gaps and 0 < slack < self.available / 4:
             extra = slack / gaps
         out = []
@@ -70,7 +82,7 @@ class Line:
             for i, ch in enumerate(token.text):
                 out.append((x, ch))
                 x += token.advances[i] + (inner if i < len(token.text) - 1 else 0.0)
-            if index < len(self.tokens) - 1:
+            if index < len(counted) - 1:
                 x += extra
         return out
 
@@ -99,11 +111,13 @@ def tokenize(text: str, width_of: Callable[[str], float],
             else:
                 merged.append([start, end, count])
         joined = merged
+    widths = [width_of(c) for c in text]
+    between = getattr(width_of, "between", None)
+    gaps = [between(a, b) for a, b in zip(text, text[1:], strict=False)] + [0.0] if between else [0.0] * len(text)
     tokens = []
     for start, end, count in joined:
-        piece = text[start:end]
-        advances = tuple(width_of(c) for c in piece)
-        tokens.append(Token(piece, sum(advances), advances, glued=count > 1))
+        advances = tuple(w + gap for w, gap in zip(widths[start:end], gaps[start:end], strict=True))
+        tokens.append(Token(text[start:end], sum(advances), advances, glued=count > 1, tail=gaps[end - 1]))
     return tokens
 
 
@@ -128,12 +142,16 @@ def break_lines(text: str, width_of: Callable[[str], float], measure: float,
         indent = first_indent if not lines else rest_indent
         avail = measure - indent
         j, used = i, 0.0
-        while j < len(tokens) and used + tokens[j].width <= avail + 0.01:
+        # a token's trailing space (自动间距 before the next) does not count at a line's end
+        while j < len(tokens) and used + tokens[j].width - tokens[j].tail <= avail + 0.01:
             used += tokens[j].width
             j += 1
         if j == i:  # nothing fits: take one token anyway
             j = i + 1
-        if j < len(tokens):
+        hanging = j < len(tokens) and j > i and tokens[j].text in HANGING
+        if hanging:
+            j += 1
+        elif j < len(tokens):
             k = j
             while k > i + 1 and (tokens[k].text[0] in NO_START or tokens[k - 1].text[-1] in NO_END):
                 k -= 1
@@ -142,7 +160,7 @@ def break_lines(text: str, width_of: Callable[[str], float], measure: float,
             fitted = sum(t.width for t in tokens[i:j])
             if token.glued and fitted + token.advances[0] <= avail + 0.01:
                 token.held = True
-        lines.append(Line(tokens[i:j], indent, justify and j < len(tokens), avail))
+        lines.append(Line(tokens[i:j], indent, justify and j < len(tokens), avail, hanging))
         i = j
     return lines
 
