@@ -92,14 +92,15 @@ def _unit_after_number(prev: str, ch: str) -> bool:
 
 
 def tokenize(text: str, width_of: Callable[[str], float],
-             spans: list[tuple[int, int]] | None = None) -> list[Token]:
-    """Pieces no break may fall inside: a Latin word or number, a 「——」 or 「……」, a
-    number with its unit (2026年), a word of ``spans`` (a person's name); else one
-    character."""
+             spans: list[tuple[int, int]] | None = None, *, units: bool = False) -> list[Token]:
+    """Pieces no break may fall inside: a Latin word or number, a 「——」 or 「……」, a word
+    of ``spans`` (a person's name), with ``units`` a number with its unit (2026年); else
+    one character. Body text may break between a number and its unit, as every word
+    processor does (it cannot be told otherwise: decision 0703)."""
     pieces: list[tuple[int, int]] = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
     joined: list[list[int]] = []  # [start, end, pieces]
     for start, end in pieces:
-        if joined and _unit_after_number(text[joined[-1][0]:joined[-1][1]], text[start:end]):
+        if units and joined and _unit_after_number(text[joined[-1][0]:joined[-1][1]], text[start:end]):
             joined[-1][1:] = [end, joined[-1][2] + 1]
         else:
             joined.append([start, end, 1])
@@ -170,7 +171,15 @@ def joined_text(lines: list[Line]) -> str:
     out = []
     for line in lines:
         for token in line.tokens:
-            out.append(WORD_JOINER.join(token.text) if token.held else token.text)
+            if not token.held:
+                out.append(token.text)
+                continue
+            # between Chinese characters, and where Chinese meets a number (42个); never
+            # inside a Latin word or number, which word processors keep whole anyway
+            text = token.text
+            out.append(text[0] + "".join(
+                (WORD_JOINER if not (a.isascii() and b.isascii()) else "") + b
+                for a, b in zip(text, text[1:], strict=False)))
     return "".join(out)
 
 

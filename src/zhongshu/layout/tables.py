@@ -68,7 +68,7 @@ class TableMixin:
             lo = hi = 2 * g.CELL  # never narrower than two characters
             for r, row in enumerate(table.rows):
                 width_of = self.width_of(faces[r], size)
-                tokens = tokenize(row[c], width_of, spans[r][c])
+                tokens = tokenize(row[c], width_of, spans[r][c], units=True)
                 lo = max(lo, max((t.width for t in tokens), default=0.0))
                 hi = max(hi, sum(t.width for t in tokens))
             minimum.append(lo + 2 * pad)

@@ -45,6 +45,7 @@ RED_LINE_SPACE = 5  # pt between the number's line box and the red line: 4 mm be
 # bottom this far above the line's bottom (measured, 16–50 pt).
 GLYPH_BOTTOM_GAP = 5.78
 LETTER_MARK_SHIFT = g.MM
+KINSOKU_LISTS = False
 
 STYLES = {
     # name: (face, size, alignment)
@@ -135,7 +136,8 @@ class _Writer:
         rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
         for tag in ("sz", "szCs"):
             x.put(rpr, tag, x.RPR, val=str(int(g.BODY * 2)))
-        x.put(rpr, "lang", x.RPR, val="zh-CN", eastAsia="zh-CN", bidi="ar-SA")
+        # Latin text is English (a Chinese locale lets a word processor break inside "WTO")
+        x.put(rpr, "lang", x.RPR, val="en-US", eastAsia="zh-CN", bidi="ar-SA")
         rfonts = rpr.find(qn("w:rFonts"))
         if rfonts is not None:  # theme fonts (Calibri, MS Mincho) would win over ours
             rpr.remove(rfonts)
@@ -163,8 +165,9 @@ class _Writer:
         settings = doc.settings.element
         x.put(settings, "evenAndOddHeaders", x.SETTINGS)
         # the engine's 避头尾 characters, for Word and LibreOffice alike
-        x.put(settings, "noLineBreaksAfter", x.SETTINGS, lang="zh-CN", val="".join(sorted(NO_END)))
-        x.put(settings, "noLineBreaksBefore", x.SETTINGS, lang="zh-CN", val="".join(sorted(NO_START)))
+        if KINSOKU_LISTS:
+            x.put(settings, "noLineBreaksAfter", x.SETTINGS, lang="zh-CN", val="".join(sorted(NO_END)))
+            x.put(settings, "noLineBreaksBefore", x.SETTINGS, lang="zh-CN", val="".join(sorted(NO_START)))
         lang = settings.find(qn("w:themeFontLang"))
         if lang is not None:
             lang.set(qn("w:eastAsia"), "zh-CN")
@@ -312,15 +315,17 @@ class _Writer:
                 p = self.para(style="发文字号", before=before if i == 0 else 0)
                 p.alignment = WD_ALIGN_PARAGRAPH.LEFT
                 tabs = p.paragraph_format.tab_stops
-                tabs.add_tab_stop(Pt(x_label - g.LEFT))
-                for k in range(len(pair)):
+                # the label, then each name at its column (the first follows the label at
+                # once: a tab stop exactly at the label's end may already be passed)
+                tabs.add_tab_stop(Pt(x_label - g.LEFT + (0 if i == 0 else label_w)))
+                for k in range(1, len(pair)):
                     tabs.add_tab_stop(Pt(x_label - g.LEFT + label_w + k * col))
                 if last and spec.doc_number:  # 7.2.5: on the line of the last 签发人
                     p.paragraph_format.left_indent = Pt(g.CELL)
                     p.add_run(spec.doc_number)
                 p.add_run("\t" + ("签发人：" if i == 0 else ""))
-                for name in pair:
-                    _fonts_of(p.add_run("\t" + name), self.name("kaiti"))
+                for k, name in enumerate(pair):
+                    _fonts_of(p.add_run(("\t" if k else "") + name), self.name("kaiti"))
         else:
             p = self.para(spec.doc_number, "发文字号", before=before)
         if spec.format != "order":
