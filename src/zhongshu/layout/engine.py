@@ -61,7 +61,10 @@ class Engine(HeadMixin, ClosingMixin, TableMixin):
         of its uploaded file follow its heading."""
         self.spec = spec
         self.fonts = fonts or FontSet()
-        self.words = organisation_words() | clean_words(words)
+        # the document's own organs and signers are words too (a joint title never breaks
+        # inside 示范市人民政府办公室, even without a database)
+        own = [i.name for i in spec.issuers] + list(spec.signature) + list(spec.signers)
+        self.words = organisation_words() | clean_words(words) | clean_words(own)
         self.inserted = dict(inserted or {})
 
     # ---------------------------------------------------------------- text helpers

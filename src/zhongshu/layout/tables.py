@@ -17,6 +17,7 @@ from .model import Flow, Page, Rule
 from .spec import Table
 
 RULE_WIDTH = 0.75
+SLACK = 2.0  # pt a column keeps beyond its content: word processors round widths to twips
 
 
 @dataclass(frozen=True)
@@ -71,13 +72,13 @@ class TableMixin:
                 tokens = tokenize(row[c], width_of, spans[r][c], units=True)
                 lo = max(lo, max((t.width for t in tokens), default=0.0))
                 hi = max(hi, sum(t.width for t in tokens))
-            minimum.append(lo + 2 * pad)
-            maximum.append(hi + 2 * pad)
+            minimum.append(lo + 2 * pad + SLACK)
+            maximum.append(hi + 2 * pad + SLACK)
         widths = share_widths(minimum, maximum, g.BLOCK_W)
         cells = []
         for r, row in enumerate(table.rows):
             width_of = self.width_of(faces[r], size)
-            cells.append(tuple(tuple(break_lines(text or " ", width_of, widths[c] - 2 * pad + 0.02,
+            cells.append(tuple(tuple(break_lines(text or " ", width_of, widths[c] - 2 * pad - SLACK / 2,
                                                  justify=False, spans=spans[r][c]))
                                for c, text in enumerate(row)))
         heights = tuple(max(len(lines) for lines in row) for row in cells)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Mapping, Sequence
 from xml.sax.saxutils import escape
 
@@ -31,7 +32,7 @@ from . import geometry as g
 from .closing import chinese_date
 from .engine import HEADING_FACE, Engine
 from .headings import HeadingCounter
-from .linebreak import NO_END, NO_START, joined_text
+from .linebreak import NO_END, NO_START
 from .model import Layout
 from .spec import Block, DocumentSpec, Heading, Paragraph, Table
 from .watermarks import draft_docx_headers, watermark_docx_headers, watermark_text
@@ -92,6 +93,27 @@ def _fonts_of(run_or_style, name: str) -> None:
         rfonts.set(qn(attr), name)
 
 
+_NUMBER_HYPHEN = re.compile(r"(?<=\d)-(?=\d)")
+
+
+def add_text(paragraph, text: str):
+    """Runs for ``text`` in which a hyphen between digits (0000-12345678) is Word's
+    non-breaking hyphen: word processors break after a hyphen, the engine never inside a
+    number. Returns the runs."""
+    runs = []
+    for k, piece in enumerate(text.split("\n")):  # line breaks the engine asks for
+        if k:
+            runs.append(paragraph.add_run())
+            runs[-1].add_break()
+        parts = _NUMBER_HYPHEN.split(piece)
+        for i, part in enumerate(parts):
+            run = paragraph.add_run(part)
+            runs.append(run)
+            if i < len(parts) - 1:
+                run._r.append(OxmlElement("w:noBreakHyphen"))
+    return runs
+
+
 def _exact(paragraph, height_pt: float) -> None:
     paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     paragraph.paragraph_format.line_spacing = Pt(height_pt)
@@ -150,8 +172,12 @@ class _Writer:
         pf.widow_control = False  # the engine decides where pages break
         # 28 characters a line: each character 0.25 pt narrower, as the engine measures
         x.put(normal.element.get_or_add_rPr(), "spacing", x.RPR, val=str(CONDENSE_TWIPS))
-        # Word's and LibreOffice's defaults stay on, as the engine sets text alike: space
-        # where Chinese meets Latin letters or digits, 、。，． hanging at a line's end
+        # No punctuation hangs past the line's end (the engine pulls a character down
+        # with it, as GB/T 9704's 28 characters a line ask). LibreOffice reads overflowPunct
+        # inverted (hanging = val 0) and drops a hanging mark of a justified line from its
+        # PDF; val 1 keeps it from hanging there (decision 0703). Space where Chinese meets
+        # Latin letters or digits stays on, as in every word processor.
+        x.put(normal.element.get_or_add_pPr(), "overflowPunct", x.PPR, val="1")
         for style_name, (face, size, align) in STYLES.items():
             style = doc.styles.add_style(style_name, WD_STYLE_TYPE.PARAGRAPH)
             style.base_style = normal
@@ -227,17 +253,17 @@ class _Writer:
             if n in starts:
                 p.add_run().add_break(WD_BREAK.PAGE)
             if prefix and text_so_far < prefix[0]:  # the 出席： label in its own face
-                bare = line.replace("\u2060", "")
+                bare = line.replace("\u2060", "").replace("\n", "")
                 cut = min(len(bare), prefix[0] - text_so_far)
                 head = p.add_run(bare[:cut])
                 _fonts_of(head, self.name(prefix[1]))
                 line = bare[cut:]
                 text_so_far += cut
             if line:
-                run = p.add_run(line)
-                if face:
-                    _fonts_of(run, self.name(face))
-            text_so_far += len(line.replace("\u2060", ""))
+                for run in add_text(p, line):
+                    if face:
+                        _fonts_of(run, self.name(face))
+            text_so_far += len(line.replace("\u2060", "").replace("\n", ""))
 
     # ------------------------------------------------------------ 版头
     def header(self) -> None:
@@ -320,9 +346,9 @@ class _Writer:
                 tabs.add_tab_stop(Pt(x_label - g.LEFT + (0 if i == 0 else label_w)))
                 for k in range(1, len(pair)):
                     tabs.add_tab_stop(Pt(x_label - g.LEFT + label_w + k * col))
-                if last and spec.doc_number:  # 7.2.5: on the line of the last 签发人
-                    p.paragraph_format.left_indent = Pt(g.CELL)
-                    p.add_run(spec.doc_number)
+                if last and spec.doc_number:  # 7.2.5: on the line of the last 签发人, one
+                    tabs.add_tab_stop(Pt(g.CELL))  # character in (a tab: an indent would
+                    p.add_run("\t" + spec.doc_number)  # shorten the red line below too)
                 p.add_run("\t" + ("签发人：" if i == 0 else ""))
                 for k, name in enumerate(pair):
                     _fonts_of(p.add_run(("\t" if k else "") + name), self.name("kaiti"))
@@ -481,9 +507,15 @@ class _Writer:
                     p.alignment = WD_ALIGN_PARAGRAPH.LEFT
                 if r == 0 and c == 0 and key and (key, 0) in self.page_starts:
                     p.paragraph_format.page_break_before = True
-                run = p.add_run(joined_text(list(lines)).strip())
-                if block.header and r == 0:
-                    _fonts_of(run, self.name("heiti"))
+                # a wrapped cell keeps the engine's lines as line breaks: word processors
+                # break table cells by character, word joiners or not
+                for i, line in enumerate(lines):
+                    runs = add_text(p, line.text.strip())
+                    for run in runs:
+                        if block.header and r == 0:
+                            _fonts_of(run, self.name("heiti"))
+                    if i < len(lines) - 1:
+                        runs[-1].add_break()
 
     # ------------------------------------------------------------ closing
     def closing(self) -> None:
