@@ -79,16 +79,17 @@ class Engine(HeadMixin, ClosingMixin, TableMixin):
 
     def text_width(self, text: str, face: str, size: float) -> float:
         width = self.width_of(face, size)
-        return sum(width(c) for c in text)
+        gaps = sum(script_gap(a, b, size) for a, b in zip(text, text[1:], strict=False))
+        return sum(width(c) for c in text) + gaps
 
     def put(self, page: Page, x: float, top: float, text: str, face: str, size: float,
             color=g.BLACK, role: str = "body") -> float:
         """Draw ``text`` unbroken from ``x``; return the x after it."""
         width = self.width_of(face, size)
-        for ch in text:
+        for i, ch in enumerate(text):
             if not ch.isspace():
                 page.glyphs.append(Glyph(x, top, ch, self.fonts.face_for(face, ch), size, color, role))
-            x += width(ch)
+            x += width(ch) + (script_gap(ch, text[i + 1], size) if i + 1 < len(text) else 0.0)
         return x
 
     def put_line(self, page: Page, line: Line, x0: float, top: float, face: str, size: float,
