@@ -153,22 +153,24 @@ def long_table_spec():
                       "signature": ["示范市人民政府办公室"], "date": "2026-04-10"})
 
 
+def merged_rows(page) -> list[list[dict]]:
+    """``rows`` with lines whose tops lie within 2 pt joined (a word processor sets a
+    punctuation mark's box a little higher or lower than the characters beside it); the
+    发文机关标志 (red, larger than 2号) is left out, as its parts are placed, not set in lines."""
+    merged: list[list[dict]] = []
+    for line in rows(page):
+        line = [c for c in line if not (c["size"] > 23 and c["non_stroking_color"] in ((1, 0, 0), (1.0, 0.0, 0.0)))]
+        if not line:
+            continue
+        if merged and abs(line[0]["top"] - merged[-1][0]["top"]) < 2:
+            merged[-1] = sorted(merged[-1] + line, key=lambda c: c["x0"])
+        else:
+            merged.append(line)
+    return merged
+
+
 def lines_by_page(pdf) -> list[list[str]]:
-    """Each page's text lines inside the text block (characters whose tops lie within 2 pt
-    are one line), spaces removed; the 发文机关标志 (red, larger than 2号) is left out, as
-    its parts are placed, not set in lines (the joint-issue tests measure it)."""
-    out = []
-    for page in pdf.pages:
-        merged: list[list[dict]] = []
-        for line in rows(page):
-            line = [c for c in line if not (c["size"] > 23 and c["non_stroking_color"] in ((1, 0, 0), (1.0, 0.0, 0.0)))]
-            if not line:
-                continue
-            if merged and abs(line[0]["top"] - merged[-1][0]["top"]) < 2:
-                merged[-1] = sorted(merged[-1] + line, key=lambda c: c["x0"])
-            else:
-                merged.append(line)
-        # a non-breaking hyphen (U+2011) is a hyphen
-        out.append([text(line).replace(" ", "").replace("\u3000", "").replace("\u2011", "-")
-                    for line in merged])
-    return out
+    """Each page's text lines inside the text block (``merged_rows``), spaces removed, a
+    non-breaking hyphen (U+2011) read as a hyphen."""
+    return [[text(line).replace(" ", "").replace("\u3000", "").replace("\u2011", "-") for line in merged_rows(page)]
+            for page in pdf.pages]

@@ -126,6 +126,25 @@ class _Source:
             found = self.glyphs[name] = pen.glyph()
         return found
 
+    def _stand_in(self, ch: str, glyphs: dict, order: list[str]) -> str | None:
+        """A glyph for a character the face lacks but a DOCX needs: the word joiner as an
+        empty glyph of no width, the non-breaking hyphen as the hyphen."""
+        source = _STAND_INS[ch]
+        if source is None:
+            from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+            name = f"uni{ord(ch):04X}"
+            glyphs[name] = TTGlyphPen(None).glyph()
+        else:
+            base = self.cmap.get(ord(source))
+            if base is None:
+                return None
+            name = base
+            glyphs.setdefault(name, self.glyph(name))
+        if name not in order:
+            order.append(name)
+        return name
+
     def build(self, chars: str, family: str | None) -> bytes:
         """A TrueType font holding the glyphs of ``chars``, named ``family`` (or as the file)."""
         import copy
@@ -140,6 +159,12 @@ class _Source:
             glyphs = {".notdef": TTGlyphPen(None).glyph()}
             for ch in chars:
                 name = self.cmap.get(ord(ch))
+                if name is None and ch in _STAND_INS:  # a joiner the face lacks: drawn by
+                    name = self._stand_in(ch, glyphs, order)  # this face, or a word
+                    if name is None:  # processor changes font there, and breaks the line
+                        continue
+                    cmap[ord(ch)] = name
+                    continue
                 if name is None:
                     continue
                 if name not in glyphs:
@@ -159,7 +184,7 @@ class _Source:
             for name in order:
                 g = glyf[name]
                 g.recalcBounds(glyf)
-                advance = self.hmtx[name][0] if name in self.hmtx else self.upm
+                advance = self.hmtx[name][0] if name in self.hmtx else 0
                 metrics[name] = (advance, getattr(g, "xMin", 0))
             fb.setupHorizontalMetrics(metrics)
             hhea = src["hhea"]
@@ -181,6 +206,9 @@ class _Source:
         fb.save(out)
         return out.getvalue()
 
+
+# characters a DOCX carries that Chinese faces often lack: what stands in for them
+_STAND_INS: dict[str, str | None] = {"\u2060": None, "\u2011": "-"}
 
 _SOURCES: dict[tuple[str, int], _Source] = {}
 _SOURCES_LOCK = threading.Lock()

@@ -169,24 +169,16 @@ def break_lines(text: str, width_of: Callable[[str], float], measure: float,
 
 
 def joined_text(lines: list[Line]) -> str:
-    """The text of ``lines`` with word joiners inside each held word (for the DOCX)."""
+    """The text of ``lines`` for the DOCX: a line break before each word the engine carried
+    whole to the next line (a name, a number) where a word processor would split it.
+
+    Word joiners (U+2060) would say the same without a break, but LibreOffice breaks at
+    them in text set with character spacing, as the DOCX is (decision 0703).
+    """
     out = []
     for line in lines:
         for token in line.tokens:
-            if not token.held:
-                out.append(token.text)
-                continue
-            if token.latin and not token.glued:
-                # a Latin word or number (0000-12345678) a word processor would break after
-                # its hyphen: a line break before it, as the engine breaks (decision 0703)
-                out.append(LINE_BREAK + token.text)
-                continue
-            # between Chinese characters, and where Chinese meets a number (42个); never
-            # inside a Latin word or number, which word processors keep whole anyway
-            text = token.text
-            out.append(text[0] + "".join(
-                (WORD_JOINER if not (a.isascii() and b.isascii()) else "") + b
-                for a, b in zip(text, text[1:], strict=False)))
+            out.append(LINE_BREAK + token.text if token.held else token.text)
     return "".join(out)
 
 

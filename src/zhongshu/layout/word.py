@@ -78,7 +78,8 @@ STYLES = {
 HEADING_STYLE = {1: "一级标题", 2: "二级标题", 3: "三级标题", 4: "四级标题"}
 EMBEDDED_FACES = ("xiaobiaosong", "fangsong", "heiti", "kaiti", "songti")
 # characters a clerk is likely to type while editing, embedded with the document's own
-EDITING_CHARS = "".join(chr(c) for c in range(0x20, 0x7F)) + "，。、；：？！（）《》“”‘’〔〕【】…—·★"
+EDITING_CHARS = ("".join(chr(c) for c in range(0x20, 0x7F)) + "，。、；：？！（）《》“”‘’〔〕【】…—·★"
+                 + "\u2060\u2011")  # the word joiner and non-breaking hyphen the DOCX uses
 
 
 def _fonts_of(run_or_style, name: str) -> None:

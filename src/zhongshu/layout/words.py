@@ -76,13 +76,14 @@ def find_words(text: str, words: frozenset[str], max_len: int | None = None) -> 
 
 
 class _Segmenter:
-    """One rjieba dictionary per process (it takes a quarter of a second to load), with the
-    organisation's words added as they are met; calls are serialised (not thread-safe)."""
+    """One rjieba dictionary per process (it takes a quarter of a second to load); calls are
+    serialised (it is not thread-safe). The organisation's words are not added to it — that
+    would make a document's breaks depend on what the process rendered before — but merged
+    into its output: segments a word covers become that word."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.jieba = None
-        self.added: set[str] = set()
 
     def tag(self, text: str, words: frozenset[str]) -> list[tuple[str, str]]:
         with self.lock:
@@ -90,13 +91,31 @@ class _Segmenter:
                 import rjieba
 
                 self.jieba = rjieba.Jieba()
-            for start, end in find_words(text, words):
-                word = text[start:end]
-                if word not in self.added:
-                    # a high frequency makes the segmenter prefer the whole name
-                    self.jieba.add_word(word, 100_000, "nz")
-                    self.added.add(word)
-            return [(w, t) for w, t in self.jieba.tag(text) if w]
+            tagged = [(w, t) for w, t in self.jieba.tag(text) if w]
+        spans = find_words(text, words)
+        if not spans:
+            return tagged
+        out: list[tuple[str, str]] = []
+        pos = 0
+        span_iter = iter(spans)
+        span = next(span_iter, None)
+        merging: list[str] = []
+        for word, tag in tagged:
+            start, end = pos, pos + len(word)
+            pos = end
+            while span is not None and span[1] <= start:
+                span = next(span_iter, None)
+            if span is not None and start < span[1] and end > span[0]:
+                merging.append(word)
+                if end >= span[1]:
+                    out.append(("".join(merging), "nz"))
+                    merging = []
+                    span = next(span_iter, None)
+                continue
+            out.append((word, tag))
+        if merging:
+            out.append(("".join(merging), "nz"))
+        return out
 
 
 segmenter = _Segmenter()
