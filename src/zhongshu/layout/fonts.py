@@ -12,7 +12,9 @@ embedded, so a three-page document carries kilobytes of font, not megabytes.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import marshal
 import os
 import threading
 from dataclasses import dataclass
@@ -110,9 +112,18 @@ class _Source:
         self.cff = "CFF " in self.font or "CFF2" in self.font
         self.glyphs: dict[str, object] = {}  # glyph name -> converted TrueType glyph
         self.glyph_set = None
+        # glyphs converted by earlier processes (a cold `zhongshu render` need not convert)
+        self.stored: dict[str, bytes] = _load_stored(file, index)
+        self.new = 0  # glyphs converted here and not stored yet
 
     def glyph(self, name: str):
         found = self.glyphs.get(name)
+        if found is None and name in self.stored:
+            from fontTools.ttLib.tables._g_l_y_f import Glyph
+
+            found = Glyph(self.stored[name])
+            found.expand(None)  # simple glyphs only are stored: no glyf table needed
+            self.glyphs[name] = found
         if found is None:
             from fontTools.pens.cu2quPen import Cu2QuPen
             from fontTools.pens.ttGlyphPen import TTGlyphPen
@@ -124,7 +135,19 @@ class _Source:
             self.glyph_set[name].draw(Cu2QuPen(pen, max_err=self.upm / 1000, reverse_direction=self.cff)
                                       if self.cff else pen)
             found = self.glyphs[name] = pen.glyph()
+            self.new += 1
         return found
+
+    def store(self) -> None:
+        """Keep the converted glyphs on disk for the next process (best effort)."""
+        with self.lock:
+            if not self.new:
+                return
+            for name, glyph in self.glyphs.items():
+                if name not in self.stored and not glyph.isComposite():
+                    self.stored[name] = glyph.compile(None)
+            self.new = 0
+            _save_stored(self.file, self.index, self.stored)
 
     def _stand_in(self, ch: str, glyphs: dict, order: list[str]) -> str | None:
         """A glyph for a character the face lacks but a DOCX needs: the word joiner as an
@@ -227,7 +250,56 @@ def _source(file: str, index: int) -> _Source:
 
 @lru_cache(maxsize=128)
 def _subset(file: str, index: int, chars: str, family: str | None) -> bytes:
-    return _source(file, index).build(chars, family)
+    source = _source(file, index)
+    data = source.build(chars, family)
+    source.store()
+    return data
+
+
+def _cache_path(file: str, index: int) -> Path | None:
+    """Where a face's converted glyphs are kept: VAR_DIR/cache/fonts (Django's setting, or
+    ZHONGSHU_VAR_DIR), one file per face version; None when no var directory is known."""
+    base = None
+    try:
+        from django.conf import settings
+
+        if settings.configured:
+            base = getattr(settings, "VAR_DIR", None)
+    except ImportError:
+        pass
+    if base is None and os.environ.get("ZHONGSHU_VAR_DIR"):
+        base = os.environ["ZHONGSHU_VAR_DIR"]
+    if base is None:
+        return None
+    try:
+        stat = os.stat(file)
+    except OSError:
+        return None
+    key = hashlib.sha1(f"{file}|{index}|{stat.st_size}|{stat.st_mtime_ns}|1".encode(), usedforsecurity=False)
+    return Path(base) / "cache" / "fonts" / f"{key.hexdigest()}.glyphs"
+
+
+def _load_stored(file: str, index: int) -> dict[str, bytes]:
+    path = _cache_path(file, index)
+    try:
+        # our own file in the var directory, a dict of bytes: nothing in it is executed
+        data = marshal.loads(path.read_bytes()) if path is not None and path.is_file() else {}  # noqa: S302
+    except (OSError, ValueError, EOFError, TypeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _save_stored(file: str, index: int, glyphs: dict[str, bytes]) -> None:
+    path = _cache_path(file, index)
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+        tmp.write_bytes(marshal.dumps(glyphs))
+        os.replace(tmp, path)  # atomic: readers see the old file or the new one
+    except OSError:
+        pass
 
 
 class FontSet:
