@@ -20,7 +20,6 @@ import argparse
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -82,7 +81,9 @@ def main() -> int:
             "| warm ÷ LO (p50) | cold ÷ LO (p50) |", "|---|---|---|---|---|---|"]
     summary = {}
     for name in [*NAMES, "all"]:
-        pick = (lambda k, name=name: [t for n in NAMES for t in times[k][n]] if name == "all" else times[k][name])
+        def pick(kind: str, name: str = name) -> list[float]:
+            return [t for n in NAMES for t in times[kind][n]] if name == "all" else times[kind][name]
+
         lo, warm, cold = pick("lo"), pick("warm"), pick("cold")
         p = {k: (percentile(v, 50), percentile(v, 95)) for k, v in (("lo", lo), ("warm", warm), ("cold", cold))}
         summary[name] = p

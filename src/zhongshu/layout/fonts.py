@@ -96,102 +96,109 @@ class _Source:
     """
 
     def __init__(self, file: str, index: int):
-        from fontTools.ttLib import TTFont
-
         self.file, self.index = file, index
         self.lock = threading.Lock()  # fontTools' lazy tables are not thread-safe
-        self.font = TTFont(file, fontNumber=index, lazy=True)
-        self.cmap: dict[int, str] = self.font.getBestCmap()
-        self.upm: int = self.font["head"].unitsPerEm
-        self.hmtx: dict[str, tuple[int, int]] = self.font["hmtx"].metrics
-        self.widths = {cp: self.hmtx[name][0] / self.upm for cp, name in self.cmap.items()
-                       if name in self.hmtx}
-        # OS/2's typographic descender gives the ideographic em box; some fonts' hhea does not
-        os2 = self.font["OS/2"] if "OS/2" in self.font else None
-        self.descender = (os2.sTypoDescender if os2 is not None else self.font["hhea"].descent) / self.upm
-        self.cff = "CFF " in self.font or "CFF2" in self.font
-        self.glyphs: dict[str, object] = {}  # glyph name -> converted TrueType glyph
+        self._font = None
+        # code points, advances and the descender, kept on disk beside the converted glyphs:
+        # a new process reads them without parsing the face's tables (issue 12 §9)
+        meta = _load_stored(file, index, "meta")
+        if not meta:
+            font = self.font
+            upm = font["head"].unitsPerEm
+            hmtx = font["hmtx"].metrics
+            # OS/2's typographic descender gives the ideographic em box; hhea's may not
+            os2 = font["OS/2"] if "OS/2" in font else None
+            meta = {"cmap": font.getBestCmap(), "upm": upm,
+                    "advances": {name: hmtx[name][0] for name in set(font.getBestCmap().values()) if name in hmtx},
+                    "descender": (os2.sTypoDescender if os2 is not None else font["hhea"].descent) / upm,
+                    "cff": "CFF " in font or "CFF2" in font}
+            _save_stored(file, index, meta, "meta")
+        self.cmap: dict[int, str] = meta["cmap"]
+        self.upm: int = meta["upm"]
+        self.advances: dict[str, int] = meta["advances"]
+        self.widths = {cp: self.advances[name] / self.upm for cp, name in self.cmap.items()
+                       if name in self.advances}
+        self.descender: float = meta["descender"]
+        self.cff: bool = meta["cff"]
         self.glyph_set = None
-        # glyphs converted by earlier processes (a cold `zhongshu render` need not convert)
-        self.stored: dict[str, bytes] = _load_stored(file, index)
+        # glyph records converted here or by earlier processes (kept on disk): a cold
+        # `zhongshu render` need not convert
+        self.stored: dict[str, tuple] = _load_stored(file, index, "glyf")
         self.new = 0  # glyphs converted here and not stored yet
 
-    def glyph(self, name: str):
-        found = self.glyphs.get(name)
-        if found is None and name in self.stored:
-            from fontTools.ttLib.tables._g_l_y_f import Glyph
+    @property
+    def font(self):
+        """The face itself, opened when a glyph must be converted or a subset built."""
+        if self._font is None:
+            from fontTools.ttLib import TTFont
 
-            found = Glyph(self.stored[name])
-            found.expand(None)  # simple glyphs only are stored: no glyf table needed
-            self.glyphs[name] = found
-        if found is None:
-            from fontTools.pens.cu2quPen import Cu2QuPen
-            from fontTools.pens.ttGlyphPen import TTGlyphPen
+            self._font = TTFont(self.file, fontNumber=self.index, lazy=True)
+        return self._font
 
-            if self.glyph_set is None:
-                self.glyph_set = self.font.getGlyphSet()
-            pen = TTGlyphPen(None)
-            # CFF contours run counter-clockwise, TrueType's clockwise; 1 unit in 1000 of error
-            self.glyph_set[name].draw(Cu2QuPen(pen, max_err=self.upm / 1000, reverse_direction=self.cff)
-                                      if self.cff else pen)
-            found = self.glyphs[name] = pen.glyph()
-            self.new += 1
+    def glyph(self, name: str) -> tuple:
+        """The glyph as TrueType: (data, xMin, yMin, xMax, yMax, points, contours), from the
+        disk cache or converted now (CFF contours run counter-clockwise, TrueType's clockwise;
+        1 unit in 1000 of error)."""
+        found = self.stored.get(name)
+        if found is not None:
+            return found
+        from fontTools.pens.cu2quPen import Cu2QuPen
+        from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+        if self.glyph_set is None:
+            self.glyph_set = self.font.getGlyphSet()
+        pen = TTGlyphPen(None)
+        self.glyph_set[name].draw(Cu2QuPen(pen, max_err=self.upm / 1000, reverse_direction=self.cff)
+                                  if self.cff else pen)
+        found = self.stored[name] = _record(pen.glyph())
+        self.new += 1
         return found
 
     def store(self) -> None:
         """Keep the converted glyphs on disk for the next process (best effort)."""
         with self.lock:
-            if not self.new:
-                return
-            for name, glyph in self.glyphs.items():
-                if name not in self.stored and not glyph.isComposite():
-                    self.stored[name] = glyph.compile(None)
-            self.new = 0
-            _save_stored(self.file, self.index, self.stored)
+            if self.new:
+                self.new = 0
+                _save_stored(self.file, self.index, self.stored, "glyf")
 
-    def _stand_in(self, ch: str, glyphs: dict, order: list[str]) -> str | None:
+    def _stand_in(self, ch: str) -> tuple[str, tuple] | None:
         """A glyph for a character the face lacks but a DOCX needs: the word joiner as an
         empty glyph of no width, the non-breaking hyphen as the hyphen."""
         source = _STAND_INS[ch]
         if source is None:
-            from fontTools.pens.ttGlyphPen import TTGlyphPen
-
-            name = f"uni{ord(ch):04X}"
-            glyphs[name] = TTGlyphPen(None).glyph()
-        else:
-            base = self.cmap.get(ord(source))
-            if base is None:
-                return None
-            name = base
-            glyphs.setdefault(name, self.glyph(name))
-        if name not in order:
-            order.append(name)
-        return name
+            return f"uni{ord(ch):04X}", _EMPTY
+        base = self.cmap.get(ord(source))
+        return (base, self.glyph(base)) if base is not None else None
 
     def build(self, chars: str, family: str | None) -> bytes:
-        """A TrueType font holding the glyphs of ``chars``, named ``family`` (or as the file)."""
+        """A TrueType font holding the glyphs of ``chars``, named ``family`` (or as the file).
+
+        Glyphs go in as compiled data (no decompiling and recompiling, issue 12 §9); the
+        bounding boxes and maxima the tables need come from the glyph records."""
         import copy
 
         from fontTools.fontBuilder import FontBuilder
-        from fontTools.pens.ttGlyphPen import TTGlyphPen
+        from fontTools.ttLib import newTable
+        from fontTools.ttLib.tables._g_l_y_f import Glyph
 
         with self.lock:
             src = self.font
             order = [".notdef"]
             cmap: dict[int, str] = {}
-            glyphs = {".notdef": TTGlyphPen(None).glyph()}
+            records: dict[str, tuple] = {".notdef": _EMPTY}
             for ch in chars:
                 name = self.cmap.get(ord(ch))
                 if name is None and ch in _STAND_INS:  # a joiner the face lacks: drawn by
-                    name = self._stand_in(ch, glyphs, order)  # this face, or a word
-                    if name is None:  # processor changes font there, and breaks the line
+                    found = self._stand_in(ch)  # this face, or a word processor changes
+                    if found is None:  # font there, and breaks the line
                         continue
-                    cmap[ord(ch)] = name
+                    name, record = found
+                    records.setdefault(name, record)
+                elif name is None:
                     continue
-                if name is None:
-                    continue
-                if name not in glyphs:
-                    glyphs[name] = self.glyph(name)
+                elif name not in records:
+                    records[name] = self.glyph(name)
+                if name not in order:
                     order.append(name)
                 cmap[ord(ch)] = name
             names = src["name"]
@@ -199,19 +206,36 @@ class _Source:
             own_family = names.getDebugName(16) or names.getDebugName(1) or ps_name
             style = names.getDebugName(17) or names.getDebugName(2) or "Regular"
             fb = FontBuilder(self.upm, isTTF=True)
+            fb.font.recalcBBoxes = False  # the records carry what a recalculation would find
             fb.setupGlyphOrder(order)
             fb.setupCharacterMap(cmap)
-            fb.setupGlyf(glyphs)
-            glyf = fb.font["glyf"]
-            metrics = {}
-            for name in order:
-                g = glyf[name]
-                g.recalcBounds(glyf)
-                advance = self.hmtx[name][0] if name in self.hmtx else 0
-                metrics[name] = (advance, getattr(g, "xMin", 0))
-            fb.setupHorizontalMetrics(metrics)
+            glyf = newTable("glyf")
+            glyf.glyphOrder = order
+            glyf.glyphs = {name: Glyph(records[name][0]) for name in order}
+            fb.font["glyf"] = glyf
+            fb.font["loca"] = newTable("loca")
+            drawn = [records[n] for n in order if records[n][6]]
+            advances = {n: self.advances.get(n, 0) if n != ".notdef" else 0 for n in order}
+            fb.setupHorizontalMetrics({n: (advances[n], records[n][1] if records[n][6] else 0)
+                                       for n in order})
             hhea = src["hhea"]
-            fb.setupHorizontalHeader(ascent=hhea.ascent, descent=hhea.descent, lineGap=hhea.lineGap)
+            fb.setupHorizontalHeader(
+                ascent=hhea.ascent, descent=hhea.descent, lineGap=hhea.lineGap,
+                advanceWidthMax=max(advances.values(), default=0),
+                minLeftSideBearing=min((r[1] for r in drawn), default=0),
+                minRightSideBearing=min((advances[n] - records[n][3] for n in order if records[n][6]),
+                                        default=0),
+                xMaxExtent=max((r[3] for r in drawn), default=0))
+            fb.setupMaxp()
+            maxp = fb.font["maxp"]
+            maxp.maxPoints = max((r[5] for r in drawn), default=0)
+            maxp.maxContours = max((r[6] for r in drawn), default=0)
+            maxp.maxZones = 1
+            head = fb.font["head"]
+            head.xMin = min((r[1] for r in drawn), default=0)
+            head.yMin = min((r[2] for r in drawn), default=0)
+            head.xMax = max((r[3] for r in drawn), default=0)
+            head.yMax = max((r[4] for r in drawn), default=0)
             fb.setupNameTable({"familyName": family or own_family, "styleName": style,
                                "psName": ps_name, "fullName": f"{family or own_family} {style}",
                                "uniqueFontIdentifier": f"{ps_name};zhongshu-subset"}, mac=False)
@@ -222,12 +246,24 @@ class _Source:
                 os2.usLastCharIndex = min(max(cmap, default=0x20), 0xFFFF)
                 fb.font["OS/2"] = os2
             fb.setupPost(keepGlyphNames=False)
-            head = fb.font["head"]
             head.macStyle = src["head"].macStyle
             head.created = head.modified = src["head"].created  # the same bytes every time
         out = io.BytesIO()
         fb.save(out)
         return out.getvalue()
+
+
+_EMPTY = (b"", 0, 0, 0, 0, 0, 0)
+
+
+def _record(glyph) -> tuple:
+    """A simple TrueType glyph as the tuple the disk cache keeps."""
+    glyph.recalcBounds(None)
+    if not getattr(glyph, "numberOfContours", 0):
+        return _EMPTY
+    points = len(glyph.coordinates)
+    return (glyph.compile(None), glyph.xMin, glyph.yMin, glyph.xMax, glyph.yMax, points,
+            glyph.numberOfContours)
 
 
 # characters a DOCX carries that Chinese faces often lack: what stands in for them
@@ -256,7 +292,7 @@ def _subset(file: str, index: int, chars: str, family: str | None) -> bytes:
     return data
 
 
-def _cache_path(file: str, index: int) -> Path | None:
+def _cache_path(file: str, index: int, kind: str = "glyphs") -> Path | None:
     """Where a face's converted glyphs are kept: VAR_DIR/cache/fonts (Django's setting, or
     ZHONGSHU_VAR_DIR), one file per face version; None when no var directory is known."""
     base = None
@@ -276,11 +312,11 @@ def _cache_path(file: str, index: int) -> Path | None:
     except OSError:
         return None
     key = hashlib.sha1(f"{file}|{index}|{stat.st_size}|{stat.st_mtime_ns}|1".encode(), usedforsecurity=False)
-    return Path(base) / "cache" / "fonts" / f"{key.hexdigest()}.glyphs"
+    return Path(base) / "cache" / "fonts" / f"{key.hexdigest()}.{kind}"
 
 
-def _load_stored(file: str, index: int) -> dict[str, bytes]:
-    path = _cache_path(file, index)
+def _load_stored(file: str, index: int, kind: str = "glyphs") -> dict:
+    path = _cache_path(file, index, kind)
     try:
         # our own file in the var directory, a dict of bytes: nothing in it is executed
         data = marshal.loads(path.read_bytes()) if path is not None and path.is_file() else {}  # noqa: S302
@@ -289,8 +325,8 @@ def _load_stored(file: str, index: int) -> dict[str, bytes]:
     return data if isinstance(data, dict) else {}
 
 
-def _save_stored(file: str, index: int, glyphs: dict[str, bytes]) -> None:
-    path = _cache_path(file, index)
+def _save_stored(file: str, index: int, glyphs: dict, kind: str = "glyphs") -> None:
+    path = _cache_path(file, index, kind)
     if path is None:
         return
     try:

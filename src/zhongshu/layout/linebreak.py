@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 NO_START = set("，。、；：？！）》」』”’〕】〉］｝…—%‰℃·・～!),.:;?]}")
 NO_END = set("（《「『“‘〔【〈［｛([{")
-WORD_JOINER = "\u2060"  # forbids a break between two characters in Word and LibreOffice
 LINE_BREAK = "\n"  # in ``joined_text``: the DOCX writes a line break (w:br) here
 # Marks that may hang past the end of a full line (标点悬挂) rather than pull a character
 # down with them: none, as GB/T 9704's 28 characters a line ask (decision 0703).

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
@@ -397,6 +397,3 @@ def render_docx(spec: DocumentSpec, engine: Engine, layout: Layout, *, viewer: s
                 page_images: Mapping[int, bytes] | None = None) -> bytes:
     return _Writer(spec, engine, layout, draft=draft, seal_images=seal_images or {},
                    page_images=page_images or {}).build(viewer, when)
-
-def seal_list(images: Sequence[bytes | None]) -> dict[int, bytes]:
-    return {i: img for i, img in enumerate(images) if img}

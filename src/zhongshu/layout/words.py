@@ -76,7 +76,7 @@ def find_words(text: str, words: frozenset[str], max_len: int | None = None) -> 
 
 
 class _Segmenter:
-    """One rjieba dictionary per process (it takes a quarter of a second to load); calls are
+    """rjieba's dictionary, loaded once per process (a quarter of a second); calls are
     serialised (it is not thread-safe). The organisation's words are not added to it — that
     would make a document's breaks depend on what the process rendered before — but merged
     into its output: segments a word covers become that word."""
@@ -88,9 +88,9 @@ class _Segmenter:
     def tag(self, text: str, words: frozenset[str]) -> list[tuple[str, str]]:
         with self.lock:
             if self.jieba is None:
-                import rjieba
+                import rjieba  # its import loads the dictionary once (a quarter second)
 
-                self.jieba = rjieba.Jieba()
+                self.jieba = rjieba  # nothing is added to it: sharing it is safe
             tagged = [(w, t) for w, t in self.jieba.tag(text) if w]
         spans = find_words(text, words)
         if not spans:
