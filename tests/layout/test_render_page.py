@@ -48,6 +48,10 @@ def test_pasted_spec_downloads_each_format(secretary_client, fmt, magic):
     assert response.status_code == 200
     assert response.content.startswith(magic)
     assert response["Content-Disposition"].startswith("attachment")
+    # named by 令号 and the organ (the order has no title), the Chinese name per RFC 5987
+    from urllib.parse import quote
+
+    assert f"filename*=UTF-8''{quote(f'第12号 示范市人民政府.{fmt}', safe='')}" in response["Content-Disposition"]
 
 
 def test_uploaded_classified_spec_previews_with_the_viewers_watermark(secretary_client):
@@ -59,6 +63,17 @@ def test_uploaded_classified_spec_previews_with_the_viewers_watermark(secretary_
     assert response["Content-Disposition"].startswith("inline")
     doc = pymupdf.open(stream=response.content, filetype="pdf")
     assert "王秘书" in doc[0].get_text()
+
+
+def test_draft_box_marks_every_page_as_a_draft(secretary_client):
+    import pymupdf
+
+    response = secretary_client.post(URL, {"spec": (SAMPLES / "order.json").read_text(), "format": "pdf",
+                                           "draft": "1"})
+    doc = pymupdf.open(stream=response.content, filetype="pdf")
+    assert all("草稿" in page.get_text() for page in doc)
+    page = secretary_client.get(URL).content.decode()
+    assert 'name="draft"' in page and "草稿" in page
 
 
 def test_invalid_json_shows_a_chinese_message(secretary_client):

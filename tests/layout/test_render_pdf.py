@@ -35,12 +35,13 @@ def test_page_is_a4(notice):
 
 
 def test_full_page_has_22_lines_filling_the_text_block(long_body):
-    page = long_body.pages[1]
+    # widow and orphan control leaves some pages a line short; a full one is 22 lines
+    page = max(long_body.pages, key=lambda p: len(rows(p)))
     lines = rows(page)
     top, bottom = lines[0][0]["top"], lines[-1][0]["bottom"]
     left = min(c["x0"] for line in lines for c in line)
     right = max(c["x1"] for line in lines for c in line)
-    print(f"\n[pdf] page 2: {len(lines)} lines; top margin {mm(top)} mm; block bottom {mm(bottom)} mm; "
+    print(f"\n[pdf] page {page.page_number}: {len(lines)} lines; top margin {mm(top)} mm; block bottom {mm(bottom)} mm; "
           f"binding margin {mm(left)} mm; block {mm(right - left)} x {mm(bottom - top)} mm")
     assert len(lines) == 22
     assert mm(top) == pytest.approx(37, abs=1)
@@ -160,8 +161,9 @@ def test_record_block_on_the_last_even_page_with_its_lines(notice):
     assert round(cc[0]["size"]) == 14 and mm(cc[0]["x0"]) == pytest.approx(28 + 4.9, abs=0.5)
 
 
-def test_closing_block_attachment_note_signature_seal_date_notes(notice):
-    page = next(p for p in notice.pages if p.search("2026年12月10日"))
+def test_closing_block_attachment_note_signature_seal_date_notes():
+    notice = pdf_of("tongzhi", draft=True)  # a draft shows where the seal goes
+    page = next(p for p in notice.pages if "2026年12月10日" in "".join(c["text"] for c in p.chars))
     lines = rows(page)
     texts = [text(line) for line in lines]
     note = texts.index("附件：1.2026年元旦春节期间值班安排表")
@@ -192,8 +194,7 @@ def test_attachments_start_on_new_pages_with_label_and_title(notice):
 
 
 def test_tables_are_drawn_with_ruled_cells(notice):
-    page = notice.pages[1]
-    assert page.search("带班领导")
+    page = next(p for p in notice.pages if p.search("值班电话"))
     verticals = [e for e in page.edges if e["orientation"] == "v"]
     assert len(verticals) >= 4
 
@@ -245,7 +246,7 @@ def test_minutes_format():
 
 
 def test_order_format():
-    pdf = pdf_of("order")
+    pdf = pdf_of("order", draft=True)
     first = pdf.pages[0]
     mark = next(line for line in rows(first) if text(line) == "示范市人民政府令")
     assert mm(mark[0]["top"]) - 37 == pytest.approx(20, abs=0.5)
@@ -253,7 +254,8 @@ def test_order_format():
     assert number[0]["top"] > mark[0]["bottom"]
     stamp = [c for c in first.curves if c["stroking_color"] == (1, 0, 0)]
     assert stamp and 184 - mm(stamp[0]["x1"]) == pytest.approx(4 * 5.57, abs=0.5)
-    assert first.search("市长") and first.search("2026年3月10日")
+    assert "市长" in "".join(c["text"] for c in first.chars)
+    assert "2026年3月10日" in "".join(c["text"] for c in first.chars)
     pdf.close()
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from zhongshu.access.classification import CLASSIFIED_FROM, Level
-from zhongshu.layout.proofread.document import heading_prefix
+from zhongshu.layout.headings import heading_numbers
 
 BLOCK_TYPES = [("paragraph", "段落"), ("h1", "一级标题 一、"), ("h2", "二级标题 （一）"),
                ("h3", "三级标题 1."), ("h4", "四级标题 （1）"), ("table", "表格")]
@@ -72,21 +72,6 @@ def text_of(spec: dict) -> str:
 def _heading_levels(body: list) -> list[int | None]:
     return [int(b.get("level", 1)) if isinstance(b, dict) and b.get("type") == "heading" else None
             for b in body]
-
-
-def heading_numbers(levels: list[int | None]) -> list[str | None]:
-    """The printed number of each heading (一、（一）1.（1）) given the blocks' heading
-    levels (None for other blocks), counted as the renderer and the proofreader count."""
-    out, counters = [], [0] * 5
-    for level in levels:
-        if level is None:
-            out.append(None)
-            continue
-        counters[level] += 1
-        for deeper in range(level + 1, 5):
-            counters[deeper] = 0
-        out.append(heading_prefix(level, counters[level]))
-    return out
 
 
 def blocks_for_display(spec: dict) -> list[dict]:

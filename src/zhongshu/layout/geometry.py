@@ -30,6 +30,11 @@ SMALL = SIZE["四号"]
 
 CELL = BLOCK_W / COLS  # 15.79 pt: a 3号 character squeezed a little, as Word's grid does
 SQUEEZE = CELL / BODY
+# Every character is set 0.25 pt narrower than its advance, in every size: 28 characters of
+# 3号 then take 441 pt of the 442.2 pt line and 29 do not fit. The DOCX condenses its
+# characters by the same amount (w:spacing -5), so a word processor and the engine measure
+# a line alike and break it in the same place (docs/decisions/0102, 0703).
+TRACK = -0.25
 PITCH = (BLOCK_H - BODY) / (ROWS - 1)  # 29.61 pt ≈ one character + 7/8 of one, clause 3.2
 GAP = PITCH - BODY
 
@@ -41,12 +46,15 @@ ORDER_MARK_FROM_BLOCK_TOP = 20 * MM  # 10.2
 LETTER_MARK_FROM_PAGE_TOP = 30 * MM  # 10.1
 LETTER_LINE_LENGTH = 170 * MM
 LETTER_BOTTOM_LINE_FROM_PAGE_BOTTOM = 20 * MM
+LETTER_THICK, LETTER_THIN = 2.0, 0.6  # the letter's red double lines (pt)
+LETTER_DOUBLE_GAP = 2.5  # between the centres of a double line's two rules (pt)
 RED_LINE_BELOW_NUMBER = 4 * MM  # 7.2.6
 RED_LINE_WIDTH = 0.5 * MM
 PAGE_NUMBER_DASH_BELOW_BLOCK = 7 * MM  # 7.5
 RECORD_THICK = 0.35 * MM  # 7.4.1
 RECORD_THIN = 0.25 * MM
-SEAL_DIAMETER = 42 * MM  # the usual organ seal; only the reserved area is drawn
+SEAL_DIAMETER = 42 * MM  # the usual organ seal (7.3.5.1); its place is kept, drawn on drafts only
+SEAL_GAP = 3 * MM  # joint seals never touch (7.3.5.1): at least this much between two
 MARK_MAX_SIZE = 50.0
 LETTER_MARK_MAX_SIZE = 36.0
 

@@ -14,6 +14,10 @@ from dataclasses import dataclass
 
 NO_START = set("，。、；：？！）》」』”’〕】〉］｝…—%‰℃·・～!),.:;?]}")
 NO_END = set("（《「『“‘〔【〈［｛([{")
+LINE_BREAK = "\n"  # in ``joined_text``: the DOCX writes a line break (w:br) here
+# Marks that may hang past the end of a full line (标点悬挂) rather than pull a character
+# down with them: none, as GB/T 9704's 28 characters a line ask (decision 0703).
+HANGING: frozenset[str] = frozenset()
 
 _TOKEN = re.compile(r"——|……|[A-Za-z0-9][A-Za-z0-9.,%:/+\-_@&]*|.", re.S)
 
@@ -22,7 +26,18 @@ _TOKEN = re.compile(r"——|……|[A-Za-z0-9][A-Za-z0-9.,%:/+\-_@&]*|.", re.S)
 class Token:
     text: str
     width: float
-    advances: tuple[float, ...] | None = None  # per character, when they differ (2026年)
+    advances: tuple[float, ...] | None = None  # per character (a W is wider than an i)
+    glued: bool = False  # several pieces a word processor could break between (张立新, 2026年)
+    tail: float = 0.0  # space after the last character that belongs to the next one (自动间距)
+    held: bool = False  # glued, and carried whole to the next line where it would have split
+
+    def __post_init__(self) -> None:
+        if self.advances is None:
+            self.advances = (self.width / max(1, len(self.text)),) * len(self.text)
+
+    @property
+    def latin(self) -> bool:
+        return self.text[:1].isascii() and self.text[:1].isalnum()
 
 
 @dataclass
@@ -31,41 +46,95 @@ class Line:
     indent: float
     justify: bool
     available: float
+    hanging: bool = False  # the last token (、。，．) stands past the line's end
 
     @property
     def natural(self) -> float:
         return sum(t.width for t in self.tokens)
 
+    @property
+    def filled(self) -> float:
+        """The width that fills the measure: without a hanging mark or trailing space."""
+        width = self.natural - (self.tokens[-1].width if self.hanging else 0.0)
+        return width - (self.tokens[-1].tail if self.tokens and not self.hanging else 0.0)
+
+    @property
+    def text(self) -> str:
+        return "".join(t.text for t in self.tokens)
+
     def positions(self) -> list[tuple[float, str]]:
-        """(x offset from the line's left edge incl. indent, character) for every character."""
+        """(x offset from the line's left edge incl. indent, character) for every character.
+
+        A justified line spreads its slack over every gap between characters, as Chinese
+        text is set, except inside a Latin word or a number, whose letters keep their own
+        advances (a W is never set on an i's width).
+        """
+        counted = self.tokens[:-1] if self.hanging else self.tokens
+        gaps = sum(len(t.text) - 1 for t in counted if not t.latin) + len(counted) - 1
         extra = 0.0
-        slack = self.available - self.natural
-        if self.justify and len(self.tokens) > 1 and 0 < slack < self.available / 4:
-            extra = slack / (len(self.tokens) - 1)
+        slack = self.available - self.filled
+        if self.justify and gaps and 0 < slack < self.available / 4:
+            extra = slack / gaps
         out = []
         x = self.indent
         for index, token in enumerate(self.tokens):
-            per = token.width / max(1, len(token.text))
-            dx = 0.0
+            inner = 0.0 if token.latin else extra
             for i, ch in enumerate(token.text):
-                out.append((x + dx, ch))
-                dx += token.advances[i] if token.advances else per
-            x += token.width + (extra if index < len(self.tokens) - 1 else 0)
+                out.append((x, ch))
+                x += token.advances[i] + (inner if i < len(token.text) - 1 else 0.0)
+            if index < len(counted) - 1:
+                x += extra
         return out
 
 
-def tokenize(text: str, width_of: Callable[[str], float]) -> list[Token]:
-    return [Token(m.group(0), sum(width_of(c) for c in m.group(0))) for m in _TOKEN.finditer(text)]
+def _unit_after_number(prev: str, ch: str) -> bool:
+    return bool(_DIGITS.match(prev)) and ch in _UNIT_AFTER_NUMBER
+
+
+def tokenize(text: str, width_of: Callable[[str], float],
+             spans: list[tuple[int, int]] | None = None, *, units: bool = False) -> list[Token]:
+    """Pieces no break may fall inside: a Latin word or number, a 「——」 or 「……」, a word
+    of ``spans`` (a person's name), with ``units`` a number with its unit (2026年); else
+    one character. Body text may break between a number and its unit, as every word
+    processor does (it cannot be told otherwise: decision 0703)."""
+    pieces: list[tuple[int, int]] = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    joined: list[list[int]] = []  # [start, end, pieces]
+    for start, end in pieces:
+        if units and joined and _unit_after_number(text[joined[-1][0]:joined[-1][1]], text[start:end]):
+            joined[-1][1:] = [end, joined[-1][2] + 1]
+        else:
+            joined.append([start, end, 1])
+    for s_start, s_end in spans or ():
+        merged: list[list[int]] = []
+        for start, end, count in joined:
+            if merged and start < s_end and end > s_start and merged[-1][1] > s_start:
+                merged[-1][1:] = [max(end, merged[-1][1]), merged[-1][2] + count]
+            else:
+                merged.append([start, end, count])
+        joined = merged
+    widths = [width_of(c) for c in text]
+    between = getattr(width_of, "between", None)
+    gaps = [between(a, b) for a, b in zip(text, text[1:], strict=False)] + [0.0] if between else [0.0] * len(text)
+    tokens = []
+    for start, end, count in joined:
+        advances = tuple(w + gap for w, gap in zip(widths[start:end], gaps[start:end], strict=True))
+        tokens.append(Token(text[start:end], sum(advances), advances, glued=count > 1, tail=gaps[end - 1]))
+    return tokens
 
 
 def break_lines(text: str, width_of: Callable[[str], float], measure: float,
                 first_indent: float = 0.0, rest_indent: float = 0.0,
-                justify: bool = True) -> list[Line]:
-    """Break ``text`` into lines no wider than ``measure`` (indents included)."""
+                justify: bool = True, spans: list[tuple[int, int]] | None = None) -> list[Line]:
+    """Break ``text`` into lines no wider than ``measure`` (indents included).
+
+    Breaks fall between tokens (see ``tokenize``); a token that starts a line when part
+    of it would still have fitted on the line before is marked ``held``: the DOCX joins
+    its characters with word joiners so that a word processor breaks it the same way.
+    """
     tokens = []
-    for token in tokenize(text, width_of):
-        if token.width > measure - max(first_indent, rest_indent):  # an over-long Latin run
-            tokens += [Token(c, width_of(c)) for c in token.text]
+    for token in tokenize(text, width_of, spans):
+        if token.width > measure - max(first_indent, rest_indent):  # longer than a line
+            tokens += [Token(c, a, (a,)) for c, a in zip(token.text, token.advances, strict=True)]
         else:
             tokens.append(token)
     lines: list[Line] = []
@@ -74,19 +143,42 @@ def break_lines(text: str, width_of: Callable[[str], float], measure: float,
         indent = first_indent if not lines else rest_indent
         avail = measure - indent
         j, used = i, 0.0
-        while j < len(tokens) and used + tokens[j].width <= avail + 0.01:
+        # a token's trailing space (自动间距 before the next) does not count at a line's end
+        while j < len(tokens) and used + tokens[j].width - tokens[j].tail <= avail + 0.01:
             used += tokens[j].width
             j += 1
         if j == i:  # nothing fits: take one token anyway
             j = i + 1
-        if j < len(tokens):
+        hanging = j < len(tokens) and j > i and tokens[j].text in HANGING
+        if hanging:
+            j += 1
+        elif j < len(tokens):
             k = j
             while k > i + 1 and (tokens[k].text[0] in NO_START or tokens[k - 1].text[-1] in NO_END):
                 k -= 1
             j = k
-        lines.append(Line(tokens[i:j], indent, justify and j < len(tokens), avail))
+            token = tokens[j]
+            fitted = sum(t.width for t in tokens[i:j])
+            if (token.glued or (token.latin and len(token.text) > 1)) \
+                    and fitted + token.advances[0] <= avail + 0.01:
+                token.held = True
+        lines.append(Line(tokens[i:j], indent, justify and j < len(tokens), avail, hanging))
         i = j
     return lines
+
+
+def joined_text(lines: list[Line]) -> str:
+    """The text of ``lines`` for the DOCX: a line break before each word the engine carried
+    whole to the next line (a name, a number) where a word processor would split it.
+
+    Word joiners (U+2060) would say the same without a break, but LibreOffice breaks at
+    them in text set with character spacing, as the DOCX is (decision 0703).
+    """
+    out = []
+    for line in lines:
+        for token in line.tokens:
+            out.append(LINE_BREAK + token.text if token.held else token.text)
+    return "".join(out)
 
 
 # A number and the unit after it read as one (2026年, 12号, 第3次): never split them.
@@ -98,23 +190,26 @@ _DIGITS = re.compile(r"^[0-9０-９.．]+$")
 class TitleUnit:
     text: str
     words: list[str]  # where the unit may still be split if it is wider than a line
-    tight: bool = False  # a modifier and its head (安全|生产): a break here costs a little
+    tight: int = 0  # a modifier and its head (安全|生产): 1, a break here costs a little; 2 in a name
 
 
-_MODIFIER = ("n", "a", "vn", "an", "nz", "ns", "nt", "m")
-_HEAD = ("n", "vn", "an", "nz")
+_MODIFIER = ("n", "a", "vn", "an", "nz", "ns", "nt", "m", "t")
+# The last word of an organ's name (示范市人民政府|办公室): parting it from the rest costs.
+_ORGAN_TAIL = frozenset(("办公室", "办公厅", "委员会", "人民政府", "政府", "局", "厅", "委", "部",
+                         "处", "室", "中心", "党组", "党委"))
+_HEAD = ("n", "vn", "an", "nz", "t")
 
 
-def title_units(text: str) -> list[TitleUnit]:
+def title_units(text: str, words: frozenset[str] = frozenset()) -> list[TitleUnit]:
     """Split a title into pieces no line break may fall inside (标题回行, 7.3.1).
 
     Words come from the rjieba segmenter (its dictionary is compiled into the wheel); a
     number keeps its unit, a 书名号 pair stays whole, and punctuation sticks to the word it
     belongs to so that no line starts with closing or ends with opening punctuation.
     """
-    import rjieba
+    from .words import segmenter
 
-    tagged = [(w, t) for w, t in rjieba.tag(text) if w]
+    tagged = segmenter.tag(text, words)
     units: list[TitleUnit] = []
     depth = 0  # inside 《…》
     glue_next = False
@@ -127,6 +222,8 @@ def title_units(text: str) -> list[TitleUnit]:
             units[-1].words.append(word)
         else:
             tight = bool(units) and last_tag.startswith(_MODIFIER) and tag.startswith(_HEAD)
+            if units and word in _ORGAN_TAIL and last_tag.startswith(("n", "j")):
+                tight = 2  # inside an organ's name: twice the cost
             units.append(TitleUnit(word, [word], tight))
         depth = max(depth + word.count("《") - word.count("》"), 0)
         glue_next = word[-1] in NO_END
@@ -154,7 +251,8 @@ _WEAK_END = ("关于", "对", "和", "与", "及", "的", "在", "为")
 _WEAK_START = ("的", "和", "与", "及")
 
 
-def balanced_lines(text: str, width_of: Callable[[str], float], measure: float) -> list[Line]:
+def balanced_lines(text: str, width_of: Callable[[str], float], measure: float,
+                   words: frozenset[str] = frozenset()) -> list[Line]:
     """Title lines that keep words whole, of near-equal length, as a trapezoid or diamond.
 
     The fewest lines that hold the title are used; among the ways to break it between
@@ -164,12 +262,12 @@ def balanced_lines(text: str, width_of: Callable[[str], float], measure: float) 
     """
     from itertools import combinations
 
-    units = title_units(text) if text else []
+    units = title_units(text, words) if text else []
     if not units:
         return []
     cell = max(width_of(c) for c in text)
     pieces: list[Token] = []
-    tight: list[bool] = []  # tight[i]: breaking before pieces[i] splits a modifier from its head
+    tight: list[int] = []  # tight[i]: the cost weight of breaking before pieces[i] (0: none)
     for unit in units:
         w = sum(width_of(c) for c in unit.text)
         if w <= measure:
@@ -183,7 +281,7 @@ def balanced_lines(text: str, width_of: Callable[[str], float], measure: float) 
             for m, part in enumerate(parts):
                 pieces.append(Token(part, sum(width_of(c) for c in part),
                                     tuple(width_of(c) for c in part)))
-                tight.append(unit.tight if k == 0 and m == 0 else k > 0 and m > 0)
+                tight.append(unit.tight if k == 0 and m == 0 else int(k > 0 and m > 0))
     total = sum(p.width for p in pieces)
     if total <= measure + 0.01:
         return [Line(pieces, 0.0, False, measure)]
@@ -205,9 +303,12 @@ def balanced_lines(text: str, width_of: Callable[[str], float], measure: float) 
                     if pieces[b - 1].text.endswith(_WEAK_END) or pieces[b].text.startswith(_WEAK_START):
                         cost += cell
                     if tight[b]:
-                        cost += cell / 2
-                if best is None or cost < best[0]:
-                    best = (cost, edges)
+                        cost += cell / 2 * tight[b]
+                # lengths compared in half characters (a point's difference decides nothing);
+                # at equal cost the shorter first line (a trapezoid widening downwards) wins
+                key = (round(cost / (cell / 2)), widths[0])
+                if best is None or key < best[0]:
+                    best = (key, edges)
         if best is not None:
             edges = best[1]
             return [Line(pieces[a:b], 0.0, False, measure) for a, b in zip(edges, edges[1:], strict=False)]

@@ -10,7 +10,7 @@ from zhongshu.access.views import require
 from zhongshu.layout.actions import LayoutAction
 
 from .fonts import FontConfigError
-from .render import FORMATS, render
+from .render import FORMATS, content_disposition, render
 from .spec import SpecError, load_spec
 
 
@@ -18,6 +18,7 @@ from .spec import SpecError, load_spec
 def render_page(request: HttpRequest) -> HttpResponse:
     errors: list[str] = []
     text = ""
+    draft = bool(request.POST.get("draft"))
     if request.method == "POST":
         upload = request.FILES.get("file")
         raw = upload.read() if upload else request.POST.get("spec", "").encode("utf-8")
@@ -32,17 +33,17 @@ def render_page(request: HttpRequest) -> HttpResponse:
                 spec = load_spec(raw)
                 # classified documents carry the viewer's name and the time
                 data = render(spec, fmt, viewer=request.user.full_name or request.user.get_username(),
-                              when=timezone.localtime())
+                              when=timezone.localtime(), draft=draft)
             except SpecError as exc:
                 errors = exc.problems
             except FontConfigError as exc:
                 errors = [str(exc)]
             else:
                 response = HttpResponse(data, content_type=FORMATS[fmt])
-                disposition = "inline" if request.POST.get("preview") and fmt == "pdf" else "attachment"
-                name = f"document.{fmt}"
-                response["Content-Disposition"] = f'{disposition}; filename="{name}"'
+                # named by 发文字号 and 标题 (RFC 5987 for the Chinese name)
+                response["Content-Disposition"] = content_disposition(
+                    spec, fmt, inline=bool(request.POST.get("preview")) and fmt == "pdf")
                 return response
-    return render_template(request, "layout/render.html", {"errors": errors, "text": text,
+    return render_template(request, "layout/render.html", {"errors": errors, "text": text, "draft": draft,
                                                            "formats": list(FORMATS)},
                            status=400 if errors else 200)

@@ -41,24 +41,55 @@ WATERMARK_XML = (
     'o:connectangles="270,180,90,0"/>'
     '<v:textpath on="t" fitshape="t"/><o:lock v:ext="edit" text="t" shapetype="t"/></v:shapetype>'
     '<v:shape id="ZhongshuWaterMark{n}" o:spid="_x0000_s20{n:02d}" type="#_x0000_t136" '
-    'style="position:absolute;margin-left:0;margin-top:0;width:440pt;height:60pt;rotation:315;'
+    'style="position:absolute;margin-left:0;margin-top:0;width:{w}pt;height:{h}pt;rotation:315;'
     'z-index:-251654144;mso-position-horizontal:center;mso-position-horizontal-relative:margin;'
     'mso-position-vertical:center;mso-position-vertical-relative:margin" '
-    'o:allowincell="f" fillcolor="#c0c0c0" stroked="f">'
-    '<v:fill opacity=".5"/>'
+    'o:allowincell="f" fillcolor="{colour}" stroked="f">'
+    '<v:fill opacity="{opacity}"/>'
     '<v:textpath style="font-family:&quot;{font}&quot;;font-size:1pt" string="{text}"/>'
     '</v:shape></w:pict></w:r>'
 )
 
 
-def watermark_docx_headers(headers: Iterable, text: str, font: str) -> None:
+def watermark_docx_headers(headers: Iterable, text: str, font: str, *, first: int = 1,
+                           w: float = 440, h: float = 60, colour: str = "#c0c0c0",
+                           opacity: str = ".5") -> None:
     """Anchor the watermark shape in each of ``headers`` (python-docx header objects, each
     a distinct header part): the shape is absolutely positioned, so the paragraph that
-    carries it is the header's first, or a new one when the header holds only a table."""
-    for n, header in enumerate(headers, start=1):
+    carries it is the header's first, or a new one when the header holds only a table.
+    Shapes are numbered from ``first``: a second watermark (草稿) takes other numbers."""
+    for n, header in enumerate(headers, start=first):
         p = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
         p._p.append(parse_xml(WATERMARK_XML.format(n=n, text=escape(text, {'"': "&quot;"}),
-                                                   font=escape(font, {'"': "&quot;"}))))
+                                                   font=escape(font, {'"': "&quot;"}), w=w, h=h,
+                                                   colour=colour, opacity=opacity)))
+
+
+DRAFT_TEXT = "草稿"
+
+
+def draft_docx_headers(headers: Iterable, font: str) -> None:
+    """The 草稿 mark of a draft: one large, light word across each page (Word's 水印)."""
+    watermark_docx_headers(headers, DRAFT_TEXT, font, first=50, w=360, h=180, colour="#d0d0d0",
+                           opacity=".5")
+
+
+def ofd_draft_layer(font_id: int, next_id: Callable[[], int], *, width: float = 210,
+                    height: float = 297) -> str:
+    """A Foreground layer with 草稿 large and light across a ``width`` × ``height`` mm page."""
+    size = 42.0  # mm: about 120 pt
+    cx, cy = width / 2, height / 2
+    # rotated 45° about the page's centre, the word's centre on it
+    c, s = 0.7071, 0.7071
+    x0, y0 = -size, size * 0.35  # the text's start and baseline relative to its centre
+    tx = cx + c * x0 + s * y0
+    ty = cy - s * x0 + c * y0
+    return (f'<ofd:Layer ID="{next_id()}" Type="Foreground">'
+            f'<ofd:TextObject ID="{next_id()}" Boundary="0 0 {_mm(width)} {_mm(height)}" '
+            f'CTM="{c} {-s} {s} {c} {_mm(tx)} {_mm(ty)}" Font="{font_id}" Size="{_mm(size)}" Alpha="60">'
+            f'<ofd:FillColor Value="160 160 160"/>'
+            f'<ofd:TextCode X="0" Y="0" DeltaX="{_mm(size)}">{DRAFT_TEXT}</ofd:TextCode>'
+            f'</ofd:TextObject></ofd:Layer>')
 
 
 def ofd_mm(value_pt: float) -> str:

@@ -1,143 +1,130 @@
 """DOCX with the GB/T 9704 page set-up, for offices that edit further in Word or WPS.
 
-The section carries the 22 × 28 document grid (linesAndChars); every paragraph also has an
-exact line height of 28.95 pt so that 22 lines fill a page in any word processor, grid or
-not. Paragraph styles are named after the elements (正文, 一级标题, 发文机关标志 …), so an
-office's template can restyle them. Fonts are referred to by family name (the file
-cannot travel in the DOCX): settings give the name that matches each face's file.
+The DOCX follows the engine's layout (docs/decisions/0700, 0703): the same line grid and
+character width (each character condensed 0.25 pt, no extra space between Chinese and Latin
+text, no hanging punctuation, the engine's 避头尾 characters as the document's kinsoku
+lists), words the engine carried whole to the next line joined by word joiners, and a
+page break wherever a PDF page starts — so a word processor sets the same lines on the
+same pages. Paragraph styles are named after the elements (正文, 一级标题, 发文机关标志 …), fonts
+by the names offices have (方正小标宋简体, 仿宋_GB2312, 黑体, 楷体_GB2312), each embedded as a
+subset of the free face it stands for (decision 0704).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+from collections.abc import Mapping
 
 from docx import Document
-from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor, Twips
+from docx.shared import Mm, Pt, Twips
 
+from . import docx_xml as x
 from . import geometry as g
-from .engine import HEADING_FACE, Engine, chinese_date, heading_number
-from .fonts import FontSet
-from .linebreak import balanced_lines
+from .engine import HEADING_FACE, Engine
+from .headings import HeadingCounter
+from .linebreak import NO_END, NO_START
+from .model import Layout
 from .spec import Block, DocumentSpec, Heading, Paragraph, Table
-from .watermarks import watermark_docx_headers, watermark_text
-
-LINE_TWIPS = 578  # 28.9 pt: 22 lines = 635.8 pt, inside the 637.8 pt block with room for rounding
-LINE = Twips(LINE_TWIPS)
-CONDENSE_TWIPS = -5  # -0.25 pt per character: 28 characters of 3号 fill the 156 mm line
-RED = RGBColor(0xFF, 0, 0)
-# 空二行 between mark and number, less what the mark's own line box already leaves below it
-NUMBER_BEFORE = 2 * g.PITCH - 22
-RED_LINE_SPACE = 4  # pt between the number's line box and the red line
-
-STYLES = {
-    # name: (face, size, bold, alignment)
-    "正文": ("fangsong", g.BODY, False, WD_ALIGN_PARAGRAPH.JUSTIFY),
-    "份号": ("fangsong", g.BODY, False, WD_ALIGN_PARAGRAPH.LEFT),
-    "密级和保密期限": ("heiti", g.BODY, False, WD_ALIGN_PARAGRAPH.LEFT),
-    "紧急程度": ("heiti", g.BODY, False, WD_ALIGN_PARAGRAPH.LEFT),
-    "发文机关标志": ("xiaobiaosong", g.MARK_MAX_SIZE, False, WD_ALIGN_PARAGRAPH.CENTER),
-    "发文字号": ("fangsong", g.BODY, False, WD_ALIGN_PARAGRAPH.CENTER),
-    "标题": ("xiaobiaosong", g.TITLE, False, WD_ALIGN_PARAGRAPH.CENTER),
-    "主送机关": ("fangsong", g.BODY, False, WD_ALIGN_PARAGRAPH.LEFT),
-    "一级标题": ("heiti", g.BODY, False, WD_ALIGN_PARAGRAPH.JUSTIFY),
-    "二级标题": ("kaiti", g.BODY, False, WD_ALIGN_PARAGRAPH.JUSTIFY),
-    "三级标题": ("fangsong", g.BODY, False, WD_ALIGN_PARAGRAPH.JUSTIFY),
-    "四级标题": ("fangsong", g.BODY, False, WD_ALIGN_PARAGRAPH.JUSTIFY),
-    "附件说明": ("fangsong", g.BODY, False, WD_ALIGN_PARAGRAPH.LEFT),
-    "发文机关署名": ("fangsong", g.BODY, False, WD_ALIGN_PARAGRAPH.RIGHT),
-    "成文日期": ("fangsong", g.BODY, False, WD_ALIGN_PARAGRAPH.RIGHT),
-    "附注": ("fangsong", g.BODY, False, WD_ALIGN_PARAGRAPH.LEFT),
-    "附件标识": ("heiti", g.BODY, False, WD_ALIGN_PARAGRAPH.LEFT),
-    "附件标题": ("xiaobiaosong", g.TITLE, False, WD_ALIGN_PARAGRAPH.CENTER),
-    "表格": ("fangsong", g.BODY, False, WD_ALIGN_PARAGRAPH.CENTER),
-    "出席": ("fangsong", g.BODY, False, WD_ALIGN_PARAGRAPH.LEFT),
-    "版记主送机关": ("fangsong", g.SMALL, False, WD_ALIGN_PARAGRAPH.LEFT),
-    "抄送机关": ("fangsong", g.SMALL, False, WD_ALIGN_PARAGRAPH.LEFT),
-    "印发机关和印发日期": ("fangsong", g.SMALL, False, WD_ALIGN_PARAGRAPH.LEFT),
-    "页码": ("songti", g.SMALL, False, WD_ALIGN_PARAGRAPH.RIGHT),
-}
-HEADING_STYLE = {1: "一级标题", 2: "二级标题", 3: "三级标题", 4: "四级标题"}
+from .watermarks import draft_docx_headers, watermark_docx_headers, watermark_text
+from .word_base import (  # noqa: F401 - measures used by tests and the stamper
+    CONDENSE_TWIPS,
+    EDITING_CHARS,
+    EMBEDDED_FACES,
+    HEADING_STYLE,
+    KINSOKU_LISTS,
+    LINE,
+    LINE_TWIPS,
+    RED,
+    STYLES,
+    _exact,
+    _fonts_of,
+    _no_grid,
+    add_text,
+)
+from .word_closing import ClosingParts
+from .word_head import HeadParts
 
 
-def _fonts_of(run_or_style, name: str) -> None:
-    rpr = run_or_style.element.get_or_add_rPr()
-    rfonts = rpr.find(qn("w:rFonts"))
-    if rfonts is None:
-        rfonts = OxmlElement("w:rFonts")
-        rpr.insert(0, rfonts)
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        rfonts.set(qn(attr), name)
-
-
-class _Writer:
-    def __init__(self, spec: DocumentSpec, fonts: FontSet):
+class _Writer(HeadParts, ClosingParts):
+    def __init__(self, spec: DocumentSpec, engine: Engine, layout: Layout, *,
+              draft: bool, seal_images: Mapping[int, bytes], page_images: Mapping[int, bytes]):
         self.spec = spec
-        self.fonts = fonts
-        self.engine = Engine(spec, fonts)
-        # The fixed-layout pagination: DOCX pages start where the PDF's pages start.
-        self.layout = self.engine.layout()
-        self.page_starts = {page.starts for page in self.layout.pages if page.starts}
+        self.engine = engine
+        self.fonts = engine.fonts
+        self.layout = layout  # the fixed-layout pagination: DOCX pages start where these do
+        self.page_starts = {page.starts for page in layout.pages if page.starts}
+        self.draft = draft
+        self.seal_images = seal_images
+        self.page_images = page_images  # page index -> PNG of an inserted attachment page
         self.container = None  # a table cell paragraphs go into instead of the body
+        self.shapes = 0
         self.doc = Document()
         self.setup()
 
     def name(self, face: str) -> str:
         return self.fonts.faces[face].name
 
+    # ------------------------------------------------------------ set-up
     def setup(self) -> None:
         doc = self.doc
         section = doc.sections[0]
         section.page_width, section.page_height = Mm(210), Mm(297)
         section.top_margin, section.bottom_margin = Mm(37), Mm(35)
         section.left_margin, section.right_margin = Mm(28), Mm(26)
-        section.header_distance = Mm(15)
+        section.header_distance = Mm(10)  # headers hold only shapes (watermarks, the letter's lines)
         section.footer_distance = Mm(25.5)  # puts the page number's dash 7 mm below the block
         self.grid(section)
         # The grid's character pitch is counted from the document default size, so that
         # default must be 3号 or every character would snap to two grid cells.
         defaults = doc.styles.element.find(qn("w:docDefaults"))
         rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
-        for tag in ("w:sz", "w:szCs"):
-            el = rpr.find(qn(tag))
-            if el is None:
-                el = OxmlElement(tag)
-                rpr.append(el)
-            el.set(qn("w:val"), str(int(g.BODY * 2)))
+        for tag in ("sz", "szCs"):
+            x.put(rpr, tag, x.RPR, val=str(int(g.BODY * 2)))
+        # Latin text is English (a Chinese locale lets a word processor break inside "WTO")
+        x.put(rpr, "lang", x.RPR, val="en-US", eastAsia="zh-CN", bidi="ar-SA")
+        rfonts = rpr.find(qn("w:rFonts"))
+        if rfonts is not None:  # theme fonts (Calibri, MS Mincho) would win over ours
+            rpr.remove(rfonts)
         normal = doc.styles["Normal"]
         normal.font.size = Pt(g.BODY)
         _fonts_of(normal, self.name("fangsong"))
         pf = normal.paragraph_format
         pf.line_spacing_rule, pf.line_spacing = WD_LINE_SPACING.EXACTLY, LINE
         pf.space_before = pf.space_after = Pt(0)
-        pf.widow_control = False
-        spacing = OxmlElement("w:spacing")
-        spacing.set(qn("w:val"), str(CONDENSE_TWIPS))
-        normal.element.get_or_add_rPr().append(spacing)  # a moved line would break the 22-line page
-        for style_name, (face, size, bold, align) in STYLES.items():
+        pf.widow_control = False  # the engine decides where pages break
+        # 28 characters a line: each character 0.25 pt narrower, as the engine measures
+        x.put(normal.element.get_or_add_rPr(), "spacing", x.RPR, val=str(CONDENSE_TWIPS))
+        # No punctuation hangs past the line's end (the engine pulls a character down
+        # with it, as GB/T 9704's 28 characters a line ask). LibreOffice reads overflowPunct
+        # inverted (hanging = val 0) and drops a hanging mark of a justified line from its
+        # PDF; val 1 keeps it from hanging there (decision 0703). Space where Chinese meets
+        # Latin letters or digits stays on, as in every word processor.
+        x.put(normal.element.get_or_add_pPr(), "overflowPunct", x.PPR, val="1")
+        for style_name, (face, size, align) in STYLES.items():
             style = doc.styles.add_style(style_name, WD_STYLE_TYPE.PARAGRAPH)
             style.base_style = normal
             style.font.size = Pt(size)
-            style.font.bold = bold or self.fonts.faces[face].bold
             _fonts_of(style, self.name(face))
             style.paragraph_format.alignment = align
         for style_name in ("正文", "一级标题", "二级标题", "三级标题", "四级标题"):
-            ppr = doc.styles[style_name].element.get_or_add_pPr()
-            ind = OxmlElement("w:ind")
-            ind.set(qn("w:firstLineChars"), "200")
-            ind.set(qn("w:firstLine"), str(round(2 * g.CELL * 20)))
-            ppr.append(ind)
+            ind = x.put(doc.styles[style_name].element.get_or_add_pPr(), "ind", x.PPR)
+            ind.set(qn("w:firstLine"), x.twips(2 * g.CELL))
         doc.styles["发文机关标志"].font.color.rgb = RED
-        doc.styles["标题"].paragraph_format.line_spacing = LINE
         settings = doc.settings.element
-        even_odd = OxmlElement("w:evenAndOddHeaders")
-        settings.append(even_odd)
+        x.put(settings, "evenAndOddHeaders", x.SETTINGS)
+        # the engine's 避头尾 characters, for Word and LibreOffice alike
+        if KINSOKU_LISTS:
+            x.put(settings, "noLineBreaksAfter", x.SETTINGS, lang="zh-CN", val="".join(sorted(NO_END)))
+            x.put(settings, "noLineBreaksBefore", x.SETTINGS, lang="zh-CN", val="".join(sorted(NO_START)))
+        lang = settings.find(qn("w:themeFontLang"))
+        if lang is not None:
+            lang.set(qn("w:eastAsia"), "zh-CN")
 
     def grid(self, section) -> None:
         sect = section._sectPr
@@ -151,6 +138,7 @@ class _Writer:
         grid.set(qn("w:type"), "lines")
         grid.set(qn("w:linePitch"), str(LINE_TWIPS))
 
+    # ------------------------------------------------------------ paragraphs
     def para(self, text: str = "", style: str = "正文", *, before: float = 0, color=None, size=None,
              face: str | None = None, key: str = ""):
         p = (self.container or self.doc).add_paragraph(style=style)
@@ -168,327 +156,105 @@ class _Writer:
                 _fonts_of(run, self.name(face))
         return p
 
-    def title_before(self) -> float:
-        return 0.0  # the 版头 row already ends on the title's grid row
+    def blank_rows(self, rows: int, key: str = "") -> None:
+        for i in range(rows):
+            self.para(style="附注", key=key if i == 0 else "")
 
-    def title(self, text: str, style: str, *, before: float):
+    def title(self, text: str, style: str, *, before: float = 0, key: str = ""):
         """A title broken where the PDF breaks it: between words, balanced (7.3.1)."""
-        p = self.para(style=style, before=before)
-        lines = balanced_lines(text, self.engine.width_of("xiaobiaosong", g.TITLE), g.BLOCK_W)
+        p = self.para(style=style, before=before, key=key)
+        lines = self.engine.title_lines(text)
         for i, line in enumerate(lines):
-            run = p.add_run("".join(t.text for t in line.tokens))
+            run = p.add_run(line.text)
             if i < len(lines) - 1:
                 run.add_break()
         return p
 
-    # ------------------------------------------------------------ parts
-    def header(self) -> None:
-        """The 版头 in a borderless one-cell table exactly as many grid rows tall as the PDF's.
-
-        Word processors place a mark and a bordered paragraph each a little differently; in a
-        row of fixed height those differences stay inside the 版头, and the title starts on
-        the grid row where the PDF starts it, so page 1 holds the same lines in both.
-        """
-        spec = self.spec
-        table = self.doc.add_table(rows=1, cols=1)
-        tbl_pr = table._tbl.tblPr
-        margins = OxmlElement("w:tblCellMar")
-        for edge in ("left", "right", "top", "bottom"):
-            el = OxmlElement(f"w:{edge}")
-            el.set(qn("w:w"), "0")
-            el.set(qn("w:type"), "dxa")
-            margins.append(el)
-        tbl_pr.append(margins)
-        width = OxmlElement("w:tblW")
-        width.set(qn("w:w"), str(round(g.BLOCK_W * 20)))
-        width.set(qn("w:type"), "dxa")
-        tbl_pr.append(width)
-        tr_pr = table.rows[0]._tr.get_or_add_trPr()
-        height = OxmlElement("w:trHeight")
-        height.set(qn("w:val"), str(self.engine.start_row * LINE_TWIPS))
-        height.set(qn("w:hRule"), "exact")
-        tr_pr.append(height)
-        cell = table.cell(0, 0)
-        self.container = cell
-        self._header_parts(spec)
-        cell._tc.remove(cell.paragraphs[0]._p)  # the empty paragraph every new cell has
-        self.container = None
-
-    def _header_parts(self, spec: DocumentSpec) -> None:
-        infos = self.engine.info_lines()
-        styles = {"copy-number": "份号", "classification": "密级和保密期限", "urgency": "紧急程度"}
-        if spec.format == "letter":
-            self._letter_header(spec, infos, styles)
-            return
-        for text, _, role in infos:
-            self.para(text, styles[role])
-        mark = self.engine.mark_text()
-        size = self.engine.mark_size([mark], g.BLOCK_W, g.MARK_MAX_SIZE
-                                     if spec.format != "letter" else g.LETTER_MARK_MAX_SIZE)
-        offset = {"order": g.ORDER_MARK_FROM_BLOCK_TOP, "letter": 0}.get(spec.format, g.MARK_FROM_BLOCK_TOP)
-        before = max(0.0, offset - len(infos) * LINE_TWIPS / 20)
-        # Word processors set the mark with their own spacing: leave a margin so it stays one line.
-        p = self.para(mark, "发文机关标志", before=before, color=RED, size=size * 0.9)
-        p.paragraph_format.line_spacing = Pt(size * 1.15)
-        if spec.is_upward and spec.format == "standard":
-            p = self.para(style="发文字号", before=NUMBER_BEFORE)
-            p.alignment = WD_ALIGN_PARAGRAPH.LEFT
-            p.paragraph_format.left_indent = Pt(g.CELL)
-            p.paragraph_format.tab_stops.add_tab_stop(Pt(g.BLOCK_W - 2 * g.CELL), alignment=2)
-            p.add_run(spec.doc_number + "\t签发人：")
-            _fonts_of(p.add_run("　".join(spec.signers)), self.name("kaiti"))
-        else:
-            p = self.para(spec.doc_number, "发文字号", before=NUMBER_BEFORE)
-            if spec.format == "letter":
-                p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        if spec.format != "order":
-            self.red_line(p)
-
-    def _letter_header(self, spec: DocumentSpec, infos, styles) -> None:
-        """10.1: the mark, the red double line, then 份号/密级/紧急 on the left and the
-        number on the right of the first of them. A flowing document cannot reach above the
-        text block, so the mark sits at its top edge instead of 30 mm from the page's."""
-        mark = self.engine.mark_text()
-        size = self.engine.mark_size([mark], g.BLOCK_W, g.LETTER_MARK_MAX_SIZE)
-        p = self.para(mark, "发文机关标志", color=RED, size=size * 0.9)
-        p.paragraph_format.line_spacing = Pt(size * 1.15)
-        self.red_line(p)
-        lines = infos or [("", "fangsong", "copy-number")]
-        for i, (text, _, role) in enumerate(lines):
-            p = self.para(text, styles[role], before=g.BODY * 7 / 8 if i == 0 else 0)
-            if i == 0 and spec.doc_number:
-                p.paragraph_format.tab_stops.add_tab_stop(Pt(g.BLOCK_W), alignment=2)
-                _fonts_of(p.add_run("\t" + spec.doc_number), self.name("fangsong"))
-
-    def red_line(self, p) -> None:
-        ppr = p._p.get_or_add_pPr()
-        border = OxmlElement("w:pBdr")
-        bottom = OxmlElement("w:bottom")
-        style = "thickThinSmallGap" if self.spec.format == "letter" else "single"
-        for k, v in (("w:val", style), ("w:sz", "12"), ("w:space", str(RED_LINE_SPACE)), ("w:color", "FF0000")):
-            bottom.set(qn(k), v)
-        border.append(bottom)
-        ppr.append(border)
-
-    def blocks(self, blocks: tuple[Block, ...], prefix: str = "body.") -> None:
-        counters = [0, 0, 0, 0]
-        for index, block in enumerate(blocks):
-            key = f"{prefix}{index}"
-            if isinstance(block, Heading):
-                counters[block.level - 1] += 1
-                for deeper in range(block.level, 4):
-                    counters[deeper] = 0
-                text = heading_number(block.level, counters[block.level - 1]) + block.text
-                p = self.para(style=HEADING_STYLE[block.level], key=key)
-                self.runs_with_page_breaks(p, key, text, HEADING_FACE[block.level])
-                p.paragraph_format.keep_with_next = True
-            elif isinstance(block, Paragraph):
-                p = self.para(key=key)
-                self.runs_with_page_breaks(p, key, block.text, "fangsong")
-            elif isinstance(block, Table):
-                self.table(block, key)
-
-    def runs_with_page_breaks(self, p, key: str, text: str, face: str) -> None:
-        """The paragraph's text, with a page break before each line that starts a PDF page.
-
-        The PDF moves the last lines of a paragraph to the next page together with a
-        signature block (7.3.5: the seal never stands alone); the break inside the paragraph
-        makes the DOCX do the same.
-        """
-        starts = sorted(line for k, line in self.page_starts if k == key and line > 0)
-        if not starts:
-            p.add_run(text)
-            return
-        lines = self.engine.line_texts(text, face)
-        pos = 0
+    def lines_with_page_breaks(self, p, key: str, lines: list[str], face: str | None = None,
+                               prefix: tuple[int, str] | None = None) -> None:
+        """The paragraph's lines (word joiners in the words carried to the next line), with a
+        page break before each line that starts a PDF page (widow and orphan control, a
+        signature block pulling two lines along)."""
+        starts = {line for k, line in self.page_starts if k == key and line > 0}
+        text_so_far = 0
         for n, line in enumerate(lines):
             if n in starts:
                 p.add_run().add_break(WD_BREAK.PAGE)
-            p.add_run(line)
-            pos += len(line)
-        if pos < len(text):  # the breaker never drops characters; keep any it did not list
-            p.add_run(text[pos:])
+            if prefix and text_so_far < prefix[0]:  # the 出席： label in its own face
+                bare = line.replace("\u2060", "").replace("\n", "")
+                cut = min(len(bare), prefix[0] - text_so_far)
+                head = p.add_run(bare[:cut])
+                _fonts_of(head, self.name(prefix[1]))
+                line = bare[cut:]
+                text_so_far += cut
+            if line:
+                for run in add_text(p, line):
+                    if face:
+                        _fonts_of(run, self.name(face))
+            text_so_far += len(line.replace("\u2060", "").replace("\n", ""))
+
+    # ------------------------------------------------------------ body
+    def blocks(self, blocks: tuple[Block, ...], prefix: str = "body.") -> None:
+        counter = HeadingCounter()
+        for index, block in enumerate(blocks):
+            key = f"{prefix}{index}"
+            if isinstance(block, Heading):
+                text = counter.next(block.level) + block.text
+                face = HEADING_FACE[block.level]
+                p = self.para(style=HEADING_STYLE[block.level], key=key)
+                self.lines_with_page_breaks(p, key, self.engine.docx_text(text, face))
+                p.paragraph_format.keep_with_next = True
+            elif isinstance(block, Paragraph):
+                p = self.para(key=key)
+                self.lines_with_page_breaks(p, key, self.engine.docx_text(block.text))
+            elif isinstance(block, Table):
+                self.table(block, key)
 
     def table(self, block: Table, key: str = "") -> None:
+        """Columns as wide as the engine makes them, rows as tall as its grid rows, the
+        header row repeated on each page (w:tblHeader), rows never split."""
         if not block.rows:
             return
+        layout = self.engine.table_layout(block)
         table = self.doc.add_table(rows=len(block.rows), cols=len(block.rows[0]))
         table.style = self.doc.styles["Table Grid"]
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        # Each table row is as tall as its lines on the grid, as the PDF sets it, so the
-        # table takes the same rows of the page (borders included).
-        heights = [flow.rows for flow in self.engine.table_flows(block)]
+        tbl_pr = table._tbl.tblPr
+        x.put(tbl_pr, "tblW", x.TBLPR, w=x.twips(g.BLOCK_W), type="dxa")
+        # Word 2010 (the file's compatibility mode) puts the border one cell margin left
+        # of the indent: the border then lies on the text block's edge
+        x.put(tbl_pr, "tblInd", x.TBLPR, w=x.twips(layout.pad), type="dxa")
+        x.put(tbl_pr, "tblLayout", x.TBLPR, type="fixed")
+        x.cell_margins(tbl_pr, top=0, left=layout.pad, bottom=0, right=layout.pad)
+        for col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), layout.widths, strict=True):
+            col.set(qn("w:w"), x.twips(width))
         for r, row in enumerate(block.rows):
             tr_pr = table.rows[r]._tr.get_or_add_trPr()
-            height = OxmlElement("w:trHeight")
+            x.put(tr_pr, "cantSplit", x.TRPR)
             # less the 0.5 pt rule a Table Grid row adds below itself
-            height.set(qn("w:val"), str(heights[r] * LINE_TWIPS - 10))
-            height.set(qn("w:hRule"), "exact")
-            tr_pr.append(height)
-            cant_split = OxmlElement("w:cantSplit")
-            tr_pr.append(cant_split)
-            for c, text in enumerate(row):
+            x.put(tr_pr, "trHeight", x.TRPR, val=str(layout.heights[r] * LINE_TWIPS - 10), hRule="exact")
+            if block.header and r == 0:
+                x.put(tr_pr, "tblHeader", x.TRPR)
+            for c, _ in enumerate(row):
                 cell = table.cell(r, c)
-                cell.paragraphs[0].style = self.doc.styles["表格"]
+                x.put(cell._tc.get_or_add_tcPr(), "tcW", x.TCPR, w=x.twips(layout.widths[c]), type="dxa")
+                p = cell.paragraphs[0]
+                p.style = self.doc.styles["表格"]
+                lines = layout.cells[r][c]
+                if len(lines) > 1:  # a wrapped cell is set flush left, as in the PDF
+                    p.alignment = WD_ALIGN_PARAGRAPH.LEFT
                 if r == 0 and c == 0 and key and (key, 0) in self.page_starts:
-                    cell.paragraphs[0].paragraph_format.page_break_before = True
-                run = cell.paragraphs[0].add_run(text)
-                if block.header and r == 0:
-                    _fonts_of(run, self.name("heiti"))
+                    p.paragraph_format.page_break_before = True
+                # a wrapped cell keeps the engine's lines as line breaks: word processors
+                # break table cells by character, word joiners or not
+                for i, line in enumerate(lines):
+                    runs = add_text(p, line.text.strip())
+                    for run in runs:
+                        if block.header and r == 0:
+                            _fonts_of(run, self.name("heiti"))
+                    if i < len(lines) - 1:
+                        runs[-1].add_break()
 
-    def closing(self) -> None:
-        spec = self.spec
-        if spec.attachments:
-            for i, att in enumerate(spec.attachments):
-                lead = "附件：" if i == 0 else "　　　"
-                number = f"{i + 1}. " if len(spec.attachments) > 1 else ""
-                p = self.para(lead + number + att.title, "附件说明", before=LINE_TWIPS / 20 if i == 0 else 0,
-                              key=f"attnote.{i}")
-                p.paragraph_format.left_indent = Pt(2 * g.CELL)
-        date_text = chinese_date(spec.date) if spec.date else ""
-        organs = list(spec.signature)
-        date_w = self.engine.text_width(date_text, "fangsong", g.BODY)
-        if spec.seal or spec.format == "order":
-            first = True
-            for organ in organs:
-                w = self.engine.text_width(organ, "fangsong", g.BODY)
-                p = self.para(organ, "发文机关署名", before=LINE_TWIPS / 20 * 2 if first else 0,
-                              key="closing" if first else "")
-                p.paragraph_format.right_indent = Pt(max(0, 4 * g.CELL + (date_w - w) / 2))
-                first = False
-            if date_text:
-                p = self.para(date_text, "成文日期")
-                p.paragraph_format.right_indent = Pt(4 * g.CELL)
-        else:
-            for i, organ in enumerate(organs):
-                p = self.para(organ, "发文机关署名", before=LINE_TWIPS / 20 if i == 0 else 0,
-                              key="closing" if i == 0 else "")
-                p.paragraph_format.right_indent = Pt(2 * g.CELL)
-            if date_text:
-                p = self.para(date_text, "成文日期")
-                p.paragraph_format.right_indent = Pt(2 * g.CELL if not organs else max(0, 2 * g.CELL - 2 * g.CELL))
-        if spec.notes:
-            notes = spec.notes if spec.notes.startswith("（") else f"（{spec.notes}）"
-            p = self.para(notes, "附注", key="notes")
-            p.paragraph_format.first_line_indent = Pt(2 * g.CELL)
-        att = spec.attendance
-        for label, names in (("出席", att.present), ("请假", att.absent), ("列席", att.observers)):
-            if names:
-                p = self.para(style="出席", key=f"attendance.{label}")
-                p.paragraph_format.first_line_indent = Pt(2 * g.CELL)
-                _fonts_of(p.add_run(f"{label}："), self.name("heiti"))
-                p.add_run(names)
-
-    def attachments(self) -> None:
-        many = len(self.spec.attachments) > 1
-        for i, att in enumerate(self.spec.attachments):
-            p = self.para("附件" + (str(i + 1) if many else ""), "附件标识")
-            p.paragraph_format.page_break_before = True
-            self.title(att.title, "附件标题", before=LINE_TWIPS / 20)
-            if att.body:
-                self.para("")
-                self.blocks(att.body, prefix=f"att{i}.body.")
-
-    def record(self) -> None:
-        """The 版记 at the foot of the last page, which is even (7.4), as the PDF sets it.
-
-        An empty paragraph as tall as the free grid rows pushes the table down so that its
-        last line sits on the text block's bottom edge. When the PDF gives the 版记 a page
-        of its own, it goes into a section of its own whose footers are empty: neither that
-        page nor a blank page before it carries a page number (7.5).
-        """
-        spec = self.spec
-        rows = self.engine.record_rows()
-        if not rows:
-            return
-        pages = self.layout.pages
-        last = pages[-1]
-        used = last.body_rows
-        if last.kind == "record":
-            section = self.doc.add_section(WD_SECTION.NEW_PAGE)
-            section.different_first_page_header_footer = False
-            for footer in (section.footer, section.even_page_footer, section.first_page_footer):
-                footer.is_linked_to_previous = False
-            used = 0
-        cc_lines = sum(1 for kind, _ in rows if kind == "cc")
-        main_lines = sum(1 for kind, _ in rows if kind == "main")
-        free = g.ROWS - used - len(rows)
-        blank = last.kind == "record" and len(pages) > 1 and pages[-2].kind == "blank"
-        if blank:  # the section's first page is the blank one; the 版记 page follows it
-            self.doc.add_paragraph(style="附注")
-        table_rows = []
-        if main_lines:  # 7.4.2: directly above 抄送, in the same form
-            names = spec.main_recipients.rstrip("：:")
-            table_rows.append(("版记主送机关", f"主送：{names if names.endswith('。') else names + '。'}", "",
-                               main_lines))
-        if spec.cc_recipients:
-            table_rows.append(("抄送机关", f"抄送：{spec.cc_recipients}", "", cc_lines))
-        if (spec.printing_office or spec.printing_date) and spec.format != "letter":
-            date = chinese_date(spec.printing_date) + "印发" if spec.printing_date else ""
-            table_rows.append(("印发机关和印发日期", spec.printing_office, date, 1))
-        # The first row is the empty space above the 版记: an exact-height row is the one
-        # vertical distance both Word and LibreOffice always honour.
-        table = self.doc.add_table(rows=len(table_rows) + 1, cols=1)
-        tbl_pr = table._tbl.tblPr
-        width = OxmlElement("w:tblW")
-        width.set(qn("w:w"), str(round(g.BLOCK_W * 20)))
-        width.set(qn("w:type"), "dxa")
-        tbl_pr.append(width)
-        margins = OxmlElement("w:tblCellMar")
-        for edge in ("left", "right"):
-            el = OxmlElement(f"w:{edge}")
-            el.set(qn("w:w"), "0")
-            el.set(qn("w:type"), "dxa")
-            margins.append(el)
-        tbl_pr.append(margins)
-        # LibreOffice adds each rule's width to its row: the space gives that back (3 pt)
-        heights = [max(free * LINE_TWIPS - 60, 20)] + [lines * LINE_TWIPS for *_, lines in table_rows]
-        for r, h in enumerate(heights):
-            tr_pr = table.rows[r]._tr.get_or_add_trPr()
-            height = OxmlElement("w:trHeight")
-            height.set(qn("w:val"), str(h))
-            height.set(qn("w:hRule"), "exact")
-            tr_pr.append(height)
-        spacer = table.cell(0, 0).paragraphs[0]
-        spacer.style = self.doc.styles["附注"]
-        spacer.paragraph_format.page_break_before = blank
-        for r, (style, left, right, _) in enumerate(table_rows, start=1):
-            cell = table.cell(r, 0)
-            if spec.format != "letter":  # 7.4.1: thick first and last lines, thin between
-                edges = [("top", "8" if r == 1 else "6")] if r == 1 or style != "抄送机关" else []
-                if r == len(table_rows):
-                    edges.append(("bottom", "8"))
-                self.cell_borders(cell, edges)
-            p = cell.paragraphs[0]
-            p.style = self.doc.styles[style]
-            # wrapped lines align with the first organ after “抄送：” (7.4.2)
-            hang = self.engine.text_width("抄送：", "fangsong", g.SMALL) if style != "印发机关和印发日期" else 0
-            p.paragraph_format.left_indent = Pt(g.SMALL + hang)
-            p.paragraph_format.first_line_indent = Pt(-hang)
-            p.paragraph_format.right_indent = Pt(g.SMALL)
-            p.paragraph_format.tab_stops.add_tab_stop(Pt(g.BLOCK_W - 2 * g.SMALL), alignment=2)
-            p.add_run(left + (f"\t{right}" if right else ""))
-        # A document cannot end in a table: the paragraph that must follow is made 1 pt
-        # tall so that it fits in the 2 pt the 22 grid rows leave at the foot of the block.
-        tail = self.doc.add_paragraph(style="附注")
-        tail.paragraph_format.line_spacing = Pt(1)
-        tail.paragraph_format.first_line_indent = Pt(0)
-        tail.add_run("").font.size = Pt(1)
-        snap = OxmlElement("w:snapToGrid")  # or the line grid would give it a whole row
-        snap.set(qn("w:val"), "0")
-        tail._p.get_or_add_pPr().insert(1, snap)
-
-    @staticmethod
-    def cell_borders(cell, edges: list[tuple[str, str]]) -> None:
-        tc_pr = cell._tc.get_or_add_tcPr()
-        borders = OxmlElement("w:tcBorders")
-        for edge, size in edges:
-            el = OxmlElement(f"w:{edge}")
-            for k, v in (("w:val", "single"), ("w:sz", size), ("w:color", "000000")):
-                el.set(qn(k), v)
-            borders.append(el)
-        tc_pr.append(borders)
-
+    # ------------------------------------------------------------ page numbers, marks
     def page_numbers(self) -> None:
         section = self.doc.sections[0]
         if self.spec.format == "letter":
@@ -514,10 +280,10 @@ class _Writer:
                     instr.text = text
                     run._r.append(instr)
             p.add_run(" —")
+        if self.spec.format == "letter":
+            self.letter_page_one(section)
 
-    def watermark(self, text: str) -> None:
-        """A diagonal, light grey text watermark, as Word's own (设计 › 水印) is made: a VML
-        text-path shape anchored in every header, centred on the margins, behind the text."""
+    def all_headers(self) -> list:
         headers = []
         for index, section in enumerate(self.doc.sections):
             parts = [section.header, section.even_page_header]
@@ -529,15 +295,68 @@ class _Writer:
             headers += parts
         for header in headers:
             header.paragraphs[0].paragraph_format.first_line_indent = Pt(0)
-        watermark_docx_headers(headers, text, self.name("heiti"))
+        return headers
+
+    def watermark(self, text: str) -> None:
+        """A diagonal, light grey text watermark, as Word's own (设计 › 水印) is made: a VML
+        text-path shape anchored in every header, centred on the margins, behind the text."""
+        watermark_docx_headers(self.all_headers(), text, self.name("heiti"))
+
+    # ------------------------------------------------------------ fonts, metadata
+    def embed_fonts(self) -> None:
+        """Each face's glyphs, under the name offices know it by, as the fallback of a
+        machine that lacks the face (ECMA-376 embedded fonts, subset to the characters of
+        the document and those a clerk types most)."""
+        used = self.layout.text_by_face()
+        settings = self.doc.settings.element
+        x.put(settings, "embedTrueTypeFonts", x.SETTINGS)
+        x.put(settings, "saveSubsetFonts", x.SETTINGS)
+        for n, face in enumerate(EMBEDDED_FACES, start=1):
+            info = self.fonts.faces[face]
+            if not self.fonts.embeddable(face):
+                continue  # a licensed face that forbids it: the office's machines have it
+            chars = used.get(face, "") + EDITING_CHARS + "".join(self.spec_text())
+            data = self.fonts.subset(face, chars, family=info.name)
+            x.embed_font(self.doc, info.name, data, n, alt=self.fonts.family_name(face))
+
+    def spec_text(self) -> set[str]:
+        spec = self.spec
+        out = set(spec.title) | set(spec.main_recipients) | set(spec.doc_number) | set(spec.notes)
+        out |= set(spec.cc_recipients) | set(spec.printing_office) | set("".join(spec.signature))
+        out |= set("".join(spec.signers)) | set("".join(i.name for i in spec.issuers)) | set("签发人文件附件印发")
+        return out
+
+    def metadata(self, when: dt.datetime | None) -> None:
+        spec = self.spec
+        props = self.doc.core_properties
+        issuers = "、".join(i.name for i in spec.issuers) or spec.printing_office
+        now = when or dt.datetime.now(dt.UTC)
+        created = dt.datetime.combine(spec.date, dt.time(9, 0), tzinfo=dt.UTC) if spec.date else now
+        props.title = spec.title or self.engine.mark_text()
+        props.subject = spec.doc_type
+        props.author = issuers
+        props.last_modified_by = issuers
+        props.keywords = spec.doc_number
+        props.category = "公文"
+        props.comments = ""
+        props.language = "zh-CN"
+        props.revision = 1
+        props.created = created.astimezone(dt.UTC).replace(tzinfo=None)
+        props.modified = now.astimezone(dt.UTC).replace(tzinfo=None)
+        props.identifier = spec.doc_number
+        props.content_status = "草稿" if self.draft else ""
+        props.version = ""
 
     def build(self, viewer: str | None, when: dt.datetime | None) -> bytes:
         spec = self.spec
         self.header()
         if spec.title:
-            self.title(spec.title, "标题", before=self.title_before())
+            self.title(spec.title, "标题", key="title")
         if spec.main_recipients and not self.engine.recipients_in_record():
-            self.para(self.engine.recipients_text(), "主送机关", before=LINE_TWIPS / 20, key="recipients")
+            self.para(style="附注")
+            p = self.para(style="主送机关", key="recipients")
+            self.lines_with_page_breaks(p, "recipients", self.engine.docx_text(
+                self.engine.recipients_text(), first_indent=0, justify=False))
         elif spec.main_recipients:  # moved to the 版记: the line below the title stays free
             self.para(style="附注")
         self.blocks(spec.body)
@@ -547,16 +366,34 @@ class _Writer:
         self.page_numbers()
         if viewer and spec.is_classified and when:
             self.watermark(watermark_text(viewer, when))
-        self.doc.core_properties.title = spec.title
-        self.doc.core_properties.subject = spec.doc_type
+        if self.draft:
+            draft_docx_headers(self.all_headers(), self.name("heiti"))
+        self.embed_fonts()
+        self.metadata(when)
         out = io.BytesIO()
         self.doc.save(out)
-        return out.getvalue()
+        return _app_properties(out.getvalue())
 
+def _app_properties(data: bytes) -> bytes:
+    """docProps/app.xml names the application that wrote the file: say it is Zhongshu."""
+    import zipfile
 
-def render_docx(spec: DocumentSpec, fonts: FontSet, *, viewer: str | None = None,
-                when: dt.datetime | None = None) -> bytes:
-    return _Writer(spec, fonts).build(viewer, when)
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info in source.infos() if hasattr(source, "infos") else source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/app.xml":
+                text = content.decode("utf-8")
+                text = re.sub(r"<Application>.*?</Application>", "<Application>中枢 Zhongshu</Application>", text)
+                text = re.sub(r"<Company>.*?</Company>", "<Company></Company>", text)
+                content = text.encode("utf-8")
+            zf.writestr(info, content)
+    return out.getvalue()
 
-
-
+def render_docx(spec: DocumentSpec, engine: Engine, layout: Layout, *, viewer: str | None = None,
+                when: dt.datetime | None = None, draft: bool = False,
+                seal_images: Mapping[int, bytes] | None = None,
+                page_images: Mapping[int, bytes] | None = None) -> bytes:
+    return _Writer(spec, engine, layout, draft=draft, seal_images=seal_images or {},
+                   page_images=page_images or {}).build(viewer, when)

@@ -15,6 +15,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from zhongshu.layout.headings import chinese_number  # noqa: F401 - bench uses chinese_number
+from zhongshu.layout.headings import heading_number as heading_prefix
+
 from . import patterns as P
 
 # Element kinds, in reading order.
@@ -208,30 +211,6 @@ def _set_type(doc: Document, doc_type: str | None) -> None:
 
 
 # ---------------------------------------------------------------- JSON form
-
-CN_DIGITS = "零一二三四五六七八九"
-
-
-def chinese_number(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 35 → 三十五 (as headings are numbered)."""
-    if n < 10:
-        return CN_DIGITS[n]
-    if n < 20:
-        return "十" + (CN_DIGITS[n - 10] if n > 10 else "")
-    if n < 100:
-        return CN_DIGITS[n // 10] + "十" + (CN_DIGITS[n % 10] if n % 10 else "")
-    return str(n)
-
-
-def heading_prefix(level: int, n: int) -> str:
-    if level == 1:
-        return f"{chinese_number(n)}、"
-    if level == 2:
-        return f"（{chinese_number(n)}）"
-    if level == 3:
-        return f"{n}."
-    return f"（{n}）"
-
 
 def print_date(value: str) -> str | None:
     try:

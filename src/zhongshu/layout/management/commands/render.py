@@ -1,4 +1,5 @@
-"""`zhongshu render SPEC.json -o OUT [--format pdf|docx|ofd] [--viewer NAME]`."""
+"""`zhongshu render SPEC.json -o OUT [--format pdf|docx|ofd] [--viewer NAME] [--draft]
+[--attach FILE …]`."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from zhongshu.layout.attachments import AttachmentError, AttachmentFile
 from zhongshu.layout.fonts import FontConfigError
 from zhongshu.layout.render import FORMATS, RenderError, format_for, render
 from zhongshu.layout.spec import SpecError, load_spec
@@ -14,22 +16,45 @@ from zhongshu.layout.spec import SpecError, load_spec
 
 class Command(BaseCommand):
     help = "按 GB/T 9704-2012 排版一份公文（JSON 交换格式），输出 PDF、DOCX 或 OFD"
+    # Rendering needs no database: start-up skips Django's system checks (issue 12 §9).
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):
         parser.add_argument("spec", help="公文 JSON 文件")
         parser.add_argument("-o", "--output", required=True, help="输出文件（.pdf/.docx/.ofd）")
         parser.add_argument("--format", choices=sorted(FORMATS), help="输出格式，默认按扩展名判断")
         parser.add_argument("--viewer", help="阅看人姓名：涉密公文加注阅看人和时间水印")
+        parser.add_argument("--draft", action="store_true", help="草稿：加“草稿”字样，标出印章位置")
+        parser.add_argument("--attach", action="append", default=[], metavar="FILE",
+                            help="附件文件（PDF、OFD、DOCX 或图片），以文件名为附件标题，排在附件页后；可重复")
+
+    def options(self, options) -> dict:
+        """Keyword arguments of ``render`` from the command's options."""
+        return {"viewer": options["viewer"], "draft": options["draft"],
+                "attachments": [attachment(Path(f)) for f in options["attach"]]}
 
     def handle(self, *args, **options):
         try:
             fmt = format_for(options["output"], options["format"])
             spec = load_spec(Path(options["spec"]))
             started = time.perf_counter()
-            data = render(spec, fmt, viewer=options["viewer"])
+            data = render(spec, fmt, **self.options(options))
             elapsed = time.perf_counter() - started
-        except (SpecError, RenderError, FontConfigError) as exc:
+        except (SpecError, RenderError, FontConfigError, AttachmentError) as exc:
             raise CommandError(str(exc)) from None
         out = Path(options["output"])
         out.write_bytes(data)
         self.stdout.write(f"已输出 {out}（{fmt.upper()}，{len(data)} 字节，用时 {elapsed:.2f} 秒）")
+
+
+def attachment(path: Path) -> AttachmentFile:
+    from zhongshu.kernel.files import sniff
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CommandError(f"无法读取附件 {path}：{exc.strerror or exc}") from None
+    kind = sniff(data)
+    if kind is None:
+        raise CommandError(f"附件 {path} 不是 PDF、OFD、DOCX 或图片文件")
+    return AttachmentFile(title=path.stem, kind=kind.code, content=data)
