@@ -266,3 +266,6 @@ class RecentPick(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["person", "key", "kind"], name="org_recentpick_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {len(self.ids)}"

@@ -2,8 +2,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views
-from .pickers import views as picker_views
 from .auth_views import SignInView
+from .pickers import views as picker_views
 
 app_name = "org"
 

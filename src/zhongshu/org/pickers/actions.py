@@ -7,8 +7,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from zhongshu.access.registry import AppPolicy
-
-from ..models import RoleCode
+from zhongshu.org.models import RoleCode
 
 
 class OrgAction(StrEnum):

@@ -17,7 +17,8 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Person, PickKind, Unit
+from zhongshu.org.models import Person, PickKind, Unit
+
 from . import selectors
 from .scope import PickerScope
 

@@ -5,7 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..models import PickGroup, PickKind
+from zhongshu.org.models import PickGroup, PickKind
+
 from .fields import PeopleField, UnitsField
 
 

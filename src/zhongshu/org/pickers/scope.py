@@ -11,8 +11,7 @@ from django.core import signing
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from zhongshu.access.admins import ADMIN_ROLES
-
-from ..models import Person, PickKind, Unit, UnitKind
+from zhongshu.org.models import Person, PickKind, Unit, UnitKind
 
 SALT = "zhongshu.org.picker"
 INTERNAL_KINDS = (UnitKind.ORGAN, UnitKind.DEPARTMENT, UnitKind.SUBORDINATE)

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
-from ..models import Person, PickGroup, RecentPick, Unit
+from zhongshu.org.models import Person, PickGroup, RecentPick, Unit
+
 from .scope import INTERNAL_KINDS, PickerScope, person_matches, unit_matches
 
 SEARCH_LIMIT = 50
@@ -59,16 +60,20 @@ def _unit_nodes(scope: PickerScope, units: QuerySet[Unit]) -> list[TreeNode]:
             for u in units]
 
 
+def _level(scope: PickerScope, units: QuerySet[Unit]) -> QuerySet[Unit]:
+    units = units.filter(is_active=True).order_by("sort_order", "id")
+    if not scope.people and scope.internal_only:
+        units = units.filter(kind__in=INTERNAL_KINDS)
+    return units
+
+
 def tree_roots(scope: PickerScope) -> list[TreeNode]:
-    return _unit_nodes(scope, Unit.objects.filter(parent__isnull=True, is_active=True)
-                       .order_by("sort_order", "id"))
+    return _unit_nodes(scope, _level(scope, Unit.objects.filter(parent__isnull=True)))
 
 
 def tree_level(scope: PickerScope, unit_id: int) -> tuple[list[TreeNode], list[Choice]]:
     """The active child units of ``unit_id`` and, in a people picker, its people."""
-    units = Unit.objects.filter(parent_id=unit_id, is_active=True).order_by("sort_order", "id")
-    if not scope.people and scope.internal_only:
-        units = units.filter(kind__in=INTERNAL_KINDS)
+    units = _level(scope, Unit.objects.filter(parent_id=unit_id))
     people: list[Choice] = []
     if scope.people:
         people = [person_choice(p) for p in scope.queryset().filter(unit_id=unit_id)]

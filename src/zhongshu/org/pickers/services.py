@@ -9,8 +9,8 @@ from django.db import IntegrityError, transaction
 
 from zhongshu.access.policy import can
 from zhongshu.audit import services as audit
+from zhongshu.org.models import Person, PickGroup, PickKind, RecentPick, Unit
 
-from ..models import Person, PickGroup, PickKind, RecentPick, Unit
 from .actions import OrgAction, OrgEvent
 from .scope import PickerScope
 from .selectors import RECENT_LIMIT

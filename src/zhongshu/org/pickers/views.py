@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from zhongshu.access.views import require
+from zhongshu.org.models import PickGroup
 
-from ..models import PickGroup
 from . import selectors, services
 from .actions import OrgAction
 from .forms import PickGroupForm
@@ -53,7 +53,7 @@ def pick_dialog(request: HttpRequest) -> HttpResponse:
                                   ensure_ascii=False)}
               for g in selectors.groups(scope)] if scope.multiple else []
     return render(request, "org/pickers/_dialog.html", {
-        "b": _base(request), "people": scope.people, "multiple": scope.multiple,
+        "b": _base(request), "is_people": scope.people, "multiple": scope.multiple,
         "nodes": selectors.tree_roots(scope), "groups": groups,
         "recent": selectors.recent(scope, request.user)})
 
