@@ -17,6 +17,7 @@ from django.db import transaction
 from . import installation, services
 from .installation import AdminSpec
 from .models import Clearance, Person, RoleCode, Unit, UnitKind
+from .pickers.demo import load_demo_groups
 
 R = RoleCode
 C = Clearance
@@ -219,4 +220,6 @@ def load_demo() -> dict[str, int]:
         services.unit_create(actor=None, name=name, short_name=short, code=code,
                              kind=UnitKind.EXTERNAL, sort_order=order)
 
+    # The office's groups for choosing people and units (org.pickers).
+    load_demo_groups()
     return {"units": Unit.objects.count(), "people": Person.objects.count()}
