@@ -3,7 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from zhongshu.org.models import Clearance, Person, RoleCode, Unit
+from zhongshu.org.models import Clearance, Person, RoleCode
+from zhongshu.org.pickers import PersonField, UnitField
 
 from .admins import CONTENT_ROLES
 from .classification import classified_models
@@ -35,8 +36,7 @@ class PersonByUsername(forms.CharField):
 
 class RecipientForm(forms.Form):
     person = PersonByUsername(label=_("人员账号"), required=False, max_length=150)
-    unit = forms.ModelChoiceField(label=_("或单位"), required=False,
-                                  queryset=Unit.objects.filter(is_active=True).order_by("sort_order", "id"))
+    unit = UnitField(label=_("或单位"), required=False, internal_only=True, key="access.grant.unit")
     reason = forms.CharField(label=_("事由"), max_length=200)
 
     def clean(self):
@@ -70,7 +70,7 @@ class DecisionForm(forms.Form):
 
 
 class DelegationForm(forms.Form):
-    delegate = forms.ModelChoiceField(label=_("受托秘书"), queryset=Person.objects.none())
+    delegate = PersonField(label=_("受托秘书"), roles=[RoleCode.SECRETARY], key="access.delegation")
     actions = forms.MultipleChoiceField(label=_("委托事项"), widget=forms.CheckboxSelectMultiple,
                                         choices=[(a.value, label) for a, label in DELEGABLE_ACTIONS.items()],
                                         help_text=_("签发、批示由领导本人办理，不能委托。"))
@@ -80,7 +80,3 @@ class DelegationForm(forms.Form):
                                   widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["delegate"].queryset = Person.objects.filter(
-            is_active=True, roles__code=RoleCode.SECRETARY).order_by("full_name").distinct()

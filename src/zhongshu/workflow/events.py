@@ -34,6 +34,10 @@ class WorkflowEvent(StrEnum):
     TASK_DUE_CHANGE = "workflow.task.due_change"
     TASK_REMIND = "workflow.task.remind"
     REMINDER_RULE_SET = "workflow.reminder_rule.set"
+    # 常用意见 (office-wide and personal)
+    PHRASE_ADD = "workflow.phrase.add"
+    PHRASE_UPDATE = "workflow.phrase.update"
+    PHRASE_DELETE = "workflow.phrase.delete"
 
 
 def step_event(action: str) -> WorkflowEvent:

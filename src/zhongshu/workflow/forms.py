@@ -7,7 +7,8 @@ from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from zhongshu.org.models import Person, RoleCode, Unit
+from zhongshu.org.models import RoleCode
+from zhongshu.org.pickers import PeopleField, PersonField, UnitsField
 
 from . import registry
 from .models import AssigneeKind, RouteTemplate, StageDef, StageMode, StepAction
@@ -37,14 +38,6 @@ class TemplateForm(forms.ModelForm):
             self.fields["purpose"].initial = self.instance.purpose
 
 
-def _people():
-    return Person.objects.filter(is_active=True).select_related("unit").order_by("sort_order", "id")
-
-
-def _units():
-    return Unit.objects.filter(is_active=True).order_by("sort_order", "id")
-
-
 class StageForm(forms.Form):
     # The stage's key (环节标识) rides along unchanged: shown, never edited; a new stage
     # gets one from the service.
@@ -60,25 +53,20 @@ class StageForm(forms.Form):
     dynamic = forms.MultipleChoiceField(
         label=_("按拟稿人确定"), required=False, widget=forms.CheckboxSelectMultiple,
         choices=[(k.value, k.label) for k in _DYNAMIC])
-    persons = forms.ModelMultipleChoiceField(label=_("指定人员"), required=False, queryset=_people())
-    unit_heads = forms.ModelMultipleChoiceField(label=_("指定单位负责人"), required=False,
-                                                queryset=_units())
-    unit_leaders = forms.ModelMultipleChoiceField(label=_("指定单位分管领导"), required=False,
-                                                  queryset=_units())
+    # The pickers (org.pickers) offer active people and this system's own units; their
+    # querysets are evaluated afresh for every form.
+    persons = PeopleField(label=_("指定人员"), required=False, key="workflow.stage.persons")
+    unit_heads = UnitsField(label=_("指定单位负责人"), required=False, internal_only=True,
+                            key="workflow.stage.units")
+    unit_leaders = UnitsField(label=_("指定单位分管领导"), required=False, internal_only=True,
+                              key="workflow.stage.units")
     role = forms.ChoiceField(label=_("角色"), required=False,
                              choices=[("", "—")] + list(RoleCode.choices))
-    role_units = forms.ModelMultipleChoiceField(label=_("该角色所在单位"), required=False,
-                                                queryset=_units())
+    role_units = UnitsField(label=_("该角色所在单位"), required=False, internal_only=True,
+                            key="workflow.stage.units")
     # Slots the item fills in (会签单位, 签发领导 …), kept as they were: edited by the
     # owning app's defaults, not in this editor.
     item_slots = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Fresh querysets per form: people and units change between requests.
-        self.fields["persons"].queryset = _people()
-        for name in ("unit_heads", "unit_leaders", "role_units"):
-            self.fields[name].queryset = _units()
 
     def stage(self) -> dict:
         """The stage as the service takes it. Assignees in a fixed order: by the
@@ -131,13 +119,12 @@ class ActForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 3}))
     return_to = forms.TypedChoiceField(label=_("退回至"), required=False, coerce=int,
                                        empty_value=None)
-    target = forms.ModelChoiceField(label=_("加签或转办给"), required=False, queryset=Person.objects.none())
+    target = PersonField(label=_("加签或转办给"), required=False, key="workflow.step.target")
 
     def __init__(self, *args, stage: StageDef, earlier: list[StageDef], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [(a, StepAction(a).label) for a in stage.actions]
         self.fields["return_to"].choices = [("", "—")] + [(s.position, s.name) for s in earlier]
-        self.fields["target"].queryset = _people()
         if StepAction.RETURN not in stage.actions:
             del self.fields["return_to"]
         if not {StepAction.TRANSFER, StepAction.ADD_COUNTERSIGNER} & set(stage.actions):
