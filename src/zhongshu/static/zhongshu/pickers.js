@@ -301,7 +301,7 @@
     var self = this;
     var level = parseInt(item.getAttribute("data-level"), 10) + 1;
     item.setAttribute("aria-busy", "true");
-    return fetch(q(this.root.getAttribute("data-tree-url"),
+    item.zsLoading = fetch(q(this.root.getAttribute("data-tree-url"),
                    { s: this.token, b: this.base, unit: item.getAttribute("data-unit"), level: level }),
                  { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.text() : ""; })
@@ -314,6 +314,7 @@
         }
         self.sync();
       });
+    return item.zsLoading;
   };
 
   Picker.prototype.onKey = function (e) {
@@ -334,8 +335,11 @@
       case "ArrowRight":
         if (item.getAttribute("aria-expanded") === "false") { this.expand(item, true); }
         else if (item.getAttribute("aria-expanded") === "true") {
-          var child = item.querySelector(":scope > [role=group] > [role=treeitem]");
-          if (child) { this.focusItem(child); }
+          // A key pressed while the level is still loading acts once it has come.
+          Promise.resolve(item.zsLoading).then(function () {
+            var child = item.querySelector(":scope > [role=group] > [role=treeitem]");
+            if (child && document.activeElement === item) { self.focusItem(child); }
+          });
         }
         break;
       case "ArrowLeft":
