@@ -22,6 +22,7 @@ class PickGroupForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = PickKind.choices  # no "---------"
         if self.instance.pk:
             # Code and kind are permanent once created.
             self.fields["code"].disabled = True
