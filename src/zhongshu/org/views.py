@@ -22,6 +22,7 @@ from zhongshu.kernel.jobs import my_jobs
 from . import importer, imports, lockout, selectors, services
 from .forms import ImportForm, OneTimePasswordChangeForm, PersonForm, ResetForm, UnitForm
 from .models import Person, RoleCode, Unit
+from .pickers.actions import OrgAction
 
 PAGE_SIZE = 30
 
@@ -77,7 +78,8 @@ def profile(request: HttpRequest) -> HttpResponse:
         update_session_auth_hash(request, form.user)
         messages.success(request, _("密码已修改。"))
         return redirect("org:profile")
-    return render(request, "org/profile.html", {"form": form})
+    return render(request, "org/profile.html", {
+        "form": form, "may_keep_groups": can(request.user, OrgAction.PICK_GROUP_MANAGE)})
 
 
 @require(Action.ORG_VIEW)
