@@ -9,6 +9,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from tests.factories import PersonFactory
+from tests.workflow.conftest import start
 from zhongshu.audit.models import AuditEvent
 from zhongshu.org.models import RoleCode
 from zhongshu.workflow.models import OpinionPhrase
@@ -87,3 +88,29 @@ def test_the_include_offers_office_and_own_phrases_for_one_box(people):
     assert 'data-target="id_text"' in html and '<label for="id_text-phrase">常用意见</label>' in html
     assert "我的意见甲" in html and "同意。" in html and "别人的意见" not in html
     assert 'aria-controls="id_text"' in html and "zhongshu/phrases.js" in html
+
+
+def test_the_route_page_offers_phrases_beside_the_opinion_box(client, standard_template, memo, org):
+    route = start(memo, standard_template, org)
+    OpinionPhrase.objects.create(owner=org["head"], text="请综合处阅研。")
+    client.force_login(org["head"])
+    page = client.get(reverse("workflow:route_detail", args=[route.pk])).content.decode()
+    assert 'id="id_text"' in page and 'data-target="id_text"' in page
+    assert "请综合处阅研。" in page and "拟同意，请领导审示。" in page
+
+
+def test_the_template_editor_and_step_target_use_the_pickers(client, director, org):
+    client.force_login(director)
+    page = client.get(reverse("workflow:template_create")).content.decode()
+    # Every assignee field of a stage is a picker; units only of this system.
+    assert page.count("data-picker") >= 4
+    assert 'id="id_stages-0-persons-dialog"' in page and "选择单位（可多选）" in page
+
+
+def test_the_profile_links_to_phrases_and_for_the_director_to_groups(client, director, people):
+    client.force_login(director)
+    page = client.get(reverse("org:profile")).content.decode()
+    assert reverse("workflow:phrases") in page and reverse("org:pick_group_list") in page
+    client.force_login(people["staff"])
+    page = client.get(reverse("org:profile")).content.decode()
+    assert reverse("workflow:phrases") in page and reverse("org:pick_group_list") not in page
