@@ -206,3 +206,33 @@ def test_widget_renders_a_plain_select_and_the_dialog_shell(org):
     assert 'aria-haspopup="dialog"' in html and 'aria-modal="true"' in html
     assert 'aria-labelledby="id_people-title"' in html and "选择人员（可多选）" in html
     assert 'aria-label="移除 赵晓东"' in html and "zhongshu/pickers.js" in html
+
+
+class _Narrowed(forms.Form):
+    leader = PersonField(label="签发领导", required=False)
+    units = UnitsField(label="会签单位", required=False)
+
+    def __init__(self, *args, only_person, only_unit, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # As documents' forms do: the form narrows the field after construction.
+        self.fields["leader"].queryset = PersonField().queryset.filter(pk=only_person.pk)
+        self.fields["units"].queryset = UnitsField().queryset.filter(pk=only_unit.pk)
+
+
+def test_a_form_that_narrows_the_queryset_narrows_the_dialog_too(org):
+    form = _Narrowed(only_person=org["zhao"], only_unit=org["district"])
+    html = str(form["leader"])
+    token_value = re.search(r'data-token="([^"]+)"', html).group(1)
+    c = client_for(org["qian"])
+    found = get(c, "pick_search", s=token_value, q="秘书一处")
+    assert "赵晓东" in found and "钱一" not in found
+    units_token = re.search(r'data-token="([^"]+)"', str(form["units"])).group(1)
+    assert "东城区委" in get(c, "pick_search", s=units_token, q="委")
+    assert "市委办公室" not in get(c, "pick_search", s=units_token, q="委")
+    # Validation follows the same queryset.
+    bad = _Narrowed({"leader": org["qian"].pk}, only_person=org["zhao"], only_unit=org["district"])
+    assert not bad.is_valid() and "leader" in bad.errors
+    # An unnarrowed field's token carries no ids.
+    plain = _Form()
+    plain_token = re.search(r'data-token="([^"]+)"', str(plain["people"])).group(1)
+    assert PickerScope.load(plain_token).ids == ()

@@ -10,6 +10,7 @@ office's groups and the person's recent choices (docs/pickers.md).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from typing import Any
 
@@ -25,6 +26,10 @@ from .scope import PickerScope
 # Above this many offered rows the no-script <select> lists only what is chosen: a
 # select of twenty thousand people helps nobody and costs every page that shows it.
 FALLBACK_LIMIT = 400
+# A form that narrows a field's queryset (``self.fields["x"].queryset = …``) narrows
+# the dialog too, by the ids, while they are at most this many; past that the dialog
+# offers the scope's filters and validation refuses the rest with a message.
+RESTRICT_LIMIT = 500
 
 
 class PickerMixin:
@@ -32,6 +37,8 @@ class PickerMixin:
 
     template_name = "org/pickers/widget.html"
     scope: PickerScope
+    # Set by the field when its queryset is not the scope's own.
+    custom_queryset = False
 
     def _offered_count(self) -> int:
         qs = getattr(self.choices, "queryset", None)  # type: ignore[attr-defined]
@@ -50,9 +57,13 @@ class PickerMixin:
         context = super().get_context(name, value, attrs)  # type: ignore[misc]
         scope = self.scope
         if not scope.key:
-            scope = PickerScope(kind=scope.kind, key=name, multiple=scope.multiple,
-                                roles=scope.roles, internal_only=scope.internal_only,
-                                unit_kinds=scope.unit_kinds)
+            scope = dataclasses.replace(scope, key=name)
+        qs = getattr(self.choices, "queryset", None)  # type: ignore[attr-defined]
+        if self.custom_queryset and qs is not None:
+            ids = list(qs.values_list("pk", flat=True)[:RESTRICT_LIMIT + 1])
+            if len(ids) <= RESTRICT_LIMIT:
+                # An empty queryset offers nothing: -1 matches no row.
+                scope = dataclasses.replace(scope, ids=tuple(ids) or (-1,))
         values = context["widget"]["value"] or []
         ids = [int(v) for v in values if str(v).isdigit()]
         people = scope.people
@@ -84,6 +95,31 @@ class PickerSelect(PickerMixin, forms.Select):
         self.scope = scope
 
 
+class _Narrowable:
+    """Marks the widget when a form gives the field a queryset of its own (in the
+    constructor or later), so that the dialog offers the same rows."""
+
+    widget: Any
+    _picker_ready = False
+
+    def _set_queryset(self, queryset: Any) -> None:
+        forms.ModelChoiceField._set_queryset(self, queryset)  # type: ignore[arg-type]
+        if self._picker_ready:
+            self.widget.custom_queryset = True
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)  # type: ignore[arg-type]
+
+    def __deepcopy__(self, memo: dict) -> Any:
+        custom = self.widget.custom_queryset
+        result = super().__deepcopy__(memo)  # type: ignore[misc]
+        result.widget.custom_queryset = custom
+        return result
+
+    def _ready(self, given: Any) -> None:
+        self._picker_ready = True
+        self.widget.custom_queryset = given is not None
+
+
 def _person_label(person: Person) -> str:
     unit = person.unit.display_name if person.unit_id and person.unit else ""
     return f"{person.full_name}（{unit}）" if unit else person.full_name
@@ -93,12 +129,12 @@ def _unit_label(unit: Unit) -> str:
     return unit.display_name
 
 
-class PeopleField(forms.ModelMultipleChoiceField):
+class PeopleField(_Narrowable, forms.ModelMultipleChoiceField):
     """Several people. ``roles``: only people holding one of these role codes. ``key``:
     the picker's stable key for recent choices (e.g. ``documents.countersign``); the
     field's name if empty. ``queryset`` defaults to every active person the scope
-    offers; a narrower one given here also narrows validation but not the dialog, so
-    prefer ``roles`` where it says the same."""
+    offers; a narrower one (given here or set later on the form's field) narrows the
+    dialog as well, up to ``RESTRICT_LIMIT`` rows."""
 
     def __init__(self, *, multiple: bool = True, key: str = "", roles: Iterable[str] = (),
                  queryset: Any = None, **kwargs: Any) -> None:
@@ -112,12 +148,13 @@ class PeopleField(forms.ModelMultipleChoiceField):
         kwargs["widget"] = PickerSelectMultiple(scope)
         super().__init__(queryset=queryset if queryset is not None else scope.queryset(), **kwargs)
         self.scope = scope
+        self._ready(queryset)
 
     def label_from_instance(self, obj: Person) -> str:  # type: ignore[override]
         return _person_label(obj)
 
 
-class UnitsField(forms.ModelMultipleChoiceField):
+class UnitsField(_Narrowable, forms.ModelMultipleChoiceField):
     """Several units. ``internal_only``: only this system's own units (the organ, its
     departments, subordinate units), never external organs. ``kinds``: only units of
     these ``UnitKind`` values."""
@@ -134,12 +171,13 @@ class UnitsField(forms.ModelMultipleChoiceField):
         kwargs["widget"] = PickerSelectMultiple(scope)
         super().__init__(queryset=queryset if queryset is not None else scope.queryset(), **kwargs)
         self.scope = scope
+        self._ready(queryset)
 
     def label_from_instance(self, obj: Unit) -> str:  # type: ignore[override]
         return _unit_label(obj)
 
 
-class PersonField(forms.ModelChoiceField):
+class PersonField(_Narrowable, forms.ModelChoiceField):
     """One person (加签, 转办, 受托秘书 …); same options as ``PeopleField``."""
 
     def __init__(self, *, key: str = "", roles: Iterable[str] = (), queryset: Any = None,
@@ -153,12 +191,13 @@ class PersonField(forms.ModelChoiceField):
         kwargs["widget"] = PickerSelect(scope)
         super().__init__(queryset=queryset if queryset is not None else scope.queryset(), **kwargs)
         self.scope = scope
+        self._ready(queryset)
 
     def label_from_instance(self, obj: Person) -> str:  # type: ignore[override]
         return _person_label(obj)
 
 
-class UnitField(forms.ModelChoiceField):
+class UnitField(_Narrowable, forms.ModelChoiceField):
     """One unit; same options as ``UnitsField``."""
 
     def __init__(self, *, key: str = "", internal_only: bool = False, kinds: Iterable[str] = (),
@@ -172,6 +211,7 @@ class UnitField(forms.ModelChoiceField):
         kwargs["widget"] = PickerSelect(scope)
         super().__init__(queryset=queryset if queryset is not None else scope.queryset(), **kwargs)
         self.scope = scope
+        self._ready(queryset)
 
     def label_from_instance(self, obj: Unit) -> str:  # type: ignore[override]
         return _unit_label(obj)

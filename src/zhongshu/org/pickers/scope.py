@@ -29,11 +29,14 @@ class PickerScope:
     roles: tuple[str, ...] = ()
     internal_only: bool = False
     unit_kinds: tuple[str, ...] = ()
+    # Only these ids, when a form narrowed the field's queryset (``fields.RESTRICT_LIMIT``).
+    ids: tuple[int, ...] = ()
 
     def token(self) -> str:
         return signing.dumps({"k": self.kind, "key": self.key, "m": int(self.multiple),
                               "r": list(self.roles), "i": int(self.internal_only),
-                              "uk": list(self.unit_kinds)}, salt=SALT, compress=True)
+                              "uk": list(self.unit_kinds), "ids": list(self.ids)},
+                             salt=SALT, compress=True)
 
     @classmethod
     def load(cls, token: str) -> PickerScope:
@@ -41,7 +44,8 @@ class PickerScope:
             data = signing.loads(token, salt=SALT)
             scope = cls(kind=PickKind(data["k"]).value, key=str(data["key"])[:60],
                         multiple=bool(data["m"]), roles=tuple(data["r"]),
-                        internal_only=bool(data["i"]), unit_kinds=tuple(data["uk"]))
+                        internal_only=bool(data["i"]), unit_kinds=tuple(data["uk"]),
+                        ids=tuple(int(i) for i in data.get("ids", [])))
         except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
             raise BadScope(str(exc)) from None
         return scope
@@ -52,8 +56,10 @@ class PickerScope:
 
     def queryset(self) -> QuerySet:
         if self.people:
-            return people_queryset(roles=self.roles)
-        return units_queryset(internal_only=self.internal_only, kinds=self.unit_kinds)
+            qs = people_queryset(roles=self.roles)
+        else:
+            qs = units_queryset(internal_only=self.internal_only, kinds=self.unit_kinds)
+        return qs.filter(pk__in=self.ids) if self.ids else qs
 
 
 def people_queryset(*, roles: Iterable[str] = ()) -> QuerySet[Person]:
