@@ -60,6 +60,18 @@ ROLE_HOLDERS = {"sysadmin", "secadmin", "auditor", "leader", "secretary", "clerk
 INCOMING_LISTERS = {"leader", "secretary", "clerk"}
 INCOMING_ROUTE = {"secretary", "clerk"}
 
+def _pick_group():
+    from zhongshu.org.models import PickGroup
+
+    return PickGroup.objects.get_or_create(code="matrix", defaults={"name": "矩阵分组", "kind": "units"})[0]
+
+
+def _own_phrase(world: SimpleNamespace):
+    from zhongshu.workflow.models import OpinionPhrase
+
+    return OpinionPhrase.objects.get_or_create(owner=world.secretary, text="矩阵测试意见")[0]
+
+
 MATRIX: dict[str, Row] = {
     # --- shell ---
     "home": Row(get=signed_in()),
@@ -82,6 +94,16 @@ MATRIX: dict[str, Row] = {
     "org:person_reset_password": Row(get=only(SYSADMIN), post=only(SYSADMIN), args=lambda w: [w.staff.pk]),
     "org:import_start": Row(get=only(SYSADMIN), post=only(SYSADMIN)),
     "org:import_template": Row(get=only(SYSADMIN)),
+    # --- pickers (org.pickers): fragments for any signed-in person; a request without
+    # the picker's signed token is refused with a message (400) ---
+    "org:pick_dialog": Row(get=signed_in(400)),
+    "org:pick_tree": Row(get=signed_in(400)),
+    "org:pick_search": Row(get=signed_in(400)),
+    "org:pick_recent": Row(get=signed_in(405), post=signed_in(400)),
+    # The office's groups: the system admin and the office director (no persona here).
+    "org:pick_group_list": Row(get=only(SYSADMIN)),
+    "org:pick_group_create": Row(get=only(SYSADMIN), post=only(SYSADMIN)),
+    "org:pick_group_edit": Row(get=only(SYSADMIN), post=only(SYSADMIN), args=lambda w: [_pick_group().pk]),
     "kernel:calendar": Row(get=only(SYSADMIN), post=only(SYSADMIN)),
     "kernel:calendar_import": Row(get=only(SYSADMIN), post=only(SYSADMIN)),
     # --- background jobs: each person sees their own; someone else's does not exist ---
@@ -123,6 +145,12 @@ MATRIX: dict[str, Row] = {
                          post=only({"leader": 400, "secretary": 400})),
     # --- the audit trail ---
     # --- routing (workflow) and the inbox ---
+    # 常用意见: everyone keeps their own; someone else's does not exist for them.
+    "workflow:phrases": Row(get=signed_in(), post=signed_in()),
+    "workflow:phrase_edit": Row(get=only({"secretary"}, deny=404), post=only({"secretary"}, deny=404),
+                                args=lambda w: [_own_phrase(w).pk]),
+    "workflow:phrase_delete": Row(get=signed_in(405), post=only({"secretary": 302}, deny=404),
+                                  args=lambda w: [_own_phrase(w).pk]),
     "workflow:template_list": Row(get=only({"secretary"})),
     "workflow:template_create": Row(get=only({"secretary"}), post=only({"secretary"})),
     "workflow:template_edit": Row(get=only({"secretary"}), post=only({"secretary"}),

@@ -236,3 +236,8 @@ def test_a_form_that_narrows_the_queryset_narrows_the_dialog_too(org):
     plain = _Form()
     plain_token = re.search(r'data-token="([^"]+)"', str(plain["people"])).group(1)
     assert PickerScope.load(plain_token).ids == ()
+
+
+def test_the_people_list_of_the_system_admin_finds_people_by_unit_name(org):
+    html = client_for(org["admin"]).get(reverse("org:person_list"), {"q": "东城区委"}).content.decode()
+    assert "何思远" in html and "赵晓东" not in html

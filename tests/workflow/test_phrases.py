@@ -55,8 +55,8 @@ def test_a_person_keeps_their_own_phrases(people):
     # Another person can neither see nor touch it.
     other = client_for(people["other"])
     assert "请阅办。" not in other.get(reverse("workflow:phrases")).content.decode()
-    assert other.get(reverse("workflow:phrase_edit", args=[phrase.pk])).status_code == 403
-    assert other.post(reverse("workflow:phrase_delete", args=[phrase.pk])).status_code == 403
+    assert other.get(reverse("workflow:phrase_edit", args=[phrase.pk])).status_code == 404
+    assert other.post(reverse("workflow:phrase_delete", args=[phrase.pk])).status_code == 404
     # A staff member cannot add an office-wide phrase by forging the scope.
     r = c.post(reverse("workflow:phrases"), {"new-text": "全办都用", "new-sort_order": 1, "scope": "office"})
     assert "由办公室主任维护" in r.content.decode()

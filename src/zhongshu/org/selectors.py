@@ -46,8 +46,10 @@ def unit_search(q: str) -> QuerySet[Unit]:
 def person_search(*, q: str = "", unit_id: int | None = None, role: str = "") -> QuerySet[Person]:
     qs = Person.objects.select_related("unit").prefetch_related("roles")
     if q:
+        # A unit's name (全称或简称) finds its people too (issue 10, minor).
         qs = qs.filter(Q(full_name__icontains=q) | Q(username__icontains=q)
-                       | Q(position__icontains=q) | Q(phone__icontains=q))
+                       | Q(position__icontains=q) | Q(phone__icontains=q)
+                       | Q(unit__name__icontains=q) | Q(unit__short_name__icontains=q))
     if unit_id:
         qs = qs.filter(unit_id=unit_id)
     if role:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -42,10 +43,14 @@ def phrase_list(request: HttpRequest) -> HttpResponse:
         "office": office, "own": own, "form": form, "may_office": may_office})
 
 
+def _phrase_or_404(request: HttpRequest, pk: int) -> OpinionPhrase:
+    # Another person's phrases are theirs alone: to anyone else they do not exist.
+    return get_object_or_404(OpinionPhrase.objects.filter(
+        Q(owner__isnull=True) | Q(owner_id=request.user.pk)), pk=pk)
+
+
 def phrase_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    phrase = get_object_or_404(OpinionPhrase, pk=pk)
-    if phrase.owner_id not in (None, request.user.pk):
-        raise PermissionDenied  # another person's phrases are theirs alone
+    phrase = _phrase_or_404(request, pk)
     if not phrases.may_manage(request.user, phrase):
         raise PermissionDenied
     form = PhraseForm(request.POST or None, initial={"text": phrase.text, "sort_order": phrase.sort_order})
@@ -63,7 +68,7 @@ def phrase_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def phrase_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    phrase = get_object_or_404(OpinionPhrase, pk=pk)
+    phrase = _phrase_or_404(request, pk)
     if not phrases.may_manage(request.user, phrase):
         raise PermissionDenied
     phrases.phrase_delete(actor=request.user, phrase=phrase)

@@ -56,8 +56,11 @@ def _unit_nodes(scope: PickerScope, units: QuerySet[Unit]) -> list[TreeNode]:
         units = units.annotate(staff=Exists(offered.filter(unit_id=OuterRef("pk"))))
     offered_units = set() if scope.people else set(offered.filter(
         pk__in=[u.pk for u in units]).values_list("pk", flat=True))
-    return [TreeNode(u, bool(u.opens or getattr(u, "staff", False)), u.pk in offered_units)
-            for u in units]
+    nodes = [TreeNode(u, bool(u.opens or getattr(u, "staff", False)), u.pk in offered_units)
+             for u in units]
+    # A unit that neither opens nor may be chosen is clutter (an external organ in a
+    # people picker, a department of no one).
+    return [n for n in nodes if n.has_children or n.selectable]
 
 
 def _level(scope: PickerScope, units: QuerySet[Unit]) -> QuerySet[Unit]:

@@ -78,8 +78,12 @@ def recent_remember(*, person: Person, scope: PickerScope, ids: Iterable[int]) -
     fresh = [i for i in dict.fromkeys(wanted) if i in offered]
     if not fresh:
         return
-    with transaction.atomic():
-        row, _ = RecentPick.objects.select_for_update().get_or_create(
-            person=person, key=scope.key, kind=scope.kind)
-        row.ids = (fresh + [i for i in row.ids if i not in fresh])[:RECENT_LIMIT]
-        row.save()
+    try:
+        with transaction.atomic():
+            row, _ = RecentPick.objects.select_for_update().get_or_create(
+                person=person, key=scope.key, kind=scope.kind)
+            row.ids = (fresh + [i for i in row.ids if i not in fresh])[:RECENT_LIMIT]
+            row.save()
+    except IntegrityError:
+        # The same person's other tab created the row a moment earlier: theirs stands.
+        return
