@@ -154,3 +154,64 @@ def test_the_office_director_picks_people_by_keyboard_in_an_accessible_dialog(de
     group = PickGroup.objects.get(code="ms1-leads")
     assert list(group.people.values_list("username", flat=True)) == ["mishu1"]
     assert RecentPick.objects.filter(person__username="zhuren", key="org.pick_group.people").exists()
+
+
+def test_a_unit_picker_adds_a_group_from_the_keyboard(demo_site, browser):
+    page = sign_in(browser, demo_site, "zhuren")
+    page.goto(f"{demo_site}/org/groups/new/")
+    opener = page.locator("#id_units-open")
+    opener.focus()
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("dialog", name="选择单位（可多选）")
+    expect(dialog.get_by_label("搜索单位")).to_be_focused()
+    add = dialog.get_by_role("button", name="添加“各区县委”")
+    add.focus()
+    page.keyboard.press("Enter")
+    count = dialog.locator("[data-count]")
+    expect(count).to_contain_text("已选 6 个单位：东城区委")
+    # In a unit picker the units of the tree are chosen themselves.
+    tree = dialog.get_by_role("tree")
+    root = tree.get_by_role("treeitem", name="示例市委", exact=True)
+    root.focus()
+    page.keyboard.press("ArrowRight")
+    district = tree.get_by_role("treeitem", name="东城区委", exact=True)
+    expect(district).to_have_attribute("aria-selected", "true")
+    district.focus()
+    page.keyboard.press("Space")
+    expect(count).to_contain_text("已选 5 个单位")
+    assert axe_violations(page, "#id_units-dialog") == []
+    dialog.get_by_role("button", name="确定").focus()
+    page.keyboard.press("Enter")
+    expect(opener).to_be_focused()
+    chips = page.locator("#id_units-chips")
+    expect(chips).to_contain_text("西城区委")
+    expect(chips).not_to_contain_text("东城区委")
+
+
+def test_a_phrase_is_inserted_into_the_opinion_box(demo_site, browser):
+    from tests.workflow_sample.models import Memo
+    from zhongshu.org.models import Person
+    from zhongshu.workflow import services
+    from zhongshu.workflow.models import AssigneeKind, OpinionPhrase, StageMode, StepAction
+
+    zhuren = Person.objects.get(username="zhuren")
+    drafter = Person.objects.get(username="mishu1")
+    OpinionPhrase.objects.create(owner=zhuren, text="请秘书一处抓紧办理。")
+    template = services.template_create(actor=zhuren, purpose="memo_approval", code="phrases", name="意见测试", stages=[
+        {"name": "主任审核", "mode": StageMode.SINGLE, "delegable": False, "deadline_workdays": 2,
+         "assignees": [{"kind": AssigneeKind.PERSON, "person": zhuren.pk}],
+         "actions": [StepAction.AGREE, StepAction.AGREE_WITH_OPINION]}])
+    memo = Memo.objects.create(title="关于常用意见的签报", owner=drafter)
+    route = services.route_start(actor=drafter, obj=memo, template=template, title=memo.title)
+
+    page = sign_in(browser, demo_site, "zhuren")
+    page.goto(f"{demo_site}/workflow/routes/{route.pk}/")
+    box = page.get_by_label("意见", exact=True)
+    box.fill("经审核，")
+    phrases = page.get_by_label("常用意见")
+    expect(phrases).to_be_visible()
+    phrases.select_option("请秘书一处抓紧办理。")
+    page.get_by_role("button", name="插入意见框").click()
+    expect(box).to_have_value("经审核，请秘书一处抓紧办理。")
+    expect(box).to_be_focused()
+    assert axe_violations(page, "[data-phrases]") == []
