@@ -241,3 +241,12 @@ def test_a_form_that_narrows_the_queryset_narrows_the_dialog_too(org):
 def test_the_people_list_of_the_system_admin_finds_people_by_unit_name(org):
     html = client_for(org["admin"]).get(reverse("org:person_list"), {"q": "东城区委"}).content.decode()
     assert "何思远" in html and "赵晓东" not in html
+
+
+def test_a_large_organisation_renders_only_the_chosen_options(org, monkeypatch):
+    from zhongshu.org.pickers import fields
+
+    monkeypatch.setattr(fields, "FALLBACK_LIMIT", 2)
+    html = str(_Form(initial={"people": [org["he"].pk]})["people"])
+    assert "何思远" in html and "钱一" not in html
+    assert "可选人员较多，请启用浏览器脚本后使用选择框" in html

@@ -41,6 +41,10 @@ class PickerMixin:
     custom_queryset = False
 
     def _offered_count(self) -> int:
+        # Counted once per rendering (get_context asks, then optgroups).
+        cached = self.__dict__.get("_count")
+        if cached is not None:
+            return cached
         qs = getattr(self.choices, "queryset", None)  # type: ignore[attr-defined]
         return qs.count() if qs is not None else 0
 
@@ -54,16 +58,24 @@ class PickerMixin:
         return [(None, options, 0)]
 
     def get_context(self, name: str, value: Any, attrs: dict | None) -> dict:
-        context = super().get_context(name, value, attrs)  # type: ignore[misc]
+        self.__dict__.pop("_count", None)
+        self.__dict__["_count"] = self._offered_count()
+        try:
+            context = super().get_context(name, value, attrs)  # type: ignore[misc]
+            return self._picker_context(context, name)
+        finally:
+            self.__dict__.pop("_count", None)
+
+    def _picker_context(self, context: dict, name: str) -> dict:
         scope = self.scope
         if not scope.key:
             scope = dataclasses.replace(scope, key=name)
         qs = getattr(self.choices, "queryset", None)  # type: ignore[attr-defined]
         if self.custom_queryset and qs is not None:
-            ids = list(qs.values_list("pk", flat=True)[:RESTRICT_LIMIT + 1])
-            if len(ids) <= RESTRICT_LIMIT:
+            allowed = list(qs.values_list("pk", flat=True)[:RESTRICT_LIMIT + 1])
+            if len(allowed) <= RESTRICT_LIMIT:
                 # An empty queryset offers nothing: -1 matches no row.
-                scope = dataclasses.replace(scope, ids=tuple(ids) or (-1,))
+                scope = dataclasses.replace(scope, ids=tuple(allowed) or (-1,))
         values = context["widget"]["value"] or []
         ids = [int(v) for v in values if str(v).isdigit()]
         people = scope.people
