@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('org', '0005_remove_importjob'),
+        ('org', '0006_workflow_admin_role'),
     ]
 
     operations = [
