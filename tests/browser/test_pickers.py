@@ -13,6 +13,8 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
+from tests.browser.picking import pick
+
 pytestmark = pytest.mark.browser
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -186,6 +188,13 @@ def test_a_unit_picker_adds_a_group_from_the_keyboard(demo_site, browser):
     chips = page.locator("#id_units-chips")
     expect(chips).to_contain_text("西城区委")
     expect(chips).not_to_contain_text("东城区委")
+
+
+def test_the_pick_helper_chooses_like_a_user(demo_site, browser):
+    page = sign_in(browser, demo_site, "zhuren")
+    page.goto(f"{demo_site}/org/groups/new/")
+    pick(page, "单位", "督查室", "东城区委")
+    expect(page.locator("select#id_units option:checked")).to_have_count(2)
 
 
 def test_a_phrase_is_inserted_into_the_opinion_box(demo_site, browser):
