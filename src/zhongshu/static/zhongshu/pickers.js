@@ -110,6 +110,14 @@
       var o = new Option(wanted[pk].label, pk, true, true);
       select.add(o);
     });
+    // The chosen options last, in the order chosen: the form posts them in that order
+    // (依次传阅 follows it).
+    if (this.multiple) {
+      choices.forEach(function (c) {
+        var o = Array.prototype.find.call(select.options, function (x) { return x.value === String(c.pk); });
+        if (o) { select.appendChild(o); o.selected = true; }
+      });
+    }
     if (!this.multiple && choices.length === 0) { select.value = ""; }
     this.renderChips(choices);
     select.dispatchEvent(new Event("change", { bubbles: true }));
