@@ -186,6 +186,7 @@ def test_distribution_copies_the_files_to_each_recipients_incoming_item(office):
     agree_until(doc, "分发")
     act(doc, "分发")
     internal = [r for r in selectors.delivery_rows(doc) if r.delivery.is_internal]
+    doc.refresh_from_db()
     assert {r.incoming.recipient_unit for r in internal} == {office.county, office.bureau}
     for row in internal:
         files = list(IncomingFile.objects.filter(incoming=row.incoming).order_by("id"))

@@ -136,13 +136,27 @@ class ActForm(forms.Form):
     return_to = forms.TypedChoiceField(label=_("退回至"), required=False, coerce=int, empty_value=None,
                                        choices=())
 
-    def __init__(self, *args, stage=None, earlier=(), **kwargs):
+    def __init__(self, *args, stage=None, earlier=(), choice=None, **kwargs):
         super().__init__(*args, **kwargs)
         from zhongshu.workflow.models import StepAction
 
         allowed = [a for a in stage.actions if a not in ("transfer", "add_countersigner")]
         self.fields["action"].choices = [(a, StepAction(a).label) for a in allowed]
         self.fields["return_to"].choices = [("", "—")] + [(s.position, s.name) for s in earlier]
+        if choice is not None:
+            # 送审时选择办理人: who of the next stage's people receives it.
+            field_class = forms.TypedChoiceField if choice.single else forms.TypedMultipleChoiceField
+            widget = forms.RadioSelect if choice.single else forms.CheckboxSelectMultiple
+            self.fields["next_assignees"] = field_class(
+                label=_("送%(stage)s：办理人") % {"stage": choice.stage_name}, coerce=int, required=False,
+                choices=choice.candidates, widget=widget,
+                help_text=_("不选则送该环节的全部办理人"))
+
+    def chosen(self) -> list[int]:
+        value = self.cleaned_data.get("next_assignees")
+        if value in (None, "", []):
+            return []
+        return value if isinstance(value, list) else [value]
 
 
 class DistributionForm(forms.Form):

@@ -252,7 +252,7 @@ def current_route(doc: OutgoingDocument) -> Route | None:
 @transaction.atomic
 def outgoing_act(*, actor: Person, document: OutgoingDocument, step: Step, action: str,
                  text: str = "", return_to: int | None = None, target: Person | None = None,
-                 on_behalf_of: Person | None = None):
+                 on_behalf_of: Person | None = None, chosen: list[int] | None = None):
     """Act on one's step of the document's route. The document's own effects (sign-off,
     number, copies, distribution, archiving) happen in the same transaction."""
     route = current_route(document)
@@ -261,7 +261,8 @@ def outgoing_act(*, actor: Person, document: OutgoingDocument, step: Step, actio
     if step.stage_key == doctypes.DRAFTING and action == "agree":
         _gate(OutgoingDocument.objects.get(pk=document.pk))
     return workflow.step_act(actor=actor, step=step, action=action, text=text,
-                             return_to=return_to, target=target, on_behalf_of=on_behalf_of)
+                             return_to=return_to, target=target, on_behalf_of=on_behalf_of,
+                             chosen=chosen)
 
 
 @transaction.atomic

@@ -164,7 +164,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     if step:
         stages = list(route.template_version.stages.all())
         stage = next(s for s in stages if s.position == step.position)
-        act_form = ActForm(stage=stage, earlier=[s for s in stages if s.position < step.position])
+        act_form = ActForm(stage=stage, earlier=[s for s in stages if s.position < step.position],
+                           choice=wf_selectors.next_choice(step))
     may_distribute = can(user, DocumentAction.DISTRIBUTE, doc)
     rows = selectors.delivery_rows(doc)
     dist_form = None
@@ -222,14 +223,15 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("documents:detail", pk=pk)
     stages = list(route.template_version.stages.all())
     stage = next(s for s in stages if s.position == step.position)
-    form = ActForm(request.POST, stage=stage, earlier=[s for s in stages if s.position < step.position])
+    form = ActForm(request.POST, stage=stage, earlier=[s for s in stages if s.position < step.position],
+                   choice=wf_selectors.next_choice(step))
     if not form.is_valid():
         _say_form_errors(request, form)
         return redirect("documents:detail", pk=pk)
     data = form.cleaned_data
     try:
         services.outgoing_act(actor=request.user, document=doc, step=step, action=data["action"],
-                              text=data["text"], return_to=data.get("return_to"))
+                              text=data["text"], return_to=data.get("return_to"), chosen=form.chosen())
     except ValidationError as exc:
         _say_refusal(request, exc)
     else:
