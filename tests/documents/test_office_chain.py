@@ -205,3 +205,22 @@ def test_the_act_form_offers_the_choice_and_sends_to_the_one_chosen(demo, client
                            {"action": "agree", "next_assignees": [demo["fuzhuren"].pk]}, follow=True)
     assert "已办理。" in response.content.decode()
     assert [s.assignee for s in pending(doc)] == [demo["fuzhuren"]]
+
+
+def test_a_memo_is_submitted_to_several_leaders_in_turn(demo):
+    p = demo
+    spec = {**notice("关于调整值班安排的签报"), "main_recipients": "", "seal": False}
+    doc = services.outgoing_create(actor=p["keyuan1"], doc_type="签报", spec=spec,
+                                   sign_off_leader=p["mishuzhang"], also_submit_to=[p["shuji"]])
+    services.outgoing_submit(actor=p["keyuan1"], document=doc)
+    agree(doc, p["mishu1"])
+    agree(doc, pending(doc)[0].assignee)  # 核稿
+    assert [s.assignee for s in pending(doc)] == [p["mishuzhang"]]
+    agree(doc, p["mishuzhang"], "拟同意，呈陈书记阅示。")
+    assert [s.assignee for s in pending(doc)] == [p["shuji"]]
+    agree(doc, p["shuji"], "同意。")
+    doc.refresh_from_db()
+    assert doc.signed_off_by == p["shuji"]
+    with pytest.raises(ValidationError, match="只有签报可以依次呈送多位领导"):
+        services.outgoing_create(actor=p["keyuan1"], doc_type="通知", spec=notice(),
+                                 also_submit_to=[p["shuji"]])

@@ -48,6 +48,9 @@ class DraftForm(forms.Form):
                                              queryset=Person.objects.none())
     countersign_units = forms.ModelMultipleChoiceField(label=_("会签单位"), required=False,
                                                        queryset=Unit.objects.none())
+    also_submit_to = forms.ModelMultipleChoiceField(
+        label=_("续呈领导（签报）"), required=False, queryset=Person.objects.none(),
+        help_text=_("签报呈批：签发领导批示后依次呈送这些领导"))
     file_copies = forms.IntegerField(label=_("留存份数"), min_value=0, max_value=99, initial=1)
     note = forms.CharField(label=_("修改说明"), max_length=200, required=False)
     base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -67,6 +70,7 @@ class DraftForm(forms.Form):
         self.fields["sign_off_leader"].queryset = Person.objects.filter(
             is_active=True, roles__code=RoleCode.LEADER).distinct().order_by("sort_order", "id")
         self.fields["countersign_units"].queryset = Unit.objects.filter(is_active=True).order_by("sort_order", "id")
+        self.fields["also_submit_to"].queryset = self.fields["sign_off_leader"].queryset
         # The body editor's blocks as posted; ``blocks`` is the body they make once clean.
         self.editor_blocks = blocks or []
         self.blocks: list[dict] = []
@@ -127,6 +131,7 @@ class DraftForm(forms.Form):
             "printing_office": spec.get("printing_office", ""),
             "sign_off_leader": doc.sign_off_leader_id, "file_copies": doc.file_copies,
             "countersign_units": list(doc.countersign_units.values_list("pk", flat=True)),
+            "also_submit_to": list(doc.also_submit_to.values_list("pk", flat=True)),
         }
 
 
@@ -170,7 +175,11 @@ class DistributionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        units = Unit.objects.filter(is_active=True).order_by("sort_order", "id")
+        from zhongshu.org.models import UnitKind
+
+        # Electronic exchange reaches internal units only; external ones are typed below
+        # with their channel.
+        units = Unit.objects.filter(is_active=True).exclude(kind=UnitKind.EXTERNAL).order_by("sort_order", "id")
         self.fields["main_units"].queryset = units
         self.fields["cc_units"].queryset = units
 
