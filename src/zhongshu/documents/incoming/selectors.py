@@ -14,6 +14,7 @@ from django.utils import timezone
 from zhongshu.access.policy import visible
 from zhongshu.kernel.queries import Probe
 from zhongshu.kernel.urgency import URGENCY_RANK
+from zhongshu.workflow.inbox import held_q
 from zhongshu.workflow.models import Task, TaskBatch, TaskExtension, TaskStatus
 
 from .models import IncomingDocument, IncomingEvent, Status, TaskKind, task_kind_of
@@ -222,7 +223,7 @@ def my_open_tasks(viewer: Any, doc: IncomingDocument) -> dict[str, Any]:
     from zhongshu.workflow.selectors import pending_step_of
 
     tasks: dict[str, Any] = {}
-    for t in tasks_of(doc).filter(person=viewer, status=TaskStatus.OPEN).order_by("-position", "-id"):
+    for t in tasks_of(doc).filter(held_q(viewer), status=TaskStatus.OPEN).order_by("-position", "-id"):
         kind = task_kind_of(t.kind)
         if kind is not None:
             tasks[kind.value] = t
@@ -403,3 +404,16 @@ def first_per_key(rows: QuerySet, key: str, limit: int) -> list:
             break
         offset, size = offset + size, size * 2
     return list(found.values())
+
+
+# --- the handling slip (文件处理签) ------------------------------------------------------
+
+def proposals(doc: IncomingDocument) -> list[IncomingEvent]:
+    """The 拟办意见 given on the document, oldest first (shown above the 批示 box)."""
+    return list(doc.events.filter(kind="proposed").select_related("actor").order_by("at", "id"))
+
+
+def assists(doc: IncomingDocument) -> list[Task]:
+    """The co-units' 协办 tasks (协办单位), in the order given."""
+    return list(tasks_of(doc).filter(kind=TaskKind.ASSIST.code).select_related("unit", "done_by")
+                .order_by("position", "id"))
