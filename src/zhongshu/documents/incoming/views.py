@@ -219,7 +219,8 @@ def _op_assign(request, doc):
     if unit_id is None:
         raise services.IncomingError("请选择承办单位。")
     co_ids = [int(v) for v in request.POST.getlist("co_units") if v.isdigit()]
-    co_units = list(Unit.objects.filter(pk__in=co_ids))
+    # The lead unit chosen again as a co-unit is simply the lead.
+    co_units = list(Unit.objects.filter(pk__in=co_ids).exclude(pk=unit_id).order_by("kind", "sort_order", "id"))
     services.incoming_assign(actor=request.user, incoming=doc,
                              handling_unit=get_object_or_404(Unit, pk=unit_id),
                              workdays=request.POST.get("workdays", ""),
