@@ -114,3 +114,12 @@ def test_an_external_unit_cannot_be_a_co_unit(org):
         raise AssertionError("refused")
     doc.refresh_from_db()
     assert doc.status == Status.ASSIGNING
+
+
+def test_the_register_names_the_co_unit_holding_its_part(org, client):
+    doc = to_assigning(org)
+    services.incoming_assign(actor=org.secretary, incoming=doc, handling_unit=org.dept, workdays=5,
+                             co_units=[org.sub])
+    client.force_login(org.secretary)
+    html = client.get(reverse("incoming:register")).content.decode()
+    assert "测试区委" in html and "None" not in html

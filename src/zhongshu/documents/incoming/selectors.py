@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, F, IntegerField, Model, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from zhongshu.access.policy import visible
@@ -149,7 +150,9 @@ def open_tasks_by_document(doc_ids: Iterable[int]) -> dict[int, list[tuple[str, 
     for doc_id, kind, name in (tasks_of().filter(subject_id__in=list(doc_ids),
                                                  status=TaskStatus.OPEN)
                                .order_by("subject_id", "kind", "position", "id")
-                               .values_list("subject_id", "kind", "person__full_name")):
+                               # a unit's task (协办) is held by the unit
+                               .values_list("subject_id", "kind",
+                                            Coalesce("person__full_name", "unit__name"))):
         grouped.setdefault(doc_id, {}).setdefault(labels.get(kind, kind), []).append(name)
     return {d: list(kinds.items()) for d, kinds in grouped.items()}
 
@@ -374,7 +377,7 @@ def oldest_open(viewer: Any, *, year: int | None = None, limit: int = 10) -> lis
     for doc_id, kind, name, deadline in (
             tasks_of().filter(subject_id__in=list(titles), status=TaskStatus.OPEN)
             .order_by("subject_id", "position", "id")
-            .values_list("subject_id", "kind", "person__full_name", "due_date")):
+            .values_list("subject_id", "kind", Coalesce("person__full_name", "unit__name"), "due_date")):
         holders.setdefault((doc_id, kind), []).append(name)
         if deadline and ((doc_id, kind) not in deadlines or deadline < deadlines[(doc_id, kind)]):
             deadlines[(doc_id, kind)] = deadline

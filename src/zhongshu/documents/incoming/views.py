@@ -228,7 +228,7 @@ def _op_assign(request, doc):
     return "已交办。" if not co_units else f"已交办，协办单位：{'、'.join(u.name for u in co_units)}。"
 
 
-def _op_assist(request, doc):
+def _op_assist(request: HttpRequest, doc: IncomingDocument) -> str:
     services.incoming_assist(actor=request.user, incoming=doc, text=request.POST.get("text", ""))
     return "协办意见已提交。"
 
