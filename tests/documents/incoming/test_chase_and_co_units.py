@@ -123,3 +123,32 @@ def test_the_register_names_the_co_unit_holding_its_part(org, client):
     client.force_login(org.secretary)
     html = client.get(reverse("incoming:register")).content.decode()
     assert "测试区委" in html and "None" not in html
+
+
+def test_the_senders_chase_reaches_the_liaison_and_its_link_opens(office, client):
+    """Through the sending side's own 催收 (documents.services.outgoing_chase): the county's
+    liaison officer, who holds the 签收, is reminded — its head is not — and the link opens
+    the incoming copy, which the policy lets him see."""
+    from tests.documents.conftest import notice_spec
+    from tests.documents.helpers import act, agree_until
+    from tests.documents.incoming.liaison import liaison_of
+    from zhongshu.documents import selectors as outgoing_selectors
+    from zhongshu.documents import services as outgoing
+
+    liaison = liaison_of(office.county)
+    doc = outgoing.outgoing_create(actor=office.drafter, doc_type="通知", spec=notice_spec())
+    outgoing.outgoing_submit(actor=office.drafter, document=doc)
+    outgoing.outgoing_distribution_set(actor=office.drafter, document=doc, main_units=[office.county])
+    agree_until(doc, "分发")
+    act(doc, "分发")
+    [row] = [r for r in outgoing_selectors.delivery_rows(doc) if r.delivery.is_internal]
+    assert liaison in receipts.receipt_holders(row.incoming)
+    outgoing.outgoing_chase(actor=office.drafter, document=doc)
+    notes = list(Notification.objects.filter(item_key__startswith="documents.delivery:"))
+    recipients = {n.recipient for n in notes}
+    assert liaison in recipients and office.county_head not in recipients
+    for note in notes:
+        assert note.url == reverse("incoming:detail", args=[row.incoming.pk])
+        assert can(note.recipient, Action.OBJECT_VIEW, row.incoming)
+        assert page(client, note.recipient, note.url).status_code == 200
+    assert page(client, office.county_head, notes[0].url).status_code == 404
