@@ -90,7 +90,12 @@ def test_assign_to_a_lead_unit_and_co_units(org, client):
     assist.refresh_from_db()
     assert assist.status == TaskStatus.DONE and assist.done_by == org.liaison
     html = page(client, org.handler, url).content.decode()
-    assert 'id="assists"' in html and "区委同意配合。" in html
+    assert 'id="assists"' in html and "区委同意配合。" in html and 'id="draft-reply"' in html
+    # The co-unit helps; it does not answer the sender for the recipient unit.
+    html = page(client, org.liaison, url).content.decode()
+    assert 'id="draft-reply"' not in html
+    r = client.post(reverse("incoming:draft_reply", args=[doc.pk]), {"kind": "approval"}, follow=True)
+    assert "答复由收文单位办公室或承办单位起草" in " ".join(str(m) for m in r.context["messages"])
     # Someone of neither unit still sees nothing.
     assert page(client, org.outsider, url).status_code == 404
 

@@ -143,21 +143,37 @@ def _reply_spec(doc: IncomingDocument, kind: ReplyKind, title: str) -> dict:
     }
 
 
+def may_draft_reply(person: Person, doc: IncomingDocument) -> bool:
+    """Who answers for the recipient unit: its office and the handling unit's staff, once
+    the document is taken in (not a co-unit, not a reader)."""
+    from zhongshu.documents.actions import DocumentAction
+
+    from .actions import IncomingAction
+
+    if doc.status not in REPLY_STATUSES or not can(person, DocumentAction.DRAFT):
+        return False
+    if not can(person, Action.OBJECT_VIEW, doc):
+        return False
+    return (can(person, IncomingAction.OFFICE, doc) or doc.handler_id == person.pk
+            or (doc.handling_unit_id is not None and doc.handling_unit_id == person.unit_id))
+
+
 @transaction.atomic
 def incoming_draft_reply(*, actor: Person, incoming: IncomingDocument, kind: str) -> ReplyDraft:
     """Start a 批复 or 复函 to the sender from ``incoming``: an outgoing draft made by the
     documents app's draft service, addressed (主送) to the sending unit, titled
     "关于…的批复/复函", as classified as the 收文, and linked both ways."""
     from zhongshu.documents import services as outgoing
-    from zhongshu.documents.actions import DocumentAction
 
     doc = IncomingDocument.objects.select_related("sender_unit", "recipient_unit").get(pk=incoming.pk)
-    if not can(actor, Action.OBJECT_VIEW, doc) or not can(actor, DocumentAction.DRAFT):
+    if not can(actor, Action.OBJECT_VIEW, doc):
+        raise PermissionDenied
+    if doc.status not in REPLY_STATUSES:
+        raise ValidationError(f"该收文当前为“{doc.get_status_display()}”，初审通过后才能起草答复。")
+    if not may_draft_reply(actor, doc):
         raise PermissionDenied
     if kind not in ReplyKind.values:
         raise ValidationError("请选择答复类型（批复或复函）。")
-    if doc.status not in REPLY_STATUSES:
-        raise ValidationError(f"该收文当前为“{doc.get_status_display()}”，初审通过后才能起草答复。")
     reply_kind = ReplyKind(kind)
     title = reply_title(doc.title, reply_kind)[:200]
     draft = outgoing.outgoing_create(

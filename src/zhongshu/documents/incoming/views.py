@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 from zhongshu.access.policy import Action, can
 from zhongshu.access.views import get_visible_or_404, require
 from zhongshu.audit.services import record_access
-from zhongshu.documents.actions import DocumentAction
 from zhongshu.documents.incoming.actions import IncomingAction
 from zhongshu.kernel.exports import export_submit
 from zhongshu.kernel.paging import CappedPaginator
@@ -117,8 +116,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "proposals": selectors.proposals(doc), "assists": selectors.assists(doc),
         "reply_files": [f for f in files if f.is_reply],
         "replies": replies.replies_of(request.user, doc),
-        "may_draft_reply": (doc.status in replies.REPLY_STATUSES
-                            and can(request.user, DocumentAction.DRAFT)),
+        "may_draft_reply": replies.may_draft_reply(request.user, doc),
         "reply_kinds": ReplyKind.choices,
         "doc": doc, "tasks": tasks, "is_office": is_office, "may_circulate": may_circulate,
         "files": [f for f in files if not f.is_reply],

@@ -95,7 +95,7 @@ def draft_reply(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "；".join(exc.messages))
         return redirect("incoming:detail", doc.pk)
     except PermissionDenied:
-        messages.error(request, "您不能为该收文起草答复。")
+        messages.error(request, "您不能为该收文起草答复：答复由收文单位办公室或承办单位起草。")
         return redirect("incoming:detail", doc.pk)
     messages.success(request, f"已起草{link.get_kind_display()}《{link.outgoing.title}》，主送{doc.sender_display}。")
     return redirect("documents:detail", link.outgoing_id)
