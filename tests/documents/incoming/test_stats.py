@@ -71,6 +71,8 @@ def test_the_stats_page_beside_the_outgoing_stats(org, client):
     tabs = html[html.index('class="tabs"'):]
     assert tabs.index("发文统计") < tabs.index("收文统计")
     assert 'aria-current="page">收文统计' in html.replace("\n", "")
+    # …and from the 收文登记簿.
+    assert reverse("incoming:stats") in client.get(reverse("incoming:register")).content.decode()
 
 
 def test_a_bad_period_is_refused_in_chinese(org, client):

@@ -133,3 +133,15 @@ def test_the_handler_reads_the_document_while_handling(org, client):
     doc = to_handling(org)
     html = page(client, org.handler, reverse("incoming:detail", args=[doc.pk])).content.decode()
     assert image_url(doc, doc.files.get(), 1) in html
+
+
+def test_a_long_file_shows_its_first_pages_and_says_so(org, client, monkeypatch):
+    from zhongshu.documents.incoming import viewer
+
+    monkeypatch.setattr(viewer, "MAX_PAGES", 2)
+    doc = register(org, files=[("长文.pdf", uploads.pdf("长文", pages=3))])
+    main = doc.files.get()
+    html = page(client, org.secretary, reverse("incoming:detail", args=[doc.pk])).content.decode()
+    assert "共 2 页" in html and "仅显示前 2 页，其余请下载查看" in html
+    assert image_url(doc, main, 3) not in html
+    assert page(client, org.secretary, image_url(doc, main, 3)).status_code == 404

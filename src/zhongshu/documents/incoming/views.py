@@ -148,7 +148,7 @@ def _viewer_context(request: HttpRequest, doc: IncomingDocument, files: list[Inc
         except viewer.CannotView as exc:
             error = str(exc)
     return {"viewer_files": shown, "viewer_file": current, "viewer_pages": range(1, pages + 1),
-            "viewer_error": error}
+            "viewer_error": error, "viewer_max": viewer.MAX_PAGES}
 
 
 def download(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
