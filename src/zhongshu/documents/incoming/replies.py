@@ -61,8 +61,9 @@ def sender_contacts(doc: IncomingDocument) -> list[Person]:
               .distinct().order_by("sort_order", "id") if clearance_covers(p, doc.classification)]
     if not people:
         people = rules.office_people(unit, doc.classification)
-    if not people and unit.head_id and unit.head.is_active and clearance_covers(unit.head, doc.classification):
-        people = [unit.head]
+    head = unit.head
+    if not people and head is not None and head.is_active and clearance_covers(head, doc.classification):
+        people = [head]
     return people
 
 

@@ -449,7 +449,7 @@ def incoming_assist(*, actor: Person, incoming: IncomingDocument, text: str) -> 
     task = _take_task(actor, doc, TaskKind.ASSIST, "提交协办意见", Status.HANDLING)
     text = _required(text, "协办意见")
     _finish_task(actor, task, text)
-    return _event(doc, EventKind.ASSISTED, actor, text, unit=task.unit.name if task.unit_id else "")
+    return _event(doc, EventKind.ASSISTED, actor, text, unit=task.unit.name if task.unit is not None else "")
 
 
 @transaction.atomic

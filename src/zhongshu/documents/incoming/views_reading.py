@@ -9,6 +9,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -71,7 +72,7 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
         "may_open": can(request.user, Action.OBJECT_VIEW, doc)})
 
 
-def reply_download(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
+def reply_download(request: HttpRequest, pk: int, file_id: int) -> HttpResponseBase:
     doc = _reply_doc(request, pk)
     f = get_object_or_404(IncomingFile, pk=file_id, incoming=doc, is_reply=True)
     try:
