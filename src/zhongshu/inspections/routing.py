@@ -4,8 +4,9 @@ like any other), and what the engine asks a plan.
 
 Default route: the supervision office reviews (审核: any one supervision officer), then
 the leader in charge of the supervision office approves (审批). The registrant never
-holds either stage (the engine's separation of duties); nobody else available stops the
-submission with the reason."""
+holds either stage (the engine's separation of duties): another officer reviews an
+officer's plan, another leader approves the leader's; nobody else available stops the
+route with the reason."""
 
 from __future__ import annotations
 
@@ -61,15 +62,29 @@ def supervision_officers() -> list[Person]:
                 .select_related("unit").order_by("sort_order", "id").distinct())
 
 
-def approvers() -> list[tuple[Person, Unit | None]]:
-    """The leader in charge of the supervision office (the unit its officers work in);
-    without one, the office's directors."""
+def approvers(plan: Any) -> list[tuple[Person, Unit | None]]:
+    """Who approves: the leader in charge of the supervision office (the unit its officers
+    work in). Nobody approves his own plan, so when that leader registered it, the leader
+    in charge of his unit (or of a unit above) approves instead; failing both, an office
+    director."""
+    candidates: list[tuple[Person | None, Unit | None]] = []
     for officer in supervision_officers():
-        unit = officer.unit
-        if unit is not None and unit.leader_in_charge_id and unit.leader_in_charge.is_active:
-            return [(unit.leader_in_charge, unit)]
+        if officer.unit is not None and officer.unit.leader_in_charge_id:
+            candidates.append((officer.unit.leader_in_charge, officer.unit))
+            break
+    unit = plan.registered_by.unit
+    seen: set[int] = set()
+    while unit is not None and unit.pk not in seen:
+        seen.add(unit.pk)
+        candidates.append((unit.leader_in_charge, unit))
+        unit = unit.parent
     directors = Person.objects.filter(roles__code=RoleCode.OFFICE_DIRECTOR, is_active=True)
-    return [(p, p.unit) for p in directors.order_by("sort_order", "id").distinct()[:1]]
+    candidates += [(p, p.unit) for p in directors.select_related("unit").order_by("sort_order", "id")
+                   .distinct()]
+    for person, where in candidates:
+        if person is not None and person.is_active and person.pk != plan.registered_by_id:
+            return [(person, where)]
+    return []
 
 
 def assignees(plan: Any, slot: str) -> list[tuple[Person, Unit | None]]:
@@ -81,9 +96,9 @@ def assignees(plan: Any, slot: str) -> list[tuple[Person, Unit | None]]:
             raise workflow.WorkflowError("没有督查员，无法审核计划。请先为督查室人员设置“督查员”角色。")
         return found
     if slot == SLOT_APPROVER:
-        found = approvers()
+        found = approvers(plan)
         if not found:
-            raise workflow.WorkflowError("督查室未设分管领导，也没有办公室主任，无法审批计划。")
+            raise workflow.WorkflowError("找不到审批人：督查室未设分管领导，登记人所在单位也没有其他分管领导或办公室主任。")
         return found
     raise workflow.WorkflowError(f"未知的办理人用途：{slot}")
 
