@@ -59,8 +59,12 @@ class DecisionForm(forms.Form):
 class SettingsForm(forms.Form):
     similarity_threshold = forms.DecimalField(
         label=_("主题相似度阈值"), min_value=0.1, max_value=1, decimal_places=2, max_digits=3,
+        error_messages={k: _("主题相似度阈值应在 0.10 至 1.00 之间，最多两位小数。")
+                        for k in ("min_value", "max_value", "max_digits", "max_decimal_places",
+                                  "invalid")},
         help_text=_("0.10 至 1.00。两个计划主题分词后（去掉“开展”“检查”等通用词）相同词语所占比例达到该值即提示主题相近；数值越小提示越多"))
     similar_window_days = forms.IntegerField(
         label=_("主题相近的时间范围（天）"), min_value=1, max_value=366,
+        error_messages={k: _("时间范围应为 1 至 366 天。") for k in ("min_value", "max_value", "invalid")},
         help_text=_("两个计划时间相隔不超过该天数时才比较主题"))
 
