@@ -10,7 +10,7 @@ route with the reason."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 
@@ -18,6 +18,9 @@ from zhongshu.org.models import Person, RoleCode, Unit
 from zhongshu.workflow import registry
 from zhongshu.workflow import services as workflow
 from zhongshu.workflow.models import RouteStatus, RouteTemplate, StageMode, Step, StepAction
+
+if TYPE_CHECKING:
+    from .models import InspectionPlan
 
 PLAN_APPROVAL = "inspection_plan_approval"
 TEMPLATE_CODE = "inspection-plan"
@@ -62,7 +65,7 @@ def supervision_officers() -> list[Person]:
                 .select_related("unit").order_by("sort_order", "id").distinct())
 
 
-def approvers(plan: Any) -> list[tuple[Person, Unit | None]]:
+def approvers(plan: InspectionPlan) -> list[tuple[Person, Unit | None]]:
     """Who approves: the leader in charge of the supervision office (the unit its officers
     work in). Nobody approves his own plan, so when that leader registered it, the leader
     in charge of his unit (or of a unit above) approves instead; failing both, an office
@@ -87,7 +90,7 @@ def approvers(plan: Any) -> list[tuple[Person, Unit | None]]:
     return []
 
 
-def assignees(plan: Any, slot: str) -> list[tuple[Person, Unit | None]]:
+def assignees(plan: InspectionPlan, slot: str) -> list[tuple[Person, Unit | None]]:
     # An item slot that names nobody makes the engine skip the stage: an approval must
     # never be skipped, so say why instead.
     if slot == SLOT_SUPERVISION:
