@@ -17,15 +17,19 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
+class UnitChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Unit) -> str:  # type: ignore[override]
+        return obj.display_name
+
+
 class PlanEditForm(forms.Form):
     topic = forms.CharField(label=_("主题"), max_length=200,
                             help_text=_("例如：2026年第一季度安全生产专项督查"))
     organiser = forms.ModelChoiceField(label=_("组织单位"), queryset=Unit.objects.none(),
                                        empty_label=_("请选择"))
-    units = forms.ModelMultipleChoiceField(
-        label=_("被检查单位"), queryset=Unit.objects.none(),
-        widget=forms.SelectMultiple(attrs={"size": 10}),
-        help_text=_("按住 Ctrl（苹果电脑为 Command）可多选"),
+    units = UnitChoices(
+        label=_("被检查单位"), queryset=Unit.objects.none(), widget=forms.CheckboxSelectMultiple,
+        help_text=_("可多选"),
         error_messages={"required": _("请至少选择一个被检查单位。")})
     starts_on = forms.DateField(label=_("开始日期"), widget=DateInput)
     ends_on = forms.DateField(label=_("结束日期"), widget=DateInput)
@@ -38,9 +42,9 @@ class PlanEditForm(forms.Form):
     def __init__(self, *args: Any, organisers: list[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organiser"].queryset = Unit.objects.filter(pk__in=[u.pk for u in organisers])
-        # Inspected units: the subordinate units first, then everyone else that is active.
-        self.fields["units"].queryset = Unit.objects.filter(is_active=True).exclude(
-            kind=UnitKind.EXTERNAL).order_by("sort_order", "id")
+        # Inspected units: the subordinate units (区县, 市直部门).
+        self.fields["units"].queryset = Unit.objects.filter(
+            is_active=True, kind=UnitKind.SUBORDINATE).order_by("sort_order", "id")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
