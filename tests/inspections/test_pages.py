@@ -132,10 +132,16 @@ def test_detail_shows_the_overlap_and_the_reviewers_step(client, w, pair):
     assert "东城区委" in overlaps and "0.82" in overlaps and "安全、生产" in overlaps
     assert "办理：督查室审核" in body
     assert "合并到所选计划" in body and "不予开展" in body
-    # The registrant sees the clash but decides nothing.
+    # The registrant is told of the clash, not what the other body plans, and decides nothing.
     client.force_login(w.housing_clerk)
     body = _text(client.get(reverse("inspections:detail", args=[second.pk])))
-    assert "时间重叠" in body and "合并到所选计划" not in body and "办理：" not in body
+    assert "另有 1 个其他单位的计划与本计划时间重叠或主题相近" in body
+    assert "安全生产专项检查<" not in body and "市应急管理局" not in body
+    assert "合并到所选计划" not in body and "办理：" not in body and "没有发现" not in body
+    # The emergency bureau's clerk sees his own plan's clash with what he may see: none.
+    client.force_login(w.em_clerk)
+    body = _text(client.get(reverse("inspections:detail", args=[first.pk])))
+    assert "另有 1 个其他单位的计划" in body and "建筑施工" not in body
 
 
 def test_review_page_lists_pairs_and_merges(client, w, pair):
@@ -238,3 +244,26 @@ def test_menu_opens_the_plans(client, w):
     client.force_login(w.em_clerk)
     body = _text(client.get(reverse("inspections:home")))
     assert 'href="/inspections/" aria-current="page">督查督办' in body
+
+
+def test_the_reviewers_inbox_and_route_page_approve_the_plan(client, w):
+    plan = make_plan(w.em_clerk, w.emergency, "防汛备汛工作检查", [w.dongcheng], D(2026, 6, 1), D(2026, 6, 5))
+    route = services.plan_submit(actor=w.em_clerk, plan=plan)
+    client.force_login(w.officer)
+    body = _text(client.get(reverse("inbox:home")))
+    assert "计划审批" in body and "防汛备汛工作检查" in body
+    assert reverse("inspections:detail", args=[plan.pk]) in body or reverse(
+        "workflow:route_detail", args=[route.pk]) in body
+    response = client.post(reverse("workflow:route_act", args=[route.pk]), {"action": "agree", "text": ""},
+                           follow=True)
+    assert "已办理" in _text(response)
+    client.force_login(w.director)
+    client.post(reverse("workflow:route_act", args=[route.pk]), {"action": "agree_opinion",
+                                                                 "text": "同意，压缩为两天。"})
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.APPROVED
+    body = _text(client.get(reverse("inspections:detail", args=[plan.pk])))
+    assert "已批准" in body and "批准" in body and "同意，压缩为两天。" in body
+    # The district to be visited now sees the plan.
+    client.force_login(w.district_staff)
+    assert "防汛备汛工作检查" in _text(client.get(reverse("inspections:detail", args=[plan.pk])))

@@ -147,10 +147,17 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     conf = selectors.current_settings()
     may_decide = can(user, InspectionAction.PLAN_REFUSE, plan)
+    # Every clash counts; the details only of the plans the viewer may see (a bureau is
+    # told that its plan clashes, not what another body plans).
+    found = selectors.overlaps_of(plan, conf=conf)
+    seen = set(selectors.plans_visible(user).filter(
+        pk__in=[o.other.pk for o in found]).values_list("pk", flat=True))
+    overlaps = [o for o in found if o.other.pk in seen]
     return _render(request, "inspections/detail.html", {
+        "hidden_overlaps": len(found) - len(overlaps),
         "plan": plan, "units": plan.units.order_by("sort_order", "id"),
         "co_organisers": plan.co_organisers.order_by("sort_order", "id"),
-        "overlaps": selectors.overlaps_of(plan, viewer=user, conf=conf), "conf": conf,
+        "overlaps": overlaps, "conf": conf,
         "events": plan.events.select_related("actor", "other"),
         "routes": routes_for(user, plan),
         "my_step": pending_step_of(user, plan, routing.PLAN_APPROVAL),
