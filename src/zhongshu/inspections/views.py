@@ -132,10 +132,8 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
                "units": list(plan.units.values_list("pk", flat=True)),
                "starts_on": plan.starts_on, "ends_on": plan.ends_on, "form": plan.form,
                "participants": plan.participants, "description": plan.description}
-    organisers = services.allowed_organisers(user)
-    if plan.organiser not in organisers:
-        organisers.append(plan.organiser)
-    form = PlanEditForm(request.POST or None, initial=initial, organisers=organisers)
+    form = PlanEditForm(request.POST or None, initial=initial,
+                        organisers=services.allowed_organisers(user))
     if request.method == "POST" and form.is_valid() and _save(request, form, plan) is not None:
         messages.success(request, "计划已保存。")
         return redirect("inspections:detail", pk=plan.pk)
