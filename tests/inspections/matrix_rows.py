@@ -13,7 +13,7 @@ from tests.access.matrix import Row, only, signed_in
 
 # Everyone who works in a unit lists and registers plans; not the three administrators.
 WORKERS = {"staff", "leader", "secretary", "clerk", "cleared_granted", "cleared_ungranted",
-           "granted_uncleared"}
+           "granted_uncleared", "flowadmin"}
 SEES_PLAN = {"leader", "secretary", "clerk"}
 
 
