@@ -54,7 +54,7 @@ SECADMIN = {"secadmin"}
 # Who may see the classified test dossier (机密): cleared and inside its need-to-know.
 DOSSIER_READERS = {"clerk", "cleared_granted", "leader"}
 # Personas that hold any role.
-ROLE_HOLDERS = {"sysadmin", "secadmin", "auditor", "leader", "secretary", "clerk"}
+ROLE_HOLDERS = {"sysadmin", "secadmin", "auditor", "leader", "secretary", "clerk", "flowadmin"}
 # 收文: the office and the leaders keep the register; the matrix document waits for the
 # office's 初审, so only the secretary and the clerk are on its route.
 INCOMING_LISTERS = {"leader", "secretary", "clerk"}
@@ -201,8 +201,10 @@ MATRIX: dict[str, Row] = {
 def _add_rows() -> None:
     # 办文 (outgoing documents) and the REST API keep their rows beside their tests.
     from tests.documents.matrix_rows import ROWS
+    from tests.inspections.matrix_rows import ROWS as INSPECTION_ROWS
 
     MATRIX.update(ROWS)
+    MATRIX.update(INSPECTION_ROWS)
 
 
 _add_rows()
@@ -242,8 +244,10 @@ def matrix_world() -> SimpleNamespace:
 
     w = build_world()
     from tests.documents.matrix_rows import add_to_world
+    from tests.inspections.matrix_rows import add_to_world as add_inspections
 
     add_to_world(w)
+    add_inspections(w)
     w.reset_request = PasswordResetRequest.objects.create(person=w.cleared_granted, requested_by=w.sysadmin,
                                                           reason="本人遗忘密码")
     now = timezone.now()
