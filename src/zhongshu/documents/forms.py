@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from zhongshu.access.classification import Level
 from zhongshu.kernel.urgency import Urgency
-from zhongshu.org.models import Person, RoleCode, Unit
+from zhongshu.org.models import Person, RoleCode, Unit, UnitKind
+from zhongshu.org.pickers import PeopleField, PersonField, UnitsField
 
 from . import blocks as body_blocks
 from . import doctypes
@@ -44,12 +45,13 @@ class DraftForm(forms.Form):
                             help_text=_("请示须注明联系人和电话"))
     cc_recipients = forms.CharField(label=_("抄送机关"), max_length=300, required=False)
     printing_office = forms.CharField(label=_("印发机关"), max_length=100, required=False)
-    sign_off_leader = forms.ModelChoiceField(label=_("签发领导"), required=False,
-                                             queryset=Person.objects.none())
-    countersign_units = forms.ModelMultipleChoiceField(label=_("会签单位"), required=False,
-                                                       queryset=Unit.objects.none())
-    also_submit_to = forms.ModelMultipleChoiceField(
-        label=_("续呈领导（签报）"), required=False, queryset=Person.objects.none(),
+    sign_off_leader = PersonField(label=_("签发领导"), required=False, key="documents.sign_off",
+                                  roles=[RoleCode.LEADER],
+                                  help_text=_("须为有权签发该发文机关文件的领导；不选则送其第一位签发人"))
+    countersign_units = UnitsField(label=_("会签单位"), required=False, key="documents.countersign",
+                                   internal_only=True)
+    also_submit_to = PeopleField(
+        label=_("续呈领导（签报）"), required=False, key="documents.also_submit_to", roles=[RoleCode.LEADER],
         help_text=_("签报呈批：签发领导批示后依次呈送这些领导"))
     file_copies = forms.IntegerField(label=_("留存份数"), min_value=0, max_value=99, initial=1)
     note = forms.CharField(label=_("修改说明"), max_length=200, required=False)
@@ -69,7 +71,8 @@ class DraftForm(forms.Form):
             del self.fields["issuing_organ"]
         self.fields["sign_off_leader"].queryset = Person.objects.filter(
             is_active=True, roles__code=RoleCode.LEADER).distinct().order_by("sort_order", "id")
-        self.fields["countersign_units"].queryset = Unit.objects.filter(is_active=True).order_by("sort_order", "id")
+        self.fields["countersign_units"].queryset = Unit.objects.filter(is_active=True).exclude(
+            kind=UnitKind.EXTERNAL).order_by("sort_order", "id")
         self.fields["also_submit_to"].queryset = self.fields["sign_off_leader"].queryset
         # The body editor's blocks as posted; ``blocks`` is the body they make once clean.
         self.editor_blocks = blocks or []
@@ -165,18 +168,16 @@ class ActForm(forms.Form):
 
 
 class DistributionForm(forms.Form):
-    main_units = forms.ModelMultipleChoiceField(label=_("主送单位（内部，电子交换）"), required=False,
-                                                queryset=Unit.objects.none())
-    cc_units = forms.ModelMultipleChoiceField(label=_("抄送单位（内部，电子交换）"), required=False,
-                                              queryset=Unit.objects.none())
+    main_units = UnitsField(label=_("主送单位（内部，电子交换）"), required=False,
+                            key="documents.distribution", internal_only=True)
+    cc_units = UnitsField(label=_("抄送单位（内部，电子交换）"), required=False,
+                          key="documents.distribution", internal_only=True)
     externals = forms.CharField(
         label=_("外部单位"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("每行一个：单位名称|渠道（机要交通、邮寄、专人送达、传真）|主送或抄送"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from zhongshu.org.models import UnitKind
-
         # Electronic exchange reaches internal units only; external ones are typed below
         # with their channel.
         units = Unit.objects.filter(is_active=True).exclude(kind=UnitKind.EXTERNAL).order_by("sort_order", "id")

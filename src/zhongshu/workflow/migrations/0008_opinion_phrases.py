@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workflow', '0006_task_model'),
+        ('workflow', '0007_stage_choosable'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
