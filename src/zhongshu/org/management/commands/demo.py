@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from zhongshu.org.demo import KEY_ACCOUNTS, load_demo
 from zhongshu.org.models import Unit
+from zhongshu.seals.demo import install_demo_seals
 
 
 class Command(BaseCommand):
@@ -23,6 +24,7 @@ class Command(BaseCommand):
                 return
             raise CommandError("数据库中已有组织机构数据；演示数据只能载入空数据库。")
         counts = load_demo()
+        install_demo_seals()  # 演示印章：市委 sw、市委办公室 swb
         self.stdout.write(self.style.SUCCESS(
             f"已载入演示数据：单位 {counts['units']} 个，人员 {counts['people']} 人。"))
         self.stdout.write(f"演示账号（密码均为 {settings.DEMO_PASSWORD}）：")

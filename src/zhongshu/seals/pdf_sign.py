@@ -1,0 +1,114 @@
+"""Sign a PDF as PAdES (ETSI EN 319 142, baseline B-B) with pyHanko, and check one.
+
+One signature per organ, each an incremental update over everything before it (a joint
+issue is signed in issuing order). The seal itself is part of the page (the renderer
+draws the organ's seal image at the place the layout computed); the signature's field is
+named after the organ's code so a reader lists "Seal-sw", "Seal-swb". Keys are ECDSA
+P-256 with SHA-256 (docs/decisions/1200): PDF readers verify those, none verifies SM2.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import logging
+from dataclasses import dataclass, field
+
+from asn1crypto import keys as asn1_keys
+from asn1crypto import x509 as asn1_x509
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import fields, signers
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+from .keys import OrganKey
+
+logging.getLogger("pyhanko").setLevel(logging.ERROR)
+
+
+class PdfSignError(ValueError):
+    pass
+
+
+def field_name(organ_code: str) -> str:
+    return f"Seal-{organ_code}"
+
+
+def sign_pdf(data: bytes, key: OrganKey, *, reason: str = "") -> bytes:
+    cert = asn1_x509.Certificate.load(key.ec_cert)
+    signer = signers.SimpleSigner(signing_cert=cert,
+                                  signing_key=asn1_keys.PrivateKeyInfo.load(key.ec_private_der),
+                                  cert_registry=SimpleCertificateStore.from_certs([cert]))
+    name = field_name(key.organ_code)
+    meta = signers.PdfSignatureMetadata(field_name=name, md_algorithm="sha256",
+                                        subfilter=fields.SigSeedSubFilter.PADES,
+                                        reason=reason or "电子印章", name=key.name)
+    try:
+        writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+        out = signers.sign_pdf(writer, meta, signer=signer, new_field_spec=fields.SigFieldSpec(name),
+                               timestamper=None)
+    except (PdfError, ValueError, KeyError) as exc:
+        raise PdfSignError(f"PDF 无法签章（{exc}）") from exc
+    return out.getvalue()
+
+
+@dataclass
+class PdfSignatureCheck:
+    index: int
+    sig_field: str = ""
+    organ: str = ""
+    signed_at: dt.datetime | None = None
+    cert: bytes = b""
+    valid_start: dt.datetime | None = None
+    valid_end: dt.datetime | None = None
+    covers_whole_file: bool = False
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify_pdf(data: bytes) -> list[PdfSignatureCheck]:
+    """Each signature: its digest over the bytes it covers, its signature by the
+    certificate it carries (trusted here only as itself: the registry of seals decides
+    whether that certificate is an organ's, see ``seals.verify``), and what it covers."""
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        embedded = list(reader.embedded_signatures)
+    except Exception as exc:  # noqa: BLE001 - any parse failure means "not a readable PDF"
+        raise PdfSignError(f"不是完整的 PDF 文件（{exc}）") from exc
+    checks = []
+    for i, sig in enumerate(embedded, start=1):
+        check = PdfSignatureCheck(index=i, sig_field=sig.field_name or "")
+        try:
+            cert = sig.signer_cert
+            check.cert = cert.dump()
+            check.organ = cert.subject.native.get("organization_name", "")
+            validity = cert["tbs_certificate"]["validity"]
+            check.valid_start, check.valid_end = validity["not_before"].native, validity["not_after"].native
+            context = ValidationContext(trust_roots=[cert], allow_fetching=False)
+            status = validate_pdf_signature(sig, context)
+        except Exception as exc:  # noqa: BLE001 - a broken signature dictionary
+            check.problems.append(f"签名无法解析（{exc}）")
+            checks.append(check)
+            continue
+        check.signed_at = status.signer_reported_dt
+        if not status.intact:
+            check.problems.append("文件内容已被改动（摘要不符）")
+        elif not status.valid:
+            check.problems.append("签名值验证失败")
+        check.covers_whole_file = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+        if status.coverage not in (SignatureCoverageLevel.ENTIRE_FILE, SignatureCoverageLevel.ENTIRE_REVISION):
+            check.problems.append("签名未覆盖其所在版本的全部内容")
+        checks.append(check)
+    if checks and not checks[-1].covers_whole_file:
+        # Bytes after the last signature: an edit made after sealing.
+        last = checks[-1]
+        last.problems.append("最后一次签章后文件又被改动")
+    return checks
