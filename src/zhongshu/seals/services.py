@@ -243,6 +243,13 @@ def _document_details(spec: DocumentSpec) -> tuple[dict, int | None]:
 
 def seal_issued(*, actor: Person | None, organ_codes: list[str], pdf: bytes, ofd: bytes | None,
                 spec: DocumentSpec) -> tuple[bytes, bytes | None]:
+    """Seal an issued document (用印): the PDF and, if given, the OFD. See ``seal_document``."""
+    signed_pdf, signed_ofd = seal_document(actor=actor, organ_codes=organ_codes, pdf=pdf, ofd=ofd, spec=spec)
+    return signed_pdf or pdf, signed_ofd
+
+
+def seal_document(*, actor: Person | None, organ_codes: list[str], spec: DocumentSpec,
+                  pdf: bytes | None = None, ofd: bytes | None = None) -> tuple[bytes | None, bytes | None]:
     """Seal an issued document (用印): the PDF gets one PAdES signature per organ and
     the OFD one GB/T 38540 signature per organ, with the seal's appearance where the
     layout puts that organ's seal. ``organ_codes`` are in issuing order, one per 署名
@@ -281,7 +288,8 @@ def seal_issued(*, actor: Person | None, organ_codes: list[str], pdf: bytes, ofd
     signed_ofd = ofd
     reason = f"{spec.doc_number} 用印" if spec.doc_number else "用印"
     for key, where in zip(keys, places, strict=True):
-        signed_pdf = sign_pdf(signed_pdf, key, reason=reason)
+        if signed_pdf is not None:
+            signed_pdf = sign_pdf(signed_pdf, key, reason=reason)
         if signed_ofd is not None:
             signed_ofd = sign_ofd(signed_ofd, key, where, when=when)
     with transaction.atomic():
@@ -289,7 +297,7 @@ def seal_issued(*, actor: Person | None, organ_codes: list[str], pdf: bytes, ofd
             record(actor=actor, action=SealEvent.APPLY, object_type="seals.seal", object_id=key.organ_code,
                    object_repr=key.name, classification=level,
                    details={**details, "organ_code": key.organ_code, "key": key.es_id,
-                            "formats": ["pdf", "ofd"] if ofd is not None else ["pdf"],
+                            "formats": [f for f, d in (("pdf", pdf), ("ofd", ofd)) if d is not None],
                             "pages": sorted({p.page + 1 for p in where}),
                             "joint": len(keys) > 1})
     return signed_pdf, signed_ofd

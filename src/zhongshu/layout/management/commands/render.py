@@ -62,19 +62,18 @@ class Command(BaseCommand):
 
 def sealed(spec, fmt: str, codes: list[str], kwargs: dict) -> bytes:  # noqa: ANN001
     """The issued copy with the organs' seals: images for every format, signatures for
-    PDF and OFD (the OFD is signed on its own; a PDF is always produced to be signed)."""
+    PDF and OFD."""
     from zhongshu.seals.selectors import seal_images
-    from zhongshu.seals.services import SealError, seal_issued
+    from zhongshu.seals.services import SealError, seal_document
 
     images = seal_images(codes)
     data = render(spec, fmt, seal_images=images, **kwargs)
     if fmt == "docx":
         return data  # DOCX carries the seal image only: Word has no GB/T 38540 signature
     try:
-        if fmt == "pdf":
-            return seal_issued(actor=None, organ_codes=codes, pdf=data, ofd=None, spec=spec)[0]
-        pdf = render(spec, "pdf", seal_images=images, **kwargs)
-        return seal_issued(actor=None, organ_codes=codes, pdf=pdf, ofd=data, spec=spec)[1] or b""
+        pdf, ofd = seal_document(actor=None, organ_codes=codes, spec=spec,
+                                 **({"pdf": data} if fmt == "pdf" else {"ofd": data}))
+        return (pdf if fmt == "pdf" else ofd) or data
     except SealError as exc:
         raise CommandError(str(exc)) from None
 
