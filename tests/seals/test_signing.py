@@ -11,8 +11,14 @@ from zhongshu.seals import crypto, ses
 from zhongshu.seals.events import SealEvent
 from zhongshu.seals.models import KeyStatus, Seal, SealKey
 from zhongshu.seals.selectors import revocation_list, seal_images
-from zhongshu.seals.services import (SealError, seal_issued, seal_key_revoke, seal_key_rotate,
-                                     seal_places, seal_revoke)
+from zhongshu.seals.services import (
+    SealError,
+    seal_issued,
+    seal_key_revoke,
+    seal_key_rotate,
+    seal_places,
+    seal_revoke,
+)
 from zhongshu.seals.verify import verify_file
 
 pytestmark = pytest.mark.django_db
