@@ -116,7 +116,7 @@ def test_rotate_the_key(client, secadmin, demo_seals):
     assert "已更换签章密钥" in body and "sw-2" in body and "已轮换" in body
     assert SealKey.objects.get(es_id="sw-1").status == KeyStatus.RETIRED
     body = client.post(reverse("seals:rotate", args=[seal.pk]), {"reason": ""}, follow=True).content.decode()
-    assert "原因" in body and "这个字段是必填项" in body
+    assert "更换原因" in body and "这个字段是必填项" in body
     assert SealKey.objects.filter(seal=seal).count() == 2
 
 

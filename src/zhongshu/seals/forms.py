@@ -29,6 +29,11 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("原因"), max_length=200)
 
 
+class RevokeForm(ReasonForm):
+    reason = forms.CharField(label=_("停用原因"), max_length=200)
+
+
 class RotateForm(ReasonForm):
+    reason = forms.CharField(label=_("更换原因"), max_length=200, help_text=_("如：年度更换、印模更新"))
     image = ImageField(label=_("新印模图像（PNG）"), required=False,
                        help_text=_("只换密钥时不必上传"))

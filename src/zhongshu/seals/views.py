@@ -60,7 +60,7 @@ def seal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     seal = get_object_or_404(Seal, pk=pk)
     return render(request, "seals/seal_detail.html", {
         "seal": seal, "keys": selectors.seal_keys(seal), "may_manage": can(request.user, SealAction.MANAGE),
-        "rotate_form": forms.RotateForm(), "revoke_form": forms.ReasonForm()})
+        "rotate_form": forms.RotateForm(), "revoke_form": forms.RevokeForm()})
 
 
 @require(SealAction.VIEW)
@@ -105,7 +105,7 @@ def key_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @require(SealAction.MANAGE)
 def seal_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     seal = get_object_or_404(Seal, pk=pk)
-    return _post(request, forms.ReasonForm, seal, lambda d: services.seal_revoke(
+    return _post(request, forms.RevokeForm, seal, lambda d: services.seal_revoke(
         actor=request.user, seal=seal, reason=d["reason"]), f"已停用“{seal.name}”的印章。")
 
 
