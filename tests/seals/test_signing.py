@@ -1,6 +1,7 @@
 """Sealing an issued document (用印) and verifying it: OFD per GB/T 38540, PDF PAdES."""
 
 import io
+import re
 import zipfile
 
 import pytest
@@ -71,10 +72,14 @@ def test_sealed_ofd_verifies_and_has_the_gbt38540_structure(sealed, single_spec)
     assert "<ofd:SignatureMethod>1.2.156.10197.1.501</ofd:SignatureMethod>" in signature_xml
     assert 'CheckMethod="1.2.156.10197.1.401"' in signature_xml
     assert 'FileRef="/Doc_0/Document.xml"' in signature_xml
-    # the seal's appearance sits where the layout put the seal (42 mm round)
-    [place] = seal_places(single_spec, 1)[0:1][0]
-    assert f'Boundary="{place.x:.3f}'.rstrip("0")[:18] in signature_xml
-    assert '42 42"' in signature_xml or " 42 42" in signature_xml or "41.99" in signature_xml
+    # the seal's appearance sits where the layout put the seal (42 mm round), on its page
+    [[place]] = seal_places(single_spec, 1)
+    annot = re.search(r'<ofd:StampAnnot ID="1" PageRef="(\d+)" Boundary="([^"]+)"/>', signature_xml)
+    x, y, w, h = map(float, annot[2].split())
+    assert abs(x - place.x) < 0.01 and abs(y - place.y) < 0.01
+    assert abs(w - 42) < 0.05 and abs(h - 42) < 0.05
+    pages = re.findall(r'<ofd:Page ID="(\d+)"', zf.read("Doc_0/Document.xml").decode())
+    assert annot[1] == pages[place.page]
     value = ses.SESSignature.load(zf.read("Doc_0/Signs/Sign_0/SignedValue.dat"))
     assert value["to_sign"]["version"].native == 4
     assert value["to_sign"]["data_hash"].native == crypto.sm3(signature_xml.encode())

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -7,7 +9,7 @@ MAX_IMAGE_BYTES = 2 * 1024 * 1024
 
 
 class ImageField(forms.FileField):
-    def clean(self, data, initial=None):  # noqa: ANN001, ANN201 - Django's signature
+    def clean(self, data: Any, initial: Any = None) -> Any:
         value = super().clean(data, initial)
         if value and value.size > MAX_IMAGE_BYTES:
             raise forms.ValidationError(_("印模图像不能超过 2 MB"))

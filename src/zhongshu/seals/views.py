@@ -3,6 +3,9 @@ administrator's making, rotating and revoking. Thin: rules live in the services.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -20,7 +23,7 @@ from .models import Seal, SealKey, SealStatus
 PAGE_SIZE = 30
 
 
-def _errors(form, exc: ValidationError) -> None:  # noqa: ANN001 - any Django form
+def _errors(form: forms.forms.Form, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for name, errors in exc.error_dict.items():
             form.add_error(name if name in form.fields else None, errors)
@@ -69,7 +72,8 @@ def seal_image(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponse(bytes(seal.image), content_type="image/png")
 
 
-def _post(request: HttpRequest, form_class: type[forms.ReasonForm], seal: Seal, action, ok: str) -> HttpResponse:  # noqa: ANN001
+def _post(request: HttpRequest, form_class: type[forms.ReasonForm], seal: Seal,
+          action: Callable[[dict[str, Any]], object], ok: str) -> HttpResponse:
     form = form_class(request.POST, request.FILES or None)
     if form.is_valid():
         try:

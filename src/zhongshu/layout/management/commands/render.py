@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
 from zhongshu.layout.attachments import AttachmentError, AttachmentFile
 from zhongshu.layout.fonts import FontConfigError
 from zhongshu.layout.render import FORMATS, RenderError, format_for, render
-from zhongshu.layout.spec import SpecError, load_spec
+from zhongshu.layout.spec import DocumentSpec, SpecError, load_spec
 
 
 class Command(BaseCommand):
@@ -60,7 +61,7 @@ class Command(BaseCommand):
         self.stdout.write(f"已输出 {out}（{fmt.upper()}，{len(data)} 字节，用时 {elapsed:.2f} 秒）")
 
 
-def sealed(spec, fmt: str, codes: list[str], kwargs: dict) -> bytes:  # noqa: ANN001
+def sealed(spec: DocumentSpec, fmt: str, codes: list[str], kwargs: dict[str, Any]) -> bytes:
     """The issued copy with the organs' seals: images for every format, signatures for
     PDF and OFD."""
     from zhongshu.seals.selectors import seal_images

@@ -6,7 +6,9 @@ altered after it; exits 0 when every file has seals and all of them hold, 1 othe
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
@@ -14,7 +16,7 @@ from django.utils import timezone
 from zhongshu.seals.verify import Report, verify_file
 
 
-def _t(value) -> str:
+def _t(value: dt.datetime | None) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S") if value else "未知"
 
 
@@ -44,7 +46,7 @@ class Command(BaseCommand):
         verify = sub.add_parser("verify", help="验证签章：逐个列出签章机关、有效期、文件是否被改动")
         verify.add_argument("files", nargs="+", metavar="FILE")
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         failed = False
         for name in options["files"]:
             try:
