@@ -96,3 +96,26 @@ def test_render_docx_with_seal_carries_the_image(tmp_path, demo_seals):
     assert main(["render", str(SAMPLES / "tongzhi.json"), "-o", str(out), "--seal", "swb"]) == 0
     names = zipfile.ZipFile(out).namelist()
     assert any(n.startswith("word/media/") for n in names)
+
+
+def test_render_with_seal_alone_finds_the_seals_by_the_signature(tmp_path, demo_seals, capsys):
+    from zhongshu.seals.services import seal_create
+
+    seal_create(actor=None, organ_code="sfb", name="中共示范市委办公室")  # the sample's 署名
+    out = tmp_path / "sealed.ofd"
+    assert main(["render", str(SAMPLES / "tongzhi.json"), "-o", str(out), "--seal"]) == 0
+    capsys.readouterr()
+    assert main(["seal", "verify", str(out)]) == 0
+    assert "机关代码 sfb" in capsys.readouterr().out
+
+
+def test_render_with_seal_alone_and_no_such_seal_is_refused(tmp_path, demo_seals, capsys):
+    with pytest.raises(SystemExit):
+        main(["render", str(SAMPLES / "tongzhi.json"), "-o", str(tmp_path / "x.pdf"), "--seal"])
+    assert "没有名为“中共示范市委办公室”的电子印章" in capsys.readouterr().err
+
+
+def test_draft_cannot_be_sealed(tmp_path, demo_seals, capsys):
+    with pytest.raises(SystemExit):
+        main(["render", str(SAMPLES / "tongzhi.json"), "-o", str(tmp_path / "x.pdf"), "--draft", "--seal", "swb"])
+    assert "草稿不能用印" in capsys.readouterr().err

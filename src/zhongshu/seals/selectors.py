@@ -16,6 +16,12 @@ def seal_images(organ_codes: list[str]) -> list[bytes]:
     return [found.get(code, b"") for code in organ_codes]
 
 
+def organ_codes_by_name(names: list[str]) -> list[str | None]:
+    """The organ code of the seal in use named as each 署名 (the organ's full name)."""
+    found = dict(Seal.objects.filter(name__in=names, status=SealStatus.ACTIVE).values_list("name", "organ_code"))
+    return [found.get(name) for name in names]
+
+
 def seal_list(*, q: str = "", status: str = "") -> QuerySet[Seal]:
     qs = Seal.objects.all()
     if q:

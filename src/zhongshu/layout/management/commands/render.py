@@ -32,8 +32,9 @@ class Command(BaseCommand):
         parser.add_argument("--draft", action="store_true", help="草稿：加“草稿”字样，标出印章位置")
         parser.add_argument("--attach", action="append", default=[], metavar="FILE",
                             help="附件文件（PDF、OFD、DOCX 或图片），以文件名为附件标题，排在附件页后；可重复")
-        parser.add_argument("--seal", action="append", default=[], metavar="ORGAN_CODE",
-                            help="用印：按发文机关顺序给出机关代码（如 sw），PDF 和 OFD 加电子签章；可重复")
+        parser.add_argument("--seal", action="extend", nargs="*", default=None, metavar="ORGAN_CODE",
+                            help="用印：按发文机关顺序给出机关代码（如 sw swb），PDF 和 OFD 加电子签章；"
+                                 "不给代码则按发文机关署名找印章")
 
     def options(self, options) -> dict:
         """Keyword arguments of ``render`` from the command's options."""
@@ -47,7 +48,9 @@ class Command(BaseCommand):
             started = time.perf_counter()
             kwargs = self.options(options)
             codes = options["seal"]
-            if codes:
+            if codes is not None:
+                if not codes:
+                    codes = codes_by_name(spec)
                 if options["draft"]:
                     raise CommandError("草稿不能用印：--seal 与 --draft 不能同时使用")
                 data = sealed(spec, fmt, codes, kwargs)
@@ -59,6 +62,19 @@ class Command(BaseCommand):
         out = Path(options["output"])
         out.write_bytes(data)
         self.stdout.write(f"已输出 {out}（{fmt.upper()}，{len(data)} 字节，用时 {elapsed:.2f} 秒）")
+
+
+def codes_by_name(spec: DocumentSpec) -> list[str]:
+    """The organ codes of the seals named as the document's 署名, in its order."""
+    from zhongshu.seals.selectors import organ_codes_by_name
+
+    if not spec.signature:
+        raise CommandError("公文没有发文机关署名，请用 --seal 给出机关代码")
+    codes = organ_codes_by_name(list(spec.signature))
+    missing = [name for name, code in zip(spec.signature, codes, strict=True) if not code]
+    if missing:
+        raise CommandError(f"没有名为“{'”“'.join(missing)}”的电子印章，请用 --seal 给出机关代码")
+    return [code for code in codes if code]
 
 
 def sealed(spec: DocumentSpec, fmt: str, codes: list[str], kwargs: dict[str, Any]) -> bytes:
