@@ -226,3 +226,16 @@ def test_seal_changes_are_audited(secadmin, demo_seals):
     actions = list(AuditEvent.objects.filter(object_type="seals.seal").values_list("action", flat=True))
     assert actions.count(SealEvent.CREATE) == 2
     assert SealEvent.KEY_ROTATE in actions and SealEvent.REVOKE in actions
+
+
+def test_pdf_signature_field_lies_over_the_seal(sealed, single_spec):
+    import pymupdf
+
+    from zhongshu.layout.engine import layout_document
+
+    [(page, circle)] = layout_document(single_spec).seals()
+    doc = pymupdf.open(stream=sealed[0], filetype="pdf")
+    [widget] = list(doc[page].widgets())
+    assert widget.field_name == "Seal-swb"
+    assert abs(widget.rect.x0 - (circle.cx - circle.r)) < 1 and abs(widget.rect.y0 - (circle.cy - circle.r)) < 1
+    assert abs(widget.rect.width - 2 * circle.r) < 1

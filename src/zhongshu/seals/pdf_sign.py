@@ -29,8 +29,12 @@ with warnings.catch_warnings():
     from pyhanko.sign import fields, signers
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
+    from pyhanko.stamp import NoOpStampStyle
+
+from zhongshu.layout.geometry import PAGE_H
 
 from .keys import OrganKey
+from .ofd_sign import SealPlace
 
 logging.getLogger("pyhanko").setLevel(logging.ERROR)
 
@@ -43,7 +47,21 @@ def field_name(organ_code: str) -> str:
     return f"Seal-{organ_code}"
 
 
-def sign_pdf(data: bytes, key: OrganKey, *, reason: str = "") -> bytes:
+PT_PER_MM = 72 / 25.4
+
+
+def _widget_box(place: SealPlace) -> tuple[int, int, int, int]:
+    """The seal's box in PDF user space (points, origin at the bottom left of an A4 page,
+    as the renderer makes every page)."""
+    x0, x1 = place.x * PT_PER_MM, (place.x + place.w) * PT_PER_MM
+    top, bottom = place.y * PT_PER_MM, (place.y + place.h) * PT_PER_MM
+    return round(x0), round(PAGE_H - bottom), round(x1), round(PAGE_H - top)
+
+
+def sign_pdf(data: bytes, key: OrganKey, *, reason: str = "", place: SealPlace | None = None) -> bytes:
+    """``data`` with one more PAdES signature, by ``key``. With ``place`` the signature's
+    field lies over the seal (no appearance of its own: the seal on the page is it), so a
+    reader shows the signature when the seal is clicked."""
     cert = asn1_x509.Certificate.load(key.ec_cert)
     signer = signers.SimpleSigner(signing_cert=cert,
                                   signing_key=asn1_keys.PrivateKeyInfo.load(key.ec_private_der),
@@ -53,9 +71,12 @@ def sign_pdf(data: bytes, key: OrganKey, *, reason: str = "") -> bytes:
                                         subfilter=fields.SigSeedSubFilter.PADES,
                                         reason=reason or "电子印章", name=key.name)
     try:
+        if place is not None:
+            spec = fields.SigFieldSpec(name, on_page=place.page, box=_widget_box(place))
+        else:
+            spec = fields.SigFieldSpec(name)
         writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
-        out = signers.sign_pdf(writer, meta, signer=signer, new_field_spec=fields.SigFieldSpec(name),
-                               timestamper=None)
+        out = signers.PdfSigner(meta, signer, stamp_style=NoOpStampStyle(), new_field_spec=spec).sign_pdf(writer)
     except (PdfError, ValueError, KeyError) as exc:
         raise PdfSignError(f"PDF 无法签章（{exc}）") from exc
     return out.getvalue()

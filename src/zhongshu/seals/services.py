@@ -289,7 +289,7 @@ def seal_document(*, actor: Person | None, organ_codes: list[str], spec: Documen
     reason = f"{spec.doc_number} 用印" if spec.doc_number else "用印"
     for key, where in zip(keys, places, strict=True):
         if signed_pdf is not None:
-            signed_pdf = sign_pdf(signed_pdf, key, reason=reason)
+            signed_pdf = sign_pdf(signed_pdf, key, reason=reason, place=where[0] if where else None)
         if signed_ofd is not None:
             signed_ofd = sign_ofd(signed_ofd, key, where, when=when)
     with transaction.atomic():
