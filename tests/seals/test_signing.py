@@ -239,3 +239,24 @@ def test_pdf_signature_field_lies_over_the_seal(sealed, single_spec):
     assert widget.field_name == "Seal-swb"
     assert abs(widget.rect.x0 - (circle.cx - circle.r)) < 1 and abs(widget.rect.y0 - (circle.cy - circle.r)) < 1
     assert abs(widget.rect.width - 2 * circle.r) < 1
+
+
+@pytest.mark.parametrize("fmt", [0, 1], ids=["pdf", "ofd"])
+def test_any_single_byte_changed_anywhere_fails(sealed, fmt):
+    """Headers, time stamps, padding and data alike: 40 places spread over the whole file,
+    each bit of the byte in turn."""
+    data = sealed[fmt]
+    for k in range(40):
+        at = (len(data) - 1) * k // 39
+        changed = bytearray(data)
+        changed[at] ^= 1 << (k % 8)
+        assert not verify_file(bytes(changed)).ok, (at, len(data))
+
+
+def test_the_case_of_a_hex_digit_in_the_pdf_signature_counts(sealed):
+    data = sealed[0]
+    start = data.rindex(b"/Contents <") + len(b"/Contents <")
+    at = next(i for i in range(start, start + 200) if data[i:i + 1].isalpha())
+    changed = bytearray(data)
+    changed[at] ^= 0x20  # "a" <-> "A": the same value, another byte
+    assert not verify_file(bytes(changed)).ok

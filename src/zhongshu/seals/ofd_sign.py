@@ -30,7 +30,8 @@ from xml.sax.saxutils import escape, quoteattr
 from lxml import etree
 
 from . import crypto, ses
-from .keys import OrganKey, read_seal
+from .keys import OrganKey, SealFacts, read_seal
+from .zipform import check_canonical, write_canonical
 
 NS = "http://www.ofdspec.org/2016"
 _Q = f"{{{NS}}}"
@@ -68,13 +69,9 @@ def _read(data: bytes) -> dict[str, bytes]:
 
 
 def _write(files: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("OFD.xml", files["OFD.xml"])
-        for name, content in files.items():
-            if name != "OFD.xml":
-                zf.writestr(name, content)
-    return out.getvalue()
+    """The package in its one canonical ZIP form, OFD.xml first (see ``zipform``)."""
+    ordered = {"OFD.xml": files["OFD.xml"], **{n: c for n, c in files.items() if n != "OFD.xml"}}
+    return write_canonical(ordered)
 
 
 def _page_ids(files: dict[str, bytes]) -> list[str]:
@@ -194,6 +191,9 @@ def verify_ofd(data: bytes) -> list[SignatureCheck]:
         base = path.rsplit("/", 1)[0]
         for entry in listing.iter(f"{_Q}Signature"):
             checks.append(_check_one(files, _path(entry.get("BaseLoc", ""), base), len(checks) + 1))
+    if checks and not check_canonical(data):
+        # A ZIP header, time stamp, attribute or comment changed after sealing.
+        checks[-1].problems.append("文件容器（ZIP）在签章后已被改动")
     return checks
 
 
@@ -251,7 +251,17 @@ def _check_one(files: dict[str, bytes], signature_path: str, index: int) -> Sign
         return check
     check.organ, check.es_id, check.signed_at, check.cert = facts.name, facts.es_id, signed_at, cert
     check.valid_start, check.valid_end = facts.valid_start, facts.valid_end
-    if data_hash != crypto.sm3(files[signature_path]):
+    try:
+        _check_values(check, files[signature_path], seal, facts, info, tbs_der, data_hash, signature_value)
+    except (ValueError, TypeError, KeyError) as exc:
+        check.problems.append(f"签名值无法解析（{exc}）")
+    return check
+
+
+def _check_values(check: SignatureCheck, signature_xml: bytes, seal: ses.SESeal, facts: SealFacts,
+                  info: crypto.CertInfo, tbs_der: bytes, data_hash: bytes, signature_value: bytes) -> None:
+    signed_at, cert = check.signed_at, check.cert
+    if data_hash != crypto.sm3(signature_xml):
         check.problems.append("签名描述文件（Signature.xml）已被改动")
     if not crypto.sm2_verify(info.public_hex, tbs_der, signature_value):
         check.problems.append("SM2 签名值验证失败")
@@ -263,7 +273,6 @@ def _check_one(files: dict[str, bytes], signature_path: str, index: int) -> Sign
         check.problems.append("签章时证书不在有效期内")
     if seal["cert"].native != cert and cert not in [c.native for c in seal["seal_info"]["property"]["cert_list"]]:
         check.problems.append("签章者证书与印章不符")
-    return check
 
 
 def strip_signatures(data: bytes) -> bytes:

@@ -100,6 +100,24 @@ class PdfSignatureCheck:
         return not self.problems
 
 
+def _contents_exact(data: bytes, sig: object) -> bool:
+    """The bytes the signature does not cover (its own /Contents) are exactly the CMS value in
+    hex and zero padding: a changed padding digit would otherwise go unseen."""
+    from asn1crypto import cms
+
+    try:
+        start, length, after = sig.byte_range[0], sig.byte_range[1], sig.byte_range[2]  # type: ignore[attr-defined]
+        raw = bytes(sig.sig_object.raw_get("/Contents"))  # type: ignore[attr-defined]
+        der = cms.ContentInfo.load(raw, strict=False).dump()
+    except (AttributeError, IndexError, TypeError, ValueError):
+        return False
+    gap = data[start + length:after]
+    expected = b"<" + der.hex().encode() + b"0" * (len(gap) - 2 - 2 * len(der)) + b">"
+    # Exactly, case included: hex digits are read in either case, so "a" and "A" are the
+    # same value, but a changed byte is a changed file.
+    return gap in (expected, expected.upper())
+
+
 def verify_pdf(data: bytes) -> list[PdfSignatureCheck]:
     """Each signature: its digest over the bytes it covers, its signature by the
     certificate it carries (trusted here only as itself: the registry of seals decides
@@ -125,6 +143,8 @@ def verify_pdf(data: bytes) -> list[PdfSignatureCheck]:
             checks.append(check)
             continue
         check.signed_at = status.signer_reported_dt
+        if not _contents_exact(data, sig):
+            check.problems.append("签名值的填充区已被改动")
         if not status.intact:
             check.problems.append("文件内容已被改动（摘要不符）")
         elif not status.valid:
