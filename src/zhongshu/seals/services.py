@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -217,16 +218,17 @@ def _organ_key(code: str) -> OrganKey:
                     ec_private_der=ec_private, ec_cert=bytes(key.ec_cert), image_png=bytes(seal.image))
 
 
-def seal_places(spec: DocumentSpec, count: int) -> list[list]:
+def seal_places(spec: DocumentSpec, count: int, *, words: Iterable[str] | None = None) -> list[list]:
     """Where each organ's seal goes, by the organ's index in the 署名: a list of
-    ``SealPlace`` (page index, box in mm) per organ, as the layout engine places them."""
+    ``SealPlace`` (page index, box in mm) per organ, as the layout engine places them
+    (with the same extra ``words`` the document was rendered with)."""
     from zhongshu.layout.engine import layout_document
 
     from .ofd_sign import SealPlace
 
     mm = 25.4 / 72
     places: list[list] = [[] for _ in range(count)]
-    for page, circle in layout_document(spec).seals():
+    for page, circle in layout_document(spec, words=words).seals():
         if 0 <= circle.issuer < count:
             places[circle.issuer].append(SealPlace(page, (circle.cx - circle.r) * mm, (circle.cy - circle.r) * mm,
                                                    2 * circle.r * mm, 2 * circle.r * mm))
@@ -242,19 +244,22 @@ def _document_details(spec: DocumentSpec) -> tuple[dict, int | None]:
 
 
 def seal_issued(*, actor: Person | None, organ_codes: list[str], pdf: bytes, ofd: bytes | None,
-                spec: DocumentSpec) -> tuple[bytes, bytes | None]:
+                spec: DocumentSpec, words: Iterable[str] | None = None) -> tuple[bytes, bytes | None]:
     """Seal an issued document (用印): the PDF and, if given, the OFD. See ``seal_document``."""
-    signed_pdf, signed_ofd = seal_document(actor=actor, organ_codes=organ_codes, pdf=pdf, ofd=ofd, spec=spec)
+    signed_pdf, signed_ofd = seal_document(actor=actor, organ_codes=organ_codes, pdf=pdf, ofd=ofd, spec=spec,
+                                           words=words)
     return signed_pdf or pdf, signed_ofd
 
 
 def seal_document(*, actor: Person | None, organ_codes: list[str], spec: DocumentSpec,
-                  pdf: bytes | None = None, ofd: bytes | None = None) -> tuple[bytes | None, bytes | None]:
+                  pdf: bytes | None = None, ofd: bytes | None = None,
+                  words: Iterable[str] | None = None) -> tuple[bytes | None, bytes | None]:
     """Seal an issued document (用印): the PDF gets one PAdES signature per organ and
     the OFD one GB/T 38540 signature per organ, with the seal's appearance where the
     layout puts that organ's seal. ``organ_codes`` are in issuing order, one per 署名
     (joint issue: several). Render ``pdf`` and ``ofd`` with ``seal_images=
-    selectors.seal_images(organ_codes)`` first so every reader shows the seals.
+    selectors.seal_images(organ_codes)`` first so every reader shows the seals, and pass
+    the ``words`` given to ``render`` (if any): the seal places are laid out again here.
 
     Raises ``PermissionDenied`` when ``actor`` may not use seals and ``SealError`` (a
     Chinese message) when a seal is missing, stopped or out of date; then nothing is
@@ -283,7 +288,7 @@ def seal_document(*, actor: Person | None, organ_codes: list[str], spec: Documen
     from .pdf_sign import sign_pdf
 
     when = _now()
-    places = seal_places(spec, len(keys))
+    places = seal_places(spec, len(keys), words=words)
     signed_pdf = pdf
     signed_ofd = ofd
     reason = f"{spec.doc_number} 用印" if spec.doc_number else "用印"
