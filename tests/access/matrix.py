@@ -51,6 +51,7 @@ class Row:
 
 SYSADMIN = {"sysadmin"}
 SECADMIN = {"secadmin"}
+SEALS_VIEWERS = {"secadmin", "clerk"}
 # Who may see the classified test dossier (机密): cleared and inside its need-to-know.
 DOSSIER_READERS = {"clerk", "cleared_granted", "leader"}
 # Personas that hold any role.
@@ -178,6 +179,17 @@ MATRIX: dict[str, Row] = {
                                args=lambda w: [w.term.pk]),
     "proofread:term_toggle": Row(get=only({"secretary": 405}), post=only({"secretary": 302}),
                                  args=lambda w: [w.term.pk]),
+    # --- 电子印章 (seals): the security admin makes and changes seals; the clerk sees them.
+    # An empty POST changes nothing: the form comes back, or a message on the seal's page.
+    "seals:list": Row(get=only(SEALS_VIEWERS)),
+    "seals:revocations": Row(get=only(SEALS_VIEWERS)),
+    "seals:create": Row(get=only(SECADMIN), post=only(SECADMIN)),
+    "seals:detail": Row(get=only(SEALS_VIEWERS), args=lambda w: [w.seal.pk]),
+    "seals:image": Row(get=only(SEALS_VIEWERS), args=lambda w: [w.seal.pk]),
+    "seals:rotate": Row(get=signed_in(405), post=only({"secadmin": 302}), args=lambda w: [w.seal.pk]),
+    "seals:revoke": Row(get=signed_in(405), post=only({"secadmin": 302}), args=lambda w: [w.seal.pk]),
+    "seals:key_revoke": Row(get=signed_in(405), post=only({"secadmin": 302}),
+                            args=lambda w: [w.seal.keys.get().pk]),
     # --- 收文 (documents.incoming): the office and leaders keep the register; a document
     # is seen by those on its route (the matrix document waits for the office's 初审) ---
     "incoming:register": Row(get=only(INCOMING_LISTERS)),
@@ -257,6 +269,9 @@ def matrix_world() -> SimpleNamespace:
     JobFile.objects.create(job=w.export_job, purpose=JobFile.Purpose.RESULT, name="outgoing-register.xlsx",
                            content_type="application/octet-stream", size=7, content=b"PK xlsx")
     w.grant = Grant.objects.get(person=w.cleared_granted)
+    from zhongshu.seals.services import seal_create
+
+    w.seal = seal_create(actor=None, organ_code="mx", name="矩阵测试机关")
     w.incoming = incoming_services.incoming_register(
         actor=w.secretary, recipient_unit=w.office, title="关于矩阵测试的请示", doc_type="请示",
         sender_name="省委办公厅", files=[("来文.pdf", uploads.pdf("矩阵"))])

@@ -24,6 +24,8 @@ SECRET_KEY = env_secret_key("ZHONGSHU_SECRET_KEY", VAR_DIR / "secret_key")
 # The audit chain's keyring, outside the database; created on first start (0600).
 AUDIT_KEY_FILE = Path(env_str("ZHONGSHU_AUDIT_KEY_FILE", str(VAR_DIR / "audit-chain.key"))).resolve()
 ensure_keyring(AUDIT_KEY_FILE)
+# Encrypts the seals' private keys at rest (docs/seals.md); empty: derived from SECRET_KEY.
+SEALS_KEY = env_str("ZHONGSHU_SEALS_KEY", "")
 ALLOWED_HOSTS = [h for h in env_str("ZHONGSHU_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in env_str("ZHONGSHU_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 PORT = env_int("ZHONGSHU_PORT", 8000, minimum=1, maximum=65535)
@@ -53,6 +55,7 @@ INSTALLED_APPS = [
     "zhongshu.api",
     "zhongshu.documents.incoming",
     "zhongshu.inspections",
+    "zhongshu.seals",
 ]
 
 MIDDLEWARE = [

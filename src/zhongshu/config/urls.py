@@ -23,6 +23,7 @@ urlpatterns = [
     path("accounts/tokens/", include("zhongshu.api.page_urls")),
     path("documents/incoming/", include("zhongshu.documents.incoming.urls")),
     path("inspections/", include("zhongshu.inspections.urls")),
+    path("seals/", include("zhongshu.seals.urls")),
 ]
 
 handler403 = "zhongshu.config.views.error_403"

@@ -16,6 +16,7 @@ from zhongshu.documents.actions import DocumentAction
 from zhongshu.documents.incoming.actions import IncomingAction
 from zhongshu.layout.actions import LayoutAction
 from zhongshu.layout.proofread.actions import ProofreadAction
+from zhongshu.seals.actions import SealAction
 
 # The office's areas of work, in the order staff think of them. Each entry lists the pages that can open an area, best first: while an area's own
 # app is not installed, the first of its tools that is stands in; an area with none
@@ -36,11 +37,12 @@ DOCUMENT_TOOLS = [
     ("check", _("公文校对"), "proofread:check", ProofreadAction.USE),
     ("terms", _("规范用语表"), "proofread:term_list", ProofreadAction.TERMLIST_MANAGE),
     ("organs", _("发文机关"), "documents:organ_list", DocumentAction.ORGANS_VIEW),
+    ("seals", _("电子印章"), "seals:list", SealAction.VIEW),
 ]
 # URL namespaces that belong to an area of the navigation.
 AREA_OF_NAMESPACE = {"org": "system", "kernel": "system", "audit": "audit",
                      "layout": "documents", "proofread": "documents", "incoming": "documents",
-                     "inspections": "supervision"}
+                     "inspections": "supervision", "seals": "documents"}
 
 
 def _url(names: tuple[str, ...]) -> str | None:

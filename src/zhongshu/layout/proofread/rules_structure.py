@@ -33,8 +33,8 @@ def doc_number_format(ctx: Context) -> None:
     for ln in ctx.doc.of(NUMBER):
         raw = ln.text.strip()
         core = raw.strip("()（） ")
-        if P.DOC_NUMBER_OK.match(core):
-            continue
+        if P.DOC_NUMBER_OK.match(core) or P.SERIES_NUMBER.match(core):
+            continue  # 国办发〔2026〕5号, or an order's 第12号
         col = ln.text.find(core) + 1
         m = P.DOC_NUMBER_LOOSE.match(core)
         if not m:
@@ -315,7 +315,8 @@ def date_format(ctx: Context) -> None:
 
 # ------------------------------------------------------------------ attachment-note
 
-ITEM = re.compile(r"^(?P<n>\d+)\s*(?P<sep>[.．、,，:：]?)\s*(?P<name>.*)$")
+# A number is an item's number, not the start of its title: "2026年度…" is a title.
+ITEM = re.compile(r"^(?P<n>\d+)(?!\d|\s*[年月日个%％万亿元])\s*(?P<sep>[.．、,，:：]?)\s*(?P<name>.*)$")
 ITEM_OTHER = re.compile(r"^([（(]\d+[）)]|[①②③④⑤⑥⑦⑧⑨⑩]|[一二三四五六七八九十]+[、.．])")
 
 

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from zhongshu.org.demo import KEY_ACCOUNTS, load_demo
 from zhongshu.org.models import Unit
+from zhongshu.seals.demo import install_demo_seals
 
 
 class Command(BaseCommand):
@@ -27,6 +28,7 @@ class Command(BaseCommand):
         from zhongshu.documents.demo import load_demo_documents
 
         load_demo_documents()
+        install_demo_seals()  # 演示印章：市委 sw、市委办公室 swb
         self.stdout.write(self.style.SUCCESS(
             f"已载入演示数据：单位 {counts['units']} 个，人员 {counts['people']} 人。"))
         self.stdout.write(f"演示账号（密码均为 {settings.DEMO_PASSWORD}）：")
