@@ -102,6 +102,13 @@ def test_a_notice_goes_the_offices_way_and_recipients_receive_the_issued_text(de
     flat = text.replace("\n", "").replace(" ", "")  # the layout spaces Latin digits from CJK
     assert "中共示例市委办公室文件" in flat and "000001" in flat and doc.doc_number in flat
     assert "秘书一处" not in flat
+    # 用印: both formats carry the office's electronic seal, and it verifies.
+    from zhongshu.seals.verify import verify_file
+
+    for f in files:
+        report = verify_file(bytes(f.content))
+        assert report.ok, (f.name, report)
+        assert [x.organ_code for x in report.findings] == ["swb"]
     # The recipient never sees the sender's page: drafts, marks, opinions, route.
     from zhongshu.documents import selectors
 

@@ -422,7 +422,7 @@ def distribution_send(*, doc: OutgoingDocument, actor: Person) -> None:
                 urgency=doc.urgency, classification=doc.classification,
                 secrecy_years=doc.secrecy_years, secrecy_long_term=doc.secrecy_long_term,
                 copy_number=delivery.copy_number, spec=copy_spec,
-                files=issued_copy(doc, copy_spec, attachments),
+                files=issued_copy(doc, copy_spec, attachments, actor=actor),
                 attachments=files)
         delivery.delivered_at, delivery.delivered_by = now, actor
     Delivery.objects.bulk_update(deliveries, ["delivered_at", "delivered_by"])
@@ -439,16 +439,45 @@ def issued_name(doc: OutgoingDocument, copy_number: int | None = None) -> str:
     return "".join(c for c in label if c not in '\\/:*?"<>|')[:180]
 
 
-def issued_copy(doc: OutgoingDocument, copy_spec: dict,
-                attachments: Iterable[OutgoingAttachment]) -> list[tuple[str, bytes]]:
+def _seal_codes(doc: OutgoingDocument, copy_spec: dict) -> list[str]:
+    """The organs whose electronic seals the copy carries (用印): one per 署名, found by
+    the organ's name; none when the type carries no seal or an organ has no seal in use
+    (the copy then goes out without, as a paper copy would wait for the seal)."""
+    from zhongshu.seals import selectors as seals
+
+    if not copy_spec.get("seal") or not doc.kind.seal:
+        return []
+    codes = seals.organ_codes_by_name(list(copy_spec.get("signature") or []))
+    return [c for c in codes if c] if codes and all(codes) else []
+
+
+def issued_copy(doc: OutgoingDocument, copy_spec: dict, attachments: Iterable[OutgoingAttachment],
+                actor: Person | None = None) -> list[tuple[str, bytes]]:
     """One recipient's copy of the issued document: the signed, numbered text with its copy
-    number, laid out as PDF and OFD, its uploaded attachments bound as pages — the
-    document itself, never the drafting history."""
+    number, laid out as PDF and OFD with the organ's seal, its uploaded attachments bound
+    as pages, and signed with the organ's electronic seal (PAdES in the PDF, GB/T 38540 in
+    the OFD) — the document itself, never the drafting history."""
     from zhongshu.layout.render import AttachmentFile, render
+    from zhongshu.layout.spec import load_spec
+    from zhongshu.seals import selectors as seals
+    from zhongshu.seals import services as sealing
 
     bound = [AttachmentFile(title=f.title, kind=f.kind, content=bytes(f.content)) for f in attachments]
     name = issued_name(doc, int(copy_spec["copy_number"]) if copy_spec.get("copy_number") else None)
-    return [(f"{name}.{fmt}", render(copy_spec, fmt, attachments=bound)) for fmt in ("pdf", "ofd")]
+    codes = _seal_codes(doc, copy_spec)
+    images = seals.seal_images(codes) if codes else None
+    pdf = render(copy_spec, "pdf", attachments=bound, seal_images=images)
+    ofd: bytes | None = render(copy_spec, "ofd", attachments=bound, seal_images=images)
+    if codes:
+        try:
+            pdf, ofd = sealing.seal_issued(actor=actor, organ_codes=codes, pdf=pdf, ofd=ofd,
+                                           spec=load_spec(copy_spec))
+        except sealing.SealError as exc:
+            raise workflow.WorkflowError(f"用印未成功：{exc}") from None
+    files = [(f"{name}.pdf", pdf)]
+    if ofd is not None:
+        files.append((f"{name}.ofd", ofd))
+    return files
 
 
 @transaction.atomic
