@@ -102,11 +102,11 @@ def calendar_year_import(*, actor: Person, arrangement: Arrangement, source: str
         others = CalendarOverride.objects.filter(day__year=year).exclude(day__in=list(arrangement.days))
         removed_days = [d.isoformat() for d in others.values_list("day", flat=True)]
         others.delete()
-    entry, newly_known = CalendarYear.objects.get_or_create(year=year, defaults={"source": source})
-    if not newly_known and source and entry.source != source:
-        entry.source = source
-        entry.save(update_fields=["source"])
-    audit.record(actor=actor, action=Event.CALENDAR_YEAR_IMPORT, obj=entry, details={
+    year_entry, newly_known = CalendarYear.objects.get_or_create(year=year, defaults={"source": source})
+    if not newly_known and source and year_entry.source != source:
+        year_entry.source = source
+        year_entry.save(update_fields=["source"])
+    audit.record(actor=actor, action=Event.CALENDAR_YEAR_IMPORT, obj=year_entry, details={
         "year": year, "source": source, "replace": replace,
         "days": [[e.day.isoformat(), e.is_workday, e.note] for e in arrangement.entries()],
         "added": added, "changed": changed, "removed": removed_days,
