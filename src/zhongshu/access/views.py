@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import StrEnum
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
-from .policy import Action, can, visible
+from .policy import can, visible
+
+if TYPE_CHECKING:
+    from zhongshu.org.models import Person
 
 
-def require(action: Action) -> Callable:
+
+_M = TypeVar("_M", bound=Model)
+
+
+def require(action: StrEnum) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Refuse a view with 403 unless the signed-in person may do ``action``.
     For actions on objects the view asks ``can`` with the object itself, and answers 404
     for what the person may not see."""
@@ -32,7 +40,7 @@ def require(action: Action) -> Callable:
     return decorator
 
 
-def get_visible_or_404(person: Any, queryset: QuerySet, **lookup: Any) -> Model:
+def get_visible_or_404(person: Person, queryset: QuerySet[_M], **lookup: Any) -> _M:
     """The one object matching ``lookup`` among those ``person`` may see; 404 otherwise,
     so an invisible object cannot be told apart from a missing one."""
     return get_object_or_404(visible(person, queryset), **lookup)

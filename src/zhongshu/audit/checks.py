@@ -11,8 +11,8 @@ from . import chain, keys
 
 
 @register()
-def audit_chain_checks(app_configs: Any = None, **kwargs: Any) -> list:
-    problems: list = []
+def audit_chain_checks(app_configs: Any = None, **kwargs: Any) -> list[Any]:
+    problems: list[Any] = []
     if not chain.sm3_available():
         problems.append(Warning(
             "本机 OpenSSL 不支持 SM3，审计链改用 HMAC-SHA256。",

@@ -50,7 +50,7 @@ def _lock_head() -> ChainHead:
 
 
 def record(*, actor: Any, action: str | StrEnum, obj: models.Model | None = None,
-           outcome: str = Outcome.SUCCESS, details: dict | None = None,
+           outcome: str = Outcome.SUCCESS, details: dict[str, Any] | None = None,
            on_behalf_of: Any = None, object_type: str = "", object_id: str | int = "",
            object_repr: str = "", classification: int | None = None,
            ip: str | None = None) -> AuditEvent:
@@ -117,7 +117,7 @@ def chain_key_rotate(*, reason: str) -> tuple[str, str]:
 
 
 def record_access(*, actor: Any, obj: models.Model, download: bool = False,
-                  on_behalf_of: Any = None, details: dict | None = None) -> AuditEvent | None:
+                  on_behalf_of: Any = None, details: dict[str, Any] | None = None) -> AuditEvent | None:
     """For later apps: call when a person opens or downloads an object. Only classified
     objects (秘密 and above) are recorded; reading ordinary items is not an event."""
     level = getattr(obj, "classification", None)
@@ -127,10 +127,10 @@ def record_access(*, actor: Any, obj: models.Model, download: bool = False,
                   obj=obj, on_behalf_of=on_behalf_of, details=details)
 
 
-def changes(instance: models.Model, fields: dict[str, Any]) -> dict[str, list]:
+def changes(instance: models.Model, fields: dict[str, Any]) -> dict[str, list[Any]]:
     """``{field: [old, new]}`` for the fields whose value differs, for event details.
     Model instances are stored by primary key and name."""
-    out: dict[str, list] = {}
+    out: dict[str, list[Any]] = {}
     for key, new in fields.items():
         old = getattr(instance, key, None)
         if old != new:

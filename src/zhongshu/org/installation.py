@@ -10,6 +10,7 @@ from __future__ import annotations
 import getpass
 import secrets
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
@@ -87,7 +88,7 @@ def _role_of(name: str) -> str:
     return code
 
 
-def _create(role: str, spec: AdminSpec, *, details: dict) -> Installed:
+def _create(role: str, spec: AdminSpec, *, details: dict[str, Any]) -> Installed:
     if Person.objects.filter(username=spec.username).exists():
         raise ValidationError(f"账号“{spec.username}”已存在。")
     if spec.clearance not in Clearance.values:

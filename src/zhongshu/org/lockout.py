@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from axes.conf import settings as axes_settings
 from axes.models import AccessAttempt
@@ -11,7 +12,7 @@ from axes.utils import reset
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -27,7 +28,7 @@ def _cooloff() -> dt.timedelta:
     return value if isinstance(value, dt.timedelta) else dt.timedelta(hours=float(value))
 
 
-def failure_limit(request: HttpRequest, credentials: dict | None = None) -> int:
+def failure_limit(request: HttpRequest, credentials: dict[str, Any] | None = None) -> int:
     """django-axes asks this for the failures that lock ``request``'s username from its
     address (``AXES_LOCKOUT_PARAMETERS``). When the address itself has failed too often,
     whatever the account names tried, 0: everything from it is refused until the
@@ -44,11 +45,12 @@ def address_failures(ip: str) -> int:
     ).aggregate(total=Sum("failures_since_start"))["total"] or 0
 
 
-def _locking_attempts():
-    return AccessAttempt.objects.filter(
+def _locking_attempts() -> QuerySet[AccessAttempt]:
+    attempts: QuerySet[AccessAttempt] = AccessAttempt.objects.filter(
         failures_since_start__gte=settings.LOCKOUT_FAILURES,
         attempt_time__gte=timezone.now() - _cooloff(),
     )
+    return attempts
 
 
 def locked_usernames() -> list[str]:

@@ -221,7 +221,7 @@ def reset_state(person: Person) -> dict[str, Any]:
         person=person, status__in=[ResetStatus.PENDING, ResetStatus.APPROVED])
         .select_related("requested_by", "decided_by").order_by("-created_at").first())
     if open_request is not None and open_request.status == ResetStatus.APPROVED and (
-            open_request.decided_at < timezone.now() - dt.timedelta(days=RESET_APPROVAL_DAYS)):
+            open_request.decided_at is not None and open_request.decided_at < timezone.now() - dt.timedelta(days=RESET_APPROVAL_DAYS)):
         open_request = None
     return {"needs_approval": reset_needs_approval(person), "request": open_request}
 
