@@ -132,7 +132,7 @@ class Classified(models.Model):
             return start.replace(year=start.year + int(self.secrecy_years or 0), day=28)
 
 
-def classified_models() -> list[type[models.Model]]:
+def classified_models() -> list[type[Classified]]:
     """Every installed concrete model that inherits ``Classified``."""
     from django.apps import apps
 

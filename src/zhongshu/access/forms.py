@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -23,7 +25,7 @@ class ClearanceForm(forms.Form):
 class PersonByUsername(forms.CharField):
     """A person entered by account name: a select of every person would not scale."""
 
-    def clean(self, value):
+    def clean(self, value: Any) -> Person | None:  # a person, not text
         value = super().clean(value)
         if not value:
             return None
@@ -39,8 +41,8 @@ class RecipientForm(forms.Form):
                                   queryset=Unit.objects.filter(is_active=True).order_by("sort_order", "id"))
     reason = forms.CharField(label=_("事由"), max_length=200)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if bool(data.get("person")) == bool(data.get("unit")):
             raise forms.ValidationError(_("请填写一名人员的账号，或选择一个单位（二选一）。"))
         return data
@@ -56,9 +58,9 @@ class ObjectLookupForm(forms.Form):
     model = forms.ChoiceField(label=_("对象类型"))
     object_id = forms.IntegerField(label=_("编号"), min_value=1)
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["model"].choices = [(m._meta.label_lower, m._meta.verbose_name)
+        cast(forms.ChoiceField, self.fields["model"]).choices = [(m._meta.label_lower, m._meta.verbose_name)
                                         for m in classified_models()]
 
 
@@ -80,7 +82,7 @@ class DelegationForm(forms.Form):
                                   widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["delegate"].queryset = Person.objects.filter(
+        cast("forms.ModelChoiceField[Person]", self.fields["delegate"]).queryset = Person.objects.filter(
             is_active=True, roles__code=RoleCode.SECRETARY).order_by("full_name").distinct()

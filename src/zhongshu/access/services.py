@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from zhongshu.audit import services as audit
@@ -30,7 +30,7 @@ from .models import Delegation, ForwardPurpose, ForwardRequest, ForwardStatus, G
 from .policy import DELEGABLE_ACTIONS, NEVER_DELEGABLE, Action, can
 
 
-def _require(actor: Person, action: Action, obj=None) -> None:
+def _require(actor: Person | None, action: Action, obj: object = None) -> None:
     if not can(actor, action, obj):
         raise PermissionDenied
 
@@ -131,6 +131,8 @@ def grant_add(*, actor: Person | None, obj: Classified, reason: str, person: Per
     granter (herself, or her own unit) is refused. ``actor=None`` or a
     ``forward_request`` is the system acting on an approved request."""
     if forward_request is None:
+        if actor is None:  # only the system, acting on an approved request, has no actor
+            raise PermissionDenied
         _require(actor, Action.GRANT_MANAGE, obj)
         if person is not None and person.pk == actor.pk:
             raise ValidationError({"person": "不能为自己授权。"})
@@ -145,6 +147,7 @@ def grant_add(*, actor: Person | None, obj: Classified, reason: str, person: Per
     if forward_request is None and is_classified(obj.classification):
         if _within_need_to_know(obj, person, unit):
             raise ValidationError("被授权方已在知悉范围内。")
+        assert actor is not None  # checked above: no forward_request, so a person acts
         return _grant_request(actor, obj, person, unit, reason, expires_at)
     grant = Grant.objects.create(
         content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk,
@@ -189,6 +192,7 @@ def grant_revoke(*, actor: Person, grant: Grant) -> Grant:
 def _within_need_to_know(obj: Classified, person: Person | None, unit: Unit | None) -> bool:
     if person is not None:
         return can(person, Action.OBJECT_VIEW, obj)
+    assert unit is not None  # _check_recipient: a person or a unit
     return grants.unit_has_grant(obj, unit.pk)
 
 
@@ -217,7 +221,8 @@ def object_share(*, actor: Person, obj: Classified, reason: str, person: Person 
     return request
 
 
-def _share_unclassified(actor, obj, person, unit, reason, on_behalf_of) -> Grant:
+def _share_unclassified(actor: Person, obj: Classified, person: Person | None, unit: Unit | None,
+                        reason: str, on_behalf_of: Person | None) -> Grant:
     grant = Grant.objects.create(
         content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk,
         person=person, unit=unit, reason=f"转发：{reason.strip()}"[:200], granted_by=actor)
@@ -250,6 +255,7 @@ def forward_decide(*, actor: Person, request: ForwardRequest, approve: bool,
     obj = request.obj
     if approve:
         label = "经审批授权" if request.purpose == ForwardPurpose.GRANT else "经审批转发"
+        assert isinstance(obj, Classified)  # a request is only ever made for one
         grant_add(actor=actor, obj=obj, person=request.recipient_person,
                   unit=request.recipient_unit, forward_request=request, expires_at=request.expires_at,
                   reason=f"{label}（申请 #{request.pk}）：{request.reason}"[:200])
@@ -299,7 +305,7 @@ def delegation_revoke(*, actor: Person, delegation: Delegation) -> Delegation:
     return delegation
 
 
-def object_for(label: str, object_id: int) -> models.Model | None:
+def object_for(label: str, object_id: int) -> Classified | None:
     """A classifiable object by model label and id, for the security admin's pages."""
     from .classification import classified_models
 

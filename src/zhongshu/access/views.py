@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+
+from zhongshu.kernel.http import AuthedRequest
 
 from .policy import can, visible
 
@@ -29,7 +31,7 @@ def require(action: StrEnum) -> Callable[[Callable[..., HttpResponse]], Callable
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not can(request.user, action):
                 raise PermissionDenied
             return view(request, *args, **kwargs)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest
@@ -38,16 +39,10 @@ def on_sign_out(sender: object, request: HttpRequest | None, user: Person | None
 @receiver(user_login_failed, dispatch_uid="zhongshu_audit_sign_in_failed")
 def on_sign_in_failed(sender: object, credentials: dict[str, Any], request: HttpRequest | None = None,
                       **kwargs: Any) -> None:
-    # The credentials are already cleansed of the password by Django.
+    # The credentials are already cleansed of the password by Django. A failed sign-in is
+    # done by someone not signed in (AnonymousUser), not by the system (None).
     username = str(credentials.get("username", ""))[:150]
     person = get_user_model().objects.filter(username=username).first() if username else None
-    services.record(actor=_Anonymous(), action=Event.SIGN_IN_FAILED,
+    services.record(actor=AnonymousUser(), action=Event.SIGN_IN_FAILED,
                     obj=person, outcome=Outcome.FAILURE, details={"username": username},
                     ip=_ip(request))
-
-
-class _Anonymous:
-    """A failed sign-in is done by someone not signed in, not by the system."""
-
-    is_authenticated = False
-    pk = None

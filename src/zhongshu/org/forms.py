@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib.auth.forms import SetPasswordForm
@@ -83,7 +83,13 @@ class ResetForm(forms.Form):
                              help_text=_("例如：本人遗忘密码，已电话核实身份。记入审计日志。"))
 
 
-class OneTimePasswordChangeForm(SetPasswordForm[Person]):
+if TYPE_CHECKING:
+    _SetPasswordForm = SetPasswordForm[Person]
+else:  # generic only in django-stubs
+    _SetPasswordForm = SetPasswordForm
+
+
+class OneTimePasswordChangeForm(_SetPasswordForm):
     """The page a one-time password opens: choose one's own password."""
 
     def clean_new_password1(self) -> str:
