@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from zhongshu.kernel.formfields import choice_field, model_choice_field
 from zhongshu.org.models import Clearance, Person, RoleCode, Unit
 
 from .admins import CONTENT_ROLES
@@ -60,7 +61,7 @@ class ObjectLookupForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["model"]).choices = [(m._meta.label_lower, m._meta.verbose_name)
+        choice_field(self, "model").choices = [(m._meta.label_lower, m._meta.verbose_name)
                                         for m in classified_models()]
 
 
@@ -84,5 +85,5 @@ class DelegationForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast("forms.ModelChoiceField[Person]", self.fields["delegate"]).queryset = Person.objects.filter(
+        model_choice_field(self, "delegate").queryset = Person.objects.filter(
             is_active=True, roles__code=RoleCode.SECRETARY).order_by("full_name").distinct()

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.auth.forms import SetPasswordForm
@@ -9,13 +9,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from zhongshu.kernel.files import MB, XLSX, UnacceptableFile, check_upload
+from zhongshu.kernel.formfields import model_choice_field
 
 from .models import Person, Unit
-
-
-def _choices(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
-    """A model form's foreign-key field, typed as the choice field Django makes of it."""
-    return cast("forms.ModelChoiceField[Any]", form.fields[name])
 
 
 class UnitForm(forms.ModelForm[Unit]):
@@ -26,10 +22,10 @@ class UnitForm(forms.ModelForm[Unit]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self, "parent").queryset = Unit.objects.order_by("sort_order", "id")
+        model_choice_field(self, "parent").queryset = Unit.objects.order_by("sort_order", "id")
         people = Person.objects.filter(is_active=True).order_by("full_name")
-        _choices(self, "head").queryset = people
-        _choices(self, "leader_in_charge").queryset = people
+        model_choice_field(self, "head").queryset = people
+        model_choice_field(self, "leader_in_charge").queryset = people
 
 
 class PersonForm(forms.ModelForm[Person]):
@@ -47,7 +43,7 @@ class PersonForm(forms.ModelForm[Person]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self, "unit").queryset = Unit.objects.order_by("sort_order", "id")
+        model_choice_field(self, "unit").queryset = Unit.objects.order_by("sort_order", "id")
         self.fields["unit"].required = True
         self.fields["full_name"].required = True
         if self.instance.pk:

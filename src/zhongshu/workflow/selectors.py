@@ -55,7 +55,7 @@ def route_participants(route: Route) -> Participants:
     cached = getattr(route, "_participants", None)
     if cached is None:
         cached = _collect(Route.objects.filter(pk=route.pk))
-        route._participants = cached
+        setattr(route, "_participants", cached)  # noqa: B010 (a per-instance cache)
     return cached
 
 
@@ -111,7 +111,7 @@ def route_get(viewer: Any, pk: int) -> Route | None:
     return route
 
 
-def route_timeline(route: Route) -> dict:
+def route_timeline(route: Route) -> dict[str, Any]:
     """Stages with their steps and opinions, in order, for a route the caller may see."""
     stages = list(route.template_version.stages.all())
     steps = list(route.steps.select_related("assignee", "unit").order_by("round", "position", "order", "id"))
