@@ -37,6 +37,7 @@ from zhongshu.workflow import selectors as wf_selectors
 from zhongshu.workflow.events import RefusalCode
 
 from . import services as token_services
+from .errors import ErrorCode
 from .schemas import (
     ActIn,
     AttachmentOut,
@@ -80,46 +81,47 @@ api = NinjaAPI(title="中枢 API", version="1", urls_namespace="api", auth=[Bear
                            "认证：个人 API 令牌（Authorization: Bearer），或已登录的会话（写操作须带 CSRF）。")
 
 
-def _error(request, status: int, code: str, message: str, details=None) -> HttpResponse:
+def _error(request: HttpRequest, status: int, code: ErrorCode, message: str,
+           details: list[str] | None = None) -> HttpResponse:
     return api.create_response(request, {"code": code, "message": message, "details": details or []},
                                status=status)
 
 
 @api.exception_handler(ValidationError)
 def _validation(request, exc: ValidationError):
-    return _error(request, 400, "invalid", "；".join(exc.messages), exc.messages)
+    return _error(request, 400, ErrorCode.INVALID, "；".join(exc.messages), exc.messages)
 
 
 @api.exception_handler(NinjaValidationError)
 def _schema(request, exc: NinjaValidationError):
     details = [f"{'.'.join(str(p) for p in e.get('loc', []))}：{e.get('msg', '')}" for e in exc.errors]
-    return _error(request, 422, "schema", "请求数据格式有误。", details)
+    return _error(request, 422, ErrorCode.SCHEMA, "请求数据格式有误。", details)
 
 
 @api.exception_handler(HttpError)
 def _http(request, exc: HttpError):
     message = {400: "请求体应为 JSON。"}.get(exc.status_code, str(exc))
-    return _error(request, exc.status_code, "bad_request" if exc.status_code == 400 else "error", message)
+    return _error(request, exc.status_code, ErrorCode.BAD_REQUEST if exc.status_code == 400 else ErrorCode.ERROR, message)
 
 
 @api.exception_handler(PermissionDenied)
 def _denied(request, exc):
-    return _error(request, 403, "forbidden", "无权执行此操作。")
+    return _error(request, 403, ErrorCode.FORBIDDEN, "无权执行此操作。")
 
 
 @api.exception_handler(Http404)
 def _missing(request, exc):
-    return _error(request, 404, "not_found", "对象不存在或无权查看。")
+    return _error(request, 404, ErrorCode.NOT_FOUND, "对象不存在或无权查看。")
 
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request, exc):
-    return _error(request, 401, "unauthenticated", "请先登录。")
+    return _error(request, 401, ErrorCode.UNAUTHENTICATED, "请先登录。")
 
 
 @api.exception_handler(TokenRefused)
 def _token_refused(request, exc):
-    response = _error(request, 401, "unauthenticated", "API 令牌无效、已过期或已撤销。")
+    response = _error(request, 401, ErrorCode.UNAUTHENTICATED, "API 令牌无效、已过期或已撤销。")
     response["WWW-Authenticate"] = 'Bearer error="invalid_token"'
     return response
 
@@ -202,7 +204,7 @@ def outgoing_detail(request, doc_id: int):
     route = selectors.route_of(doc)
     step = wf_selectors.my_pending_step(request.user, route) if route else None
     steps = list(route.steps.select_related("assignee")) if route else []
-    return {**_out(doc), "spec": doc.current_version.spec,
+    return {**_out(doc), "spec": doc.current_version.spec if doc.current_version else {},
             "versions": [{"id": v.pk, "number": v.number, "author": v.author.full_name,
                           "created_at": v.created_at.isoformat(), "is_side": v.is_side}
                          for v in selectors.versions(doc)],
@@ -245,14 +247,14 @@ def outgoing_act(request, doc_id: int, data: ActIn):
     route = selectors.route_of(doc)
     step = wf_selectors.my_pending_step(request.user, route) if route else None
     if step is None:
-        return Status(409, {"code": "no_pending_step", "message": "您在该文件上没有待办理的环节。", "details": []})
+        return Status(409, {"code": ErrorCode.NO_PENDING_STEP, "message": "您在该文件上没有待办理的环节。", "details": []})
     try:
         services.outgoing_act(actor=request.user, document=doc, step=step, action=data.action,
                               text=data.text, return_to=data.return_to)
     except ValidationError as exc:
         if not _is_refusal(exc):
             raise
-        return Status(409, {"code": "step_refused", "message": "；".join(exc.messages),
+        return Status(409, {"code": ErrorCode.STEP_REFUSED, "message": "；".join(exc.messages),
                             "details": exc.messages})
     return Status(200, _out(_get(request, doc_id)))
 
@@ -274,7 +276,7 @@ def outgoing_download(request, doc_id: int, format: str = "pdf"):  # noqa: A002 
           summary="上传附件文件（multipart：file，可选 title；按内容识别格式，不超过 50 MB）")
 def outgoing_attachment_add(request, doc_id: int, file: File[UploadedFile], title: Form[str] = ""):
     doc = _get(request, doc_id)
-    attachment = services.outgoing_attachment_add(actor=request.user, document=doc, name=file.name,
+    attachment = services.outgoing_attachment_add(actor=request.user, document=doc, name=file.name or "",
                                                   data=file.read(), title=title)
     return Status(201, _attachment(doc, attachment))
 
@@ -315,11 +317,11 @@ def _is_refusal(exc: ValidationError) -> bool:
 
 def _incoming_out(d: IncomingDocument) -> dict:
     return {"id": d.pk, "receipt_number": d.receipt_number, "title": d.title, "doc_type": d.doc_type,
-            "doc_number": d.doc_number, "sender": d.sender_display, "recipient_unit": d.recipient_unit.name,
+            "doc_number": d.doc_number, "sender": d.sender_display, "recipient_unit": d.recipient_unit.name if d.recipient_unit else "",
             "channel": d.channel, "status": d.status, "status_label": d.get_status_display(),
             "classification": d.classification, "secrecy_mark": d.secrecy_mark, "urgency": d.urgency,
             "copy_number": d.copy_number, "created_at": d.created_at, "received_at": d.received_at,
-            "handling_unit": d.handling_unit.name if d.handling_unit_id else None,
+            "handling_unit": d.handling_unit.name if d.handling_unit else None,
             "deadline": d.deadline, "completed_at": d.completed_at, "summary": d.summary}
 
 
@@ -418,12 +420,12 @@ def _act(action: str, actor: Person, doc: IncomingDocument, data: IncomingActIn)
         if unit is None:
             raise ValidationError("请选择承办单位。" if not data.handling_unit else "承办单位不存在。")
         s.incoming_assign(actor=actor, incoming=doc, handling_unit=unit,
-                          workdays=data.workdays if data.workdays is not None else "", opinion=data.opinion)
+                          workdays=data.workdays if data.workdays is not None else 0, opinion=data.opinion)
     elif action == "holding":
         s.incoming_holding_reply(actor=actor, incoming=doc, text=data.text)
     elif action == "extension":
         s.incoming_request_extension(actor=actor, incoming=doc, reason=data.reason,
-                                     workdays=data.workdays if data.workdays is not None else "")
+                                     workdays=data.workdays if data.workdays is not None else 0)
     elif action == "complete":
         s.incoming_complete(actor=actor, incoming=doc, summary=data.summary)
     elif action == "read":
@@ -442,7 +444,7 @@ def incoming_act(request, doc_id: int, task_id: int, data: IncomingActIn):
     task.subject = doc  # already read, and seen by the caller
     kind = task_kind_of(task.kind)
     if kind is None or not can(request.user, IncomingAction.STEP, task):
-        return Status(409, {"code": "no_open_task", "details": [],
+        return Status(409, {"code": ErrorCode.NO_OPEN_TASK, "details": [],
                             "message": "您在该收文上没有这项待处理事项（不是您的，或已经处理）。"})
     actions = TASK_ACTIONS.get(kind.value, ())
     action = data.action or (actions[0] if len(actions) == 1 else "")
@@ -453,7 +455,7 @@ def incoming_act(request, doc_id: int, task_id: int, data: IncomingActIn):
     except ValidationError as exc:
         if not _is_refusal(exc):
             raise
-        return Status(409, {"code": "step_refused", "message": "；".join(exc.messages), "details": exc.messages})
+        return Status(409, {"code": ErrorCode.STEP_REFUSED, "message": "；".join(exc.messages), "details": exc.messages})
     doc.refresh_from_db()
     return Status(200, _incoming_out(doc))
 
@@ -469,7 +471,7 @@ def incoming_decide(request, doc_id: int, extension_id: int, data: IncomingActIn
     if data.action not in EXTENSION_ACTIONS:
         raise ValidationError(f"延期审批可执行的操作：{'、'.join(EXTENSION_ACTIONS)}。")
     if not wf_selectors.pending_step_of(request.user, ext):
-        return Status(409, {"code": "no_open_task", "details": [],
+        return Status(409, {"code": ErrorCode.NO_OPEN_TASK, "details": [],
                             "message": "您没有待审批的这项延期申请（不是您的，或已经审批）。"})
     try:
         incoming_services.incoming_decide_extension(actor=request.user, extension=ext,
@@ -477,7 +479,7 @@ def incoming_decide(request, doc_id: int, extension_id: int, data: IncomingActIn
     except ValidationError as exc:
         if not _is_refusal(exc):
             raise
-        return Status(409, {"code": "step_refused", "message": "；".join(exc.messages), "details": exc.messages})
+        return Status(409, {"code": ErrorCode.STEP_REFUSED, "message": "；".join(exc.messages), "details": exc.messages})
     doc.refresh_from_db()
     return Status(200, _incoming_out(doc))
 
@@ -492,7 +494,7 @@ def incoming_download(request, doc_id: int, file_id: int):
     try:
         out = incoming_services.incoming_file_download(actor=request.user, incoming=doc, file=f)
     except incoming_services.CannotDownload as exc:
-        return Status(409, {"code": "cannot_watermark", "message": exc.messages[0], "details": []})
+        return Status(409, {"code": ErrorCode.CANNOT_WATERMARK, "message": exc.messages[0], "details": []})
     response = FileResponse(out.file, content_type=out.content_type)  # streamed, never read whole
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(out.name)}"
     return response
