@@ -420,12 +420,12 @@ def _act(action: str, actor: Person, doc: IncomingDocument, data: IncomingActIn)
         if unit is None:
             raise ValidationError("请选择承办单位。" if not data.handling_unit else "承办单位不存在。")
         s.incoming_assign(actor=actor, incoming=doc, handling_unit=unit,
-                          workdays=data.workdays if data.workdays is not None else 0, opinion=data.opinion)
+                          workdays=data.workdays if data.workdays is not None else "", opinion=data.opinion)
     elif action == "holding":
         s.incoming_holding_reply(actor=actor, incoming=doc, text=data.text)
     elif action == "extension":
         s.incoming_request_extension(actor=actor, incoming=doc, reason=data.reason,
-                                     workdays=data.workdays if data.workdays is not None else 0)
+                                     workdays=data.workdays if data.workdays is not None else "")
     elif action == "complete":
         s.incoming_complete(actor=actor, incoming=doc, summary=data.summary)
     elif action == "read":

@@ -11,13 +11,14 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from zhongshu.access.policy import Action, can
+from zhongshu.access.policy import can
 from zhongshu.audit.events import Event
 
 from . import jobs
@@ -38,7 +39,7 @@ class ExportKind:
     code: str  # the job kind, e.g. "outgoing_register"
     label: str  # the list's name, also the sheet's title: "发文登记簿"
     noun: str  # what a row is: "发文"
-    action: Action  # checked when the export is asked for, run and downloaded
+    action: StrEnum  # checked when the export is asked for, run and downloaded
     headers: tuple[str, ...]
     rows: Callable[[Person, Mapping[str, str]], QuerySet[Any]]  # (viewer, filters) → the selector
     row: Callable[[Person, Any], list[Any]]  # (viewer, one object) → its cells
