@@ -12,10 +12,10 @@ from docx.shared import Pt
 from . import docx_xml as x
 from . import geometry as g
 from .closing import chinese_date
-from .word_base import LINE_TWIPS, RED, _exact, _fonts_of, _no_grid
+from .word_base import LINE_TWIPS, RED, WriterParts, _exact, _fonts_of, _no_grid
 
 
-class ClosingParts:
+class ClosingParts(WriterParts):
     """A mixin of the DOCX writer."""
 
     def closing(self) -> None:

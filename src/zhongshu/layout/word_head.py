@@ -19,13 +19,14 @@ from .word_base import (
     LINE_TWIPS,
     RED,
     RED_LINE_SPACE,
+    WriterParts,
     _exact,
     _fonts_of,
     _no_grid,
 )
 
 
-class HeadParts:
+class HeadParts(WriterParts):
     """A mixin of the DOCX writer."""
 
     def header(self) -> None:
