@@ -50,9 +50,10 @@ class ClosingParts(WriterParts):
             p = self.para(style="附注", key="notes")
             p.paragraph_format.first_line_indent = Pt(2 * g.CELL)
             self.lines_with_page_breaks(p, "notes", engine.docx_text(notes, justify=False))
-        att = spec.attendance
+        attendance = spec.attendance
         first = True
-        for label, names in (("出席", att.present), ("请假", att.absent), ("列席", att.observers)):
+        for label, names in (("出席", attendance.present), ("请假", attendance.absent),
+                             ("列席", attendance.observers)):
             if not names:
                 continue
             if first:
