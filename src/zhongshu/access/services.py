@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhongshu.audit import services as audit
-from zhongshu.audit.events import Event
+from zhongshu.org.events import OrgEvent
 from zhongshu.org.models import (
     Clearance,
     PasswordResetRequest,
@@ -26,6 +26,7 @@ from zhongshu.org.models import (
 
 from . import admins, grants
 from .classification import Classified, clearance_covers, is_classified
+from .events import AccessEvent
 from .models import Delegation, ForwardPurpose, ForwardRequest, ForwardStatus, Grant
 from .policy import DELEGABLE_ACTIONS, NEVER_DELEGABLE, Action, can
 
@@ -57,7 +58,7 @@ def person_clearance_set(*, actor: Person, person: Person, clearance: str, reaso
         return person
     Person.objects.filter(pk=person.pk).update(clearance=clearance)
     person.clearance = clearance
-    audit.record(actor=actor, action=Event.CLEARANCE_SET, obj=person,
+    audit.record(actor=actor, action=AccessEvent.CLEARANCE_SET, obj=person,
                  details={"old": old, "new": clearance, "reason": reason.strip()})
     return person
 
@@ -79,7 +80,7 @@ def person_roles_set(*, actor: Person, person: Person, roles: Iterable[str], rea
         raise ValidationError({"reason": "请填写调整依据。"})
     locked.roles.set(Role.objects.filter(code__in=codes))
     person._role_codes = None
-    audit.record(actor=actor, action=Event.ROLES_SET, obj=person,
+    audit.record(actor=actor, action=AccessEvent.ROLES_SET, obj=person,
                  details={"old": old, "new": codes, "reason": reason.strip()[:200]})
     return person
 
@@ -98,7 +99,7 @@ def password_reset_decide(*, actor: Person, request: PasswordResetRequest, appro
             status=status, decided_by=actor, decided_at=timezone.now(), decision_note=note.strip()[:200]):
         raise ValidationError("该申请已处理。")
     request.refresh_from_db()
-    audit.record(actor=actor, action=Event.PASSWORD_RESET_APPROVE if approve else Event.PASSWORD_RESET_REJECT,
+    audit.record(actor=actor, action=OrgEvent.PASSWORD_RESET_APPROVE if approve else OrgEvent.PASSWORD_RESET_REJECT,
                  obj=request.person, details={"request_id": request.pk, "note": request.decision_note,
                                               "requested_by_id": request.requested_by_id,
                                               "reason": request.reason})
@@ -153,7 +154,7 @@ def grant_add(*, actor: Person | None, obj: Classified, reason: str, person: Per
         content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk,
         person=person, unit=unit, reason=reason.strip()[:200], granted_by=actor, granted_at=now,
         expires_at=expires_at, forward_request=forward_request)
-    audit.record(actor=actor, action=Event.GRANT_ADD, obj=obj, details={
+    audit.record(actor=actor, action=AccessEvent.GRANT_ADD, obj=obj, details={
         "grant_id": grant.pk, "person_id": person.pk if person else None,
         "unit_id": unit.pk if unit else None, "reason": grant.reason,
         "expires_at": expires_at, "forward_request_id": forward_request.pk if forward_request else None})
@@ -167,7 +168,7 @@ def _grant_request(actor: Person, obj: Classified, person: Person | None, unit: 
         owner_unit_id=obj.owner_unit_id, classification=obj.classification, requested_by=actor,
         recipient_person=person, recipient_unit=unit, reason=reason.strip()[:500],
         purpose=ForwardPurpose.GRANT, expires_at=expires_at)
-    audit.record(actor=actor, action=Event.GRANT_REQUEST, obj=obj, details={
+    audit.record(actor=actor, action=AccessEvent.GRANT_REQUEST, obj=obj, details={
         "request_id": request.pk, "person_id": person.pk if person else None,
         "unit_id": unit.pk if unit else None, "reason": request.reason, "expires_at": expires_at,
         "owner_unit_id": obj.owner_unit_id})
@@ -184,7 +185,7 @@ def grant_revoke(*, actor: Person, grant: Grant) -> Grant:
                                                                              revoked_by=actor):
         raise ValidationError("该授权已撤销。")
     grant.refresh_from_db()
-    audit.record(actor=actor, action=Event.GRANT_REVOKE, obj=obj, details={
+    audit.record(actor=actor, action=AccessEvent.GRANT_REVOKE, obj=obj, details={
         "grant_id": grant.pk, "person_id": grant.person_id, "unit_id": grant.unit_id})
     return grant
 
@@ -215,7 +216,7 @@ def object_share(*, actor: Person, obj: Classified, reason: str, person: Person 
         content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk,
         owner_unit_id=obj.owner_unit_id, classification=obj.classification, requested_by=actor,
         recipient_person=person, recipient_unit=unit, reason=reason.strip()[:500])
-    audit.record(actor=actor, action=Event.FORWARD_REQUEST, obj=obj, on_behalf_of=on_behalf_of,
+    audit.record(actor=actor, action=AccessEvent.FORWARD_REQUEST, obj=obj, on_behalf_of=on_behalf_of,
                  details={"request_id": request.pk, "person_id": person.pk if person else None,
                           "unit_id": unit.pk if unit else None, "reason": request.reason})
     return request
@@ -226,7 +227,7 @@ def _share_unclassified(actor: Person, obj: Classified, person: Person | None, u
     grant = Grant.objects.create(
         content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk,
         person=person, unit=unit, reason=f"转发：{reason.strip()}"[:200], granted_by=actor)
-    audit.record(actor=actor, action=Event.GRANT_ADD, obj=obj, on_behalf_of=on_behalf_of, details={
+    audit.record(actor=actor, action=AccessEvent.GRANT_ADD, obj=obj, on_behalf_of=on_behalf_of, details={
         "grant_id": grant.pk, "person_id": person.pk if person else None,
         "unit_id": unit.pk if unit else None, "reason": grant.reason, "shared": True})
     return grant
@@ -259,7 +260,7 @@ def forward_decide(*, actor: Person, request: ForwardRequest, approve: bool,
         grant_add(actor=actor, obj=obj, person=request.recipient_person,
                   unit=request.recipient_unit, forward_request=request, expires_at=request.expires_at,
                   reason=f"{label}（申请 #{request.pk}）：{request.reason}"[:200])
-    audit.record(actor=actor, action=Event.FORWARD_APPROVE if approve else Event.FORWARD_REJECT,
+    audit.record(actor=actor, action=AccessEvent.FORWARD_APPROVE if approve else AccessEvent.FORWARD_REJECT,
                  obj=obj, details={"request_id": request.pk, "note": request.decision_note,
                                    "requested_by_id": request.requested_by_id,
                                    "purpose": request.purpose})
@@ -287,7 +288,7 @@ def delegation_create(*, actor: Person, delegate: Person, actions: Iterable[str]
         raise ValidationError({"ends_at": "结束时间已过。"})
     delegation = Delegation.objects.create(delegator=actor, delegate=delegate, actions=chosen,
                                            starts_at=starts_at, ends_at=ends_at, note=note[:200])
-    audit.record(actor=actor, action=Event.DELEGATION_CREATE, obj=delegation, details={
+    audit.record(actor=actor, action=AccessEvent.DELEGATION_CREATE, obj=delegation, details={
         "delegate_id": delegate.pk, "actions": chosen, "starts_at": starts_at, "ends_at": ends_at})
     return delegation
 
@@ -300,7 +301,7 @@ def delegation_revoke(*, actor: Person, delegation: Delegation) -> Delegation:
             revoked_at=timezone.now()):
         raise ValidationError("该委托已撤销。")
     delegation.refresh_from_db()
-    audit.record(actor=actor, action=Event.DELEGATION_REVOKE, obj=delegation,
+    audit.record(actor=actor, action=AccessEvent.DELEGATION_REVOKE, obj=delegation,
                  details={"delegate_id": delegation.delegate_id})
     return delegation
 

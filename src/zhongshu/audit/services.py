@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from . import chain, keys
 from .context import current_ip
-from .events import Event
+from .events import AuditLogEvent
 from .models import AuditEvent, ChainHead, Outcome
 
 if TYPE_CHECKING:
@@ -116,7 +116,7 @@ def chain_key_rotate(*, reason: str) -> tuple[str, str]:
         _lock_head()
         old = chain.keyring().current
         new = keys.new_key()
-        event = record(actor=None, action=Event.AUDIT_KEY_ROTATE, details={
+        event = record(actor=None, action=AuditLogEvent.AUDIT_KEY_ROTATE, details={
             "old_key_id": old, "new_key_id": new.id, "reason": reason.strip()[:200]})
         keys.save(chain.keyring_path(), keys.rotated(chain.keyring(), new, last_seq=event.seq))
     return old, new.id
@@ -129,7 +129,7 @@ def record_access(*, actor: Person | None, obj: models.Model, download: bool = F
     level = getattr(obj, "classification", None)
     if level is None or int(level) < CLASSIFIED_FROM:
         return None
-    return record(actor=actor, action=Event.OBJECT_DOWNLOAD if download else Event.OBJECT_VIEW,
+    return record(actor=actor, action=AuditLogEvent.OBJECT_DOWNLOAD if download else AuditLogEvent.OBJECT_VIEW,
                   obj=obj, on_behalf_of=on_behalf_of, details=details)
 
 

@@ -12,7 +12,7 @@ from django.http import HttpRequest
 
 from . import services
 from .context import client_ip
-from .events import Event
+from .events import AuditLogEvent
 from .models import Outcome
 
 if TYPE_CHECKING:
@@ -26,14 +26,14 @@ def _ip(request: HttpRequest | None) -> str | None:
 
 @receiver(user_logged_in, dispatch_uid="zhongshu_audit_sign_in")
 def on_sign_in(sender: object, request: HttpRequest | None, user: Person, **kwargs: Any) -> None:
-    services.record(actor=user, action=Event.SIGN_IN, obj=user, ip=_ip(request))
+    services.record(actor=user, action=AuditLogEvent.SIGN_IN, obj=user, ip=_ip(request))
 
 
 @receiver(user_logged_out, dispatch_uid="zhongshu_audit_sign_out")
 def on_sign_out(sender: object, request: HttpRequest | None, user: Person | None,
                 **kwargs: Any) -> None:
     if user is not None:
-        services.record(actor=user, action=Event.SIGN_OUT, obj=user, ip=_ip(request))
+        services.record(actor=user, action=AuditLogEvent.SIGN_OUT, obj=user, ip=_ip(request))
 
 
 @receiver(user_login_failed, dispatch_uid="zhongshu_audit_sign_in_failed")
@@ -43,6 +43,6 @@ def on_sign_in_failed(sender: object, credentials: dict[str, Any], request: Http
     # done by someone not signed in (AnonymousUser), not by the system (None).
     username = str(credentials.get("username", ""))[:150]
     person = get_user_model().objects.filter(username=username).first() if username else None
-    services.record(actor=AnonymousUser(), action=Event.SIGN_IN_FAILED,
+    services.record(actor=AnonymousUser(), action=AuditLogEvent.SIGN_IN_FAILED,
                     obj=person, outcome=Outcome.FAILURE, details={"username": username},
                     ip=_ip(request))

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from zhongshu.audit.events import register
 
+
+@register
 class InboxEvent(StrEnum):
     REMINDER_SEND = "inbox.reminder.send"
     NOTIFICATION_READ = "inbox.notification.read"

@@ -19,9 +19,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from zhongshu.access.policy import can
-from zhongshu.audit.events import Event
 
 from . import jobs
+from .events import KernelEvent
 from .models import Job
 from .paging import capped_count
 
@@ -67,8 +67,8 @@ def register(spec: ExportKind) -> None:
 def job_kind(spec: ExportKind) -> jobs.JobKind:
     return jobs.JobKind(
         code=spec.code, label=f"导出{spec.label}", action=spec.action,
-        run=partial(_run, spec), submit_event=Event.EXPORT_SUBMIT,
-        download_event=Event.EXPORT_DOWNLOAD, origin=spec.list_url, origin_label=spec.label,
+        run=partial(_run, spec), submit_event=KernelEvent.EXPORT_SUBMIT,
+        download_event=KernelEvent.EXPORT_DOWNLOAD, origin=spec.list_url, origin_label=spec.label,
         origin_query=True,
         result_template="kernel/_export_result.html", unit="行",
         refusal=f"导出人已无权查看{spec.label}，未生成文件。",

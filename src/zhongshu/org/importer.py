@@ -28,9 +28,9 @@ from zhongshu.access.admins import (
     separation_error,
 )
 from zhongshu.audit import services as audit
-from zhongshu.audit.events import Event
 
 from . import services
+from .events import OrgEvent
 from .models import Clearance, Person, Role, RoleCode, Unit, UnitKind
 
 UNIT_SHEET = "单位"
@@ -280,7 +280,7 @@ def apply(parsed: Parsed, *, actor: Person, progress: Progress | None = None) ->
         done += 1
         if progress and done % 50 == 0:
             progress(done, total)
-    audit.record(actor=actor, action=Event.IMPORT_APPLY, details=summary)
+    audit.record(actor=actor, action=OrgEvent.IMPORT_APPLY, details=summary)
     return summary
 
 

@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from zhongshu.access.policy import Action, can
 from zhongshu.audit import services as audit
-from zhongshu.audit.events import Event
 
+from .events import OrgEvent
 from .models import Person
 
 
@@ -81,4 +81,4 @@ def account_unlock(*, actor: Person, person: Person) -> None:
     if not can(actor, Action.ACCOUNT_UNLOCK):
         raise PermissionDenied
     reset(username=person.username)
-    audit.record(actor=actor, action=Event.ACCOUNT_UNLOCK, obj=person)
+    audit.record(actor=actor, action=OrgEvent.ACCOUNT_UNLOCK, obj=person)
