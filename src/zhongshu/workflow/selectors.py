@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, OuterRef, Prefetch, Q, QuerySet
@@ -14,6 +14,10 @@ from zhongshu.kernel.queries import Probe
 from zhongshu.workflow.actions import WorkflowAction
 
 from .models import Opinion, Route, RouteTemplate, Step, StepStatus
+
+if TYPE_CHECKING:
+    from zhongshu.org.models import Person
+
 
 
 @dataclass(frozen=True)
@@ -84,7 +88,7 @@ def on_route_q(model: type[Model], person: Any) -> Q:
                                        assignee_id=person.pk)))
 
 
-def pending_step_of(person: Any, obj: Model, purpose: str | None = None) -> Step | None:
+def pending_step_of(person: Person, obj: Model, purpose: str | None = None) -> Step | None:
     """The person's pending step on ``obj``'s running routes (of ``purpose``), if any."""
     ct = ContentType.objects.get_for_model(type(obj))
     qs = Step.objects.filter(route__content_type=ct, route__object_id=obj.pk,
@@ -95,14 +99,14 @@ def pending_step_of(person: Any, obj: Model, purpose: str | None = None) -> Step
     return qs.select_related("route").order_by("id").first()
 
 
-def routes_for(viewer: Any, obj: Any) -> list[Route]:
+def routes_for(viewer: Person, obj: Any) -> list[Route]:
     ct = ContentType.objects.get_for_model(obj)
     routes = Route.objects.filter(content_type=ct, object_id=obj.pk).select_related(
         "template_version__template")
     return [r for r in routes if can(viewer, WorkflowAction.ROUTE_VIEW, r)]
 
 
-def route_get(viewer: Any, pk: int) -> Route | None:
+def route_get(viewer: Person, pk: int) -> Route | None:
     """The route if the viewer may see it; None otherwise, so that callers answer 404."""
     route = (Route.objects.select_related("template_version__template", "drafter", "started_by",
                                           "content_type").filter(pk=pk).first())
@@ -119,19 +123,19 @@ def route_timeline(route: Route) -> dict[str, Any]:
     return {"stages": stages, "steps": steps, "opinions": opinions}
 
 
-def pending_steps(person: Any) -> QuerySet[Step]:
+def pending_steps(person: Person) -> QuerySet[Step]:
     """The person's own open steps (待办), each visible to them by construction."""
     return (Step.objects.filter(assignee=person, status=StepStatus.PENDING)
             .select_related("route"))
 
 
-def my_pending_step(viewer: Any, route: Route) -> Step | None:
+def my_pending_step(viewer: Person, route: Route) -> Step | None:
     step = (route.steps.filter(assignee=viewer, status=StepStatus.PENDING)
             .select_related("route").order_by("id").first())
     return step if step and can(viewer, WorkflowAction.STEP_ACT, step) else None
 
 
-def templates_list(viewer: Any) -> QuerySet[RouteTemplate]:
+def templates_list(viewer: Person) -> QuerySet[RouteTemplate]:
     if not can(viewer, WorkflowAction.TEMPLATE_VIEW):
         return RouteTemplate.objects.none()
     return RouteTemplate.objects.prefetch_related(

@@ -66,7 +66,7 @@ class StepRefused(WorkflowError):
         super().__init__(message, code=RefusalCode.NOT_ALLOWED)
 
 
-def _audit(*, actor: Any, action: str, obj: Any, on_behalf_of: Any = None, **details: Any) -> None:
+def _audit(*, actor: Person | None, action: str, obj: Any, on_behalf_of: Person | None = None, **details: Any) -> None:
     """Record an audit event in the caller's transaction."""
     record(actor=actor, action=action, obj=obj, details=details, on_behalf_of=on_behalf_of)
 
@@ -157,7 +157,7 @@ def _clean_stages(stages: list[dict[str, Any]], purpose: registry.Purpose, templ
     return cleaned
 
 
-def _check_manage(actor: Any) -> None:
+def _check_manage(actor: Person) -> None:
     if not can(actor, WorkflowAction.TEMPLATE_MANAGE):
         raise PermissionDenied
 
