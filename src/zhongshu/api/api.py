@@ -30,6 +30,7 @@ from zhongshu.documents.incoming.models import (
     task_kind_of,
 )
 from zhongshu.documents.models import OutgoingDocument
+from zhongshu.kernel.http import AuthedRequest
 from zhongshu.kernel.paging import REGISTER_COUNT_CAP, capped_count
 from zhongshu.layout.render import FORMATS
 from zhongshu.org.models import Person, Unit
@@ -141,7 +142,7 @@ def _attachment(doc: OutgoingDocument, f) -> dict:
             "download_url": reverse("api:outgoing_attachment_download", args=[doc.pk, f.pk])}
 
 
-def _get(request: HttpRequest, pk: int) -> OutgoingDocument:
+def _get(request: AuthedRequest, pk: int) -> OutgoingDocument:
     doc = selectors.document_get(request.user, pk)
     if doc is None:
         raise Http404
@@ -173,7 +174,7 @@ def _meta(data: DraftIn) -> dict:
 
 @api.get("/documents/outgoing", response=DocumentList, url_name="outgoing_list",
          summary="发文列表（仅本人可见的）")
-def outgoing_list(request, q: str = "", doc_type: str = "", status: str = "",
+def outgoing_list(request: AuthedRequest, q: str = "", doc_type: str = "", status: str = "",
                   limit: int = Query(30, ge=1, le=200),
                   offset: int = Query(0, ge=0, le=REGISTER_COUNT_CAP)):
     qs = selectors.register(request.user, q=q, doc_type=doc_type, status=status)
@@ -189,7 +190,7 @@ def _capped_count(qs) -> dict:
 
 @api.post("/documents/outgoing", response={201: DocumentOut}, url_name="outgoing_create",
           summary="拟稿（创建草稿）")
-def outgoing_create(request, data: DraftIn):
+def outgoing_create(request: AuthedRequest, data: DraftIn):
     units = list(Unit.objects.filter(pk__in=data.countersign_units))
     doc = services.outgoing_create(actor=request.user, doc_type=data.doc_type, title=data.title,
                                    spec=_spec(data), countersign_units=units, **_meta(data))
@@ -198,7 +199,7 @@ def outgoing_create(request, data: DraftIn):
 
 @api.get("/documents/outgoing/{doc_id}", response=DocumentDetail, url_name="outgoing_detail",
          summary="发文详情")
-def outgoing_detail(request, doc_id: int):
+def outgoing_detail(request: AuthedRequest, doc_id: int):
     doc = _get(request, doc_id)
     services.outgoing_viewed(actor=request.user, document=doc)
     route = selectors.route_of(doc)
@@ -220,7 +221,7 @@ def outgoing_detail(request, doc_id: int):
 
 @api.post("/documents/outgoing/{doc_id}/versions", response={201: VersionOut, 409: VersionOut},
           url_name="outgoing_save", summary="保存新版本（他人已先保存时返回 409，文本存为旁支）")
-def outgoing_save(request, doc_id: int, data: SaveIn):
+def outgoing_save(request: AuthedRequest, doc_id: int, data: SaveIn):
     doc = _get(request, doc_id)
     units = list(Unit.objects.filter(pk__in=data.countersign_units))
     result = services.outgoing_save(actor=request.user, document=doc, spec=_spec(data),
@@ -234,7 +235,7 @@ def outgoing_save(request, doc_id: int, data: SaveIn):
 
 @api.post("/documents/outgoing/{doc_id}/submit", response={200: DocumentOut}, url_name="outgoing_submit",
           summary="送审")
-def outgoing_submit(request, doc_id: int):
+def outgoing_submit(request: AuthedRequest, doc_id: int):
     doc = _get(request, doc_id)
     services.outgoing_submit(actor=request.user, document=doc)
     return _out(_get(request, doc_id))
@@ -242,7 +243,7 @@ def outgoing_submit(request, doc_id: int):
 
 @api.post("/documents/outgoing/{doc_id}/act", response={200: DocumentOut, 409: Error},
           url_name="outgoing_act", summary="办理本人的待办环节（同意、退回、不同意……）")
-def outgoing_act(request, doc_id: int, data: ActIn):
+def outgoing_act(request: AuthedRequest, doc_id: int, data: ActIn):
     doc = _get(request, doc_id)
     route = selectors.route_of(doc)
     step = wf_selectors.my_pending_step(request.user, route) if route else None
@@ -261,7 +262,7 @@ def outgoing_act(request, doc_id: int, data: ActIn):
 
 @api.get("/documents/outgoing/{doc_id}/download", url_name="outgoing_download",
          summary="下载排版文件（pdf、docx、ofd；涉密文件带查看人水印）")
-def outgoing_download(request, doc_id: int, format: str = "pdf"):  # noqa: A002 (the query name)
+def outgoing_download(request: AuthedRequest, doc_id: int, format: str = "pdf"):  # noqa: A002 (the query name)
     doc = _get(request, doc_id)
     if format not in FORMATS:
         raise ValidationError(f"不支持的格式：{format}，应为 pdf、docx 或 ofd。")
@@ -274,7 +275,7 @@ def outgoing_download(request, doc_id: int, format: str = "pdf"):  # noqa: A002 
 @api.post("/documents/outgoing/{doc_id}/attachments", response={201: AttachmentOut},
           url_name="outgoing_attachment_add",
           summary="上传附件文件（multipart：file，可选 title；按内容识别格式，不超过 50 MB）")
-def outgoing_attachment_add(request, doc_id: int, file: File[UploadedFile], title: Form[str] = ""):
+def outgoing_attachment_add(request: AuthedRequest, doc_id: int, file: File[UploadedFile], title: Form[str] = ""):
     doc = _get(request, doc_id)
     attachment = services.outgoing_attachment_add(actor=request.user, document=doc, name=file.name or "",
                                                   data=file.read(), title=title)
@@ -283,7 +284,7 @@ def outgoing_attachment_add(request, doc_id: int, file: File[UploadedFile], titl
 
 @api.get("/documents/outgoing/{doc_id}/attachments/{file_id}", url_name="outgoing_attachment_download",
          summary="下载附件文件（涉密文件的 PDF、图片带查看人水印）")
-def outgoing_attachment_download(request, doc_id: int, file_id: int):
+def outgoing_attachment_download(request: AuthedRequest, doc_id: int, file_id: int):
     doc = _get(request, doc_id)
     attachment = selectors.attachment_get(doc, file_id)
     if attachment is None:
@@ -325,7 +326,7 @@ def _incoming_out(d: IncomingDocument) -> dict:
             "deadline": d.deadline, "completed_at": d.completed_at, "summary": d.summary}
 
 
-def _incoming(request: HttpRequest, pk: int) -> IncomingDocument:
+def _incoming(request: AuthedRequest, pk: int) -> IncomingDocument:
     doc = incoming_selectors.document_get(request.user, pk)
     if doc is None:
         raise Http404
@@ -346,7 +347,7 @@ def _register_filter(params: dict, sort: str) -> incoming_selectors.RegisterFilt
 
 @api.get("/documents/incoming", response=IncomingList, url_name="incoming_list",
          summary="收文登记簿（仅本人可见的；筛选同登记簿页面）")
-def incoming_list(request, q: str = "", status: str = "", doc_type: str = "", urgency: str = "",
+def incoming_list(request: AuthedRequest, q: str = "", status: str = "", doc_type: str = "", urgency: str = "",
                   sender: str = "", date_from: str = "", date_to: str = "", overdue: bool = False,
                   sort: str = "-received", limit: int = Query(30, ge=1, le=200),
                   offset: int = Query(0, ge=0, le=REGISTER_COUNT_CAP)):
@@ -380,7 +381,7 @@ def _task_out(doc: IncomingDocument, t) -> dict:
 
 @api.get("/documents/incoming/{doc_id}", response=IncomingDetail, url_name="incoming_detail",
          summary="收文详情（含本人待处理事项和办理过程）")
-def incoming_detail(request, doc_id: int):
+def incoming_detail(request: AuthedRequest, doc_id: int):
     doc = _incoming(request, doc_id)
     record_access(actor=request.user, obj=doc)
     return {**_incoming_out(doc),
@@ -436,7 +437,7 @@ def _act(action: str, actor: Person, doc: IncomingDocument, data: IncomingActIn)
 @api.post("/documents/incoming/{doc_id}/tasks/{task_id}/act", response={200: IncomingOut, 409: Error},
           url_name="incoming_act",
           summary="办理本人的一项待处理事项（签收、初审、拟办、批示、交办、承办、传阅）")
-def incoming_act(request, doc_id: int, task_id: int, data: IncomingActIn):
+def incoming_act(request: AuthedRequest, doc_id: int, task_id: int, data: IncomingActIn):
     doc = _incoming(request, doc_id)
     task = incoming_selectors.tasks_of(doc).filter(pk=task_id).first()
     if task is None:
@@ -463,7 +464,7 @@ def incoming_act(request, doc_id: int, task_id: int, data: IncomingActIn):
 @api.post("/documents/incoming/{doc_id}/extensions/{extension_id}/decide",
           response={200: IncomingOut, 409: Error}, url_name="incoming_decide",
           summary="审批本人待审批的延期申请（同意或不同意）")
-def incoming_decide(request, doc_id: int, extension_id: int, data: IncomingActIn):
+def incoming_decide(request: AuthedRequest, doc_id: int, extension_id: int, data: IncomingActIn):
     doc = _incoming(request, doc_id)
     ext = incoming_selectors.extensions_of(doc).filter(pk=extension_id).first()
     if ext is None:
@@ -486,7 +487,7 @@ def incoming_decide(request, doc_id: int, extension_id: int, data: IncomingActIn
 
 @api.get("/documents/incoming/{doc_id}/files/{file_id}", response={409: Error}, url_name="incoming_download",
          summary="下载收文的文件（涉密的 PDF 和扫描件带查看人水印）")
-def incoming_download(request, doc_id: int, file_id: int):
+def incoming_download(request: AuthedRequest, doc_id: int, file_id: int):
     doc = _incoming(request, doc_id)
     f = IncomingFile.objects.filter(pk=file_id, incoming=doc).first()
     if f is None:
