@@ -123,11 +123,13 @@ MATRIX: dict[str, Row] = {
                          post=only({"leader": 400, "secretary": 400})),
     # --- the audit trail ---
     # --- routing (workflow) and the inbox ---
-    "workflow:template_list": Row(get=only({"secretary"})),
-    "workflow:template_create": Row(get=only({"secretary"}), post=only({"secretary"})),
-    "workflow:template_edit": Row(get=only({"secretary"}), post=only({"secretary"}),
+    # Secretaries read the templates; only the director or a workflow administrator
+    # changes them (issue 10 §7).
+    "workflow:template_list": Row(get=only({"secretary", "flowadmin"})),
+    "workflow:template_create": Row(get=only({"flowadmin"}), post=only({"flowadmin"})),
+    "workflow:template_edit": Row(get=only({"flowadmin"}), post=only({"flowadmin"}),
                                   args=lambda w: [w.template.pk]),
-    "workflow:template_version": Row(get=only({"secretary"}), args=lambda w: [w.template.pk, 1]),
+    "workflow:template_version": Row(get=only({"secretary", "flowadmin"}), args=lambda w: [w.template.pk, 1]),
     # People on the route see it; for everyone else it does not exist.
     "workflow:route_detail": Row(get=only({"secretary", "leader"}, deny=404),
                                  args=lambda w: [w.route.pk]),

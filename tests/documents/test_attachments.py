@@ -189,9 +189,12 @@ def test_distribution_copies_the_files_to_each_recipients_incoming_item(office):
     assert {r.incoming.recipient_unit for r in internal} == {office.county, office.bureau}
     for row in internal:
         files = list(IncomingFile.objects.filter(incoming=row.incoming).order_by("id"))
+        copy = f"{doc.doc_number} 关于做好年终工作的通知（份号{row.delivery.copy_number:06d}）"
+        # The issued document itself (PDF and OFD of the copy), then the attachments.
         assert [(f.name, f.kind, f.is_attachment) for f in files] == [
+            (f"{copy}.pdf", "pdf", False), (f"{copy}.ofd", "ofd", False),
             ("工作安排表.pdf", "pdf", True), ("现场照片.png", "png", True)]
-        assert bytes(files[0].content) == bytes(doc.attachment_files.get(position=1).content)
+        assert bytes(files[2].content) == bytes(doc.attachment_files.get(position=1).content)
         # the delivered text lists them in its 附件说明
         assert [a["title"] for a in row.incoming.spec["attachments"]] == ["工作安排表", "现场照片"]
 

@@ -44,7 +44,15 @@ def test_demo_accounts_sign_in_with_documented_password(demo, client, settings):
 
 
 def test_demo_is_deterministic(demo):
+    from zhongshu.documents.models import IssuingOrgan, SignAuthority
+    from zhongshu.workflow.models import RouteTemplate, StageDef, TemplateVersion
+
     first = list(Person.objects.order_by("username").values_list("username", "full_name", "unit__code"))
+    SignAuthority.objects.all().delete()
+    IssuingOrgan.objects.all().delete()
+    StageDef.objects.all().delete()
+    TemplateVersion.objects.all().delete()
+    RouteTemplate.objects.all().delete()
     Person.objects.all().delete()
     Unit.objects.update(parent=None, head=None, leader_in_charge=None)
     Unit.objects.all().delete()

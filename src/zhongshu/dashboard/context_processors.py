@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhongshu.access.delegation import has_received_delegation
 from zhongshu.access.policy import Action, can
+from zhongshu.documents.actions import DocumentAction
 from zhongshu.documents.incoming.actions import IncomingAction
 from zhongshu.layout.actions import LayoutAction
 from zhongshu.layout.proofread.actions import ProofreadAction
@@ -34,6 +35,7 @@ DOCUMENT_TOOLS = [
     ("render", _("排版预览"), "layout:render", LayoutAction.RENDER),
     ("check", _("公文校对"), "proofread:check", ProofreadAction.USE),
     ("terms", _("规范用语表"), "proofread:term_list", ProofreadAction.TERMLIST_MANAGE),
+    ("organs", _("发文机关"), "documents:organ_list", DocumentAction.ORGANS_VIEW),
 ]
 # URL namespaces that belong to an area of the navigation.
 AREA_OF_NAMESPACE = {"org": "system", "kernel": "system", "audit": "audit",

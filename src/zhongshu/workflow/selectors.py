@@ -140,3 +140,22 @@ def templates_list(viewer: Person) -> QuerySet[RouteTemplate]:
         return RouteTemplate.objects.none()
     return RouteTemplate.objects.prefetch_related(
         Prefetch("versions", to_attr="all_versions")).order_by("name", "id")
+
+
+def withdrawable_step(person: Any, route: Route) -> Step | None:
+    """撤回: the step ``person`` agreed last on ``route``, when it is the route's latest
+    act and nobody of the stage it opened has acted yet; None otherwise."""
+    from .models import ACTED_STEP_STATUSES, Opinion, RouteStatus, StepAction
+
+    if route.status != RouteStatus.RUNNING or route.current_position is None:
+        return None
+    last = Opinion.objects.filter(route=route).select_related("step").order_by("-created_at", "-id").first()
+    if (last is None or last.author_id != person.pk or last.on_behalf_of_id is not None
+            or last.action not in (StepAction.AGREE, StepAction.AGREE_WITH_OPINION)):
+        return None
+    step = last.step
+    if route.current_position <= step.position:
+        return None  # his own stage is still open (others of a 会签 have not acted)
+    acted = route.steps.filter(round=route.round, position=route.current_position,
+                               status__in=ACTED_STEP_STATUSES).exists()
+    return None if acted else step

@@ -468,6 +468,28 @@ def step_act(*, actor: Person, step: Step, action: str, text: str = "",
 OPINION_MAX = 5000
 
 
+@transaction.atomic
+def step_withdraw(*, actor: Person, route: Route, today: dt.date | None = None) -> Step:
+    """撤回: whoever sent the item on takes it back while nobody of the next stage has
+    acted — the next stage's steps close and his own stage opens again (a new round, as
+    a return does). The item may refuse (``ItemHooks.may_withdraw``: a document once
+    signed off is not withdrawn)."""
+    route = Route.objects.select_for_update().select_related("template_version").get(pk=route.pk)
+    from .selectors import withdrawable_step
+
+    step = withdrawable_step(actor, route)
+    hooks = _hooks(route.subject)
+    may = getattr(hooks, "may_withdraw", None)
+    if step is None or (may is not None and not may(actor, route.subject, step)):
+        raise WorkflowError("只能撤回本人刚送出、且下一环节尚未办理的事项。", code=RefusalCode.NOT_PENDING)
+    _open_steps(route, route.current_position).update(status=StepStatus.CLOSED)
+    route.round += 1
+    _open_stage(route, step.position, _today(today), WorkCalendar.load())
+    route.save(update_fields=["status", "current_position", "finished_at", "round"])
+    _audit(actor=actor, action=WorkflowEvent.STEP_WITHDRAW, obj=route, step=step.pk, stage=step.stage_key)
+    return step
+
+
 def _check_target(route: Route, step: Step, stage: StageDef, target: Person | None,
                   principal: Person) -> None:
     if target is None or not target.is_active:

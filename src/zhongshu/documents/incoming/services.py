@@ -227,6 +227,7 @@ def incoming_receive_electronic(*, source: Model, sender_unit: Unit, recipient_u
                                 classification: int, secrecy_years: int | None,
                                 secrecy_long_term: bool, copy_number: int | None,
                                 spec: dict | None = None,
+                                files: Sequence[tuple[str, bytes]] = (),
                                 attachments: Sequence[tuple[str, bytes]] = ()) -> IncomingDocument:
     """The system delivers one copy to ``recipient_unit`` (electronic exchange): it waits
     at once in the 待签收 list of the unit's office. Called again for the same source, it
@@ -254,6 +255,8 @@ def incoming_receive_electronic(*, source: Model, sender_unit: Unit, recipient_u
     # the person who signs (签收人) — never anyone outside the recipient unit.
     doc.registered_by = receivers[0]
     doc.save()
+    # The issued document itself (PDF and OFD of the copy), then its attachments.
+    _store_files(doc, files, attachment=False)
     _store_files(doc, attachments, attachment=True)
     _give_tasks(doc, TaskKind.RECEIVE, receivers)
     _event(doc, EventKind.DELIVERED, None, copy_number=copy_number,

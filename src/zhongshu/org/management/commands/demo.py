@@ -25,6 +25,9 @@ class Command(BaseCommand):
                 return
             raise CommandError("数据库中已有组织机构数据；演示数据只能载入空数据库。")
         counts = load_demo()
+        from zhongshu.documents.demo import load_demo_documents
+
+        load_demo_documents()
         self.stdout.write(self.style.SUCCESS(
             f"已载入演示数据：单位 {counts['units']} 个，人员 {counts['people']} 人。"))
         self.stdout.write(f"演示账号（密码均为 {settings.DEMO_PASSWORD}）：")
