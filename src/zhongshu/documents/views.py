@@ -366,7 +366,7 @@ def attachment_download(request: AuthedRequest, pk: int, file_id: int) -> HttpRe
 
 
 @require_POST
-def issue(request: HttpRequest, pk: int) -> HttpResponse:
+def issue(request: AuthedRequest, pk: int) -> HttpResponse:
     """印发: 复核, 编号, 用印, 印制 and 分发 from one screen."""
     doc = _get(request, pk)
     if not can(request.user, DocumentAction.ISSUE, doc):
@@ -384,7 +384,7 @@ def issue(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def reserve_number(request: HttpRequest, pk: int) -> HttpResponse:
+def reserve_number(request: AuthedRequest, pk: int) -> HttpResponse:
     doc = _get(request, pk)
     if not can(request.user, DocumentAction.NUMBER_RESERVE, doc):
         raise PermissionDenied
@@ -397,7 +397,7 @@ def reserve_number(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("documents:detail", pk=pk)
 
 
-def sheet(request: HttpRequest, pk: int) -> HttpResponse:
+def sheet(request: AuthedRequest, pk: int) -> HttpResponse:
     """发文稿纸: the document's processing sheet, printable — who drafted, reviewed,
     countersigned and signed, with their opinions, and the clean text."""
     doc = _get(request, pk)
@@ -413,7 +413,7 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
     doc = _get(request, pk)
     try:
         step = services.outgoing_withdraw(actor=request.user, document=doc)

@@ -79,7 +79,7 @@ def current_route(obj: Model, purpose: str) -> Route | None:
     return routes_of(obj, purpose).select_related("template_version").first()
 
 
-def on_route_q(model: type[Model], person: Any) -> Q:
+def on_route_q(model: type[Model], person: Person) -> Q:
     """A Q over ``model``'s rows: the person has (or had) a step on one of the row's
     routes. A correlated EXISTS probe of indexed columns, applied in place (decision
     0901): an ``IN`` list of a busy person's steps would be built in full every time."""
@@ -142,7 +142,7 @@ def templates_list(viewer: Person) -> QuerySet[RouteTemplate]:
         Prefetch("versions", to_attr="all_versions")).order_by("name", "id")
 
 
-def withdrawable_step(person: Any, route: Route) -> Step | None:
+def withdrawable_step(person: Person, route: Route) -> Step | None:
     """撤回: the step ``person`` agreed last on ``route``, when it is the route's latest
     act and nobody of the stage it opened has acted yet; None otherwise."""
     from .models import ACTED_STEP_STATUSES, Opinion, RouteStatus, StepAction

@@ -482,6 +482,7 @@ def step_withdraw(*, actor: Person, route: Route, today: dt.date | None = None) 
     may = getattr(hooks, "may_withdraw", None)
     if step is None or (may is not None and not may(actor, route.subject, step)):
         raise WorkflowError("只能撤回本人刚送出、且下一环节尚未办理的事项。", code=RefusalCode.NOT_PENDING)
+    assert route.current_position is not None  # withdrawable_step: a running route
     _open_steps(route, route.current_position).update(status=StepStatus.CLOSED)
     route.round += 1
     _open_stage(route, step.position, _today(today), WorkCalendar.load())
