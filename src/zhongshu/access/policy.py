@@ -78,7 +78,8 @@ Asker: TypeAlias = "Person | AnonymousUser | None"
 
 
 def _signed_in(person: Asker) -> TypeGuard[Person]:
-    return bool(person is not None and getattr(person, "is_authenticated", False) and person.is_active)
+    return bool(person is not None and getattr(person, "is_authenticated", False)
+                and person.is_active)
 
 
 def _in_need_to_know(person: Person, obj: Model) -> bool:
@@ -156,7 +157,8 @@ _OBJECT_RULES.update({
 })
 
 
-def can(person: Asker, action: StrEnum | str, obj: Any = None, *, on_behalf_of: Person | None = None) -> bool:
+def can(person: Asker, action: StrEnum | str, obj: Any = None, *,
+        on_behalf_of: Person | None = None) -> bool:
     """May ``person`` do ``action`` (to ``obj``)? Deny by default.
 
     With ``on_behalf_of`` the person acts for a leader: allowed only for a delegable
@@ -218,7 +220,8 @@ POLICY = registry.AppPolicy(
     })
 
 
-def visible(person: Asker, queryset: QuerySet[_M], *, on_behalf_of: Person | None = None) -> QuerySet[_M]:
+def visible(person: Asker, queryset: QuerySet[_M], *,
+            on_behalf_of: Person | None = None) -> QuerySet[_M]:
     """The rows of ``queryset`` that ``person`` may see; nothing if the policy does not
     know the model. Filtering happens in SQL, so counts and pages never include the rest."""
     if not _signed_in(person):

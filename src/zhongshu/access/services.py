@@ -99,7 +99,8 @@ def password_reset_decide(*, actor: Person, request: PasswordResetRequest, appro
             status=status, decided_by=actor, decided_at=timezone.now(), decision_note=note.strip()[:200]):
         raise ValidationError("该申请已处理。")
     request.refresh_from_db()
-    audit.record(actor=actor, action=OrgEvent.PASSWORD_RESET_APPROVE if approve else OrgEvent.PASSWORD_RESET_REJECT,
+    audit.record(actor=actor,
+                 action=OrgEvent.PASSWORD_RESET_APPROVE if approve else OrgEvent.PASSWORD_RESET_REJECT,
                  obj=request.person, details={"request_id": request.pk, "note": request.decision_note,
                                               "requested_by_id": request.requested_by_id,
                                               "reason": request.reason})
@@ -260,7 +261,8 @@ def forward_decide(*, actor: Person, request: ForwardRequest, approve: bool,
         grant_add(actor=actor, obj=obj, person=request.recipient_person,
                   unit=request.recipient_unit, forward_request=request, expires_at=request.expires_at,
                   reason=f"{label}（申请 #{request.pk}）：{request.reason}"[:200])
-    audit.record(actor=actor, action=AccessEvent.FORWARD_APPROVE if approve else AccessEvent.FORWARD_REJECT,
+    audit.record(actor=actor,
+                 action=AccessEvent.FORWARD_APPROVE if approve else AccessEvent.FORWARD_REJECT,
                  obj=obj, details={"request_id": request.pk, "note": request.decision_note,
                                    "requested_by_id": request.requested_by_id,
                                    "purpose": request.purpose})

@@ -102,7 +102,8 @@ def _schema(request, exc: NinjaValidationError):
 @api.exception_handler(HttpError)
 def _http(request, exc: HttpError):
     message = {400: "请求体应为 JSON。"}.get(exc.status_code, str(exc))
-    return _error(request, exc.status_code, ErrorCode.BAD_REQUEST if exc.status_code == 400 else ErrorCode.ERROR, message)
+    code = ErrorCode.BAD_REQUEST if exc.status_code == 400 else ErrorCode.ERROR
+    return _error(request, exc.status_code, code, message)
 
 
 @api.exception_handler(PermissionDenied)
@@ -318,7 +319,8 @@ def _is_refusal(exc: ValidationError) -> bool:
 
 def _incoming_out(d: IncomingDocument) -> dict:
     return {"id": d.pk, "receipt_number": d.receipt_number, "title": d.title, "doc_type": d.doc_type,
-            "doc_number": d.doc_number, "sender": d.sender_display, "recipient_unit": d.recipient_unit.name if d.recipient_unit else "",
+            "doc_number": d.doc_number, "sender": d.sender_display,
+            "recipient_unit": d.recipient_unit.name if d.recipient_unit else "",
             "channel": d.channel, "status": d.status, "status_label": d.get_status_display(),
             "classification": d.classification, "secrecy_mark": d.secrecy_mark, "urgency": d.urgency,
             "copy_number": d.copy_number, "created_at": d.created_at, "received_at": d.received_at,

@@ -55,7 +55,8 @@ def _lock_head() -> ChainHead:
     return head
 
 
-def record(*, actor: Person | AnonymousUser | None, action: str | StrEnum, obj: models.Model | None = None,
+def record(*, actor: Person | AnonymousUser | None, action: str | StrEnum,
+           obj: models.Model | None = None,
            outcome: str = Outcome.SUCCESS, details: dict[str, Any] | None = None,
            on_behalf_of: Person | None = None, object_type: str = "", object_id: str | int = "",
            object_repr: str = "", classification: int | None = None,
@@ -129,7 +130,8 @@ def record_access(*, actor: Person | None, obj: models.Model, download: bool = F
     level = getattr(obj, "classification", None)
     if level is None or int(level) < CLASSIFIED_FROM:
         return None
-    return record(actor=actor, action=AuditLogEvent.OBJECT_DOWNLOAD if download else AuditLogEvent.OBJECT_VIEW,
+    return record(actor=actor,
+                  action=AuditLogEvent.OBJECT_DOWNLOAD if download else AuditLogEvent.OBJECT_VIEW,
                   obj=obj, on_behalf_of=on_behalf_of, details=details)
 
 
