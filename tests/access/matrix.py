@@ -54,7 +54,7 @@ SECADMIN = {"secadmin"}
 # Who may see the classified test dossier (机密): cleared and inside its need-to-know.
 DOSSIER_READERS = {"clerk", "cleared_granted", "leader"}
 # Personas that hold any role.
-ROLE_HOLDERS = {"sysadmin", "secadmin", "auditor", "leader", "secretary", "clerk"}
+ROLE_HOLDERS = {"sysadmin", "secadmin", "auditor", "leader", "secretary", "clerk", "flowadmin"}
 # 收文: the office and the leaders keep the register; the matrix document waits for the
 # office's 初审, so only the secretary and the clerk are on its route.
 INCOMING_LISTERS = {"leader", "secretary", "clerk"}

@@ -186,6 +186,7 @@ def test_distribution_copies_the_files_to_each_recipients_incoming_item(office):
     agree_until(doc, "分发")
     act(doc, "分发")
     internal = [r for r in selectors.delivery_rows(doc) if r.delivery.is_internal]
+    doc.refresh_from_db()
     assert {r.incoming.recipient_unit for r in internal} == {office.county, office.bureau}
     for row in internal:
         files = list(IncomingFile.objects.filter(incoming=row.incoming).order_by("id"))
@@ -306,6 +307,9 @@ def test_page_refusals_are_shown_and_nothing_is_stored(client, office):
     client.force_login(office.drafter)
     page = _upload(client, doc, "通知.pdf", "纯文本".encode()).content.decode()
     assert "不是允许的格式" in page and "无法识别文件内容" in page
+    # Beside the upload form, where the page lands, not out of view at its top.
+    error = page[page.index('id="attachments"'):]
+    assert 'id="upload-error"' in error and "无法识别文件内容" in error[:error.index("上传附件")]
     page = client.post(reverse("documents:attachment_add", args=[doc.pk]), {"title": "x"},
                        follow=True).content.decode()
     assert "请选择要上传的附件文件" in page

@@ -16,7 +16,7 @@ def load_demo_documents() -> dict[str, int]:
     secretariat = Unit.objects.get(code="BGS-ZH")
     archive = Unit.objects.get(code="BGS-DA")
     people = {p.username: p for p in Person.objects.filter(
-        username__in=["shuji", "mishuzhang", "zhuren"])}
+        username__in=["shuji", "mishuzhang", "zhuren", "fuzhuren"])}
     deputy_secretary = Person.objects.get(full_name="黄立民", roles__code=RoleCode.LEADER)
     printing = "中共示例市委办公室"
 
@@ -25,7 +25,8 @@ def load_demo_documents() -> dict[str, int]:
         made = IssuingOrgan.objects.create(
             code=code, unit=unit, name=name, header_mark=mark, issuer_code=issuer_code, format=fmt,
             printing_office=printing, secretariat=secretariat, archive=archive, sort_order=order)
-        made.reviewers.set([people["zhuren"]])
+        # 核稿: the director, and the deputy director he designates; the sender picks one.
+        made.reviewers.set([people["zhuren"], people["fuzhuren"]])
         return made
 
     sw = organ("sw", committee, "中共示例市委员会", "中共示例市委员会文件", "示市委发", 1)

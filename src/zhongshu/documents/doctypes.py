@@ -73,11 +73,12 @@ _OFFICE = ["agree", "agree_opinion", "return"]
 def default_stages(kind: DocKind) -> list[dict]:
     """The default route of a type. Assignees of kind ``item`` are named by the document
     itself (会签单位, the authorised leader, the issuing office's secretaries)."""
-    def stage(key, slot, mode="any", actions=_OFFICE, days=None, delegable=True):
+    def stage(key, slot, mode="any", actions=_OFFICE, days=None, delegable=True, choosable=False):
         spec = {"kind": "drafter"} if slot == "drafter" else (
             {"kind": "drafter_unit_head"} if slot == "drafter_unit_head" else {"kind": "item", "slot": slot})
         return {"key": key, "name": STAGE_LABELS[key], "mode": mode, "assignees": [spec],
-                "actions": list(actions), "deadline_workdays": days, "delegable": delegable}
+                "actions": list(actions), "deadline_workdays": days, "delegable": delegable,
+                "choosable": choosable}
 
     stages = [
         stage(DRAFTING, "drafter", mode="single", actions=["agree"]),
@@ -85,7 +86,8 @@ def default_stages(kind: DocKind) -> list[dict]:
         # head drafted it himself (the engine never gives a person his own work to review).
         stage(DEPARTMENT_REVIEW, "drafter_unit_head", mode="single", actions=_REVIEW, days=2),
         # 核稿: the office's director, or the secretary general he designates.
-        stage(OFFICE_REVIEW, "office_review", actions=_OFFICE, days=2),
+        # The department head picks which of the office's reviewers receives it.
+        stage(OFFICE_REVIEW, "office_review", actions=_OFFICE, days=2, choosable=True),
         stage(COUNTERSIGN, "countersign", mode="all", actions=_OFFICE, days=3),
         # 签发 is the leader's own act: never by a secretary on the leader's behalf.
         stage(SIGN_OFF, "sign_off", mode="single", actions=_REVIEW, days=2, delegable=False),

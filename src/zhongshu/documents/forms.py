@@ -48,6 +48,9 @@ class DraftForm(forms.Form):
                                              queryset=Person.objects.none())
     countersign_units = forms.ModelMultipleChoiceField(label=_("会签单位"), required=False,
                                                        queryset=Unit.objects.none())
+    also_submit_to = forms.ModelMultipleChoiceField(
+        label=_("续呈领导（签报）"), required=False, queryset=Person.objects.none(),
+        help_text=_("签报呈批：签发领导批示后依次呈送这些领导"))
     file_copies = forms.IntegerField(label=_("留存份数"), min_value=0, max_value=99, initial=1)
     note = forms.CharField(label=_("修改说明"), max_length=200, required=False)
     base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -67,6 +70,7 @@ class DraftForm(forms.Form):
         self.fields["sign_off_leader"].queryset = Person.objects.filter(
             is_active=True, roles__code=RoleCode.LEADER).distinct().order_by("sort_order", "id")
         self.fields["countersign_units"].queryset = Unit.objects.filter(is_active=True).order_by("sort_order", "id")
+        self.fields["also_submit_to"].queryset = self.fields["sign_off_leader"].queryset
         # The body editor's blocks as posted; ``blocks`` is the body they make once clean.
         self.editor_blocks = blocks or []
         self.blocks: list[dict] = []
@@ -127,6 +131,7 @@ class DraftForm(forms.Form):
             "printing_office": spec.get("printing_office", ""),
             "sign_off_leader": doc.sign_off_leader_id, "file_copies": doc.file_copies,
             "countersign_units": list(doc.countersign_units.values_list("pk", flat=True)),
+            "also_submit_to": list(doc.also_submit_to.values_list("pk", flat=True)),
         }
 
 
@@ -136,13 +141,27 @@ class ActForm(forms.Form):
     return_to = forms.TypedChoiceField(label=_("退回至"), required=False, coerce=int, empty_value=None,
                                        choices=())
 
-    def __init__(self, *args, stage=None, earlier=(), **kwargs):
+    def __init__(self, *args, stage=None, earlier=(), choice=None, **kwargs):
         super().__init__(*args, **kwargs)
         from zhongshu.workflow.models import StepAction
 
         allowed = [a for a in stage.actions if a not in ("transfer", "add_countersigner")]
         self.fields["action"].choices = [(a, StepAction(a).label) for a in allowed]
         self.fields["return_to"].choices = [("", "—")] + [(s.position, s.name) for s in earlier]
+        if choice is not None:
+            # 送审时选择办理人: who of the next stage's people receives it.
+            field_class = forms.TypedChoiceField if choice.single else forms.TypedMultipleChoiceField
+            widget = forms.RadioSelect if choice.single else forms.CheckboxSelectMultiple
+            self.fields["next_assignees"] = field_class(
+                label=_("送%(stage)s：办理人") % {"stage": choice.stage_name}, coerce=int, required=False,
+                choices=choice.candidates, widget=widget,
+                help_text=_("不选则送该环节的全部办理人"))
+
+    def chosen(self) -> list[int]:
+        value = self.cleaned_data.get("next_assignees")
+        if value in (None, "", []):
+            return []
+        return value if isinstance(value, list) else [value]
 
 
 class DistributionForm(forms.Form):
@@ -156,7 +175,11 @@ class DistributionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        units = Unit.objects.filter(is_active=True).order_by("sort_order", "id")
+        from zhongshu.org.models import UnitKind
+
+        # Electronic exchange reaches internal units only; external ones are typed below
+        # with their channel.
+        units = Unit.objects.filter(is_active=True).exclude(kind=UnitKind.EXTERNAL).order_by("sort_order", "id")
         self.fields["main_units"].queryset = units
         self.fields["cc_units"].queryset = units
 

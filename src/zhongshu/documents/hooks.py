@@ -80,6 +80,11 @@ def assignees(doc: Any, slot: str) -> list[tuple[Person, Unit | None]]:
         if missing:
             raise WorkflowError(f"会签单位{'、'.join(missing)}未设负责人。")
         return [(u.head, u) for u in units]
+    if slot == "sign_off" and not doc.kind.issued and doc.sign_off_leader_id:
+        # 签报 呈批: the leader named first, then each further leader in turn.
+        further = [p for p in doc.also_submit_to.filter(is_active=True).order_by("sort_order", "id")
+                   if p.pk != doc.sign_off_leader_id]
+        return [(doc.sign_off_leader, None), *[(p, None) for p in further]]
     if slot == "sign_off" and doc.issuing_organ_id:
         from . import organs
 

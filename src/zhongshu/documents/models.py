@@ -122,6 +122,9 @@ class OutgoingDocument(Classified):
                                         related_name="+")
     countersign_units = models.ManyToManyField("org.Unit", verbose_name=_("会签单位"), blank=True,
                                                related_name="+")
+    # 呈批 of a 签报 to several leaders, one after another after the first (依次圈批).
+    also_submit_to = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("续呈领导"),
+                                            blank=True, related_name="+")
     status = models.CharField(_("状态"), max_length=20, choices=OutgoingStatus.choices,
                               default=OutgoingStatus.DRAFT)
     doc_year = models.PositiveSmallIntegerField(_("发文年度"), null=True, blank=True)

@@ -122,7 +122,9 @@ def organ_save(*, actor: Person, organ: IssuingOrgan | None = None, code: str = 
         if IssuingOrgan.objects.filter(code=code).exists():
             raise ValidationError({"code": f"标识“{code}”已被使用。"})
         organ = IssuingOrgan(code=code)
-    before = {k: str(getattr(organ, k, "")) for k in ORGAN_FIELDS} if not creating else {}
+    # As stored, not as a bound form may already have changed the instance in memory.
+    stored = IssuingOrgan.objects.filter(pk=organ.pk).first() if not creating else None
+    before = {k: str(getattr(stored, k, "")) for k in ORGAN_FIELDS} if stored is not None else {}
     for key, value in fields.items():
         if key in ORGAN_FIELDS:
             setattr(organ, key, value)

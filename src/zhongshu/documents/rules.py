@@ -66,6 +66,9 @@ def may_sign_for(person: Any, doc: Any) -> bool:
     keeps); a document without an organ keeps the older rule (any leader who may see it)."""
     from . import organs
 
+    if not doc.kind.issued:
+        # A 签报 stays inside: any leader it is submitted to decides on it (呈批).
+        return bool(person.has_role(RoleCode.LEADER))
     organ = doc.issuing_organ if getattr(doc, "issuing_organ_id", None) else None
     return organs.may_sign(person, organ)
 

@@ -139,7 +139,8 @@ def issue_stages(doc: OutgoingDocument) -> list[str]:
     route = route_of(doc)
     if route is None:
         return []
-    done = set(route.steps.filter(status=StepStatus.DONE).values_list("position", flat=True))
+    done = set(route.steps.filter(round=route.round, status=StepStatus.AGREED)
+               .values_list("position", flat=True))
     return [st.name for st in route.template_version.stages.order_by("position")
             if st.key in doctypes.ISSUING_STAGES and st.position not in done]
 

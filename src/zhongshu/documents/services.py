@@ -108,6 +108,17 @@ def _apply_meta(doc: OutgoingDocument, meta: dict) -> None:
     doc.full_clean(exclude=["current_version", "owner_unit", "registered_by"])
 
 
+def _set_also_submit_to(doc: OutgoingDocument, leaders: Iterable[Person] | None) -> None:
+    if leaders is None:
+        return
+    leaders = list(leaders)
+    if any(not p.has_role(RoleCode.LEADER) for p in leaders):
+        raise ValidationError({"also_submit_to": "续呈对象须为领导。"})
+    if leaders and doc.kind.issued:
+        raise ValidationError({"also_submit_to": "只有签报可以依次呈送多位领导；对外发文由一位有权签发的领导签发。"})
+    doc.also_submit_to.set(leaders)
+
+
 def _apply_organ(doc: OutgoingDocument) -> None:
     """The issuing organ must be one the drafter's unit may issue by; it gives the 机关代字
     until the number is given, and the signer named on the draft must be entitled to
@@ -122,7 +133,7 @@ def _apply_organ(doc: OutgoingDocument) -> None:
         raise ValidationError({"issuing_organ": f"{drafter.full_name}所在单位不能以{organ.name}名义发文。"})
     if not doc.doc_number:
         doc.issuer_code = organ.issuer_code
-    if doc.sign_off_leader_id and not organs.may_sign(doc.sign_off_leader, organ):
+    if doc.sign_off_leader_id and doc.kind.issued and not organs.may_sign(doc.sign_off_leader, organ):
         names = "、".join(p.full_name for p in organs.signers(organ)) or "（尚未设定）"
         raise ValidationError({"sign_off_leader": f"{doc.sign_off_leader.full_name}无权签发{organ.name}的文件；"
                                                   f"有权签发的是：{names}。"})
@@ -143,6 +154,7 @@ def _clean_spec(spec: dict) -> dict:
 @transaction.atomic
 def outgoing_create(*, actor: Person, doc_type: str, spec: dict, title: str = "",
                     owner_unit: Unit | None = None, countersign_units: Iterable[Unit] = (),
+                    also_submit_to: Iterable[Person] | None = None,
                     **meta: Any) -> OutgoingDocument:
     """Start a draft with its first version."""
     if not can(actor, DocumentAction.DRAFT):
@@ -164,6 +176,7 @@ def outgoing_create(*, actor: Person, doc_type: str, spec: dict, title: str = ""
     _check_spec(doc, spec)
     doc.save()
     doc.countersign_units.set(countersign_units)
+    _set_also_submit_to(doc, also_submit_to)
     version = _new_version(doc, actor=actor, spec=spec, parent=None, note="初稿")
     doc.current_version = version
     doc.save(update_fields=["current_version"])
@@ -179,7 +192,7 @@ class SaveResult:
 
 def outgoing_save(*, actor: Person, document: OutgoingDocument, spec: dict, base_version: int,
                   countersign_units: Iterable[Unit] | None = None, note: str = "",
-                  **meta: Any) -> SaveResult:
+                  also_submit_to: Iterable[Person] | None = None, **meta: Any) -> SaveResult:
     """Save the text as a new version. If someone saved since ``base_version`` (the
     version the editor started from), nothing is overwritten: the text is kept as a side
     version for merging and the result carries the conflict."""
@@ -211,6 +224,8 @@ def outgoing_save(*, actor: Person, document: OutgoingDocument, spec: dict, base
         doc.save()
         if countersign_units is not None and doc.status == OutgoingStatus.DRAFT:
             doc.countersign_units.set(countersign_units)
+        if doc.status == OutgoingStatus.DRAFT:
+            _set_also_submit_to(doc, also_submit_to)
         _audit(actor=actor, action=DocumentEvent.SAVE, obj=doc, version=version.number)
         return SaveResult(version=version)
 
@@ -252,7 +267,7 @@ def current_route(doc: OutgoingDocument) -> Route | None:
 @transaction.atomic
 def outgoing_act(*, actor: Person, document: OutgoingDocument, step: Step, action: str,
                  text: str = "", return_to: int | None = None, target: Person | None = None,
-                 on_behalf_of: Person | None = None):
+                 on_behalf_of: Person | None = None, chosen: list[int] | None = None):
     """Act on one's step of the document's route. The document's own effects (sign-off,
     number, copies, distribution, archiving) happen in the same transaction."""
     route = current_route(document)
@@ -261,7 +276,8 @@ def outgoing_act(*, actor: Person, document: OutgoingDocument, step: Step, actio
     if step.stage_key == doctypes.DRAFTING and action == "agree":
         _gate(OutgoingDocument.objects.get(pk=document.pk))
     return workflow.step_act(actor=actor, step=step, action=action, text=text,
-                             return_to=return_to, target=target, on_behalf_of=on_behalf_of)
+                             return_to=return_to, target=target, on_behalf_of=on_behalf_of,
+                             chosen=chosen)
 
 
 @transaction.atomic

@@ -95,6 +95,7 @@ def create(request: AuthedRequest) -> HttpResponse:
                 doc = services.outgoing_create(
                     actor=request.user, doc_type=form.cleaned_data["doc_type"], spec=form.spec(),
                     countersign_units=form.cleaned_data["countersign_units"],
+                    also_submit_to=form.cleaned_data["also_submit_to"],
                     **{k: v for k, v in form.meta().items() if k != "doc_type"})
             except ValidationError as exc:
                 for message in exc.messages:
@@ -123,6 +124,7 @@ def edit(request: AuthedRequest, pk: int) -> HttpResponse:
                     actor=request.user, document=doc, spec=form.spec(),
                     base_version=form.cleaned_data["base_version"] or 0,
                     countersign_units=form.cleaned_data["countersign_units"],
+                    also_submit_to=form.cleaned_data["also_submit_to"],
                     note=form.cleaned_data["note"], **form.meta())
             except ValidationError as exc:
                 for message in exc.messages:
@@ -166,7 +168,8 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     if step:
         stages = list(route.template_version.stages.all())
         stage = next(s for s in stages if s.position == step.position)
-        act_form = ActForm(stage=stage, earlier=[s for s in stages if s.position < step.position])
+        act_form = ActForm(stage=stage, earlier=[s for s in stages if s.position < step.position],
+                           choice=wf_selectors.next_choice(step))
     may_distribute = can(user, DocumentAction.DISTRIBUTE, doc)
     rows = selectors.delivery_rows(doc)
     dist_form = None
@@ -179,8 +182,10 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     files = selectors.attachment_files(doc)
     may_edit = can(user, DocumentAction.EDIT, doc)
     may_issue = can(user, DocumentAction.ISSUE, doc)
+    upload_error = request.session.pop(ATTACHMENT_ERROR, None)
     return render(request, "documents/detail.html", {
-        "may_issue": may_issue, "issue_stages": selectors.issue_stages(doc) if may_issue else [],
+        "may_issue": may_issue,
+        "upload_error": upload_error["text"] if upload_error and upload_error.get("doc") == doc.pk else "", "issue_stages": selectors.issue_stages(doc) if may_issue else [],
         "may_reserve": can(user, DocumentAction.NUMBER_RESERVE, doc),
         "may_withdraw": services.may_withdraw(user, doc),
         "next_number": services.next_number(doc) if not doc.doc_number and doc.kind.issued else "",
@@ -224,14 +229,15 @@ def act(request: AuthedRequest, pk: int) -> HttpResponse:
         return redirect("documents:detail", pk=pk)
     stages = list(route.template_version.stages.all())
     stage = next(s for s in stages if s.position == step.position)
-    form = ActForm(request.POST, stage=stage, earlier=[s for s in stages if s.position < step.position])
+    form = ActForm(request.POST, stage=stage, earlier=[s for s in stages if s.position < step.position],
+                   choice=wf_selectors.next_choice(step))
     if not form.is_valid():
         _say_form_errors(request, form)
         return redirect("documents:detail", pk=pk)
     data = form.cleaned_data
     try:
         services.outgoing_act(actor=request.user, document=doc, step=step, action=data["action"],
-                              text=data["text"], return_to=data.get("return_to"))
+                              text=data["text"], return_to=data.get("return_to"), chosen=form.chosen())
     except ValidationError as exc:
         _say_refusal(request, exc)
     else:
@@ -309,6 +315,16 @@ def _to_attachments(pk: int) -> HttpResponse:
     return redirect(f"{reverse('documents:detail', args=[pk])}#attachments")
 
 
+ATTACHMENT_ERROR = "documents.attachment_error"
+
+
+def _attachment_refused(request: HttpRequest, pk: int, text: str) -> HttpResponse:
+    """The refusal is shown beside the upload form, where the page lands (#attachments),
+    not at the top of a long page out of view."""
+    request.session[ATTACHMENT_ERROR] = {"doc": pk, "text": text}
+    return _to_attachments(pk)
+
+
 @require_POST
 def attachment_add(request: AuthedRequest, pk: int) -> HttpResponse:
     doc = _get(request, pk)
@@ -316,17 +332,15 @@ def attachment_add(request: AuthedRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
-        _say_form_errors(request, form)
-        return _to_attachments(pk)
+        return _attachment_refused(request, pk, "；".join(e for errs in form.errors.values() for e in errs))
     upload = form.cleaned_data["file"]
     try:
         attachment = services.outgoing_attachment_add(
             actor=request.user, document=doc, name=upload.name, data=upload.read(),
             title=form.cleaned_data["title"])
     except ValidationError as exc:
-        _say_refusal(request, exc)
-    else:
-        messages.success(request, _("附件“%(t)s”已上传。") % {"t": attachment.title})
+        return _attachment_refused(request, pk, "；".join(exc.messages))
+    messages.success(request, _("附件“%(t)s”已上传。") % {"t": attachment.title})
     return _to_attachments(pk)
 
 
