@@ -318,7 +318,7 @@ def _to_attachments(pk: int) -> HttpResponse:
 ATTACHMENT_ERROR = "documents.attachment_error"
 
 
-def _attachment_refused(request: HttpRequest, pk: int, text: str) -> HttpResponse:
+def _attachment_refused(request: AuthedRequest, pk: int, text: str) -> HttpResponse:
     """The refusal is shown beside the upload form, where the page lands (#attachments),
     not at the top of a long page out of view."""
     request.session[ATTACHMENT_ERROR] = {"doc": pk, "text": text}

@@ -200,7 +200,7 @@ def next_choice(step: Step) -> NextChoice | None:
 
     purpose = registry.purpose(route.purpose)
     author_keys = purpose.author_keys() if purpose is not None else frozenset()
-    hooks = registry.item_hooks(type(route.subject))
+    hooks = registry.item_hooks(type(route.subject) if route.subject is not None else None)
     ctx = assignees.Context(author=route.drafter, author_stage=stage.key in author_keys,
                             level=hooks.classification(route.subject) if hooks is not None else None,
                             stage_name=stage.name,
