@@ -173,8 +173,10 @@ MATRIX: dict[str, Row] = {
 def _add_rows() -> None:
     # 办文 (outgoing documents) and the REST API keep their rows beside their tests.
     from tests.documents.matrix_rows import ROWS
+    from tests.inspections.matrix_rows import ROWS as INSPECTION_ROWS
 
     MATRIX.update(ROWS)
+    MATRIX.update(INSPECTION_ROWS)
 
 
 _add_rows()
@@ -214,8 +216,10 @@ def matrix_world() -> SimpleNamespace:
 
     w = build_world()
     from tests.documents.matrix_rows import add_to_world
+    from tests.inspections.matrix_rows import add_to_world as add_inspections
 
     add_to_world(w)
+    add_inspections(w)
     w.reset_request = PasswordResetRequest.objects.create(person=w.cleared_granted, requested_by=w.sysadmin,
                                                           reason="本人遗忘密码")
     now = timezone.now()

@@ -209,7 +209,7 @@ def test_the_act_form_offers_the_choice_and_sends_to_the_one_chosen(demo, client
 
 def test_a_memo_is_submitted_to_several_leaders_in_turn(demo):
     p = demo
-    spec = {**notice("关于调整值班安排的签报"), "main_recipients": "", "seal": False}
+    spec = {**notice("关于调整值班安排的签报"), "main_recipients": "林秘书长、陈书记", "seal": False}
     doc = services.outgoing_create(actor=p["keyuan1"], doc_type="签报", spec=spec,
                                    sign_off_leader=p["mishuzhang"], also_submit_to=[p["shuji"]])
     services.outgoing_submit(actor=p["keyuan1"], document=doc)

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "zhongshu.documents",
     "zhongshu.api",
     "zhongshu.documents.incoming",
+    "zhongshu.inspections",
 ]
 
 MIDDLEWARE = [

@@ -23,7 +23,7 @@ from zhongshu.layout.proofread.actions import ProofreadAction
 NAVIGATION = [
     ("documents", _("办文"), ("documents:home", "incoming:register", "layout:render", "proofread:check")),
     ("meetings", _("办会"), ("meetings:home",)),
-    ("supervision", _("督查督办"), ("supervision:home",)),
+    ("supervision", _("督查督办"), ("supervision:home", "inspections:home")),
     ("information", _("信息"), ("information:home",)),
     ("duty", _("值班"), ("duty:home",)),
     ("archive", _("档案"), ("archive:home",)),
@@ -39,7 +39,8 @@ DOCUMENT_TOOLS = [
 ]
 # URL namespaces that belong to an area of the navigation.
 AREA_OF_NAMESPACE = {"org": "system", "kernel": "system", "audit": "audit",
-                     "layout": "documents", "proofread": "documents", "incoming": "documents"}
+                     "layout": "documents", "proofread": "documents", "incoming": "documents",
+                     "inspections": "supervision"}
 
 
 def _url(names: tuple[str, ...]) -> str | None:

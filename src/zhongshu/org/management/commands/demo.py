@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -33,3 +34,7 @@ class Command(BaseCommand):
         self.stdout.write(f"演示账号（密码均为 {settings.DEMO_PASSWORD}）：")
         for a in KEY_ACCOUNTS:
             self.stdout.write(f"  {a.username:<12} {a.full_name}  {a.what}")
+        if apps.is_installed("zhongshu.inspections"):
+            from zhongshu.inspections.demo import load_demo_plans
+
+            self.stdout.write(f"督查检查考核计划 {load_demo_plans()} 个。")
