@@ -66,16 +66,16 @@ def test_demo_refuses_a_database_with_data(demo):
 
 @pytest.mark.django_db
 def test_the_demo_installs_its_administrators_through_the_installation_path():
-    from zhongshu.audit.events import Event
     from zhongshu.audit.models import AuditEvent
     from zhongshu.org import installation
     from zhongshu.org.demo import load_demo
+    from zhongshu.org.events import OrgEvent
 
     load_demo()
     holders = installation.holders()
     assert {r: p.username for r, p in holders.items()} == {
         "system_admin": "sysadmin", "security_admin": "secadmin", "auditor": "auditor"}
-    events = AuditEvent.objects.filter(action=Event.ADMIN_INSTALL)
+    events = AuditEvent.objects.filter(action=OrgEvent.ADMIN_INSTALL)
     assert sorted(e.details["username"] for e in events) == ["auditor", "secadmin", "sysadmin"]
     for person in holders.values():
         assert len(person.role_codes) == 1 and not person.must_change_password

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from zhongshu.kernel.formfields import choice_field
 from zhongshu.org.models import Clearance, Person, RoleCode
 from zhongshu.org.pickers import PersonField, UnitField
 
@@ -24,7 +27,7 @@ class ClearanceForm(forms.Form):
 class PersonByUsername(forms.CharField):
     """A person entered by account name: a select of every person would not scale."""
 
-    def clean(self, value):
+    def clean(self, value: Any) -> Person | None:  # a person, not text
         value = super().clean(value)
         if not value:
             return None
@@ -39,8 +42,8 @@ class RecipientForm(forms.Form):
     unit = UnitField(label=_("或单位"), required=False, internal_only=True, key="access.grant.unit")
     reason = forms.CharField(label=_("事由"), max_length=200)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if bool(data.get("person")) == bool(data.get("unit")):
             raise forms.ValidationError(_("请填写一名人员的账号，或选择一个单位（二选一）。"))
         return data
@@ -56,9 +59,9 @@ class ObjectLookupForm(forms.Form):
     model = forms.ChoiceField(label=_("对象类型"))
     object_id = forms.IntegerField(label=_("编号"), min_value=1)
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["model"].choices = [(m._meta.label_lower, m._meta.verbose_name)
+        choice_field(self, "model").choices = [(m._meta.label_lower, m._meta.verbose_name)
                                         for m in classified_models()]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -13,6 +13,10 @@ from zhongshu.access.classification import Level, clearance_covers
 from zhongshu.access.policy import visible
 
 from .models import AuditEvent
+
+if TYPE_CHECKING:
+    from zhongshu.org.models import Person
+
 
 HIDDEN_REPR = "（密级高于本人涉密等级，不显示标题）"
 
@@ -26,7 +30,7 @@ class EventFilter:
     date_to: dt.date | None = None
 
 
-def events(viewer: Any, f: EventFilter) -> QuerySet[AuditEvent]:
+def events(viewer: Person, f: EventFilter) -> QuerySet[AuditEvent]:
     qs = visible(viewer, AuditEvent.objects.all())
     if f.q:
         text = (Q(actor_name__icontains=f.q) | Q(on_behalf_of_name__icontains=f.q)
@@ -51,7 +55,7 @@ def _looks_like_ip(text: str) -> bool:
     return all(ch in "0123456789abcdefABCDEF.:" for ch in text)
 
 
-def shown_repr(viewer: Any, event: AuditEvent) -> str:
+def shown_repr(viewer: Person, event: AuditEvent) -> str:
     """The object's title, unless its level is above what the viewer may see: the
     auditor and the admins read the trail, not the business content."""
     if event.classification is not None and not clearance_covers(viewer, event.classification):

@@ -5,12 +5,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import django_stubs_ext
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 from zhongshu.audit.keys import ensure_keyring
 
 from .env import env_bool, env_choice, env_database_url, env_int, env_secret_key, env_str
+
+# Lets the classes django-stubs declares generic be subscripted at run time too
+# (``forms.ModelForm[Unit]``, ``QuerySet[Grant]`` as a base class).
+django_stubs_ext.monkeypatch()
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # The checkout (pyproject.toml, node_modules) when installed in editable mode.

@@ -73,7 +73,7 @@ def shell(request: HttpRequest) -> dict:
     current = request.resolver_match.namespace if request.resolver_match else ""
     current = AREA_OF_NAMESPACE.get(current, current)
     if current == "access":
-        url_name = request.resolver_match.url_name or ""
+        url_name = (request.resolver_match.url_name if request.resolver_match else "") or ""
         current = "security" if url_name.startswith(("clearance", "grant", "object_grants")) else "delegation"
     document_tools = [{"key": key, "label": label, "url": _url((name,))}
                       for key, label, name, action in DOCUMENT_TOOLS if can(user, action)]

@@ -16,7 +16,7 @@ from . import doctypes
 from .models import Channel, DeliveryKind, IssuingOrgan
 
 
-def _lines(text: str) -> list[str]:
+def _lines(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 

@@ -26,7 +26,7 @@ def _ancestors(unit: Unit | None):
         unit = unit.parent
 
 
-def office_people(doc: Any) -> list[tuple[Person, Unit]]:
+def office_people(doc: Any) -> list[tuple[Person, Unit | None]]:
     """The issuing office's secretaries: of the issuing unit, or the nearest unit above it
     that has any."""
     for unit in _ancestors(doc.owner_unit):

@@ -59,7 +59,7 @@ class EditConflict(ValidationError):
             f"您的修改已另存为第{side.number}稿（旁支），请在合并页面对照后重新保存。")
 
 
-def _issuer_code(unit: Unit) -> str:
+def _issuer_code(unit: Unit | None) -> str:
     """A department issues under its organ's 机关代字 unless it has its own."""
     seen = set()
     while unit is not None and unit.pk not in seen:

@@ -8,7 +8,8 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_POST
 from zhongshu.access.policy import can
 from zhongshu.access.views import require
 from zhongshu.documents.actions import DocumentAction
+from zhongshu.kernel.http import AuthedRequest
 from zhongshu.layout.render import FORMATS
 from zhongshu.org.models import RoleCode
 from zhongshu.workflow import selectors as wf_selectors
@@ -27,18 +29,18 @@ from . import content, selectors, services
 from .forms import ActForm, AttachmentForm, DistributionForm, DraftForm, VoidForm
 
 
-def _get(request: HttpRequest, pk: int):
+def _get(request: AuthedRequest, pk: int):
     doc = selectors.document_get(request.user, pk)
     if doc is None:
         raise Http404
     return doc
 
 
-def _say_form_errors(request: HttpRequest, form) -> None:
+def _say_form_errors(request: AuthedRequest, form) -> None:
     messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
 
 
-def _say_refusal(request: HttpRequest, exc: ValidationError) -> None:
+def _say_refusal(request: AuthedRequest, exc: ValidationError) -> None:
     messages.error(request, "；".join(exc.messages))
 
 
@@ -48,15 +50,15 @@ def _body(blocks: list, url: str, focus: int | None = None) -> dict:
             "body_url": url, "focus": focus}
 
 
-def _editor(request, form, blocks, url, focus=None, **extra):
+def _editor(request: AuthedRequest, form, blocks, url, focus=None, **extra):
     return render(request, "documents/edit.html", {"form": form, **_body(blocks, url, focus), **extra})
 
 
-def _body_op(request: HttpRequest, blocks: list) -> tuple[list, int | None]:
+def _body_op(request: AuthedRequest, blocks: list) -> tuple[list, int | None]:
     return body_blocks.apply(blocks, request.POST.get("body_op", ""), request.POST)
 
 
-def _body_fragment(request: HttpRequest, url: str) -> HttpResponse:
+def _body_fragment(request: AuthedRequest, url: str) -> HttpResponse:
     """A button of the body editor, by htmx: the editor redrawn from the posted form with
     the button's change made. Nothing is saved."""
     blocks, focus = _body_op(request, body_blocks.from_post(request.POST))
@@ -65,12 +67,12 @@ def _body_fragment(request: HttpRequest, url: str) -> HttpResponse:
 
 @require_POST
 @require(DocumentAction.DRAFT)
-def create_body(request: HttpRequest) -> HttpResponse:
+def create_body(request: AuthedRequest) -> HttpResponse:
     return _body_fragment(request, reverse("documents:create_body"))
 
 
 @require_POST
-def edit_body(request: HttpRequest, pk: int) -> HttpResponse:
+def edit_body(request: AuthedRequest, pk: int) -> HttpResponse:
     doc = _get(request, pk)
     if not can(request.user, DocumentAction.EDIT, doc):
         raise PermissionDenied
@@ -78,7 +80,7 @@ def edit_body(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require(DocumentAction.DRAFT)
-def create(request: HttpRequest) -> HttpResponse:
+def create(request: AuthedRequest) -> HttpResponse:
     url = reverse("documents:create_body")
     blocks = [body_blocks.Block()]
     form = DraftForm(initial={"seal": True, "file_copies": 1}, user=request.user)
@@ -104,7 +106,7 @@ def create(request: HttpRequest) -> HttpResponse:
     return _editor(request, form, blocks, url, doc=None)
 
 
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
+def edit(request: AuthedRequest, pk: int) -> HttpResponse:
     doc = _get(request, pk)
     if not can(request.user, DocumentAction.EDIT, doc):
         raise PermissionDenied
@@ -152,7 +154,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                    merge_text=content.text_of(merge_from.spec) if merge_from else "")
 
 
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     doc = _get(request, pk)
     services.outgoing_viewed(actor=request.user, document=doc)
     user = request.user
@@ -206,7 +208,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def submit(request: HttpRequest, pk: int) -> HttpResponse:
+def submit(request: AuthedRequest, pk: int) -> HttpResponse:
     doc = _get(request, pk)
     try:
         services.outgoing_submit(actor=request.user, document=doc)
@@ -218,7 +220,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def act(request: HttpRequest, pk: int) -> HttpResponse:
+def act(request: AuthedRequest, pk: int) -> HttpResponse:
     doc = _get(request, pk)
     route = selectors.route_of(doc)
     step = wf_selectors.my_pending_step(request.user, route) if route else None
@@ -244,7 +246,7 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def distribution(request: HttpRequest, pk: int) -> HttpResponse:
+def distribution(request: AuthedRequest, pk: int) -> HttpResponse:
     doc = _get(request, pk)
     if not can(request.user, DocumentAction.DISTRIBUTE, doc):
         raise PermissionDenied
@@ -264,7 +266,7 @@ def distribution(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def chase(request: HttpRequest, pk: int) -> HttpResponse:
+def chase(request: AuthedRequest, pk: int) -> HttpResponse:
     doc = _get(request, pk)
     if not can(request.user, DocumentAction.CHASE, doc):
         raise PermissionDenied
@@ -278,7 +280,7 @@ def chase(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def void_number(request: HttpRequest, pk: int) -> HttpResponse:
+def void_number(request: AuthedRequest, pk: int) -> HttpResponse:
     doc = _get(request, pk)
     if not can(request.user, DocumentAction.NUMBER_VOID, doc):
         raise PermissionDenied
@@ -296,7 +298,7 @@ def void_number(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("documents:detail", pk=pk)
 
 
-def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def download(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
     doc = _get(request, pk)
     if fmt not in FORMATS:
         raise Http404
@@ -316,7 +318,7 @@ def _to_attachments(pk: int) -> HttpResponse:
 ATTACHMENT_ERROR = "documents.attachment_error"
 
 
-def _attachment_refused(request: HttpRequest, pk: int, text: str) -> HttpResponse:
+def _attachment_refused(request: AuthedRequest, pk: int, text: str) -> HttpResponse:
     """The refusal is shown beside the upload form, where the page lands (#attachments),
     not at the top of a long page out of view."""
     request.session[ATTACHMENT_ERROR] = {"doc": pk, "text": text}
@@ -324,7 +326,7 @@ def _attachment_refused(request: HttpRequest, pk: int, text: str) -> HttpRespons
 
 
 @require_POST
-def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_add(request: AuthedRequest, pk: int) -> HttpResponse:
     doc = _get(request, pk)
     if not can(request.user, DocumentAction.EDIT, doc):
         raise PermissionDenied
@@ -343,7 +345,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def attachment_remove(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
+def attachment_remove(request: AuthedRequest, pk: int, file_id: int) -> HttpResponse:
     doc = _get(request, pk)
     if not can(request.user, DocumentAction.EDIT, doc):
         raise PermissionDenied
@@ -360,7 +362,7 @@ def attachment_remove(request: HttpRequest, pk: int, file_id: int) -> HttpRespon
     return _to_attachments(pk)
 
 
-def attachment_download(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
+def attachment_download(request: AuthedRequest, pk: int, file_id: int) -> HttpResponseBase:
     doc = _get(request, pk)
     attachment = selectors.attachment_get(doc, file_id)
     if attachment is None:
@@ -378,7 +380,7 @@ def attachment_download(request: HttpRequest, pk: int, file_id: int) -> HttpResp
 
 
 @require_POST
-def issue(request: HttpRequest, pk: int) -> HttpResponse:
+def issue(request: AuthedRequest, pk: int) -> HttpResponse:
     """印发: 复核, 编号, 用印, 印制 and 分发 from one screen."""
     doc = _get(request, pk)
     if not can(request.user, DocumentAction.ISSUE, doc):
@@ -396,7 +398,7 @@ def issue(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def reserve_number(request: HttpRequest, pk: int) -> HttpResponse:
+def reserve_number(request: AuthedRequest, pk: int) -> HttpResponse:
     doc = _get(request, pk)
     if not can(request.user, DocumentAction.NUMBER_RESERVE, doc):
         raise PermissionDenied
@@ -409,7 +411,7 @@ def reserve_number(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("documents:detail", pk=pk)
 
 
-def sheet(request: HttpRequest, pk: int) -> HttpResponse:
+def sheet(request: AuthedRequest, pk: int) -> HttpResponse:
     """发文稿纸: the document's processing sheet, printable — who drafted, reviewed,
     countersigned and signed, with their opinions, and the clean text."""
     doc = _get(request, pk)
@@ -425,7 +427,7 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
     doc = _get(request, pk)
     try:
         step = services.outgoing_withdraw(actor=request.user, document=doc)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhongshu.access.policy import can
 from zhongshu.access.views import require
+from zhongshu.kernel.http import AuthedRequest
 
 from . import organs
 from .actions import DocumentAction
@@ -26,14 +27,14 @@ def _organ(pk: int) -> IssuingOrgan:
 
 
 @require(DocumentAction.ORGANS_VIEW)
-def organ_list(request: HttpRequest) -> HttpResponse:
+def organ_list(request: AuthedRequest) -> HttpResponse:
     rows = [(o, organs.signers(o)) for o in organs.organ_list()]
     return render(request, "documents/organs.html", {
         "rows": rows, "may_manage": can(request.user, DocumentAction.ORGANS_MANAGE)})
 
 
 @require(DocumentAction.ORGANS_VIEW)
-def organ_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def organ_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     organ = _organ(pk)
     user = request.user
     may_manage = can(user, DocumentAction.ORGANS_MANAGE)
@@ -45,7 +46,7 @@ def organ_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require(DocumentAction.ORGANS_MANAGE)
-def organ_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def organ_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
     organ = _organ(pk) if pk is not None else None
     form = OrganForm(request.POST or None, instance=organ)
     if request.method == "POST" and form.is_valid():
@@ -67,7 +68,7 @@ def organ_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @require_POST
 @require(DocumentAction.ORGANS_VIEW)
-def signer_add(request: HttpRequest, pk: int) -> HttpResponse:
+def signer_add(request: AuthedRequest, pk: int) -> HttpResponse:
     organ = _organ(pk)
     form = SignerForm(request.POST)
     if not form.is_valid():
@@ -89,7 +90,7 @@ def signer_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @require(DocumentAction.ORGANS_VIEW)
-def signer_remove(request: HttpRequest, pk: int, authority_id: int) -> HttpResponse:
+def signer_remove(request: AuthedRequest, pk: int, authority_id: int) -> HttpResponse:
     organ = _organ(pk)
     authority = SignAuthority.objects.filter(organ=organ, pk=authority_id).select_related("person").first()
     if authority is None:

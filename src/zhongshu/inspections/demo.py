@@ -32,7 +32,7 @@ PLANS = [
 ]
 
 
-def _registrant(unit: Unit) -> Person:
+def _registrant(unit: Unit) -> Person | None:
     """Who registers a body's plan: its liaison officer, else its first member."""
     people = Person.objects.filter(unit=unit, is_active=True).order_by("sort_order", "id")
     return people.filter(roles__code=RoleCode.LIAISON_OFFICER).first() or people.first()

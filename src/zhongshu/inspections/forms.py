@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from zhongshu.kernel.formfields import model_choice_field
 from zhongshu.org.models import Unit, UnitKind
 
 from .models import PlanForm
@@ -18,7 +19,7 @@ class DateInput(forms.DateInput):
 
 
 class UnitChoices(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Unit) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Unit) -> str:
         return obj.display_name
 
 
@@ -41,13 +42,13 @@ class PlanEditForm(forms.Form):
 
     def __init__(self, *args: Any, organisers: list[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organiser"].queryset = Unit.objects.filter(pk__in=[u.pk for u in organisers])
+        model_choice_field(self, "organiser").queryset = Unit.objects.filter(pk__in=[u.pk for u in organisers])
         # Inspected units: the subordinate units (区县, 市直部门).
-        self.fields["units"].queryset = Unit.objects.filter(
+        model_choice_field(self, "units").queryset = Unit.objects.filter(
             is_active=True, kind=UnitKind.SUBORDINATE).order_by("sort_order", "id")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         starts, ends = data.get("starts_on"), data.get("ends_on")
         if starts and ends and starts > ends:
             self.add_error("ends_on", _("结束日期不能早于开始日期。"))

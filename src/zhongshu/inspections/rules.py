@@ -33,7 +33,7 @@ def plans_scope(person: Person, qs: QuerySet) -> QuerySet:
 
     from .models import InspectionPlan, PlanStatus
 
-    if not _works(person):
+    if not _works(person) or person.unit_id is None:  # _works: the person has a unit
         return qs.none()
     if person.role_codes & SEE_ALL:
         return qs

@@ -8,6 +8,7 @@ created through the org services, as an administrator would.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -143,7 +144,7 @@ def load_demo() -> dict[str, int]:
     key = {a.username: a for a in KEY_ACCOUNTS}
     serial = iter(range(1, 10_000))
 
-    def person(unit: Unit, position: str, roles=(), clearance=C.NONE, username: str | None = None,
+    def person(unit: Unit, position: str, roles: Iterable[str] = (), clearance: str = C.NONE, username: str | None = None,
                full_name: str | None = None, sort_order: int = 100) -> Person:
         n = next(serial)
         return services.person_create(

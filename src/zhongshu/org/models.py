@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -105,7 +107,7 @@ class Clearance(models.TextChoices):
     NONE = "none", _("非涉密人员")
 
 
-class PersonManager(UserManager):
+class PersonManager(UserManager["Person"]):
     pass
 
 
@@ -136,7 +138,9 @@ class Person(AbstractUser):
         related_name="+")
     password_reset_at = models.DateTimeField(_("密码重置时间"), null=True, blank=True)
 
-    objects = PersonManager()
+    objects: ClassVar[PersonManager] = PersonManager()
+    # Filled by ``has_role`` (or emptied by a change of roles).
+    _role_codes: set[str] | None
 
     REQUIRED_FIELDS = ["full_name"]
 
@@ -172,7 +176,7 @@ class Person(AbstractUser):
     @property
     def role_codes(self) -> set[str]:
         self.has_role("")
-        return self._role_codes
+        return self._role_codes or set()
 
 
 class ResetStatus(models.TextChoices):

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from zhongshu.audit.events import register
 
+
+@register
 class WorkflowEvent(StrEnum):
     TEMPLATE_CREATE = "workflow.template.create"
     TEMPLATE_UPDATE = "workflow.template.update"

@@ -3,10 +3,13 @@ rules are in services."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
-from django.forms import formset_factory
+from django.forms import BaseFormSet, formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from zhongshu.kernel.formfields import choice_field
 from zhongshu.org.models import RoleCode
 from zhongshu.org.pickers import PeopleField, PersonField, UnitsField
 
@@ -17,7 +20,7 @@ _DYNAMIC = [AssigneeKind.DRAFTER, AssigneeKind.DRAFTER_UNIT_HEAD, AssigneeKind.D
 _UNIT_FIELDS = {"unit_heads": AssigneeKind.UNIT_HEAD, "unit_leaders": AssigneeKind.UNIT_LEADER}
 
 
-class TemplateForm(forms.ModelForm):
+class TemplateForm(forms.ModelForm[RouteTemplate]):
     purpose = forms.ChoiceField(label=_("流转目的"), choices=())
     note = forms.CharField(label=_("修改说明"), max_length=200, required=False,
                            help_text=_("保存后生成新版本；已在流转中的事项仍按原版本办理"))
@@ -27,9 +30,9 @@ class TemplateForm(forms.ModelForm):
         fields = ["code", "name", "description", "is_active"]
         help_texts = {"code": _("唯一标识，由字母、数字和连字符组成，保存后不可修改")}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["purpose"].choices = [(p.code, p.label) for p in registry.purposes()]
+        choice_field(self, "purpose").choices = [(p.code, p.label) for p in registry.purposes()]
         if self.instance.pk:
             # The code is how apps refer to the template, and the purpose says which
             # stage keys it keeps: both permanent once created.
@@ -74,7 +77,7 @@ class StageForm(forms.Form):
         """The stage as the service takes it. Assignees in a fixed order: by the
         drafter first, then named people, then units."""
         data = self.cleaned_data
-        specs: list[dict] = [{"kind": k} for k in _DYNAMIC if k in data.get("dynamic", [])]
+        specs: list[dict[str, Any]] = [{"kind": k} for k in _DYNAMIC if k in data.get("dynamic", [])]
         specs += [{"kind": AssigneeKind.PERSON, "person": p.pk} for p in data.get("persons") or []]
         for field, kind in _UNIT_FIELDS.items():
             specs += [{"kind": kind, "unit": u.pk} for u in data.get(field) or []]
@@ -90,7 +93,7 @@ class StageForm(forms.Form):
                 "assignees": specs}
 
     @staticmethod
-    def initial_from(stage: StageDef) -> dict:
+    def initial_from(stage: StageDef) -> dict[str, Any]:
         specs = stage.assignees
         role = next((s["role"] for s in specs if s["kind"] == AssigneeKind.ROLE_IN_UNIT), "")
         initial = {
@@ -110,7 +113,7 @@ class StageForm(forms.Form):
 StageFormSet = formset_factory(StageForm, extra=1, can_delete=True, can_order=True)
 
 
-def stages_from(formset) -> list[dict]:
+def stages_from(formset: BaseFormSet[StageForm]) -> list[dict[str, Any]]:
     """The formset's stages in the order the editor gave them, without deleted or empty ones."""
     return [form.stage() for form in formset.ordered_forms
             if form.cleaned_data and not form.cleaned_data.get("DELETE")]
@@ -124,7 +127,7 @@ class ActForm(forms.Form):
                                        empty_value=None)
     target = PersonField(label=_("加签或转办给"), required=False, key="workflow.step.target")
 
-    def __init__(self, *args, stage: StageDef, earlier: list[StageDef], **kwargs):
+    def __init__(self, *args: Any, stage: StageDef, earlier: list[StageDef], **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [(a, StepAction(a).label) for a in stage.actions]
         self.fields["return_to"].choices = [("", "—")] + [(s.position, s.name) for s in earlier]

@@ -6,15 +6,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from zhongshu.inbox.registry import Box, InboxItem
 
 from . import chasing, registry
 from .models import ACTED_STEP_STATUSES, ACTIVE_TASK_STATUSES, Step, StepStatus, Task, TaskStatus
+
+if TYPE_CHECKING:
+    from zhongshu.org.models import Person
+
 
 
 def _url_of(content_type_id: int, object_id: int, cache: dict[int, registry.ItemHooks | None]) -> str:
@@ -25,7 +29,7 @@ def _url_of(content_type_id: int, object_id: int, cache: dict[int, registry.Item
     return hooks.url(object_id) if hooks is not None else ""
 
 
-def _step_item(step: Step, cache: dict, *, done: bool = False) -> InboxItem:
+def _step_item(step: Step, cache: dict[int, registry.ItemHooks | None], *, done: bool = False) -> InboxItem:
     route = step.route
     purpose = registry.purpose(route.purpose)
     return InboxItem(
@@ -44,33 +48,33 @@ class WorkflowInboxProvider:
     def kinds(self) -> list[tuple[str, str]]:
         return [(p.code, p.label) for p in registry.purposes()]
 
-    def open_items(self, person: Any) -> Iterable[InboxItem]:
+    def open_items(self, person: Person) -> Iterable[InboxItem]:
         steps = Step.objects.filter(assignee=person, status=StepStatus.PENDING).select_related("route")
-        cache: dict = {}
+        cache: dict[int, registry.ItemHooks | None] = {}
         return [_step_item(s, cache) for s in steps]
 
-    def open_counts(self, person: Any) -> dict[str, int]:
+    def open_counts(self, person: Person) -> dict[str, int]:
         return {Box.TODO: Step.objects.filter(assignee=person, status=StepStatus.PENDING).count(),
                 Box.TOREAD: 0}
 
-    def done_items(self, person: Any, box: str, *, limit: int) -> Iterable[InboxItem]:
+    def done_items(self, person: Person, box: str, *, limit: int) -> Iterable[InboxItem]:
         if box != Box.TODO:
             return []
         steps = (Step.objects.filter(assignee=person, status__in=ACTED_STEP_STATUSES)
                  .select_related("route").order_by("-acted_at", "-id")[:limit])
-        cache: dict = {}
+        cache: dict[int, registry.ItemHooks | None] = {}
         return [_step_item(s, cache, done=True) for s in steps]
 
     def due_items(self, *, until: dt.date) -> Iterable[tuple[Any, InboxItem]]:
         steps = (Step.objects.filter(status=StepStatus.PENDING, due_date__lte=until)
                  .select_related("route", "assignee").order_by("id"))
-        cache: dict = {}
+        cache: dict[int, registry.ItemHooks | None] = {}
         return [(s.assignee, _step_item(s, cache)) for s in steps.iterator(chunk_size=500)]
 
 
 # --- tasks ------------------------------------------------------------------------
 
-def contact_q(person: Any) -> Q:
+def contact_q(person: Person) -> Q:
     """The unit tasks ``person`` acts on as one of the unit's contacts: the unit's head,
     and the holders of the kind's contact roles (its liaison officer …) in the unit."""
     q = Q(unit__head_id=person.pk)
@@ -83,12 +87,12 @@ def contact_q(person: Any) -> Q:
     return q
 
 
-def held_q(person: Any) -> Q:
+def held_q(person: Person) -> Q:
     """Tasks in the person's hands: his own, and his units' as their contact."""
     return Q(person_id=person.pk) | (Q(person__isnull=True) & contact_q(person))
 
 
-def _task_item(task: Task, cache: dict, *, done: bool = False) -> InboxItem:
+def _task_item(task: Task, cache: dict[int, registry.ItemHooks | None], *, done: bool = False) -> InboxItem:
     spec = registry.task_kind(task.kind)
     title = task.title or str(task)
     if spec is not None:
@@ -118,24 +122,24 @@ class TaskInboxProvider:
             seen.setdefault(spec.code.split(".", 1)[0], hooks.label if hooks else spec.label)
         return list(seen.items())
 
-    def _open(self, person: Any):
+    def _open(self, person: Person) -> QuerySet[Task]:
         return Task.objects.filter(held_q(person), status__in=ACTIVE_TASK_STATUSES)
 
-    def open_items(self, person: Any) -> Iterable[InboxItem]:
-        cache: dict = {}
+    def open_items(self, person: Person) -> Iterable[InboxItem]:
+        cache: dict[int, registry.ItemHooks | None] = {}
         return [_task_item(t, cache) for t in self._open(person).select_related("unit")]
 
-    def open_counts(self, person: Any) -> dict[str, int]:
+    def open_counts(self, person: Person) -> dict[str, int]:
         toread = [k.code for k in registry.task_kinds() if k.box == Box.TOREAD]
         qs = self._open(person)
         reads = qs.filter(kind__in=toread).count() if toread else 0
         return {Box.TODO: qs.count() - reads, Box.TOREAD: reads}
 
-    def done_items(self, person: Any, box: str, *, limit: int) -> Iterable[InboxItem]:
+    def done_items(self, person: Person, box: str, *, limit: int) -> Iterable[InboxItem]:
         toread = [k.code for k in registry.task_kinds() if k.box == Box.TOREAD]
         qs = Task.objects.filter(done_by_id=person.pk, status=TaskStatus.DONE)
         qs = qs.filter(kind__in=toread) if box == Box.TOREAD else qs.exclude(kind__in=toread)
-        cache: dict = {}
+        cache: dict[int, registry.ItemHooks | None] = {}
         return [_task_item(t, cache, done=True)
                 for t in qs.select_related("unit").order_by("-done_at", "-id")[:limit]]
 

@@ -43,7 +43,7 @@ def circulations_of(doc: IncomingDocument) -> QuerySet[TaskBatch]:
             .select_related("started_by").order_by("started_at", "id"))
 
 
-def receipts_for_sources(sources: Iterable[Model]) -> dict[tuple[int, int], IncomingDocument]:
+def receipts_for_sources(sources: Iterable[Model]) -> dict[tuple[int | None, int | None], IncomingDocument]:
     """The incoming item each delivered copy became, keyed by (content type id, object id),
     so the sender can show who has signed for it (``received_at``/``received_by``), who
     returned it (``status``/``return_reason``) and who has not yet. Receipt facts only:
@@ -277,7 +277,7 @@ def circulations(doc: IncomingDocument) -> list[tuple[TaskBatch, list[Task]]]:
 
 def stage_durations(doc: IncomingDocument) -> list[tuple[str, str]]:
     """How long each finished step took, from its tasks (first given → done)."""
-    rows: dict[str, tuple[dt.datetime, dt.datetime]] = {}
+    rows: dict[str, tuple[dt.datetime, Any]] = {}
     for kind, created, done in (tasks_of(doc).filter(status=TaskStatus.DONE)
                                 .exclude(kind=TaskKind.READ.code)
                                 .values_list("kind", "created_at", "done_at")):
@@ -308,14 +308,14 @@ _STAGES = [
     ("交办", ("assigned",), Status.ASSIGNING),
     ("办结", ("completed",), Status.HANDLING),
 ]
-_ORDER = [Status.PENDING_RECEIPT, Status.INTAKE, Status.PROPOSING, Status.INSTRUCTING,
+_ORDER: list[str] = [Status.PENDING_RECEIPT, Status.INTAKE, Status.PROPOSING, Status.INSTRUCTING,
           Status.ASSIGNING, Status.HANDLING, Status.COMPLETED]
 
 
 def route(doc: IncomingDocument) -> list[RouteStage]:
     """The main path of the document, stage by stage: who finished each and when, how long
     it took, where it stands now and who it waits for."""
-    events = {}
+    events: dict[str, Any] = {}
     for e in doc.events.select_related("actor").order_by("at", "id"):
         events.setdefault(e.kind, e)
     holders = dict(open_tasks_by_document([doc.pk]).get(doc.pk, []))

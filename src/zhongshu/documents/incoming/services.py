@@ -404,7 +404,7 @@ def tasks_open_of(doc: IncomingDocument, kind: TaskKind) -> list[Task]:
 
 @transaction.atomic
 def incoming_assign(*, actor: Person, incoming: IncomingDocument, handling_unit: Unit,
-                    workdays: int, handler: Person | None = None,
+                    workdays: int | str, handler: Person | None = None,
                     opinion: str = "", co_units: Sequence[Unit] = ()) -> IncomingDocument:
     """交办: a handling unit (承办单位, the lead: its head or the named handler answers and
     closes) and a deadline in working days; optionally co-units (协办单位), each given a
@@ -477,7 +477,7 @@ def _extension_deciders(doc: IncomingDocument) -> list[Person]:
 
 
 @transaction.atomic
-def incoming_request_extension(*, actor: Person, incoming: IncomingDocument, workdays: int,
+def incoming_request_extension(*, actor: Person, incoming: IncomingDocument, workdays: int | str,
                                reason: str) -> TaskExtension:
     """申请延期: the handler asks for more working days; the recipient unit's office
     director decides on the approval route (延期审批) of the shared task model."""
@@ -587,7 +587,7 @@ CIRCULATION_STATUSES = (Status.PROPOSING, Status.INSTRUCTING, Status.ASSIGNING, 
 
 @transaction.atomic
 def circulation_start(*, actor: Person, incoming: IncomingDocument, readers: Sequence[Person],
-                      sequential: bool = False, workdays: int | None = None) -> TaskBatch:
+                      sequential: bool = False, workdays: int | str | None = None) -> TaskBatch:
     """传阅: the office sends the document to readers, one after another or all at once
     (a batch of 传阅 tasks on the shared task model)."""
     doc = _lock(incoming)

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,6 +18,7 @@ from zhongshu.access.policy import Action, can
 from zhongshu.access.views import require
 from zhongshu.audit.services import record_access
 from zhongshu.documents.incoming.actions import IncomingAction
+from zhongshu.kernel.http import AuthedRequest
 
 from . import replies, selectors, services, viewer
 from .models import IncomingDocument, IncomingFile, ReplyKind
@@ -27,7 +28,7 @@ from .views import _document
 MAX_STATS_DAYS = 3660
 
 
-def page_image(request: HttpRequest, pk: int, file_id: int, number: int) -> HttpResponse:
+def page_image(request: AuthedRequest, pk: int, file_id: int, number: int) -> HttpResponse:
     """One page of a file as a PNG: 404 outside need-to-know (as the document itself)."""
     doc = _document(request, pk)
     f = get_object_or_404(IncomingFile, pk=file_id, incoming=doc, is_reply=False)
@@ -41,7 +42,7 @@ def page_image(request: HttpRequest, pk: int, file_id: int, number: int) -> Http
     return response
 
 
-def slip(request: HttpRequest, pk: int) -> HttpResponse:
+def slip(request: AuthedRequest, pk: int) -> HttpResponse:
     """文件处理签 (收文处理笺): the document's facts, the 拟办意见, the 批示, the handling
     and its result on one printable page."""
     doc = _document(request, pk)
@@ -55,14 +56,14 @@ def slip(request: HttpRequest, pk: int) -> HttpResponse:
         "now": timezone.localtime()})
 
 
-def _reply_doc(request: HttpRequest, pk: int) -> IncomingDocument:
+def _reply_doc(request: AuthedRequest, pk: int) -> IncomingDocument:
     doc = IncomingDocument.objects.select_related("sender_unit", "recipient_unit").filter(pk=pk).first()
     if doc is None or not replies.may_view_reply(request.user, doc):
         raise Http404
     return doc
 
 
-def reply(request: HttpRequest, pk: int) -> HttpResponse:
+def reply(request: AuthedRequest, pk: int) -> HttpResponse:
     """答复: what the sending unit is told — the result and the reply files, never the
     receiving side's route."""
     doc = _reply_doc(request, pk)
@@ -72,7 +73,7 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
         "may_open": can(request.user, Action.OBJECT_VIEW, doc)})
 
 
-def reply_download(request: HttpRequest, pk: int, file_id: int) -> HttpResponseBase:
+def reply_download(request: AuthedRequest, pk: int, file_id: int) -> HttpResponseBase:
     doc = _reply_doc(request, pk)
     f = get_object_or_404(IncomingFile, pk=file_id, incoming=doc, is_reply=True)
     try:
@@ -86,7 +87,7 @@ def reply_download(request: HttpRequest, pk: int, file_id: int) -> HttpResponseB
 
 
 @require_POST
-def draft_reply(request: HttpRequest, pk: int) -> HttpResponse:
+def draft_reply(request: AuthedRequest, pk: int) -> HttpResponse:
     """起草批复/复函: an outgoing draft addressed to the sender, opened for editing."""
     doc = _document(request, pk)
     try:
@@ -112,7 +113,7 @@ def _date(value: str | None) -> dt.date | None:
 
 
 @require(IncomingAction.LIST)
-def stats(request: HttpRequest) -> HttpResponse:
+def stats(request: AuthedRequest) -> HttpResponse:
     """收文统计 for a period (this year so far unless chosen)."""
     today = timezone.localdate()
     error = ""

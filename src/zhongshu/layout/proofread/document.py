@@ -183,8 +183,8 @@ def parse_text(text: str, doc_type: str | None = None) -> Document:
     # Attachment note: from a line that starts with 附件 to the signature.
     for k in range(idx, end_body):
         if P.ATTACHMENT_NOTE_START.match(content[k].text.strip()):
-            for m in range(k, end_body):
-                content[m].kind = ATTACHMENT_NOTE
+            for j in range(k, end_body):
+                content[j].kind = ATTACHMENT_NOTE
             end_body = k
             break
     # After the date: notes in brackets, then tail (attachments, issued rules), cc, printing.
@@ -193,8 +193,8 @@ def parse_text(text: str, doc_type: str | None = None) -> Document:
         while k < len(content) and P.NOTES_LINE.match(content[k].text.strip()):
             content[k].kind = NOTES
             k += 1
-        for m in range(k, len(content)):
-            content[m].kind = TAIL
+        for j in range(k, len(content)):
+            content[j].kind = TAIL
     for ln in content:
         s = ln.text.strip()
         if ln.kind in (TAIL, BODY) and P.CC_LINE.match(s):

@@ -15,7 +15,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from zhongshu.kernel.append_only import AppendOnly, ImmutableRecord  # noqa: F401 (re-exported)
+from zhongshu.kernel.append_only import AppendOnly
+from zhongshu.kernel.append_only import ImmutableRecord as ImmutableRecord  # re-exported
 from zhongshu.kernel.urgency import Urgency
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -18,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--if-empty", action="store_true",
                             help="数据库已有数据时静默跳过，而不是报错")
 
-    def handle(self, *args, **opts) -> None:
+    def handle(self, *args: Any, **opts: Any) -> None:
         if Unit.objects.exists():
             if opts["if_empty"]:
                 self.stdout.write("数据库已有组织机构数据，跳过演示数据。")
