@@ -15,6 +15,7 @@ urlpatterns = [
     path("layout/", include("zhongshu.layout.urls")),
     path("workflow/", include("zhongshu.workflow.urls")),
     path("inbox/", include("zhongshu.inbox.urls")),
+    path("announcements/", include("zhongshu.dashboard.urls")),
     path("proofread/", include("zhongshu.layout.proofread.urls")),
     path("access/", include("zhongshu.access.urls")),
     path("audit/", include("zhongshu.audit.urls")),

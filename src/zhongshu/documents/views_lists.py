@@ -15,6 +15,7 @@ from zhongshu.access.policy import can
 from zhongshu.access.views import require
 from zhongshu.documents.actions import DocumentAction
 from zhongshu.kernel.exports import export_submit
+from zhongshu.kernel.filters import year_filter
 from zhongshu.kernel.paging import CappedPaginator
 
 from . import doctypes, selectors
@@ -35,12 +36,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "may_stats": can(user, DocumentAction.STATS_VIEW)})
 
 
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
 def _filtered(request: HttpRequest):
-    filters = register_filters(request.GET)
+    filters = {**register_filters(request.GET), "year": year_filter(request)}
     return selectors.register(request.user, **filters), filters
 
 
@@ -72,7 +69,7 @@ def register_export(request: HttpRequest) -> HttpResponse:
 
 @require(DocumentAction.REGISTER_VIEW)
 def numbers(request: HttpRequest) -> HttpResponse:
-    year = _int(request.GET.get("year"))
+    year = year_filter(request)
     data = selectors.number_register(request.user, year=year)
     page = CappedPaginator(data["documents"], PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()  # the page links keep the year
@@ -85,8 +82,9 @@ def _stats_year(request: HttpRequest) -> tuple[int | None, int]:
     """This year by default: the office reads its statistics by year, and all years at a
     million documents take seconds to aggregate. ``?year=all`` for every year."""
     this_year = timezone.localdate().year
-    raw = request.GET.get("year", "")
-    return (None if raw == "all" else (_int(raw) or this_year)), this_year
+    if request.GET.get("year", "") == "all":
+        return None, this_year
+    return year_filter(request) or this_year, this_year
 
 
 def _aggregate_charts(data: dict) -> dict:

@@ -50,9 +50,9 @@ class RegisterFilterForm(forms.Form):
     overdue = forms.BooleanField(label=_("仅看超期"), required=False)
 
     def to_filter(self, sort: str) -> RegisterFilter:
-        if not self.is_valid():
-            return RegisterFilter(sort=sort)
-        data = {k: v for k, v in self.cleaned_data.items() if v not in (None, "", False)}
+        # A bad field is left out (the page says so); the good ones still filter.
+        data = {k: v for k, v in getattr(self, "cleaned_data", {}).items()
+                if k not in self.errors and v not in (None, "", False)} if self.is_bound else {}
         return RegisterFilter(sort=sort, **data)
 
 
