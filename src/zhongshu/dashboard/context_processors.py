@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhongshu.access.delegation import has_received_delegation
 from zhongshu.access.policy import Action, can
+from zhongshu.documents.actions import DocumentAction
 from zhongshu.documents.incoming.actions import IncomingAction
 from zhongshu.layout.actions import LayoutAction
 from zhongshu.layout.proofread.actions import ProofreadAction
@@ -34,6 +35,13 @@ DOCUMENT_TOOLS = [
     ("render", _("排版预览"), "layout:render", LayoutAction.RENDER),
     ("check", _("公文校对"), "proofread:check", ProofreadAction.USE),
     ("terms", _("规范用语表"), "proofread:term_list", ProofreadAction.TERMLIST_MANAGE),
+]
+# The 办文 area's own pages, shown as tabs to whoever may open them.
+DOCUMENT_TABS = [
+    ("home", _("办文首页"), "documents:home", None),
+    ("register", _("发文登记簿"), "documents:register", DocumentAction.REGISTER_VIEW),
+    ("numbers", _("文号登记"), "documents:numbers", DocumentAction.REGISTER_VIEW),
+    ("stats", _("发文统计"), "documents:stats", DocumentAction.STATS_VIEW),
 ]
 # URL namespaces that belong to an area of the navigation.
 AREA_OF_NAMESPACE = {"org": "system", "kernel": "system", "audit": "audit",
@@ -72,5 +80,8 @@ def shell(request: HttpRequest) -> dict:
         current = "security" if url_name.startswith(("clearance", "grant", "object_grants")) else "delegation"
     document_tools = [{"key": key, "label": label, "url": _url((name,))}
                       for key, label, name, action in DOCUMENT_TOOLS if can(user, action)]
+    document_tabs = [{"key": key, "label": label, "url": _url((name,))}
+                     for key, label, name, action in DOCUMENT_TABS if action is None or can(user, action)]
     return {"nav_items": nav, "nav_current": current, "document_tools": document_tools,
+            "document_tabs": [t for t in document_tabs if t["url"]],
             "is_system_admin": may_manage_org}
