@@ -15,7 +15,7 @@ from zhongshu.access.policy import can
 from zhongshu.access.views import require
 from zhongshu.documents.actions import DocumentAction
 from zhongshu.kernel.exports import export_submit
-from zhongshu.kernel.filters import year_filter
+from zhongshu.kernel.filters import parse_year, year_filter
 from zhongshu.kernel.paging import CappedPaginator
 
 from . import doctypes, selectors
@@ -78,13 +78,15 @@ def numbers(request: HttpRequest) -> HttpResponse:
                                                       "query": query.urlencode()})
 
 
-def _stats_year(request: HttpRequest) -> tuple[int | None, int]:
+def _stats_year(request: HttpRequest, *, report: bool = True) -> tuple[int | None, int]:
     """This year by default: the office reads its statistics by year, and all years at a
-    million documents take seconds to aggregate. ``?year=all`` for every year."""
+    million documents take seconds to aggregate. ``?year=all`` for every year. A bad year
+    is reported by the page, not by its fragments (they show no messages)."""
     this_year = timezone.localdate().year
     if request.GET.get("year", "") == "all":
         return None, this_year
-    return year_filter(request) or this_year, this_year
+    year = year_filter(request) if report else parse_year(request.GET.get("year"))[0]
+    return year or this_year, this_year
 
 
 def _aggregate_charts(data: dict) -> dict:
@@ -114,7 +116,7 @@ def stats(request: HttpRequest) -> HttpResponse:
 @require(DocumentAction.STATS_VIEW)
 def stats_aggregates(request: HttpRequest) -> HttpResponse:
     """The averages and monthly counts as a fragment of the statistics page (htmx)."""
-    year, _this_year = _stats_year(request)
+    year, _this_year = _stats_year(request, report=False)
     data = aggregates(request.user, year)
     return render(request, "documents/_stats_aggregates.html", {
         "data": data, "year": year, "agg_charts": _aggregate_charts(data)})
