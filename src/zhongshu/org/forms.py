@@ -36,6 +36,9 @@ class PersonForm(forms.ModelForm):
         # admin's to give (三员分立, access app).
         fields = ["username", "full_name", "unit", "position", "email", "phone",
                   "sort_order", "is_active"]
+        # Django's own help text for the account name speaks of "@/./+/-/_ 符号".
+        help_texts = {"username": _("登录用的账号，字母、数字或 . _ - 组成，如 zhangsan。"),
+                      "is_active": _("停用后不能登录，历史记录保留。")}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

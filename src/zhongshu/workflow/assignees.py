@@ -63,6 +63,21 @@ def clean_specs(specs: list[dict]) -> list[dict]:
     return cleaned
 
 
+# What the items' assignee slots mean, in the office's words (the slot codes themselves are
+# stable keys and never shown). A slot not named here reads as "由事项指定" alone.
+SLOT_LABELS = {
+    "office": "办公室",
+    "countersign": "会签单位负责人",
+    "sign_off": "签发领导",
+    "reviewers": "审核人",
+    "department_head": "拟稿部门负责人",
+    "reviewer": "审核人",
+    "checker": "核稿人",
+    "secretariat": "文书",
+    "archivist": "档案员",
+}
+
+
 def describe(spec: dict, units: dict[int, Unit], people: dict[int, Person]) -> str:
     """The spec in the office's words, for the editor and the timeline."""
     kind = spec["kind"]
@@ -71,7 +86,8 @@ def describe(spec: dict, units: dict[int, Unit], people: dict[int, Person]) -> s
         person = people.get(spec["person"])
         return str(person) if person else label
     if kind == AssigneeKind.ITEM:
-        return f"{label}（{spec.get('slot', '')}）"
+        slot = SLOT_LABELS.get(spec.get("slot", ""))
+        return f"{label}（{slot}）" if slot else label
     if kind in _NEEDS_UNIT:
         unit = units.get(spec["unit"])
         unit_name = unit.name if unit else "?"
