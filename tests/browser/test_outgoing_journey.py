@@ -92,7 +92,7 @@ def test_a_notice_goes_from_draft_to_distribution_and_is_received(demo_site, bro
     assert "一、压实安全责任" in leader.locator("#clean-copy").inner_text()
     assert leader.locator("#tracked").count() == 0
     assert act(leader, "同意并附意见", "同意印发。") == "办理：签发"
-    assert "签发" in leader.locator("#route svg").text_content()
+    assert "签发" in leader.locator("#route .route-flow").text_content()
     leader.context.close()
 
     clerk.reload()
