@@ -116,3 +116,10 @@ def test_the_office_publishes_a_notice_everyone_reads_on_the_home_page(client, d
                                 published_at=timezone.now(),
                                 expires_on=timezone.localdate() - dt.timedelta(days=1))
     assert "关于已过期事项的通知" not in page(client, liaison)
+
+
+def test_the_site_has_a_favicon_for_everyone(client, db):
+    response = client.get("/favicon.ico")  # asked before sign-in, by every browser
+    assert response.status_code == 301 and response.url.endswith("zhongshu/favicon.ico")
+    login = client.get(reverse("login")).content.decode()
+    assert 'rel="icon"' in login and "favicon.ico" in login

@@ -7,6 +7,7 @@ from zhongshu.org.urls import auth_urlpatterns
 urlpatterns = [
     path("", dashboard_views.home, name="home"),
     path("healthz", config_views.healthz, name="healthz"),
+    path("favicon.ico", config_views.favicon, name="favicon"),
     *auth_urlpatterns,
     path("", include("zhongshu.org.urls")),
     path("system/", include("zhongshu.kernel.urls")),
