@@ -24,16 +24,18 @@
     el.textContent = text || "暂无数据";
   }
 
-  /* Horizontal bars: one per name (stage, unit, document). */
+  /* Horizontal bars: one per name (stage, unit, document). The unit ("小时", "工作日")
+     is in the card's heading and in the tooltip; counts of days and documents are whole. */
   function bar(el, names, values, unit) {
     if (!el || !window.echarts) return;
-    if (empty(values)) { nothing(el); return; }
-    el.style.height = Math.max(160, 40 + 28 * names.length) + "px";
+    if (empty(names)) { nothing(el); return; }
+    var whole = unit === "件" || unit === "工作日";
+    el.style.height = Math.max(140, 48 + 30 * names.length) + "px";
     init(el).setOption({
-      tooltip: {trigger: "axis", axisPointer: {type: "shadow"}},
-      grid: {left: 8, right: 48, top: 24, bottom: 8, containLabel: true},
-      xAxis: {type: "value", name: unit || "", nameGap: 8, minInterval: unit === "件" ? 1 : 0,
-              axisLabel: {hideOverlap: true}},
+      tooltip: {trigger: "axis", axisPointer: {type: "shadow"},
+                valueFormatter: function (v) { return v == null ? "—" : v + " " + (unit || ""); }},
+      grid: {left: 8, right: 40, top: 8, bottom: 8, containLabel: true},
+      xAxis: {type: "value", minInterval: whole ? 1 : 0, axisLabel: {hideOverlap: true}},
       yAxis: {type: "category", data: names, inverse: true,
               axisLabel: {width: 168, overflow: "truncate", ellipsis: "…", interval: 0}},
       series: [{type: "bar", data: values, barMaxWidth: 22, label: {show: true, position: "right"}}]
@@ -49,7 +51,7 @@
       legend: {type: "scroll", top: 0},
       grid: {left: 8, right: 16, top: 40, bottom: 8, containLabel: true},
       xAxis: {type: "category", data: categories, axisLabel: {hideOverlap: true}},
-      yAxis: {type: "value", name: unit || "", minInterval: 1},
+      yAxis: {type: "value", minInterval: 1},
       series: series.map(function (s) {
         return {name: s.name, type: "bar", stack: "n", data: s.data, barMaxWidth: 28};
       })
