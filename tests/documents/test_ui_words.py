@@ -50,3 +50,9 @@ def test_spec_problems_name_the_field_in_chinese():
     assert human_problem("body[2].rows[1][0]：单元格应为文字") == "正文第 3 块表格第 2 行第 1 列：单元格应为文字"
     assert human_problem("title：缺少此项（必填）") == "标题：缺少此项（必填）"
     assert human_problem("文件无法读取") == "文件无法读取"
+
+
+def test_the_password_change_says_the_rule_in_one_line(admin_client):
+    page = admin_client.get(reverse("org:profile")).content.decode()
+    assert "你的密码不能与你的其他个人信息太相似" not in page and "<li>密码至少需要" not in page
+    assert "至少 10 位；不能与姓名、账号相近" in page

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
-from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
@@ -78,8 +80,32 @@ class ResetForm(forms.Form):
                              help_text=_("例如：本人遗忘密码，已电话核实身份。记入审计日志。"))
 
 
+PASSWORD_HELP = _("至少 10 位；不能与姓名、账号相近，不能是常见密码，也不能全是数字。")
+PASSWORD_AGAIN_HELP = _("再输入一遍新密码，以免输错。")
+
+
+def _plain_password_help(form: forms.Form) -> None:
+    """One short line in place of Django's list of validator texts."""
+    if "new_password1" in form.fields:
+        form.fields["new_password1"].help_text = PASSWORD_HELP
+    if "new_password2" in form.fields:
+        form.fields["new_password2"].help_text = PASSWORD_AGAIN_HELP
+
+
+class OwnPasswordChangeForm(PasswordChangeForm):
+    """个人信息 → 修改密码."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _plain_password_help(self)
+
+
 class OneTimePasswordChangeForm(SetPasswordForm):
     """The page a one-time password opens: choose one's own password."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _plain_password_help(self)
 
     def clean_new_password1(self) -> str:
         password = self.cleaned_data.get("new_password1") or ""
