@@ -123,3 +123,18 @@ def test_the_site_has_a_favicon_for_everyone(client, db):
     assert response.status_code == 301 and response.url.endswith("zhongshu/favicon.ico")
     login = client.get(reverse("login")).content.decode()
     assert 'rel="icon"' in login and "favicon.ico" in login
+
+
+def test_those_who_read_the_offices_statistics_see_what_is_stuck(client, demo):
+    from tests.documents.conftest import notice_spec
+    from zhongshu.documents import services
+
+    drafter = clerk()
+    doc = services.outgoing_create(actor=drafter, doc_type="通知", spec=notice_spec("关于压在审核环节的通知"))
+    services.outgoing_submit(actor=drafter, document=doc)
+    # The head of 秘书一处 (a secretary: he reads the statistics) sees it among what is stuck.
+    leader = page(client, Person.objects.get(username="mishu1"))
+    stuck = leader[leader.index('id="home-slowest"'):]
+    assert "关于压在审核环节的通知" in stuck[:stuck.index("</section>")]
+    liaison = page(client, Person.objects.get(username="lianluo01"))
+    assert 'id="home-slowest"' not in liaison and "关于压在审核环节的通知" not in liaison

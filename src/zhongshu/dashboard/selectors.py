@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 from django.urls import NoReverseMatch, reverse
@@ -133,6 +133,20 @@ def workbench(person: Person, today: dt.date) -> Workbench:
         due_today=[i for i in todo if states[i.key] == "today"],
         due_soon=[i for i in todo if states[i.key] == "soon"],
         shortcuts=shortcuts_for(person), coming=coming_for(person))
+
+
+OFFICE_SLOWEST = 5  # the office's slowest open documents on a leader's home page
+
+
+def office_slowest(person: Person) -> list[Any]:
+    """For those who read the office's statistics (leaders, the director, secretaries): the
+    open documents, 发文 and 收文, that have waited longest at their current stage — what
+    is stuck, at a glance. Only what the person may see."""
+    if not can(person, DocumentAction.STATS_VIEW):
+        return []
+    from zhongshu.documents.stats import slowest_open
+
+    return slowest_open(person, limit=OFFICE_SLOWEST)
 
 
 def announcements_shown(person: Person, today: dt.date) -> QuerySet[Announcement]:

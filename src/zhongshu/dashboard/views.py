@@ -33,6 +33,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "today_is_workday": today_is_workday, "today": today, "bench": bench,
         "announcements": selectors.announcements_shown(request.user, today)[:ANNOUNCEMENTS_ON_HOME],  # type: ignore[arg-type]
         "may_announce": can(request.user, DashboardAction.ANNOUNCEMENT_MANAGE),
+        "slowest": selectors.office_slowest(request.user),  # type: ignore[arg-type]
         "calendar_missing_years": missing_years(today) if can(request.user, Action.CALENDAR_MANAGE) else [],
     })
 
