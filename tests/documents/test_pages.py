@@ -118,7 +118,7 @@ def test_acting_on_the_page_draws_the_route(client, office):
     response = client.post(reverse("documents:act", args=[doc.pk]),
                            {"action": "agree_opinion", "text": "同意，请核稿。"}, follow=True)
     page = response.content.decode()
-    assert "已办理" in page and "<svg" in page and "同意，请核稿。" in page and "核稿" in page
+    assert "已办理" in page and 'class="route-flow"' in page and "同意，请核稿。" in page and "核稿" in page
     # A refusal is explained: returning needs an opinion.
     client.force_login(office.secretary)
     page = client.post(reverse("documents:act", args=[doc.pk]), {"action": "return", "return_to": "0"},
