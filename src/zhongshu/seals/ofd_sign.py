@@ -74,7 +74,7 @@ def _write(files: dict[str, bytes]) -> bytes:
     return write_canonical(ordered)
 
 
-def _page_ids(files: dict[str, bytes]) -> list[str]:
+def _page_ids(files: dict[str, bytes]) -> list[str | None]:
     root = etree.fromstring(files["Doc_0/Document.xml"])
     return [p.get("ID") for p in root.iter(f"{_Q}Page")]
 

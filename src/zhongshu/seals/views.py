@@ -9,12 +9,13 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from zhongshu.access.policy import can
 from zhongshu.access.views import require
+from zhongshu.kernel.http import AuthedRequest
 
 from . import forms, selectors, services
 from .actions import SealAction
@@ -32,7 +33,7 @@ def _errors(form: forms.forms.Form, exc: ValidationError) -> None:
 
 
 @require(SealAction.VIEW)
-def seal_list(request: HttpRequest) -> HttpResponse:
+def seal_list(request: AuthedRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:50]
     status = request.GET.get("status", "")
     page = Paginator(selectors.seal_list(q=q, status=status), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -42,7 +43,7 @@ def seal_list(request: HttpRequest) -> HttpResponse:
 
 
 @require(SealAction.MANAGE)
-def seal_create(request: HttpRequest) -> HttpResponse:
+def seal_create(request: AuthedRequest) -> HttpResponse:
     form = forms.SealCreateForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -59,7 +60,7 @@ def seal_create(request: HttpRequest) -> HttpResponse:
 
 
 @require(SealAction.VIEW)
-def seal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def seal_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     seal = get_object_or_404(Seal, pk=pk)
     return render(request, "seals/seal_detail.html", {
         "seal": seal, "keys": selectors.seal_keys(seal), "may_manage": can(request.user, SealAction.MANAGE),
@@ -67,12 +68,12 @@ def seal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require(SealAction.VIEW)
-def seal_image(request: HttpRequest, pk: int) -> HttpResponse:
+def seal_image(request: AuthedRequest, pk: int) -> HttpResponse:
     seal = get_object_or_404(Seal, pk=pk)
     return HttpResponse(bytes(seal.image), content_type="image/png")
 
 
-def _post(request: HttpRequest, form_class: type[forms.ReasonForm], seal: Seal,
+def _post(request: AuthedRequest, form_class: type[forms.ReasonForm], seal: Seal,
           action: Callable[[dict[str, Any]], object], ok: str) -> HttpResponse:
     form = form_class(request.POST, request.FILES or None)
     if form.is_valid():
@@ -83,14 +84,14 @@ def _post(request: HttpRequest, form_class: type[forms.ReasonForm], seal: Seal,
         else:
             messages.success(request, ok)
     else:
-        messages.error(request, "；".join(f"{form.fields[n].label if n in form.fields else ''}：{' '.join(e)}"
+        messages.error(request, "；".join(f"{form.fields[n].label if n in form.fields else ''}：{' '.join(str(m) for m in e)}"
                                          for n, e in form.errors.items()))
     return redirect("seals:detail", pk=seal.pk)
 
 
 @require_POST
 @require(SealAction.MANAGE)
-def seal_rotate(request: HttpRequest, pk: int) -> HttpResponse:
+def seal_rotate(request: AuthedRequest, pk: int) -> HttpResponse:
     seal = get_object_or_404(Seal, pk=pk)
     return _post(request, forms.RotateForm, seal, lambda d: services.seal_key_rotate(
         actor=request.user, seal=seal, reason=d["reason"], image=d["image"].read() if d.get("image") else None),
@@ -99,7 +100,7 @@ def seal_rotate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @require(SealAction.MANAGE)
-def key_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def key_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     key = get_object_or_404(SealKey.objects.select_related("seal"), pk=pk)
     return _post(request, forms.ReasonForm, key.seal, lambda d: services.seal_key_revoke(
         actor=request.user, key=key, reason=d["reason"]), f"已吊销密钥 {key.es_id}，它签过的文件验证不再通过。")
@@ -107,14 +108,14 @@ def key_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @require(SealAction.MANAGE)
-def seal_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def seal_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     seal = get_object_or_404(Seal, pk=pk)
     return _post(request, forms.RevokeForm, seal, lambda d: services.seal_revoke(
         actor=request.user, seal=seal, reason=d["reason"]), f"已停用“{seal.name}”的印章。")
 
 
 @require(SealAction.VIEW)
-def revocation_list(request: HttpRequest) -> HttpResponse:
+def revocation_list(request: AuthedRequest) -> HttpResponse:
     page = Paginator(selectors.revocation_list(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "seals/revocation_list.html", {"page": page})
 

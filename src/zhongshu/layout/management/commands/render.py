@@ -89,7 +89,7 @@ def sealed(spec: DocumentSpec, fmt: str, codes: list[str], kwargs: dict[str, Any
         return data  # DOCX carries the seal image only: Word has no GB/T 38540 signature
     try:
         pdf, ofd = seal_document(actor=None, organ_codes=codes, spec=spec,
-                                 **({"pdf": data} if fmt == "pdf" else {"ofd": data}))
+                                 pdf=data if fmt == "pdf" else None, ofd=None if fmt == "pdf" else data)
         return (pdf if fmt == "pdf" else ofd) or data
     except SealError as exc:
         raise CommandError(str(exc)) from None
