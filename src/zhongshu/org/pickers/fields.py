@@ -35,29 +35,29 @@ RESTRICT_LIMIT = 500
 class PickerMixin:
     """What the single and the multiple widget share."""
 
-    template_name = "org/pickers/widget.html"
     scope: PickerScope
     # Set by the field when its queryset is not the scope's own.
     custom_queryset = False
 
     def _offered_count(self) -> int:
         # Counted once per rendering (get_context asks, then optgroups).
-        cached = self.__dict__.get("_count")
+        cached: int | None = self.__dict__.get("_count")
         if cached is not None:
             return cached
         qs = getattr(self.choices, "queryset", None)  # type: ignore[attr-defined]
         return qs.count() if qs is not None else 0
 
-    def optgroups(self, name: str, value: list[str], attrs: dict | None = None) -> list:
+    def optgroups(self, name: str, value: list[str], attrs: dict[str, Any] | None = None) -> list[Any]:
         if self._offered_count() <= FALLBACK_LIMIT:
-            return super().optgroups(name, value, attrs)  # type: ignore[misc]
+            groups: list[Any] = super().optgroups(name, value, attrs)  # type: ignore[misc]
+            return groups
         # Only the chosen options: the dialog offers the rest.
         ids = [int(v) for v in value if str(v).isdigit()]
         options = [self.create_option(name, c.pk, c.label, True, i)  # type: ignore[attr-defined]
                    for i, c in enumerate(selectors.chosen(self.scope, ids))]
         return [(None, options, 0)]
 
-    def get_context(self, name: str, value: Any, attrs: dict | None) -> dict:
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         self.__dict__.pop("_count", None)
         self.__dict__["_count"] = self._offered_count()
         try:
@@ -66,7 +66,7 @@ class PickerMixin:
         finally:
             self.__dict__.pop("_count", None)
 
-    def _picker_context(self, context: dict, name: str) -> dict:
+    def _picker_context(self, context: dict[str, Any], name: str) -> dict[str, Any]:
         scope = self.scope
         if not scope.key:
             scope = dataclasses.replace(scope, key=name)
@@ -96,13 +96,17 @@ class PickerMixin:
 
 
 class PickerSelectMultiple(PickerMixin, forms.SelectMultiple):
-    def __init__(self, scope: PickerScope, attrs: dict | None = None) -> None:
+    template_name = "org/pickers/widget.html"
+
+    def __init__(self, scope: PickerScope, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs)
         self.scope = scope
 
 
 class PickerSelect(PickerMixin, forms.Select):
-    def __init__(self, scope: PickerScope, attrs: dict | None = None) -> None:
+    template_name = "org/pickers/widget.html"
+
+    def __init__(self, scope: PickerScope, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs)
         self.scope = scope
 
@@ -115,13 +119,14 @@ class _Narrowable:
     _picker_ready = False
 
     def _set_queryset(self, queryset: Any) -> None:
-        forms.ModelChoiceField._set_queryset(self, queryset)  # type: ignore[arg-type]
+        # django-stubs declare neither ModelChoiceField._set_queryset nor _get_queryset.
+        forms.ModelChoiceField._set_queryset(self, queryset)  # type: ignore[attr-defined]
         if self._picker_ready:
             self.widget.custom_queryset = True
 
-    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)  # type: ignore[arg-type]
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)  # type: ignore[attr-defined]
 
-    def __deepcopy__(self, memo: dict) -> Any:
+    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
         custom = self.widget.custom_queryset
         result = super().__deepcopy__(memo)  # type: ignore[misc]
         result.widget.custom_queryset = custom
@@ -141,7 +146,7 @@ def _unit_label(unit: Unit) -> str:
     return unit.display_name
 
 
-class PeopleField(_Narrowable, forms.ModelMultipleChoiceField):
+class PeopleField(_Narrowable, forms.ModelMultipleChoiceField[Person]):
     """Several people. ``roles``: only people holding one of these role codes. ``key``:
     the picker's stable key for recent choices (e.g. ``documents.countersign``); the
     field's name if empty. ``queryset`` defaults to every active person the scope
@@ -162,11 +167,11 @@ class PeopleField(_Narrowable, forms.ModelMultipleChoiceField):
         self.scope = scope
         self._ready(queryset)
 
-    def label_from_instance(self, obj: Person) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Person) -> str:
         return _person_label(obj)
 
 
-class UnitsField(_Narrowable, forms.ModelMultipleChoiceField):
+class UnitsField(_Narrowable, forms.ModelMultipleChoiceField[Unit]):
     """Several units. ``internal_only``: only this system's own units (the organ, its
     departments, subordinate units), never external organs. ``kinds``: only units of
     these ``UnitKind`` values."""
@@ -185,11 +190,11 @@ class UnitsField(_Narrowable, forms.ModelMultipleChoiceField):
         self.scope = scope
         self._ready(queryset)
 
-    def label_from_instance(self, obj: Unit) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Unit) -> str:
         return _unit_label(obj)
 
 
-class PersonField(_Narrowable, forms.ModelChoiceField):
+class PersonField(_Narrowable, forms.ModelChoiceField[Person]):
     """One person (加签, 转办, 受托秘书 …); same options as ``PeopleField``."""
 
     def __init__(self, *, key: str = "", roles: Iterable[str] = (), queryset: Any = None,
@@ -205,11 +210,11 @@ class PersonField(_Narrowable, forms.ModelChoiceField):
         self.scope = scope
         self._ready(queryset)
 
-    def label_from_instance(self, obj: Person) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Person) -> str:
         return _person_label(obj)
 
 
-class UnitField(_Narrowable, forms.ModelChoiceField):
+class UnitField(_Narrowable, forms.ModelChoiceField[Unit]):
     """One unit; same options as ``UnitsField``."""
 
     def __init__(self, *, key: str = "", internal_only: bool = False, kinds: Iterable[str] = (),
@@ -225,5 +230,5 @@ class UnitField(_Narrowable, forms.ModelChoiceField):
         self.scope = scope
         self._ready(queryset)
 
-    def label_from_instance(self, obj: Unit) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Unit) -> str:
         return _unit_label(obj)

@@ -5,12 +5,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from zhongshu.kernel.formfields import choice_field
 from zhongshu.org.models import PickGroup, PickKind
 
 from .fields import PeopleField, UnitsField
 
 
-class PickGroupForm(forms.ModelForm):
+class PickGroupForm(forms.ModelForm[PickGroup]):
     people = PeopleField(label=_("人员"), required=False, key="org.pick_group.people",
                          help_text=_("类型为“人员”时填写"))
     units = UnitsField(label=_("单位"), required=False, key="org.pick_group.units",
@@ -22,14 +23,15 @@ class PickGroupForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = PickKind.choices  # no "---------"
+        choice_field(self, "kind").choices = PickKind.choices  # no "---------"
         if self.instance.pk:
             # Code and kind are permanent once created.
             self.fields["code"].disabled = True
             self.fields["kind"].disabled = True
 
-    def clean(self) -> dict:
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # ModelForm.clean returns cleaned_data
         kind = data.get("kind")
         if kind == PickKind.PEOPLE and not data.get("people"):
             self.add_error("people", _("请至少选择一名人员。"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.core import signing
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -54,7 +55,8 @@ class PickerScope:
     def people(self) -> bool:
         return self.kind == PickKind.PEOPLE
 
-    def queryset(self) -> QuerySet:
+    def queryset(self) -> QuerySet[Any]:
+        qs: QuerySet[Any]
         if self.people:
             qs = people_queryset(roles=self.roles)
         else:

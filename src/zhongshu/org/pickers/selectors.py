@@ -36,7 +36,7 @@ def unit_choice(unit: Unit) -> Choice:
 
 
 def choice_of(scope: PickerScope, obj: Person | Unit) -> Choice:
-    return person_choice(obj) if isinstance(obj, Person) else unit_choice(obj)  # type: ignore[arg-type]
+    return person_choice(obj) if isinstance(obj, Person) else unit_choice(obj)
 
 
 @dataclass
@@ -130,10 +130,11 @@ def recent(scope: PickerScope, person: Person) -> list[Choice]:
 def chosen(scope: PickerScope, ids: list[int]) -> list[Choice]:
     """Choices for the ids a form holds, in the order given (any, even no longer
     offered: they are the form's value and the field's validation judges them)."""
-    model = Person if scope.people else Unit
-    qs = model.objects.filter(pk__in=ids)
+    qs: QuerySet[Person] | QuerySet[Unit]
     if scope.people:
-        qs = qs.select_related("unit")
+        qs = Person.objects.filter(pk__in=ids).select_related("unit")
+    else:
+        qs = Unit.objects.filter(pk__in=ids)
     found = {o.pk: o for o in qs}
     return [choice_of(scope, found[i]) for i in ids if i in found]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -43,7 +44,7 @@ def pick_group_save(*, actor: Person | None, group: PickGroup | None = None, cod
             if group is None:
                 group = PickGroup.objects.create(code=code, name=name.strip(), kind=kind,
                                                  sort_order=sort_order, is_active=is_active)
-                old: dict = {}
+                old: dict[str, Any] = {}
                 event = OrgEvent.PICK_GROUP_CREATE
             else:
                 if group.kind != kind or group.code != code:

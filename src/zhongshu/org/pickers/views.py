@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from zhongshu.access.views import require
+from zhongshu.kernel.http import AuthedRequest
 from zhongshu.org.models import PickGroup
 
 from . import selectors, services
@@ -44,7 +45,7 @@ def _bad() -> HttpResponse:
 
 
 @require_GET
-def pick_dialog(request: HttpRequest) -> HttpResponse:
+def pick_dialog(request: AuthedRequest) -> HttpResponse:
     scope = _scope(request)
     if scope is None:
         return _bad()
@@ -59,7 +60,7 @@ def pick_dialog(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def pick_tree(request: HttpRequest) -> HttpResponse:
+def pick_tree(request: AuthedRequest) -> HttpResponse:
     scope = _scope(request)
     unit = request.GET.get("unit", "")
     level = request.GET.get("level", "")
@@ -72,7 +73,7 @@ def pick_tree(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def pick_search(request: HttpRequest) -> HttpResponse:
+def pick_search(request: AuthedRequest) -> HttpResponse:
     scope = _scope(request)
     if scope is None:
         return _bad()
@@ -83,7 +84,7 @@ def pick_search(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def pick_recent(request: HttpRequest) -> HttpResponse:
+def pick_recent(request: AuthedRequest) -> HttpResponse:
     """Remember what was just chosen (the dialog's 确定)."""
     scope = _scope(request)
     ids = [i for i in request.POST.getlist("id") if i.isdigit()]
@@ -96,13 +97,13 @@ def pick_recent(request: HttpRequest) -> HttpResponse:
 # --- the office's groups ---------------------------------------------------------------
 
 @require(OrgAction.PICK_GROUP_MANAGE)
-def group_list(request: HttpRequest) -> HttpResponse:
+def group_list(request: AuthedRequest) -> HttpResponse:
     page = Paginator(selectors.group_counts(), 50).get_page(request.GET.get("page"))
     return render(request, "org/pickers/group_list.html", {"page": page})
 
 
 @require(OrgAction.PICK_GROUP_MANAGE)
-def group_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def group_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
     group = get_object_or_404(PickGroup, pk=pk) if pk else None
     form = PickGroupForm(request.POST or None, instance=group)
     if request.method == "POST" and form.is_valid():
