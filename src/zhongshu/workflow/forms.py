@@ -73,7 +73,7 @@ class StageForm(forms.Form):
     # owning app's defaults, not in this editor.
     item_slots = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def stage(self) -> dict:
+    def stage(self) -> dict[str, Any]:
         """The stage as the service takes it. Assignees in a fixed order: by the
         drafter first, then named people, then units."""
         data = self.cleaned_data
@@ -129,8 +129,8 @@ class ActForm(forms.Form):
 
     def __init__(self, *args: Any, stage: StageDef, earlier: list[StageDef], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [(a, StepAction(a).label) for a in stage.actions]
-        self.fields["return_to"].choices = [("", "—")] + [(s.position, s.name) for s in earlier]
+        choice_field(self, "action").choices = [(a, StepAction(a).label) for a in stage.actions]
+        choice_field(self, "return_to").choices = [("", "—")] + [(s.position, s.name) for s in earlier]
         if StepAction.RETURN not in stage.actions:
             del self.fields["return_to"]
         if not {StepAction.TRANSFER, StepAction.ADD_COUNTERSIGNER} & set(stage.actions):

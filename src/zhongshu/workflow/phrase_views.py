@@ -7,11 +7,13 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+
+from zhongshu.kernel.http import AuthedRequest
 
 from . import phrases
 from .models import OpinionPhrase
@@ -23,7 +25,7 @@ class PhraseForm(forms.Form):
     sort_order = forms.IntegerField(label=gettext_lazy("排序"), min_value=0, max_value=9999, initial=100)
 
 
-def phrase_list(request: HttpRequest) -> HttpResponse:
+def phrase_list(request: AuthedRequest) -> HttpResponse:
     office, own = phrases.phrases_for(request.user)
     may_office = phrases.may_manage(request.user, office=True)
     form = PhraseForm(request.POST or None, prefix="new")
@@ -43,13 +45,13 @@ def phrase_list(request: HttpRequest) -> HttpResponse:
         "office": office, "own": own, "form": form, "may_office": may_office})
 
 
-def _phrase_or_404(request: HttpRequest, pk: int) -> OpinionPhrase:
+def _phrase_or_404(request: AuthedRequest, pk: int) -> OpinionPhrase:
     # Another person's phrases are theirs alone: to anyone else they do not exist.
     return get_object_or_404(OpinionPhrase.objects.filter(
         Q(owner__isnull=True) | Q(owner_id=request.user.pk)), pk=pk)
 
 
-def phrase_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def phrase_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     phrase = _phrase_or_404(request, pk)
     if not phrases.may_manage(request.user, phrase):
         raise PermissionDenied
@@ -67,7 +69,7 @@ def phrase_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def phrase_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def phrase_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     phrase = _phrase_or_404(request, pk)
     if not phrases.may_manage(request.user, phrase):
         raise PermissionDenied
