@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
@@ -25,13 +26,15 @@ from .actions import DashboardAction
 from .models import Announcement
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from zhongshu.org.models import Person
 
 SHOWN = 8  # items of each list on the home page; the inbox has the rest
 SOON_DAYS = 3  # a deadline within this many days is "即将到期"
 
 # (label, URL name, the action that shows it), in the order the office uses them.
-SHORTCUTS: list[tuple[str, str, object]] = [
+SHORTCUTS: list[tuple[StrOrPromise, str, StrEnum]] = [
     (_("起草发文"), "documents:create", DocumentAction.DRAFT),
     (_("收文登记"), "incoming:create", IncomingAction.REGISTER),
     (_("待签收来文"), "incoming:pending", IncomingAction.LIST),
@@ -49,7 +52,7 @@ SHORTCUTS: list[tuple[str, str, object]] = [
 
 # Roles whose work lives in a module not yet built: (role, the module's URL name, a line
 # saying what will come and what to do meanwhile).
-COMING: list[tuple[str, str, str]] = [
+COMING: list[tuple[str, str, StrOrPromise]] = [
     (RoleCode.SUPERVISION_OFFICER, "supervision:home",
      _("督查督办模块尚在建设中：督办事项、催办和办理反馈将在这里显示。目前批示件和交办事项请在“待办”中办理。")),
     (RoleCode.INFORMATION_OFFICER, "information:home",
@@ -105,7 +108,7 @@ def shortcuts_for(person: Person) -> list[dict]:
     out = []
     for label, name, action in SHORTCUTS:
         url = _reverse(name)
-        if url and can(person, action):  # type: ignore[arg-type]
+        if url and can(person, action):
             out.append({"label": label, "url": url})
     return out
 

@@ -45,7 +45,7 @@ def announcement_publish(*, actor: Person, title: str, body: str, pinned: bool =
     with transaction.atomic():
         item = Announcement.objects.create(
             title=title, body=body, pinned=pinned, expires_on=expires_on, author=actor,
-            unit_name=actor.unit.name if getattr(actor, "unit_id", None) else "",
+            unit_name=actor.unit.name if actor.unit is not None else "",
             published_at=timezone.now())
         audit.record(actor=actor, action=AnnouncementEvent.PUBLISH, obj=item,
                      details={"pinned": pinned, "expires_on": expires_on.isoformat() if expires_on else None})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -29,40 +29,40 @@ def home(request: AuthedRequest) -> HttpResponse:
         today_is_workday: bool | None = WorkCalendar.load().is_workday(today)
     except CalendarYearUnknown:
         today_is_workday = None
-    bench = selectors.workbench(request.user, today)  # type: ignore[arg-type]
+    bench = selectors.workbench(request.user, today)
     return render(request, "dashboard/home.html", {
         "today_is_workday": today_is_workday, "today": today, "bench": bench,
-        "announcements": selectors.announcements_shown(request.user, today)[:ANNOUNCEMENTS_ON_HOME],  # type: ignore[arg-type]
+        "announcements": selectors.announcements_shown(request.user, today)[:ANNOUNCEMENTS_ON_HOME],
         "may_announce": can(request.user, DashboardAction.ANNOUNCEMENT_MANAGE),
-        "slowest": selectors.office_slowest(request.user),  # type: ignore[arg-type]
+        "slowest": selectors.office_slowest(request.user),
         "calendar_missing_years": missing_years(today) if can(request.user, Action.CALENDAR_MANAGE) else [],
     })
 
 
 @require(DashboardAction.ANNOUNCEMENT_VIEW)
-def announcement_list(request: HttpRequest) -> HttpResponse:
-    qs = selectors.announcements_all(request.user)  # type: ignore[arg-type]
+def announcement_list(request: AuthedRequest) -> HttpResponse:
+    qs = selectors.announcements_all(request.user)
     page = CappedPaginator(qs, 20).get_page(request.GET.get("page"))
     return render(request, "dashboard/announcement_list.html", {
         "page": page, "today": timezone.localdate(),
         "may_announce": can(request.user, DashboardAction.ANNOUNCEMENT_MANAGE)})
 
 
-def _visible(request: HttpRequest, pk: int) -> Announcement:
+def _visible(request: AuthedRequest, pk: int) -> Announcement:
     item = get_object_or_404(Announcement, pk=pk)
-    if not selectors.announcements_all(request.user).filter(pk=pk).exists():  # type: ignore[arg-type]
+    if not selectors.announcements_all(request.user).filter(pk=pk).exists():
         raise Http404
     return item
 
 
 @require(DashboardAction.ANNOUNCEMENT_VIEW)
-def announcement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def announcement_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "dashboard/announcement_detail.html", {
         "item": _visible(request, pk), "today": timezone.localdate(),
         "may_announce": can(request.user, DashboardAction.ANNOUNCEMENT_MANAGE)})
 
 
-def _save(request: HttpRequest, item: Announcement | None) -> HttpResponse:
+def _save(request: AuthedRequest, item: Announcement | None) -> HttpResponse:
     form = AnnouncementForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -70,10 +70,10 @@ def _save(request: HttpRequest, item: Announcement | None) -> HttpResponse:
                   "expires_on": data["expires_on"]}
         try:
             if item is None:
-                item = services.announcement_publish(actor=request.user, **fields)  # type: ignore[arg-type]
+                item = services.announcement_publish(actor=request.user, **fields)
                 messages.success(request, "通知公告已发布。")
             else:
-                item = services.announcement_update(actor=request.user, announcement=item, **fields)  # type: ignore[arg-type]
+                item = services.announcement_update(actor=request.user, announcement=item, **fields)
                 messages.success(request, "通知公告已修改。")
         except ValidationError as exc:
             form.add_error(None, exc.messages[0])
@@ -85,18 +85,18 @@ def _save(request: HttpRequest, item: Announcement | None) -> HttpResponse:
 
 
 @require(DashboardAction.ANNOUNCEMENT_MANAGE)
-def announcement_create(request: HttpRequest) -> HttpResponse:
+def announcement_create(request: AuthedRequest) -> HttpResponse:
     return _save(request, None)
 
 
 @require(DashboardAction.ANNOUNCEMENT_MANAGE)
-def announcement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def announcement_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     return _save(request, _visible(request, pk))
 
 
 @require_POST
 @require(DashboardAction.ANNOUNCEMENT_MANAGE)
-def announcement_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    services.announcement_withdraw(actor=request.user, announcement=_visible(request, pk))  # type: ignore[arg-type]
+def announcement_withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
+    services.announcement_withdraw(actor=request.user, announcement=_visible(request, pk))
     messages.success(request, "通知公告已撤下，首页不再显示。")
     return redirect("announcements:list")
