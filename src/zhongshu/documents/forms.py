@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from zhongshu.access.classification import Level
+from zhongshu.kernel.formfields import model_choice_field
 from zhongshu.kernel.urgency import Urgency
 from zhongshu.org.models import Person, RoleCode, Unit, UnitKind
 from zhongshu.org.pickers import PeopleField, PersonField, UnitsField
@@ -62,18 +63,18 @@ class DraftForm(forms.Form):
         from .organs import organs_for
 
         organs = organs_for(user) if user is not None and user.is_authenticated else []
-        self.fields["issuing_organ"].queryset = IssuingOrgan.objects.filter(pk__in=[o.pk for o in organs])
+        model_choice_field(self, "issuing_organ").queryset = IssuingOrgan.objects.filter(pk__in=[o.pk for o in organs])
         if organs:
             self.fields["issuing_organ"].required = True
             self.fields["issuing_organ"].initial = organs[0].pk
         else:
             # No organ is set up for this unit: the document issues under its own unit.
             del self.fields["issuing_organ"]
-        self.fields["sign_off_leader"].queryset = Person.objects.filter(
+        model_choice_field(self, "sign_off_leader").queryset = Person.objects.filter(
             is_active=True, roles__code=RoleCode.LEADER).distinct().order_by("sort_order", "id")
-        self.fields["countersign_units"].queryset = Unit.objects.filter(is_active=True).exclude(
+        model_choice_field(self, "countersign_units").queryset = Unit.objects.filter(is_active=True).exclude(
             kind=UnitKind.EXTERNAL).order_by("sort_order", "id")
-        self.fields["also_submit_to"].queryset = self.fields["sign_off_leader"].queryset
+        model_choice_field(self, "also_submit_to").queryset = model_choice_field(self, "sign_off_leader").queryset
         # The body editor's blocks as posted; ``blocks`` is the body they make once clean.
         self.editor_blocks = blocks or []
         self.blocks: list[dict] = []

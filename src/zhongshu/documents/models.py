@@ -269,7 +269,7 @@ class Delivery(models.Model):
 
     @property
     def recipient_name(self) -> str:
-        return self.recipient_unit.name if self.recipient_unit_id else self.external_name
+        return self.recipient_unit.name if self.recipient_unit is not None else self.external_name
 
     @property
     def is_internal(self) -> bool:

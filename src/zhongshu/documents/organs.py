@@ -72,8 +72,9 @@ def signs_by_office(person: Person, organ: IssuingOrgan) -> bool:
 def reviewers(organ: IssuingOrgan) -> list[Person]:
     """核稿: the organ's designated reviewers, else its office unit's head."""
     people = list(organ.reviewers.filter(is_active=True).order_by("sort_order", "id"))
-    if not people and organ.unit.head_id and organ.unit.head.is_active:
-        people = [organ.unit.head]
+    head = organ.unit.head if not people else None
+    if head is not None and head.is_active:
+        people = [head]
     return people
 
 

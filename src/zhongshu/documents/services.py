@@ -102,7 +102,7 @@ def _apply_meta(doc: OutgoingDocument, meta: dict) -> None:
         raise ValidationError({"urgency": "紧急程度无效。"})
     if doc.classification >= Level.CONFIDENTIAL and not doc.classified_on:
         doc.classified_on = timezone.localdate()
-    if doc.sign_off_leader_id and not doc.sign_off_leader.has_role(RoleCode.LEADER):
+    if doc.sign_off_leader is not None and not doc.sign_off_leader.has_role(RoleCode.LEADER):
         raise ValidationError({"sign_off_leader": "签发人须为领导。"})
     _apply_organ(doc)
     doc.full_clean(exclude=["current_version", "owner_unit", "registered_by"])
@@ -125,18 +125,26 @@ def _apply_organ(doc: OutgoingDocument) -> None:
     sign its documents (a draft is never routed to someone who may not sign it)."""
     from . import organs
 
-    if doc.issuing_organ_id is None:
-        return
     organ = doc.issuing_organ
+    if organ is None:
+        return
     drafter = doc.registered_by
     if organ.pk not in {o.pk for o in organs.organs_for(drafter)}:
         raise ValidationError({"issuing_organ": f"{drafter.full_name}所在单位不能以{organ.name}名义发文。"})
     if not doc.doc_number:
         doc.issuer_code = organ.issuer_code
-    if doc.sign_off_leader_id and doc.kind.issued and not organs.may_sign(doc.sign_off_leader, organ):
+    leader = doc.sign_off_leader
+    if leader is not None and doc.kind.issued and not organs.may_sign(leader, organ):
         names = "、".join(p.full_name for p in organs.signers(organ)) or "（尚未设定）"
-        raise ValidationError({"sign_off_leader": f"{doc.sign_off_leader.full_name}无权签发{organ.name}的文件；"
+        raise ValidationError({"sign_off_leader": f"{leader.full_name}无权签发{organ.name}的文件；"
                                                   f"有权签发的是：{names}。"})
+
+
+def _current_version(doc: OutgoingDocument) -> DraftVersion:
+    """The document's current version: ``outgoing_create`` sets it with the first one."""
+    version = doc.current_version
+    assert version is not None, f"document {doc.pk} has no current version"
+    return version
 
 
 def _new_version(doc: OutgoingDocument, *, actor, spec: dict, parent, is_side=False,
@@ -201,7 +209,7 @@ def outgoing_save(*, actor: Person, document: OutgoingDocument, spec: dict, base
         if not can(actor, DocumentAction.EDIT, doc):
             raise PermissionDenied
         spec = _clean_spec(spec)
-        latest = doc.current_version
+        latest = _current_version(doc)
         parent = doc.versions.filter(pk=base_version).first()
         if parent is None:
             raise ValidationError("找不到编辑所依据的版本，请刷新后重试。")
@@ -232,7 +240,7 @@ def outgoing_save(*, actor: Person, document: OutgoingDocument, spec: dict, base
 
 def _gate(doc: OutgoingDocument) -> None:
     """Before review: the type's rules and the proofreader's errors must be cleared."""
-    spec = doc.current_version.spec
+    spec = _current_version(doc).spec
     _check_spec(doc, spec)
     errors = [f for f in _proofread(doc, spec) if f["severity"] == ERROR]
     if errors:
@@ -336,6 +344,8 @@ def outgoing_number_void(*, actor: Person, document: OutgoingDocument, reason: s
     if not reason:
         raise ValidationError("作废文号须说明原因。")
     old = doc.doc_number
+    if doc.doc_year is None or doc.doc_seq is None:  # the policy lets only a numbered document through
+        raise ValidationError("该文件尚未编号，没有可作废的文号。")
     try:
         sequences.void_number(key=number_key(doc.issuer_code, doc.doc_year), value=doc.doc_seq,
                               reason=f"{old}：{reason}"[:200], actor=actor)
@@ -404,16 +414,16 @@ def distribution_send(*, doc: OutgoingDocument, actor: Person) -> None:
     if not deliveries:
         raise workflow.WorkflowError("分发名单为空，请先填写主送、抄送单位。")
     now = timezone.now()
-    spec = doc.current_version.spec
+    spec = _current_version(doc).spec
     # The attachment files go with every internal copy, as the recipient's attachments;
     # they and their titles (for the 附件说明 of every copy) are read once, not per copy.
     attachments = list(doc.attachment_files.order_by("position", "id"))
     files = [(_delivered_name(f), bytes(f.content)) for f in attachments]
     titles = [f.title for f in attachments]
     # The recipients' 来文单位 is the issuing organ, never the drafting department.
-    sender = doc.issuing_organ.unit if doc.issuing_organ_id else doc.owner_unit
+    sender = doc.issuing_organ.unit if doc.issuing_organ is not None else doc.owner_unit
     for delivery in deliveries:
-        if delivery.is_internal:
+        if delivery.recipient_unit is not None:  # is_internal
             copy_spec = content.render_spec(doc, spec, copy_number=delivery.copy_number,
                                             attachment_titles=titles)
             incoming.incoming_receive_electronic(
@@ -550,10 +560,10 @@ def outgoing_chase(*, actor: Person, document: OutgoingDocument) -> int:
 
             holders = {t.person for t in incoming_selectors.tasks_of(row.incoming).filter(
                 kind=IncomingTaskKind.RECEIVE.code, status=TaskStatus.OPEN, person__is_active=True
-            ).select_related("person")}
+            ).select_related("person") if t.person is not None}
             if holders:
                 people = holders
-        if not people and unit.head_id:
+        if not people and unit is not None and unit.head is not None:
             people.add(unit.head)
         url = _incoming_url(row.incoming)
         for person in people:
@@ -640,12 +650,12 @@ def outgoing_attachment_remove(*, actor: Person, document: OutgoingDocument,
     if doc.signed_off_at or doc.status not in (OutgoingStatus.DRAFT, OutgoingStatus.ROUTING):
         raise ValidationError("文件已签发，附件不能再删除。")
     # Its bytes (up to 50 MB) are not needed to remove it.
-    attachment = doc.attachment_files.defer("content").filter(pk=attachment.pk).first()
-    if attachment is None:
+    found = doc.attachment_files.defer("content").filter(pk=attachment.pk).first()
+    if found is None:
         raise ValidationError("该附件不属于此文件或已被删除。")
-    details = {"attachment": attachment.pk, "title": attachment.title, "name": attachment.name,
-               "kind": attachment.kind, "size": attachment.size}
-    attachment.delete()
+    details = {"attachment": found.pk, "title": found.title, "name": found.name,
+               "kind": found.kind, "size": found.size}
+    found.delete()
     _audit(actor=actor, action=DocumentEvent.ATTACHMENT_REMOVE, obj=doc, **details)
 
 
@@ -698,7 +708,7 @@ def outgoing_download(*, actor: Person, document: OutgoingDocument, fmt: str,
         raise PermissionDenied
     if fmt not in FORMATS:
         raise ValidationError(f"不支持的格式：{fmt}，应为 pdf、docx 或 ofd。")
-    version = version or document.current_version
+    version = version or _current_version(document)
     if version.document_id != document.pk:
         raise ValidationError("版本不属于该文件。")
     data = render(content.render_spec(document, version.spec), fmt, viewer=actor.full_name,

@@ -37,7 +37,7 @@ def _get(request: AuthedRequest, pk: int):
 
 
 def _say_form_errors(request: AuthedRequest, form) -> None:
-    messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+    messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
 
 
 def _say_refusal(request: AuthedRequest, exc: ValidationError) -> None:
@@ -165,7 +165,7 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     route = selectors.route_of(doc)
     step = wf_selectors.my_pending_step(user, route) if route else None
     act_form = None
-    if step:
+    if step and route:
         stages = list(route.template_version.stages.all())
         stage = next(s for s in stages if s.position == step.position)
         act_form = ActForm(stage=stage, earlier=[s for s in stages if s.position < step.position],
@@ -224,7 +224,7 @@ def act(request: AuthedRequest, pk: int) -> HttpResponse:
     doc = _get(request, pk)
     route = selectors.route_of(doc)
     step = wf_selectors.my_pending_step(request.user, route) if route else None
-    if step is None:
+    if step is None or route is None:
         messages.error(request, _("您在该文件上没有待办理的环节，可能已经办理过。"))
         return redirect("documents:detail", pk=pk)
     stages = list(route.template_version.stages.all())
@@ -332,7 +332,7 @@ def attachment_add(request: AuthedRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _attachment_refused(request, pk, "；".join(e for errs in form.errors.values() for e in errs))
+        return _attachment_refused(request, pk, "；".join(str(e) for errs in form.errors.values() for e in errs))
     upload = form.cleaned_data["file"]
     try:
         attachment = services.outgoing_attachment_add(

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhongshu.access.classification import Level
 from zhongshu.documents import doctypes
+from zhongshu.kernel.formfields import model_choice_field
 from zhongshu.kernel.urgency import Urgency
 from zhongshu.org.models import Person, RoleCode, Unit, UnitKind
 
@@ -85,7 +86,7 @@ class RegisterForm(forms.Form):
     def __init__(self, *args, person: Person, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         served = rules.served_units(person)
-        self.fields["recipient_unit"].queryset = Unit.objects.filter(pk__in=[u.pk for u in served])
+        model_choice_field(self, "recipient_unit").queryset = Unit.objects.filter(pk__in=[u.pk for u in served])
         if served:
             # The topmost unit served is usually the one the documents are addressed to.
             self.fields["recipient_unit"].initial = served[-1].pk

@@ -15,7 +15,7 @@ from zhongshu.workflow.approvals import EXTENSION_APPROVAL
 from zhongshu.workflow.models import Task, TaskEvent, TaskEventKind
 from zhongshu.workflow.registry import ReminderDefault, TaskBox, TaskKindSpec
 
-from .models import TaskKind
+from .models import IncomingDocument, TaskKind
 
 MODEL = "incoming.incomingdocument"
 # Reminders of the steps with deadlines (承办, 传阅): the holder, before, on and after
@@ -49,7 +49,9 @@ class IncomingItem(registry.ItemBase):
 
         if purpose != EXTENSION_APPROVAL:
             return []
-        return [(p, None) for p in _extension_deciders(task.subject)]
+        subject = task.subject
+        assert isinstance(subject, IncomingDocument)  # the kinds this item registers are on 收文
+        return [(p, None) for p in _extension_deciders(subject)]
 
     def task_changed(self, task: Task, event: TaskEvent) -> None:
         """An extension decided on its route reaches the document: its deadline (what the

@@ -127,7 +127,7 @@ class IncomingDocument(Classified):
 
     @property
     def sender_display(self) -> str:
-        if self.sender_unit_id:
+        if self.sender_unit is not None:
             return self.sender_unit.name
         return self.sender_name
 

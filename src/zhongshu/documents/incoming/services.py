@@ -427,6 +427,7 @@ def incoming_assign(*, actor: Person, incoming: IncomingDocument, handling_unit:
     _finish_task(actor, task, opinion.strip())
     [handle] = _give_tasks(doc, TaskKind.HANDLE, [person], actor=actor, workdays=workdays)
     deadline = handle.due_date
+    assert deadline is not None  # given with 1 or more working days
     if co_units:
         tasking.give(actor=actor, subject=doc, kind=TaskKind.ASSIST.code,
                      holders=[tasking.UnitHolder(u, TaskRole.CO) for u in co_units],
@@ -469,8 +470,9 @@ def _extension_deciders(doc: IncomingDocument) -> list[Person]:
         is_active=True, unit_id__in=rules.office_units(doc.recipient_unit),
         roles__code=RoleCode.OFFICE_DIRECTOR).distinct().order_by("sort_order", "id")
         if clearance_covers(p, doc.classification)]
-    if not directors and doc.recipient_unit.head_id:
-        directors = [doc.recipient_unit.head]
+    head = doc.recipient_unit.head if not directors else None
+    if head is not None:
+        directors = [head]
     if not directors:
         raise IncomingError("收文单位没有办公室主任或负责人，无法审批延期。")
     return directors
@@ -608,6 +610,7 @@ def circulation_start(*, actor: Person, incoming: IncomingDocument, readers: Seq
                          title=doc.title, urgency=doc.urgency, due_workdays=days,
                          as_batch=True, sequential=sequential, audit=False)
     batch = tasks[0].batch
+    assert batch is not None  # given as_batch=True
     _event(doc, EventKind.CIRCULATED, actor, readers=[str(r) for r in readers],
            sequential=sequential, circulation_id=batch.pk)
     return batch

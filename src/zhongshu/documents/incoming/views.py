@@ -258,7 +258,7 @@ def _op_decide(request: AuthedRequest, doc):
 
 
 def _op_complete(request: AuthedRequest, doc):
-    files = [(f.name, f.read()) for f in request.FILES.getlist("reply_files")]
+    files = [(f.name or "", f.read()) for f in request.FILES.getlist("reply_files")]
     services.incoming_complete(actor=request.user, incoming=doc, summary=request.POST.get("summary", ""),
                                reply_files=files)
     return "已办结。已通知来文单位查看答复。" if replies.sender_contacts(doc) else "已办结。"
