@@ -3,10 +3,10 @@ service runs."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from zhongshu.access.classification import Level
 from zhongshu.kernel.urgency import Urgency
@@ -69,7 +69,7 @@ class MatterForm(forms.Form):
         data = super().clean() or {}
         if not data.get("due_workdays") and not data.get("due_date"):
             self.add_error("due_workdays", "请填写办理时限：工作日数或日期。")
-        if data.get("due_date") and data["due_date"] < dt.date.today():
+        if data.get("due_date") and data["due_date"] < timezone.localdate():
             self.add_error("due_date", "办理时限不能早于今天。")
         if self.instruction is None and not data.get("source"):
             self.add_error("source", "请选择督办事项来源。")

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import timezone
+
 from zhongshu.audit.events import Event
 from zhongshu.kernel import jobs
 from zhongshu.kernel.files import XLSX
@@ -107,7 +109,7 @@ def apply(rows: list[PlanRow], *, actor: Person, year: int) -> int:
 
 def _run(ctx: jobs.JobContext) -> jobs.JobOutcome:
     content = ctx.input()
-    year = int(ctx.params.get("year") or dt.date.today().year)
+    year = int(ctx.params.get("year") or timezone.localdate().year)
     ctx.stage("校验中")
     rows, errors = parse(content, year, ctx.progress)
     if errors:

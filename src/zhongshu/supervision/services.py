@@ -513,7 +513,7 @@ def task_request_completion(*, actor: Person, task: Task, text: str,
                             files: Sequence[tuple[str, bytes]] = ()) -> TaskReport:
     task = _acting(actor, task)
     if not files and not TaskReport.objects.filter(task=task, files__isnull=False).exists():
-        raise TaskError("申请办结须附办理结果的佐证材料（文件、照片或报告）。")
+        raise SupervisionError("申请办结须附办理结果的佐证材料（文件、照片或报告）。")
     return tasking.request_completion(actor=actor, task=task, text=text, files=files)
 
 
@@ -526,7 +526,7 @@ def _decide(actor: Person, obj: Any, approve: bool, note: str, refusal: str) -> 
         raise TaskError(f"本环节不允许该操作：{refusal}")
     note = (note or "").strip()
     if not approve and not note:
-        raise TaskError("退回或不同意时请填写意见。")
+        raise SupervisionError("退回或不同意时请填写意见。")
     routes.step_act(actor=actor, step=step, text=note,
                     action=("agree_opinion" if note else "agree") if approve else "reject")
 
