@@ -23,10 +23,10 @@ def rows(viewer: Any, params: Mapping[str, str]):
 
 
 def _row(viewer: Person, r: Any) -> list:
-    return [r.pk, r.title, SourceKind(r.source).label, str(r.leader) if r.leader_id else "",
+    return [r.pk, r.title, str(SourceKind(r.source).label), str(r.leader) if r.leader_id else "",
             r.unit.name, "牵头" if r.role == "lead" else "协办",
             r.created_on.isoformat(), r.due_date.isoformat() if r.due_date else "",
-            selectors.STATUS_LABELS.get(r.status, r.status), Light(r.light).label,
+            selectors.STATUS_LABELS.get(r.status, r.status), str(Light(r.light).label),
             r.task.reminders, r.closed_on.isoformat() if r.closed_on else ""]
 
 

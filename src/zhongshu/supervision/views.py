@@ -149,7 +149,7 @@ def instruction_scan(request: HttpRequest, pk: int) -> HttpResponse:
     record = _instruction(request, pk)
     if not record.scan:
         raise Http404
-    record_access(actor=request.user, action="supervision.instruction.scan", obj=record)
+    record_access(actor=request.user, obj=record, download=True)
     response = HttpResponse(bytes(record.scan), content_type=record.scan_type or "application/octet-stream")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(record.scan_name)}"
     return response
@@ -219,7 +219,7 @@ def _matter(request: HttpRequest, pk: int) -> Matter:
 @require(A.USE)
 def matter(request: HttpRequest, pk: int) -> HttpResponse:
     m = _matter(request, pk)
-    record_access(actor=request.user, action="supervision.matter.view", obj=m)
+    record_access(actor=request.user, obj=m)
     tasks = selectors.matter_tasks(m)
     rows = {r.pk: r for r in m.ledger_rows.all()}
     for t in tasks:
