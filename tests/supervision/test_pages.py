@@ -173,7 +173,7 @@ def test_stats_page_and_one_click_circular(office, client):
     client.force_login(office.officer)
     page = _body(client.get(reverse("supervision:stats")))
     assert "vendor/echarts/echarts.min.js" in page and 'id="chart-units"' in page
-    assert re.search(r'data-unit="%d"><td>东城区委</td><td>1</td>' % office.lead.pk, page)
+    assert re.search(rf'data-unit="{office.lead.pk}"><td>东城区委</td><td>1</td>', page)
     response = client.post(reverse("supervision:circular"), {"date_from": "2026-01-01",
                                                              "date_to": "2030-12-31"})
     assert response.status_code == 302 and "/documents/outgoing/" in response.url

@@ -13,7 +13,6 @@ from zhongshu.access.classification import Level
 from zhongshu.audit.models import AuditEvent
 from zhongshu.supervision import services
 from zhongshu.supervision.models import (
-    InstructionRecord,
     LedgerRow,
     Matter,
     MatterStatus,

@@ -21,7 +21,9 @@ from .models import Matter
 router = Router(tags=["督查督办"])
 
 PAGE = 50
-_REFUSALS = {RefusalCode.NOT_ALLOWED, RefusalCode.NOT_PENDING, RefusalCode.TASK_STATE}
+# A task state refusal (already done by someone, not allowed at this step) is 409; a missing
+# or bad field (the task model's default code) is 400 like any other invalid input.
+_REFUSALS = {RefusalCode.NOT_ALLOWED, RefusalCode.NOT_PENDING}
 
 
 class TaskOut(Schema):
