@@ -202,6 +202,7 @@ class UnitStats:
     overdue: int = 0
     late_days: float | None = None
     reminders: int = 0
+    short: str = ""
 
     @property
     def on_time_rate(self) -> float | None:
@@ -236,7 +237,7 @@ def stats(viewer: Person, date_from: dt.date, date_to: dt.date,
     rows = visible(viewer, LedgerRow.objects.filter(created_on__gte=date_from,
                                                     created_on__lte=date_to))
     late = Q(closed_on__isnull=False, due_date__isnull=False, closed_on__gt=F("due_date"))
-    per_unit = (rows.values("unit_id", "unit__name", "unit__sort_order")
+    per_unit = (rows.values("unit_id", "unit__name", "unit__short_name", "unit__sort_order")
                 .annotate(received=Count("pk"),
                           closed=Count("pk", filter=Q(status="done")),
                           on_time=Count("pk", filter=Q(status="done") & ~late),
@@ -250,7 +251,8 @@ def stats(viewer: Person, date_from: dt.date, date_to: dt.date,
         result.units.append(UnitStats(
             unit_id=r["unit_id"], name=r["unit__name"], received=r["received"], closed=r["closed"],
             on_time=r["on_time"], overdue=r["overdue"], reminders=r["reminders"] or 0,
-            late_days=round(sum(days) / len(days), 1) if days else None))
+            late_days=round(sum(days) / len(days), 1) if days else None,
+            short=r["unit__short_name"] or r["unit__name"]))
     months = (rows.annotate(m=TruncMonth("created_on")).values("m")
               .annotate(received=Count("pk"), closed=Count("pk", filter=Q(status="done")))
               .order_by("m"))

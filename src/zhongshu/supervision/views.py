@@ -424,7 +424,7 @@ def stats(request: HttpRequest) -> HttpResponse:
         messages.error(request, "统计期间的结束日期不能早于开始日期。")
         start, end = end, start
     result = selectors.stats(request.user, start, end)
-    chart = {"units": [u.name for u in result.units], "received": [u.received for u in result.units],
+    chart = {"units": [u.short for u in result.units], "received": [u.received for u in result.units],
              "closed": [u.closed for u in result.units], "overdue": [u.overdue for u in result.units],
              "months": [m[0] for m in result.months], "month_received": [m[1] for m in result.months],
              "month_closed": [m[2] for m in result.months]}
