@@ -11,7 +11,6 @@ import pytest
 from django.conf import settings
 
 from tests import uploads
-from tests.browser.conftest import browser, demo_site  # noqa: F401 (fixtures)
 from zhongshu.documents.incoming import services as incoming
 from zhongshu.org.models import Person, Unit
 
