@@ -23,6 +23,13 @@ class Command(BaseCommand):
                 return
             raise CommandError("数据库中已有组织机构数据；演示数据只能载入空数据库。")
         counts = load_demo()
+        from django.apps import apps
+
+        # Apps above org add their own demo data (an additive call per app).
+        if apps.is_installed("zhongshu.supervision"):
+            from zhongshu.supervision.demo import load_demo as supervision_demo
+
+            supervision_demo()
         self.stdout.write(self.style.SUCCESS(
             f"已载入演示数据：单位 {counts['units']} 个，人员 {counts['people']} 人。"))
         self.stdout.write(f"演示账号（密码均为 {settings.DEMO_PASSWORD}）：")
