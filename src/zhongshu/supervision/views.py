@@ -72,7 +72,9 @@ def ledger(request: HttpRequest) -> HttpResponse:
     f = selectors.LedgerFilter.from_params(request.GET)
     qs = selectors.ledger(request.user, f).select_related("unit", "leader")
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = selectors.ledger_page_rows(list(page.object_list))
+    rows = selectors.ledger_cells(selectors.ledger_page_rows(list(page.object_list)), f.columns,
+                                  reverse("supervision:matter", args=[0]))
+    task_url = reverse("supervision:task", args=[0])
     params = [(k, v) for k, v in request.GET.items() if k not in ("page", "cols") and v]
     params += [("cols", c) for c in f.columns]
     base = [(k, v) for k, v in params if k != "sort"]
@@ -81,7 +83,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
         seen_units = seen_units.filter(pk__in=selectors.contact_units(request.user)) \
             if not can(request.user, A.STATS) else seen_units
     return render(request, "supervision/ledger.html", {
-        **_tabs(request, "ledger"), "f": f, "page": page, "rows": rows,
+        **_tabs(request, "ledger"), "f": f, "page": page, "rows": rows, "task_url": task_url[:-2],
         "columns": [(k, selectors.COLUMNS[k][0], bool(selectors.COLUMNS[k][1])) for k in f.columns],
         "all_columns": [(k, label) for k, (label, _) in selectors.COLUMNS.items()],
         "querystring": urlencode(params) + "&", "sort_base": urlencode(base) + "&",

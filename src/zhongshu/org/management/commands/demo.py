@@ -15,6 +15,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--if-empty", action="store_true",
                             help="数据库已有数据时静默跳过，而不是报错")
+        parser.add_argument("--organisation-only", action="store_true",
+                            help="只载入组织机构和人员，不载入各业务模块的示例数据")
 
     def handle(self, *args, **opts) -> None:
         if Unit.objects.exists():
@@ -26,7 +28,7 @@ class Command(BaseCommand):
         from django.apps import apps
 
         # Apps above org add their own demo data (an additive call per app).
-        if apps.is_installed("zhongshu.supervision"):
+        if apps.is_installed("zhongshu.supervision") and not opts["organisation_only"]:
             from zhongshu.supervision.demo import load_demo as supervision_demo
 
             supervision_demo()
