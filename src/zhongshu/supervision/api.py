@@ -6,6 +6,7 @@ Refusals about a task's state answer 409 with the reason in Chinese."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
@@ -87,7 +88,7 @@ class Refusal(Schema):
     details: list[str] = []
 
 
-def _row(r) -> dict:
+def _row(r: Any) -> dict:
     return {"id": r.pk, "matter": r.matter_id, "title": r.title, "unit": r.unit.name,
             "role": r.role, "source": r.source, "status": r.status, "light": r.light,
             "due_date": r.due_date, "next_report_due": r.next_report_due}
@@ -114,7 +115,7 @@ def _out(request: HttpRequest, task: Task) -> dict:
                           "at": e.at, "text": e.text} for e in selectors.task_timeline(task)]}
 
 
-def _refused(exc: ValidationError):
+def _refused(exc: ValidationError) -> Any:
     if any(e.code in _REFUSALS for e in exc.error_list):
         return Status(409, {"code": "task_refused", "message": "；".join(exc.messages),
                             "details": exc.messages})
@@ -124,7 +125,7 @@ def _refused(exc: ValidationError):
 @router.get("/tasks", response=TaskList, url_name="supervision_tasks",
             summary="督办任务列表（台账，按本人可见范围；筛选同台账页面）")
 def tasks(request: HttpRequest, page: int = 1, status: str = "", light: str = "", source: str = "",
-          unit: int | None = None, sort: str = "due"):
+          unit: int | None = None, sort: str = "due") -> dict:
     f = selectors.LedgerFilter.from_params({"status": status, "light": light, "source": source,
                                             "unit": unit or "", "sort": sort})
     qs = selectors.ledger(request.user, f).select_related("unit")
@@ -137,13 +138,13 @@ def tasks(request: HttpRequest, page: int = 1, status: str = "", light: str = ""
 
 @router.get("/tasks/{task_id}", response=TaskDetail, url_name="supervision_task",
             summary="督办任务详情（含报送记录和办理记录）")
-def task_detail(request: HttpRequest, task_id: int):
+def task_detail(request: HttpRequest, task_id: int) -> dict:
     return _out(request, _task(request, task_id))
 
 
 @router.post("/tasks/{task_id}/accept", response={200: TaskDetail, 409: Refusal},
              url_name="supervision_task_accept", summary="接收任务（承办单位联络员或负责人）")
-def task_accept(request: HttpRequest, task_id: int):
+def task_accept(request: HttpRequest, task_id: int) -> Any:
     task = _task(request, task_id)
     try:
         services.task_accept(actor=request.user, task=task)
@@ -154,7 +155,7 @@ def task_accept(request: HttpRequest, task_id: int):
 
 @router.post("/tasks/{task_id}/return", response={200: TaskDetail, 409: Refusal},
              url_name="supervision_task_return", summary="退回任务（须说明理由）")
-def task_return(request: HttpRequest, task_id: int, data: ReasonIn):
+def task_return(request: HttpRequest, task_id: int, data: ReasonIn) -> Any:
     task = _task(request, task_id)
     try:
         services.task_return(actor=request.user, task=task, reason=data.reason)
@@ -170,7 +171,7 @@ def _uploads(files: list[UploadedFile] | None) -> list[tuple[str, bytes]]:
 @router.post("/tasks/{task_id}/reports", response={201: ReportOut, 409: Refusal},
              url_name="supervision_task_report", summary="报送办理进展（文字，可附文件）")
 def task_report(request: HttpRequest, task_id: int, text: Form[str] = "",
-                files: File[list[UploadedFile]] = None):  # type: ignore[assignment]
+                files: File[list[UploadedFile]] = None) -> Any:  # type: ignore[assignment]
     task = _task(request, task_id)
     try:
         entry = services.task_report(actor=request.user, task=task, text=text, files=_uploads(files))
@@ -185,7 +186,7 @@ def task_report(request: HttpRequest, task_id: int, text: Form[str] = "",
              url_name="supervision_task_completion",
              summary="申请办结（办理结果和佐证材料；督查室审核后办结或退回）")
 def task_completion(request: HttpRequest, task_id: int, text: Form[str] = "",
-                    files: File[list[UploadedFile]] = None):  # type: ignore[assignment]
+                    files: File[list[UploadedFile]] = None) -> Any:  # type: ignore[assignment]
     task = _task(request, task_id)
     try:
         entry = services.task_request_completion(actor=request.user, task=task, text=text,
@@ -200,7 +201,7 @@ def task_completion(request: HttpRequest, task_id: int, text: Form[str] = "",
 @router.post("/tasks/{task_id}/review", response={200: TaskDetail, 409: Refusal},
              url_name="supervision_task_review",
              summary="督查室审核办结申请：通过（办结）或退回重办（须填意见）")
-def task_review(request: HttpRequest, task_id: int, data: ReviewIn):
+def task_review(request: HttpRequest, task_id: int, data: ReviewIn) -> Any:
     task = _task(request, task_id)
     try:
         services.task_review(actor=request.user, task=task, approve=data.approve, note=data.note)

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.db.models import QuerySet
+
 from zhongshu.kernel.exports import ExportKind
 from zhongshu.org.models import Person
 
@@ -17,7 +19,7 @@ from .models import Light, SourceKind
 LEDGER_EXPORT = "supervision_ledger"
 
 
-def rows(viewer: Any, params: Mapping[str, str]):
+def rows(viewer: Any, params: Mapping[str, str]) -> QuerySet:
     return selectors.ledger(viewer, selectors.LedgerFilter.from_params(params)).select_related(
         "unit", "leader", "task")
 

@@ -406,6 +406,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 @require(A.LEADER_VIEW)
 def leader(request: HttpRequest) -> HttpResponse:
+    services.instructions_sync()  # an instruction given minutes ago on a 收文 shows at once
     view = selectors.leader_view(request.user)
     for i in view.instructions:
         i.progress = view.progress.get(i.pk, {"tasks": 0, "done": 0, "red": 0})  # type: ignore[attr-defined]
