@@ -234,3 +234,18 @@ def test_work_plan_import_in_the_background(office, client, django_capture_on_co
         ("签约3个", D(2030, 3, 31)), ("签约6个", D(2030, 6, 30)), ("签约10个", D(2030, 12, 31))]
     assert LedgerRow.objects.filter(matter=matter).count() == 2
     assert "立项并交办年度重点工作 1 项" in _body(client.get(reverse("jobs:detail", args=[job.pk])))
+
+
+def test_reference_instruction_circulates_from_the_register_without_a_task(office, client):
+    rec = services.instruction_register(actor=office.officer, leader=office.leader, kind="reference",
+                                        text="阅。", document_title="经验材料", given_on=D(2026, 9, 1))
+    client.force_login(office.officer)
+    page = _body(client.get(reverse("supervision:register")))
+    assert "参阅（不立项）" in page and "周主任" in page
+    page = _body(client.post(reverse("supervision:instruction_circulate", args=[rec.pk]),
+                             {"readers": []}, follow=True))
+    assert "请选择传阅人员。" in page
+    page = _body(client.post(reverse("supervision:instruction_circulate", args=[rec.pk]),
+                             {"readers": [office.director.pk]}, follow=True))
+    assert "已传阅给 1 人。" in page
+    assert list(rec.readers.all()) == [office.director] and not Matter.objects.exists()

@@ -118,6 +118,9 @@ def register(request: HttpRequest) -> HttpResponse:
     return render(request, "supervision/register.html", {
         **_tabs(request, "register"), "page": page, "flagged": flagged, "kind": kind,
         "kinds": InstructionKind.choices,
+        # 参阅性 instructions circulate to leaders and the office's directors.
+        "readers": Person.objects.filter(roles__code__in=["leader", "office_director"], is_active=True)
+        .distinct().order_by("sort_order", "id"),
         "querystring": urlencode({k: v for k, v in request.GET.items() if k != "page" and v}) + "&"})
 
 
