@@ -236,10 +236,15 @@ class LedgerRow(models.Model):
         ordering = ["due_date", "task_id"]
         verbose_name = _("督办台账")
         verbose_name_plural = _("督办台账")
+        # The ledger's default order is by due date: the office walks (due_date, task),
+        # a unit (unit, due_date, task), a leader (leader, due_date), and stops at the page.
         indexes = [
             models.Index(fields=["unit", "created_on"], name="supervision_row_unit"),
             models.Index(fields=["leader", "created_on"], name="supervision_row_leader"),
             models.Index(fields=["created_on", "task"], name="supervision_row_created"),
+            models.Index(fields=["due_date", "task"], name="supervision_row_by_due"),
+            models.Index(fields=["unit", "due_date", "task"], name="supervision_row_unit_due"),
+            models.Index(fields=["leader", "due_date", "task"], name="supervision_row_leader_due"),
             models.Index(fields=["light", "due_date"], name="supervision_row_light"),
             models.Index(fields=["status", "due_date"], name="supervision_row_due"),
         ]

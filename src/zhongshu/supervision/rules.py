@@ -88,7 +88,8 @@ def ledger_scope(person: Any, qs: QuerySet) -> QuerySet:
     qs = qs.filter(classification__lte=highest_level(person))
     if is_office(person):
         return qs
-    q = Q(leader_id=person.pk)
+    # Only the clauses that can match, so that a unit's list walks its own index.
+    q = Q(leader_id=person.pk) if person.has_role(RoleCode.LEADER) else Q(pk__in=[])
     units = contact_units(person)
     if units:
         q |= Q(unit_id__in=units)

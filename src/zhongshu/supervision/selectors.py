@@ -127,7 +127,9 @@ def ledger(viewer: Person, f: LedgerFilter) -> QuerySet[LedgerRow]:
     key = f.sort.lstrip("-")
     order = SORTS.get(key, "due_date")
     desc = f.sort.startswith("-")
-    return qs.order_by(F(order).desc(nulls_last=True) if desc else F(order).asc(nulls_last=True),
+    # Plain ASC/DESC (no NULLS LAST): the indexes serve the order both ways; a supervised
+    # task always has a due date.
+    return qs.order_by(F(order).desc() if desc else F(order).asc(),
                        "-task_id" if desc else "task_id")
 
 
