@@ -136,3 +136,7 @@ def test_instruction_to_closed_task(demo_site, browser, tmp_path):
     assert "任务 2 项，已办结 1 项" in card.inner_text()
     phone.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
     ducha.screenshot(path=str(tmp_path / "stats.png"), full_page=True)
+    ducha.goto(site + "/supervision/ledger/")
+    ducha.screenshot(path=str(tmp_path / "ledger.png"), full_page=True)
+    shuji.set_viewport_size({"width": 820, "height": 1180})  # a tablet
+    shuji.screenshot(path=str(tmp_path / "leader.png"), full_page=True)
