@@ -249,3 +249,21 @@ def test_reference_instruction_circulates_from_the_register_without_a_task(offic
                              {"readers": [office.director.pk]}, follow=True))
     assert "已传阅给 1 人。" in page
     assert list(rec.readers.all()) == [office.director] and not Matter.objects.exists()
+
+
+def test_daily_command_and_the_weekly_report_page(office, client):
+    import io as _io
+
+    from django.core.management import call_command
+
+    open_matter(office, title="超期事项", due_date=D(2026, 9, 30), today=D(2026, 9, 1))
+    out = _io.StringIO()
+    call_command("supervision", "daily", "--date", "2026-10-12", stdout=out)
+    assert "重算督办灯 2 项" in out.getvalue() and "督办周报超期 2 项" in out.getvalue()
+    assert set(LedgerRow.objects.values_list("light", flat=True)) == {"red"}
+    from zhongshu.supervision.models import WeeklyReport
+
+    report = WeeklyReport.objects.get()
+    client.force_login(office.officer)
+    page = _body(client.get(reverse("supervision:weekly", args=[report.pk])))
+    assert "超期任务 2 项" in page and "超期事项" in page and "2026-09-30" in page
