@@ -236,6 +236,8 @@ class LedgerRow(models.Model):
         ordering = ["due_date", "task_id"]
         verbose_name = _("督办台账")
         verbose_name_plural = _("督办台账")
+        # No index on the light: the daily recomputation rewrites lights, and an unindexed
+        # column (with free space on the page, migration 0003) is updated in place.
         # The ledger's default order is by due date: the office walks (due_date, task),
         # a unit (unit, due_date, task), a leader (leader, due_date), and stops at the page.
         indexes = [
@@ -245,7 +247,6 @@ class LedgerRow(models.Model):
             models.Index(fields=["due_date", "task"], name="supervision_row_by_due"),
             models.Index(fields=["unit", "due_date", "task"], name="supervision_row_unit_due"),
             models.Index(fields=["leader", "due_date", "task"], name="supervision_row_leader_due"),
-            models.Index(fields=["light", "due_date"], name="supervision_row_light"),
             models.Index(fields=["status", "due_date"], name="supervision_row_due"),
         ]
 

@@ -115,7 +115,8 @@ def ledger(viewer: Person, f: LedgerFilter) -> QuerySet[LedgerRow]:
     elif f.status:
         qs = qs.filter(status=f.status)
     if f.light:
-        qs = qs.filter(light=f.light)
+        # Only open tasks have a coloured light: the status index narrows the search.
+        qs = qs.filter(light=f.light, status__in=OPEN_STATUSES)
     if f.kind:
         qs = qs.filter(role=f.kind)
     if f.date_from:
