@@ -54,7 +54,7 @@ SECADMIN = {"secadmin"}
 # Who may see the classified test dossier (机密): cleared and inside its need-to-know.
 DOSSIER_READERS = {"clerk", "cleared_granted", "leader"}
 # Personas that hold any role.
-ROLE_HOLDERS = {"sysadmin", "secadmin", "auditor", "leader", "secretary", "clerk"}
+ROLE_HOLDERS = {"sysadmin", "secadmin", "auditor", "leader", "secretary", "clerk", "flowadmin"}
 # 收文: the office and the leaders keep the register; the matrix document waits for the
 # office's 初审, so only the secretary and the clerk are on its route.
 INCOMING_LISTERS = {"leader", "secretary", "clerk"}
@@ -123,11 +123,13 @@ MATRIX: dict[str, Row] = {
                          post=only({"leader": 400, "secretary": 400})),
     # --- the audit trail ---
     # --- routing (workflow) and the inbox ---
-    "workflow:template_list": Row(get=only({"secretary"})),
-    "workflow:template_create": Row(get=only({"secretary"}), post=only({"secretary"})),
-    "workflow:template_edit": Row(get=only({"secretary"}), post=only({"secretary"}),
+    # Secretaries read the templates; only the director or a workflow administrator
+    # changes them (issue 10 §7).
+    "workflow:template_list": Row(get=only({"secretary", "flowadmin"})),
+    "workflow:template_create": Row(get=only({"flowadmin"}), post=only({"flowadmin"})),
+    "workflow:template_edit": Row(get=only({"flowadmin"}), post=only({"flowadmin"}),
                                   args=lambda w: [w.template.pk]),
-    "workflow:template_version": Row(get=only({"secretary"}), args=lambda w: [w.template.pk, 1]),
+    "workflow:template_version": Row(get=only({"secretary", "flowadmin"}), args=lambda w: [w.template.pk, 1]),
     # People on the route see it; for everyone else it does not exist.
     "workflow:route_detail": Row(get=only({"secretary", "leader"}, deny=404),
                                  args=lambda w: [w.route.pk]),
@@ -171,8 +173,10 @@ MATRIX: dict[str, Row] = {
 def _add_rows() -> None:
     # 办文 (outgoing documents) and the REST API keep their rows beside their tests.
     from tests.documents.matrix_rows import ROWS
+    from tests.inspections.matrix_rows import ROWS as INSPECTION_ROWS
 
     MATRIX.update(ROWS)
+    MATRIX.update(INSPECTION_ROWS)
 
 
 _add_rows()
@@ -212,8 +216,10 @@ def matrix_world() -> SimpleNamespace:
 
     w = build_world()
     from tests.documents.matrix_rows import add_to_world
+    from tests.inspections.matrix_rows import add_to_world as add_inspections
 
     add_to_world(w)
+    add_inspections(w)
     w.reset_request = PasswordResetRequest.objects.create(person=w.cleared_granted, requested_by=w.sysadmin,
                                                           reason="本人遗忘密码")
     now = timezone.now()

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "zhongshu.documents",
     "zhongshu.api",
     "zhongshu.documents.incoming",
+    "zhongshu.inspections",
     "zhongshu.supervision",
 ]
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("api/", include("zhongshu.api.urls")),
     path("accounts/tokens/", include("zhongshu.api.page_urls")),
     path("documents/incoming/", include("zhongshu.documents.incoming.urls")),
+    path("inspections/", include("zhongshu.inspections.urls")),
     path("supervision/", include("zhongshu.supervision.urls")),
 ]
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhongshu.access.delegation import has_received_delegation
 from zhongshu.access.policy import Action, can
+from zhongshu.documents.actions import DocumentAction
 from zhongshu.documents.incoming.actions import IncomingAction
 from zhongshu.layout.actions import LayoutAction
 from zhongshu.layout.proofread.actions import ProofreadAction
@@ -22,7 +23,7 @@ from zhongshu.layout.proofread.actions import ProofreadAction
 NAVIGATION = [
     ("documents", _("办文"), ("documents:home", "incoming:register", "layout:render", "proofread:check")),
     ("meetings", _("办会"), ("meetings:home",)),
-    ("supervision", _("督查督办"), ("supervision:home",)),
+    ("supervision", _("督查督办"), ("supervision:home", "inspections:home")),
     ("information", _("信息"), ("information:home",)),
     ("duty", _("值班"), ("duty:home",)),
     ("archive", _("档案"), ("archive:home",)),
@@ -34,10 +35,12 @@ DOCUMENT_TOOLS = [
     ("render", _("排版预览"), "layout:render", LayoutAction.RENDER),
     ("check", _("公文校对"), "proofread:check", ProofreadAction.USE),
     ("terms", _("规范用语表"), "proofread:term_list", ProofreadAction.TERMLIST_MANAGE),
+    ("organs", _("发文机关"), "documents:organ_list", DocumentAction.ORGANS_VIEW),
 ]
 # URL namespaces that belong to an area of the navigation.
 AREA_OF_NAMESPACE = {"org": "system", "kernel": "system", "audit": "audit",
-                     "layout": "documents", "proofread": "documents", "incoming": "documents"}
+                     "layout": "documents", "proofread": "documents", "incoming": "documents",
+                     "inspections": "supervision"}
 
 
 def _url(names: tuple[str, ...]) -> str | None:

@@ -73,6 +73,8 @@ class RoleCode(models.TextChoices):
     DUTY_OFFICER = "duty_officer", _("值班员")
     LIAISON_OFFICER = "liaison_officer", _("联络员")
     ARCHIVIST = "archivist", _("档案员")
+    # Keeps the routing templates beside the office director; given by the security admin.
+    WORKFLOW_ADMIN = "workflow_admin", _("流程管理员")
     SYSTEM_ADMIN = "system_admin", _("系统管理员")
     SECURITY_ADMIN = "security_admin", _("安全保密管理员")
     AUDITOR = "auditor", _("安全审计员")

@@ -25,9 +25,11 @@ def policy() -> AppPolicy:
     return AppPolicy(
         app="workflow", actions=WorkflowAction,
         # The office (not the system admin, who sees no business content) keeps its
-        # routing templates.
-        roles={WorkflowAction.TEMPLATE_VIEW: {RoleCode.OFFICE_DIRECTOR, RoleCode.SECRETARY},
-               WorkflowAction.TEMPLATE_MANAGE: {RoleCode.OFFICE_DIRECTOR, RoleCode.SECRETARY}},
+        # routing templates: the director, or a workflow administrator the security
+        # administrator names. Secretaries read them; a 科员 cannot change a route.
+        roles={WorkflowAction.TEMPLATE_VIEW: {RoleCode.OFFICE_DIRECTOR, RoleCode.SECRETARY,
+                                              RoleCode.WORKFLOW_ADMIN},
+               WorkflowAction.TEMPLATE_MANAGE: {RoleCode.OFFICE_DIRECTOR, RoleCode.WORKFLOW_ADMIN}},
         rules={WorkflowAction.ROUTE_START: rules.may_start_route,
                WorkflowAction.ROUTE_VIEW: rules.may_view_route,
                WorkflowAction.STEP_ACT: rules.may_act_on_step,

@@ -57,6 +57,8 @@ class StageForm(forms.Form):
         label=_("允许的操作"), choices=StepAction.choices, widget=forms.CheckboxSelectMultiple,
         initial=[StepAction.AGREE, StepAction.AGREE_WITH_OPINION])
     delegable = forms.BooleanField(label=_("允许秘书代为处理"), required=False, initial=True)
+    choosable = forms.BooleanField(label=_("送出时可选择办理人"), required=False,
+                                   help_text=_("上一环节送出时，从本环节的办理人中选择具体的人"))
     dynamic = forms.MultipleChoiceField(
         label=_("按拟稿人确定"), required=False, widget=forms.CheckboxSelectMultiple,
         choices=[(k.value, k.label) for k in _DYNAMIC])
@@ -96,7 +98,8 @@ class StageForm(forms.Form):
         return {"key": data.get("key") or "", "name": data["name"], "mode": data["mode"],
                 "actions": data["actions"],
                 "deadline_workdays": data.get("deadline_workdays"),
-                "delegable": data.get("delegable", False), "assignees": specs}
+                "delegable": data.get("delegable", False), "choosable": data.get("choosable", False),
+                "assignees": specs}
 
     @staticmethod
     def initial_from(stage: StageDef) -> dict:
@@ -104,7 +107,7 @@ class StageForm(forms.Form):
         role = next((s["role"] for s in specs if s["kind"] == AssigneeKind.ROLE_IN_UNIT), "")
         initial = {
             "key": stage.key, "name": stage.name, "mode": stage.mode, "deadline_workdays": stage.deadline_workdays,
-            "actions": stage.actions, "delegable": stage.delegable,
+            "actions": stage.actions, "delegable": stage.delegable, "choosable": stage.choosable,
             "dynamic": [s["kind"] for s in specs if s["kind"] in _DYNAMIC],
             "persons": [s["person"] for s in specs if s["kind"] == AssigneeKind.PERSON],
             "role": role,

@@ -136,3 +136,76 @@ def templates_list(viewer: Any) -> QuerySet[RouteTemplate]:
         return RouteTemplate.objects.none()
     return RouteTemplate.objects.prefetch_related(
         Prefetch("versions", to_attr="all_versions")).order_by("name", "id")
+
+
+def withdrawable_step(person: Any, route: Route) -> Step | None:
+    """撤回: the step ``person`` agreed last on ``route``, when it is the route's latest
+    act and nobody of the stage it opened has acted yet; None otherwise."""
+    from .models import ACTED_STEP_STATUSES, Opinion, RouteStatus, StepAction
+
+    if route.status != RouteStatus.RUNNING or route.current_position is None:
+        return None
+    last = Opinion.objects.filter(route=route).select_related("step").order_by("-created_at", "-id").first()
+    if (last is None or last.author_id != person.pk or last.on_behalf_of_id is not None
+            or last.action not in (StepAction.AGREE, StepAction.AGREE_WITH_OPINION)):
+        return None
+    step = last.step
+    if route.current_position <= step.position:
+        return None  # his own stage is still open (others of a 会签 have not acted)
+    acted = route.steps.filter(round=route.round, position=route.current_position,
+                               status__in=ACTED_STEP_STATUSES).exists()
+    return None if acted else step
+
+
+@dataclass(frozen=True)
+class NextChoice:
+    """Who the person acting may send the item to: the next stage allows a choice and has
+    more than one possible handler."""
+
+    stage_name: str
+    single: bool
+    candidates: list[tuple[int, str]]
+
+
+def completes_stage(step: Step) -> bool:
+    """Whether agreeing on ``step`` ends its stage: any one suffices, or nobody else of
+    the stage is still to act."""
+    from .models import OPEN_STEP_STATUSES, StageMode
+
+    stage = step.route.template_version.stages.get(position=step.position)
+    if stage.mode == StageMode.ANY:
+        return True
+    return not step.route.steps.filter(round=step.round, position=step.position,
+                                       status__in=OPEN_STEP_STATUSES).exclude(pk=step.pk).exists()
+
+
+def next_choice(step: Step) -> NextChoice | None:
+    """The choice offered when ``step`` is agreed, if the next stage is choosable."""
+    from django.core.exceptions import ValidationError
+
+    from . import assignees
+    from .models import StageMode
+
+    route = step.route
+    if not completes_stage(step):
+        return None
+    stage = route.template_version.stages.filter(position__gt=step.position).order_by("position").first()
+    if stage is None or not stage.choosable:
+        return None
+    from . import registry
+
+    purpose = registry.purpose(route.purpose)
+    author_keys = purpose.author_keys() if purpose is not None else frozenset()
+    hooks = registry.item_hooks(type(route.subject))
+    ctx = assignees.Context(author=route.drafter, author_stage=stage.key in author_keys,
+                            level=hooks.classification(route.subject) if hooks is not None else None,
+                            stage_name=stage.name,
+                            subject=route.subject, route=route)
+    try:
+        found = assignees.resolve(stage.assignees, ctx)
+    except ValidationError:
+        return None
+    if len(found) < 2:
+        return None
+    return NextChoice(stage.name, stage.mode == StageMode.SINGLE,
+                      [(a.person.pk, f"{a.person.full_name}（{a.person.position or a.unit or ''}）") for a in found])

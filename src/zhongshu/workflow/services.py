@@ -153,7 +153,8 @@ def _clean_stages(stages: list[dict], purpose: registry.Purpose, template_code: 
         # A key that may never be delegated stays so whatever the editor says.
         delegable = bool(stage.get("delegable", True)) and (meaning is None or meaning.delegable)
         cleaned.append({"key": keys[index], "name": name[:50], "mode": mode, "actions": actions,
-                        "assignees": specs, "deadline_workdays": deadline, "delegable": delegable})
+                        "assignees": specs, "deadline_workdays": deadline, "delegable": delegable,
+                        "choosable": bool(stage.get("choosable", False))})
     return cleaned
 
 
@@ -210,7 +211,7 @@ def _version_changes(previous: TemplateVersion | None, cleaned: list[dict]) -> l
             continue
         for field, label in (("name", "名称"), ("mode", "办理方式"), ("assignees", "办理人"),
                              ("actions", "允许的操作"), ("deadline_workdays", "办理时限"),
-                             ("delegable", "允许代为处理")):
+                             ("delegable", "允许代为处理"), ("choosable", "送出时可选择办理人")):
             if getattr(old, field) != st[field]:
                 notes.append(f"环节“{old.name}”（{old.key}）修改了{label}")
     notes += [f"删除环节“{old.name}”" for old in before.values()]
@@ -260,6 +261,21 @@ def _activate(step: Step, stage: StageDef, today: dt.date, calendar: WorkCalenda
         step.due_date, step.due_provisional = due.date, due.provisional
 
 
+def _chosen_among(route: Route, stage: StageDef, found: list[assignees.Assignment]
+                  ) -> list[assignees.Assignment]:
+    """The people the sender chose for the stage he sends the item to (``chosen`` of
+    ``step_act``), when the stage allows a choice; each must be one the stage would go to."""
+    chosen = route.__dict__.pop("_chosen", None)
+    if not chosen or not stage.choosable:
+        return found
+    picked = [a for a in found if a.person.pk in chosen]
+    if len(picked) != len(set(chosen)):
+        raise WorkflowError(f"所选办理人不在环节“{stage.name}”的办理人范围内。", code=RefusalCode.INVALID)
+    if stage.mode == StageMode.SINGLE and len(picked) > 1:
+        raise WorkflowError(f"环节“{stage.name}”为单人办理，只能选择一人。")
+    return picked
+
+
 def _open_stage(route: Route, position: int, today: dt.date, calendar: WorkCalendar) -> None:
     """Create the steps of one pass of a stage and make the first (or all) pending."""
     stage = _stage(route, position)
@@ -271,6 +287,7 @@ def _open_stage(route: Route, position: int, today: dt.date, calendar: WorkCalen
         found = assignees.resolve(stage.assignees, ctx)
     except ValidationError as exc:
         raise WorkflowError(exc.messages, code=RefusalCode.NO_ASSIGNEE) from None
+    found = _chosen_among(route, stage, found)
     if not found and assignees.only_item_specs(stage.assignees):
         # The item names nobody for this stage (no 会签 units, no seal on a 纪要): skip it.
         _stage_done(route, position, today, calendar, skipped=True)
@@ -372,7 +389,8 @@ def _check_delegation(*, actor: Person, principal: Person, route: Route, stage: 
 @transaction.atomic
 def step_act(*, actor: Person, step: Step, action: str, text: str = "",
              on_behalf_of: Person | None = None, return_to: int | None = None,
-             target: Person | None = None, today: dt.date | None = None) -> Opinion:
+             target: Person | None = None, today: dt.date | None = None,
+             chosen: list[int] | None = None) -> Opinion:
     """Act on a step: agree, agree with an opinion, return to an earlier stage, reject,
     add a countersigner, or transfer. Records one immutable opinion."""
     today = _today(today)
@@ -426,7 +444,10 @@ def step_act(*, actor: Person, step: Step, action: str, text: str = "",
     opinion.save()
 
     if action in (StepAction.AGREE, StepAction.AGREE_WITH_OPINION):
+        if chosen:
+            route.__dict__["_chosen"] = {int(pk) for pk in chosen}
         _after_agree(route, stage, today, calendar)
+        route.__dict__.pop("_chosen", None)
     elif action == StepAction.REJECT:
         _open_steps(route, step.position).update(status=StepStatus.CLOSED)
         _finish(route, RouteStatus.REJECTED)
@@ -456,6 +477,28 @@ def step_act(*, actor: Person, step: Step, action: str, text: str = "",
 
 
 OPINION_MAX = 5000
+
+
+@transaction.atomic
+def step_withdraw(*, actor: Person, route: Route, today: dt.date | None = None) -> Step:
+    """撤回: whoever sent the item on takes it back while nobody of the next stage has
+    acted — the next stage's steps close and his own stage opens again (a new round, as
+    a return does). The item may refuse (``ItemHooks.may_withdraw``: a document once
+    signed off is not withdrawn)."""
+    route = Route.objects.select_for_update().select_related("template_version").get(pk=route.pk)
+    from .selectors import withdrawable_step
+
+    step = withdrawable_step(actor, route)
+    hooks = _hooks(route.subject)
+    may = getattr(hooks, "may_withdraw", None)
+    if step is None or (may is not None and not may(actor, route.subject, step)):
+        raise WorkflowError("只能撤回本人刚送出、且下一环节尚未办理的事项。", code=RefusalCode.NOT_PENDING)
+    _open_steps(route, route.current_position).update(status=StepStatus.CLOSED)
+    route.round += 1
+    _open_stage(route, step.position, _today(today), WorkCalendar.load())
+    route.save(update_fields=["status", "current_position", "finished_at", "round"])
+    _audit(actor=actor, action=WorkflowEvent.STEP_WITHDRAW, obj=route, step=step.pk, stage=step.stage_key)
+    return step
 
 
 def _check_target(route: Route, step: Step, stage: StageDef, target: Person | None,

@@ -22,9 +22,9 @@ from zhongshu.kernel.exports import export_submit
 from zhongshu.kernel.paging import CappedPaginator
 from zhongshu.org.models import Person, Unit
 
-from . import forms, selectors, services
+from . import forms, replies, selectors, services, viewer
 from .exports import INCOMING_REGISTER
-from .models import IncomingDocument, IncomingFile, TaskKind
+from .models import IncomingDocument, IncomingFile, ReplyKind, TaskKind
 
 PAGE_SIZE = 50
 
@@ -110,9 +110,16 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     is_office = can(request.user, IncomingAction.OFFICE, doc)
     may_circulate = is_office and doc.status in services.CIRCULATION_STATUSES
     needs_people = TaskKind.PROPOSE in tasks or TaskKind.READ in tasks or may_circulate
+    files = list(doc.files.defer("content"))
     return render(request, "incoming/detail.html", {
+        **_viewer_context(request, doc, [f for f in files if not f.is_reply]),
+        "proposals": selectors.proposals(doc), "assists": selectors.assists(doc),
+        "reply_files": [f for f in files if f.is_reply],
+        "replies": replies.replies_of(request.user, doc),
+        "may_draft_reply": replies.may_draft_reply(request.user, doc),
+        "reply_kinds": ReplyKind.choices,
         "doc": doc, "tasks": tasks, "is_office": is_office, "may_circulate": may_circulate,
-        "files": doc.files.defer("content"),
+        "files": [f for f in files if not f.is_reply],
         "instructions": doc.instructions.select_related("leader"),
         "timeline": selectors.timeline(doc), "durations": selectors.stage_durations(doc),
         "route": selectors.route(doc),
@@ -126,9 +133,27 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "now": timezone.localtime(), "tab": "incoming"})
 
 
+def _viewer_context(request: HttpRequest, doc: IncomingDocument, files: list[IncomingFile]) -> dict:
+    """The inline viewer: the file chosen (``?view=<id>``, else the first viewable main
+    file) and its pages, drawn as images by ``viewer.page_image``."""
+    shown = [f for f in files if viewer.viewable(f)]
+    wanted = request.GET.get("view", "")
+    current = next((f for f in shown if str(f.pk) == wanted), None)
+    if current is None:
+        current = next((f for f in shown if not f.is_attachment), shown[0] if shown else None)
+    pages, error = 0, ""
+    if current is not None:
+        try:
+            pages = viewer.page_count(current)
+        except viewer.CannotView as exc:
+            error = str(exc)
+    return {"viewer_files": shown, "viewer_file": current, "viewer_pages": range(1, pages + 1),
+            "viewer_error": error, "viewer_max": viewer.MAX_PAGES}
+
+
 def download(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
     doc = _document(request, pk)
-    f = get_object_or_404(IncomingFile, pk=file_id, incoming=doc)
+    f = get_object_or_404(IncomingFile, pk=file_id, incoming=doc, is_reply=False)
     try:
         out = services.incoming_file_download(actor=request.user, incoming=doc, file=f)
     except services.CannotDownload as exc:
@@ -191,11 +216,19 @@ def _op_assign(request, doc):
     unit_id = _int(request, "handling_unit")
     if unit_id is None:
         raise services.IncomingError("请选择承办单位。")
+    co_ids = [int(v) for v in request.POST.getlist("co_units") if v.isdigit()]
+    # The lead unit chosen again as a co-unit is simply the lead.
+    co_units = list(Unit.objects.filter(pk__in=co_ids).exclude(pk=unit_id).order_by("kind", "sort_order", "id"))
     services.incoming_assign(actor=request.user, incoming=doc,
                              handling_unit=get_object_or_404(Unit, pk=unit_id),
                              workdays=request.POST.get("workdays", ""),
-                             opinion=request.POST.get("opinion", ""))
-    return "已交办。"
+                             opinion=request.POST.get("opinion", ""), co_units=co_units)
+    return "已交办。" if not co_units else f"已交办，协办单位：{'、'.join(u.name for u in co_units)}。"
+
+
+def _op_assist(request: HttpRequest, doc: IncomingDocument) -> str:
+    services.incoming_assist(actor=request.user, incoming=doc, text=request.POST.get("text", ""))
+    return "协办意见已提交。"
 
 
 def _op_holding(request, doc):
@@ -221,8 +254,10 @@ def _op_decide(request, doc):
 
 
 def _op_complete(request, doc):
-    services.incoming_complete(actor=request.user, incoming=doc, summary=request.POST.get("summary", ""))
-    return "已办结。"
+    files = [(f.name, f.read()) for f in request.FILES.getlist("reply_files")]
+    services.incoming_complete(actor=request.user, incoming=doc, summary=request.POST.get("summary", ""),
+                               reply_files=files)
+    return "已办结。已通知来文单位查看答复。" if replies.sender_contacts(doc) else "已办结。"
 
 
 def _op_circulate(request, doc):
@@ -245,7 +280,7 @@ def _op_read(request, doc):
 OPERATIONS: dict[str, Callable] = {
     "receive": _op_receive, "accept": _op_accept, "return": _op_return, "propose": _op_propose,
     "instruct": _op_instruct, "assign": _op_assign, "holding": _op_holding,
-    "extension": _op_extension, "decide": _op_decide, "complete": _op_complete,
+    "extension": _op_extension, "decide": _op_decide, "complete": _op_complete, "assist": _op_assist,
     "circulate": _op_circulate, "read": _op_read,
 }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -15,8 +16,6 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--if-empty", action="store_true",
                             help="数据库已有数据时静默跳过，而不是报错")
-        parser.add_argument("--organisation-only", action="store_true",
-                            help="只载入组织机构和人员，不载入各业务模块的示例数据")
 
     def handle(self, *args, **opts) -> None:
         if Unit.objects.exists():
@@ -25,10 +24,11 @@ class Command(BaseCommand):
                 return
             raise CommandError("数据库中已有组织机构数据；演示数据只能载入空数据库。")
         counts = load_demo()
-        from django.apps import apps
+        from zhongshu.documents.demo import load_demo_documents
 
-        # Apps above org add their own demo data (an additive call per app).
-        if apps.is_installed("zhongshu.supervision") and not opts["organisation_only"]:
+        load_demo_documents()
+        # Apps above org add their own sample work (an additive call per app).
+        if apps.is_installed("zhongshu.supervision"):
             from zhongshu.supervision.demo import load_demo as supervision_demo
 
             supervision_demo()
@@ -37,3 +37,7 @@ class Command(BaseCommand):
         self.stdout.write(f"演示账号（密码均为 {settings.DEMO_PASSWORD}）：")
         for a in KEY_ACCOUNTS:
             self.stdout.write(f"  {a.username:<12} {a.full_name}  {a.what}")
+        if apps.is_installed("zhongshu.inspections"):
+            from zhongshu.inspections.demo import load_demo_plans
+
+            self.stdout.write(f"督查检查考核计划 {load_demo_plans()} 个。")
