@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -30,6 +30,8 @@ from .exports import LEDGER_EXPORT
 from .models import Feedback, InstructionKind, InstructionRecord, Matter, WeeklyReport
 
 PAGE_SIZE = 50
+# The inspections app's action (by its permanent name: the two apps do not import each other).
+INSPECTIONS_LIST = "inspections.list"
 
 
 def _errors(request: HttpRequest, exc: ValidationError) -> None:
@@ -50,12 +52,26 @@ def _tabs(request: HttpRequest, current: str) -> dict:
         tabs.append(("mine", "本单位督办任务", reverse("supervision:mine")))
     if can(user, A.STATS):
         tabs.append(("stats", "统计与通报", reverse("supervision:stats")))
+    # The area's other tool: the inspection plans (督查检查考核计划), its own app.
+    if can(user, INSPECTIONS_LIST):
+        try:
+            tabs.append(("inspections", "督查检查考核计划", reverse("inspections:home")))
+        except NoReverseMatch:
+            pass
     return {"tabs": tabs, "tab": current}
 
 
-@require(A.USE)
 def home(request: HttpRequest) -> HttpResponse:
+    """The area's entry (督查督办 in the menu): each person's own page of it."""
     user = request.user
+    if not can(user, A.USE):
+        # Someone who only plans inspections finds them here too.
+        if can(user, INSPECTIONS_LIST):
+            try:
+                return redirect(reverse("inspections:home"))
+            except NoReverseMatch:
+                pass
+        raise PermissionDenied
     if can(user, A.MANAGE):
         return redirect("supervision:ledger")
     if can(user, A.LEADER_VIEW):
