@@ -13,10 +13,10 @@ from typing import Any
 
 from django.utils import timezone
 
-from zhongshu.audit.events import Event
 from zhongshu.kernel import jobs
 from zhongshu.kernel.files import XLSX
 from zhongshu.kernel.models import Job
+from zhongshu.org.events import OrgEvent
 from zhongshu.org.models import Person, Unit
 
 from .actions import SupervisionAction
@@ -127,7 +127,7 @@ def _describe(job: Job) -> dict[str, Any]:
 
 plan_import = jobs.JobKind(
     code=PLAN_IMPORT, label="导入年度重点工作", action=SupervisionAction.MANAGE,  # type: ignore[arg-type]
-    run=_run, submit_event=Event.IMPORT_SUBMIT, origin="supervision:plan_import",
+    run=_run, submit_event=OrgEvent.IMPORT_SUBMIT, origin="supervision:plan_import",
     origin_label="导入年度重点工作", result_template="supervision/_import_result.html", unit="行",
     needs_input=True, refusal="提交人已无权立项督办事项，未导入任何数据。",
     error_text="导入时出错，未导入任何数据。请检查文件后重新上传；如仍失败，请联系系统管理员。",
