@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "zhongshu.documents.incoming",
     "zhongshu.inspections",
     "zhongshu.seals",
+    "zhongshu.supervision",
 ]
 
 MIDDLEWARE = [

@@ -26,6 +26,7 @@ urlpatterns = [
     path("documents/incoming/", include("zhongshu.documents.incoming.urls")),
     path("inspections/", include("zhongshu.inspections.urls")),
     path("seals/", include("zhongshu.seals.urls")),
+    path("supervision/", include("zhongshu.supervision.urls")),
 ]
 
 handler403 = "zhongshu.config.views.error_403"
