@@ -9,9 +9,10 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 
+from zhongshu.kernel.http import AuthedRequest
 from zhongshu.kernel.paging import capped_count
 from zhongshu.workflow.events import RefusalCode
 from zhongshu.workflow.models import Task
@@ -94,14 +95,14 @@ def _row(r: Any) -> dict:
             "due_date": r.due_date, "next_report_due": r.next_report_due}
 
 
-def _task(request: HttpRequest, task_id: int) -> Task:
+def _task(request: AuthedRequest, task_id: int) -> Task:
     task = selectors.task_get(request.user, task_id)
     if task is None:
         raise Http404
     return task
 
 
-def _out(request: HttpRequest, task: Task) -> dict:
+def _out(request: AuthedRequest, task: Task) -> dict:
     from .models import LedgerRow
 
     row = LedgerRow.objects.select_related("unit").get(pk=task.pk)
@@ -124,7 +125,7 @@ def _refused(exc: ValidationError) -> Any:
 
 @router.get("/tasks", response=TaskList, url_name="supervision_tasks",
             summary="督办任务列表（台账，按本人可见范围；筛选同台账页面）")
-def tasks(request: HttpRequest, page: int = 1, status: str = "", light: str = "", source: str = "",
+def tasks(request: AuthedRequest, page: int = 1, status: str = "", light: str = "", source: str = "",
           unit: int | None = None, sort: str = "due") -> dict:
     f = selectors.LedgerFilter.from_params({"status": status, "light": light, "source": source,
                                             "unit": unit or "", "sort": sort})
@@ -138,13 +139,13 @@ def tasks(request: HttpRequest, page: int = 1, status: str = "", light: str = ""
 
 @router.get("/tasks/{task_id}", response=TaskDetail, url_name="supervision_task",
             summary="督办任务详情（含报送记录和办理记录）")
-def task_detail(request: HttpRequest, task_id: int) -> dict:
+def task_detail(request: AuthedRequest, task_id: int) -> dict:
     return _out(request, _task(request, task_id))
 
 
 @router.post("/tasks/{task_id}/accept", response={200: TaskDetail, 409: Refusal},
              url_name="supervision_task_accept", summary="接收任务（承办单位联络员或负责人）")
-def task_accept(request: HttpRequest, task_id: int) -> Any:
+def task_accept(request: AuthedRequest, task_id: int) -> Any:
     task = _task(request, task_id)
     try:
         services.task_accept(actor=request.user, task=task)
@@ -155,7 +156,7 @@ def task_accept(request: HttpRequest, task_id: int) -> Any:
 
 @router.post("/tasks/{task_id}/return", response={200: TaskDetail, 409: Refusal},
              url_name="supervision_task_return", summary="退回任务（须说明理由）")
-def task_return(request: HttpRequest, task_id: int, data: ReasonIn) -> Any:
+def task_return(request: AuthedRequest, task_id: int, data: ReasonIn) -> Any:
     task = _task(request, task_id)
     try:
         services.task_return(actor=request.user, task=task, reason=data.reason)
@@ -170,7 +171,7 @@ def _uploads(files: list[UploadedFile] | None) -> list[tuple[str, bytes]]:
 
 @router.post("/tasks/{task_id}/reports", response={201: ReportOut, 409: Refusal},
              url_name="supervision_task_report", summary="报送办理进展（文字，可附文件）")
-def task_report(request: HttpRequest, task_id: int, text: Form[str] = "",
+def task_report(request: AuthedRequest, task_id: int, text: Form[str] = "",
                 files: File[list[UploadedFile]] = None) -> Any:  # type: ignore[assignment]
     task = _task(request, task_id)
     try:
@@ -185,7 +186,7 @@ def task_report(request: HttpRequest, task_id: int, text: Form[str] = "",
 @router.post("/tasks/{task_id}/completion", response={201: ReportOut, 409: Refusal},
              url_name="supervision_task_completion",
              summary="申请办结（办理结果和佐证材料；督查室审核后办结或退回）")
-def task_completion(request: HttpRequest, task_id: int, text: Form[str] = "",
+def task_completion(request: AuthedRequest, task_id: int, text: Form[str] = "",
                     files: File[list[UploadedFile]] = None) -> Any:  # type: ignore[assignment]
     task = _task(request, task_id)
     try:
@@ -201,7 +202,7 @@ def task_completion(request: HttpRequest, task_id: int, text: Form[str] = "",
 @router.post("/tasks/{task_id}/review", response={200: TaskDetail, 409: Refusal},
              url_name="supervision_task_review",
              summary="督查室审核办结申请：通过（办结）或退回重办（须填意见）")
-def task_review(request: HttpRequest, task_id: int, data: ReviewIn) -> Any:
+def task_review(request: AuthedRequest, task_id: int, data: ReviewIn) -> Any:
     task = _task(request, task_id)
     try:
         services.task_review(actor=request.user, task=task, approve=data.approve, note=data.note)

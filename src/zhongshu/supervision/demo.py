@@ -38,6 +38,7 @@ def load_demo() -> int:
     today = timezone.localdate()
     now = timezone.now()
     owner = officer.unit
+    assert owner is not None  # the demo's 督查室 officer belongs to it
     ins = InstructionRecord.objects.create(
         origin=InstructionOrigin.PAPER, leader=leader, kind="actionable",
         text="请督查室督促市发展改革委牵头，南湖区委配合，一个月内拿出优化营商环境的具体措施。",

@@ -33,7 +33,7 @@ def _row(viewer: Person, r: Any) -> list:
 
 
 ledger_export = ExportKind(
-    code=LEDGER_EXPORT, label="督办台账", noun="督办任务", action=SupervisionAction.USE,  # type: ignore[arg-type]
+    code=LEDGER_EXPORT, label="督办台账", noun="督办任务", action=SupervisionAction.USE,
     headers=("任务编号", "督办事项", "来源", "交办领导", "办理单位", "角色", "交办日期",
              "办理时限", "状态", "督办灯", "催办次数", "办结日期"),
     rows=rows, row=_row, list_url="supervision:ledger", file_stem="supervision-ledger",

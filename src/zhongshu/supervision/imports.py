@@ -126,7 +126,7 @@ def _describe(job: Job) -> dict[str, Any]:
 
 
 plan_import = jobs.JobKind(
-    code=PLAN_IMPORT, label="导入年度重点工作", action=SupervisionAction.MANAGE,  # type: ignore[arg-type]
+    code=PLAN_IMPORT, label="导入年度重点工作", action=SupervisionAction.MANAGE,
     run=_run, submit_event=OrgEvent.IMPORT_SUBMIT, origin="supervision:plan_import",
     origin_label="导入年度重点工作", result_template="supervision/_import_result.html", unit="行",
     needs_input=True, refusal="提交人已无权立项督办事项，未导入任何数据。",

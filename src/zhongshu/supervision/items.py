@@ -44,7 +44,9 @@ class MatterItem(registry.ItemBase):
 
     def task_reviewers(self, task: Task, purpose: str) -> list[tuple[Person, Unit | None]]:
         """The supervision office reviews completions and decides extensions."""
-        level = task.subject.classification
+        subject = task.subject
+        assert subject is not None  # the task's matter
+        level = subject.classification
         officers = (Person.objects.filter(roles__code=RoleCode.SUPERVISION_OFFICER, is_active=True)
                     .select_related("unit").order_by("sort_order", "id"))
         return [(p, p.unit) for p in officers if clearance_covers(p, level)]

@@ -314,6 +314,7 @@ def _late_workdays(rows: QuerySet[LedgerRow]) -> dict[int, list[int]]:
     cal = WorkCalendar.load()
     out: dict[int, list[int]] = {}
     for unit_id, due, closed in rows.values_list("unit_id", "due_date", "closed_on").iterator():
+        assert due is not None and closed is not None  # the late rows: both dates are set
         out.setdefault(unit_id, []).append(cal.workday_count(due, closed).days)
     return out
 

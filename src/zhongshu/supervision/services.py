@@ -257,6 +257,8 @@ def matter_open(*, actor: Person, source: str, title: str, requirement: str = ""
     if source in (SourceKind.NPC, SourceKind.CPPCC) and not (proposer or "").strip():
         raise SupervisionError("请填写提出建议或提案的代表、委员。")
     source_ref = (source_ref or "").strip()[:100]
+    if actor.unit is None:  # the matter's owner unit is required
+        raise SupervisionError("您的账号没有所属单位，不能立项。")
     if source_ref and Matter.objects.filter(source=source, source_ref=source_ref).exists():
         raise SupervisionError(f"来源编号“{source_ref}”已立项，请勿重复登记。")
     matter = Matter.objects.create(
@@ -283,6 +285,7 @@ def _check_unit(unit: Unit, matter: Matter) -> None:
 
 def _row_for(task: Task, matter: Matter, rule: LightRule | None = None) -> LedgerRow:
     rule = rule or LightRule.for_day(timezone.localdate())
+    assert task.unit_id is not None  # supervision tasks are held by units (UnitHolder)
     return LedgerRow(
         task=task, matter=matter, unit_id=task.unit_id, role=task.role, leader_id=matter.leader_id,
         source=matter.source, classification=matter.classification, title=task.title,

@@ -9,7 +9,7 @@ from urllib.parse import quote, urlencode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from zhongshu.access.policy import can, visible
 from zhongshu.access.views import require
 from zhongshu.audit.services import record_access
 from zhongshu.kernel.exports import export_submit
+from zhongshu.kernel.http import AuthedRequest
 from zhongshu.kernel.paging import CappedPaginator
 from zhongshu.org.models import Person, Unit
 from zhongshu.workflow.models import ExtensionStatus, ReportState, Task, TaskExtension, TaskReport
@@ -34,11 +35,11 @@ PAGE_SIZE = 50
 INSPECTIONS_LIST = "inspections.list"
 
 
-def _errors(request: HttpRequest, exc: ValidationError) -> None:
+def _errors(request: AuthedRequest, exc: ValidationError) -> None:
     messages.error(request, " ".join(exc.messages))
 
 
-def _tabs(request: HttpRequest, current: str) -> dict:
+def _tabs(request: AuthedRequest, current: str) -> dict:
     user = request.user
     tabs = []
     if can(user, A.MANAGE) or can(user, A.STATS):
@@ -61,7 +62,7 @@ def _tabs(request: HttpRequest, current: str) -> dict:
     return {"tabs": tabs, "tab": current}
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     """The area's entry (督查督办 in the menu): each person's own page of it."""
     user = request.user
     if not can(user, A.USE):
@@ -84,7 +85,7 @@ def home(request: HttpRequest) -> HttpResponse:
 # --- the ledger ----------------------------------------------------------------------
 
 @require(A.USE)
-def ledger(request: HttpRequest) -> HttpResponse:
+def ledger(request: AuthedRequest) -> HttpResponse:
     f = selectors.LedgerFilter.from_params(request.GET)
     qs = selectors.ledger(request.user, f).select_related("unit", "leader")
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -112,7 +113,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @require(A.USE)
-def ledger_export(request: HttpRequest) -> HttpResponse:
+def ledger_export(request: AuthedRequest) -> HttpResponse:
     """导出 Excel: the ledger as filtered, in the background, for this viewer."""
     try:
         job = export_submit(actor=request.user, kind=LEDGER_EXPORT, params=request.GET)
@@ -125,7 +126,7 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
 # --- the 批示件 register ------------------------------------------------------------
 
 @require(A.MANAGE)
-def register(request: HttpRequest) -> HttpResponse:
+def register(request: AuthedRequest) -> HttpResponse:
     services.instructions_sync()
     flagged = request.GET.get("flagged") == "1"
     kind = request.GET.get("kind", "")
@@ -141,7 +142,7 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 @require(A.MANAGE)
-def instruction_new(request: HttpRequest) -> HttpResponse:
+def instruction_new(request: AuthedRequest) -> HttpResponse:
     form = forms.InstructionForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -161,12 +162,12 @@ def instruction_new(request: HttpRequest) -> HttpResponse:
                                                                 "form": form})
 
 
-def _instruction(request: HttpRequest, pk: int) -> InstructionRecord:
+def _instruction(request: AuthedRequest, pk: int) -> InstructionRecord:
     return get_object_or_404(visible(request.user, InstructionRecord.objects.all()), pk=pk)
 
 
 @require(A.MANAGE)
-def instruction_scan(request: HttpRequest, pk: int) -> HttpResponse:
+def instruction_scan(request: AuthedRequest, pk: int) -> HttpResponse:
     record = _instruction(request, pk)
     if not record.scan:
         raise Http404
@@ -178,7 +179,7 @@ def instruction_scan(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @require(A.MANAGE)
-def instruction_circulate(request: HttpRequest, pk: int) -> HttpResponse:
+def instruction_circulate(request: AuthedRequest, pk: int) -> HttpResponse:
     record = _instruction(request, pk)
     ids = [int(x) for x in request.POST.getlist("readers") if x.isdigit()]
     try:
@@ -194,7 +195,7 @@ def instruction_circulate(request: HttpRequest, pk: int) -> HttpResponse:
 # --- matters ---------------------------------------------------------------------------
 
 @require(A.MANAGE)
-def matter_new(request: HttpRequest) -> HttpResponse:
+def matter_new(request: AuthedRequest) -> HttpResponse:
     instruction = None
     ins_id = request.GET.get("instruction") or request.POST.get("instruction")
     if ins_id and str(ins_id).isdigit():
@@ -230,7 +231,7 @@ def _open_and_give(actor: Person, d: dict, instruction: InstructionRecord | None
     return matter
 
 
-def _matter(request: HttpRequest, pk: int) -> Matter:
+def _matter(request: AuthedRequest, pk: int) -> Matter:
     matter = selectors.matter_get(request.user, pk)
     if matter is None:
         raise Http404
@@ -238,7 +239,7 @@ def _matter(request: HttpRequest, pk: int) -> Matter:
 
 
 @require(A.USE)
-def matter(request: HttpRequest, pk: int) -> HttpResponse:
+def matter(request: AuthedRequest, pk: int) -> HttpResponse:
     m = _matter(request, pk)
     record_access(actor=request.user, obj=m)
     tasks = selectors.matter_tasks(m)
@@ -253,7 +254,7 @@ def matter(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @require(A.MANAGE)
-def matter_act(request: HttpRequest, pk: int) -> HttpResponse:
+def matter_act(request: AuthedRequest, pk: int) -> HttpResponse:
     m = _matter(request, pk)
     action = request.POST.get("action", "")
     try:
@@ -296,7 +297,7 @@ def _date(value: str | None) -> dt.date | None:
 
 # --- tasks ------------------------------------------------------------------------------
 
-def _task(request: HttpRequest, pk: int) -> Task:
+def _task(request: AuthedRequest, pk: int) -> Task:
     task = selectors.task_get(request.user, pk)
     if task is None:
         raise Http404
@@ -304,7 +305,7 @@ def _task(request: HttpRequest, pk: int) -> Task:
 
 
 @require(A.USE)
-def task(request: HttpRequest, pk: int) -> HttpResponse:
+def task(request: AuthedRequest, pk: int) -> HttpResponse:
     """One task: its timeline, reports and the actions of whoever looks (the unit's
     contact, or the supervision office). Works at a phone's width."""
     t = _task(request, pk)
@@ -324,8 +325,8 @@ def task(request: HttpRequest, pk: int) -> HttpResponse:
         "units": Unit.objects.filter(is_active=True, parent_id=t.unit_id).order_by("sort_order")})
 
 
-def _files(request: HttpRequest) -> list[tuple[str, bytes]]:
-    return [(f.name, f.read()) for f in request.FILES.getlist("files")][:10]
+def _files(request: AuthedRequest) -> list[tuple[str, bytes]]:
+    return [(f.name or "", f.read()) for f in request.FILES.getlist("files")][:10]
 
 
 def _int(value: str | None) -> int | None:
@@ -343,7 +344,7 @@ _DONE: dict[str, str] = {
 }
 
 
-def _task_actions(request: HttpRequest, t: Task) -> dict[str, Callable[[], object]]:
+def _task_actions(request: AuthedRequest, t: Task) -> dict[str, Callable[[], object]]:
     user, post = request.user, request.POST
     return {
         "accept": lambda: services.task_accept(actor=user, task=t),
@@ -375,7 +376,7 @@ def _task_actions(request: HttpRequest, t: Task) -> dict[str, Callable[[], objec
     }
 
 
-def _ext(request: HttpRequest, t: Task, approve: bool) -> object:
+def _ext(request: AuthedRequest, t: Task, approve: bool) -> object:
     ext = TaskExtension.objects.filter(task=t, status=ExtensionStatus.PENDING).first()
     if ext is None:
         raise services.TaskError("该任务没有待审批的延期申请。")
@@ -383,7 +384,7 @@ def _ext(request: HttpRequest, t: Task, approve: bool) -> object:
                                      note=request.POST.get("text", ""))
 
 
-def _holding(request: HttpRequest, t: Task, approve: bool) -> object:
+def _holding(request: AuthedRequest, t: Task, approve: bool) -> object:
     entry = TaskReport.objects.filter(task=t, kind="holding", state=ReportState.PENDING).first()
     if entry is None:
         raise services.TaskError("该任务没有待审核的阶段性答复。")
@@ -394,7 +395,7 @@ def _holding(request: HttpRequest, t: Task, approve: bool) -> object:
 
 @require_POST
 @require(A.USE)
-def task_act(request: HttpRequest, pk: int) -> HttpResponse:
+def task_act(request: AuthedRequest, pk: int) -> HttpResponse:
     t = _task(request, pk)
     action = request.POST.get("action", "")
     actions = _task_actions(request, t)
@@ -413,7 +414,7 @@ def task_act(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require(A.USE)
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthedRequest) -> HttpResponse:
     """本单位督办任务: the liaison officer's list, made for a phone."""
     qs = selectors.my_tasks(request.user)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
@@ -424,7 +425,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 # --- the leader's view, statistics, weekly report, imports ------------------------------
 
 @require(A.LEADER_VIEW)
-def leader(request: HttpRequest) -> HttpResponse:
+def leader(request: AuthedRequest) -> HttpResponse:
     services.instructions_sync()  # an instruction given minutes ago on a 收文 shows at once
     view = selectors.leader_view(request.user)
     for i in view.instructions:
@@ -432,7 +433,7 @@ def leader(request: HttpRequest) -> HttpResponse:
     return render(request, "supervision/leader.html", {**_tabs(request, "leader"), "v": view})
 
 
-def _period(request: HttpRequest) -> tuple[dt.date, dt.date]:
+def _period(request: AuthedRequest) -> tuple[dt.date, dt.date]:
     today = timezone.localdate()
     start = _date(request.GET.get("date_from") or request.POST.get("date_from")) or today.replace(month=1, day=1)
     end = _date(request.GET.get("date_to") or request.POST.get("date_to")) or today
@@ -440,7 +441,7 @@ def _period(request: HttpRequest) -> tuple[dt.date, dt.date]:
 
 
 @require(A.STATS)
-def stats(request: HttpRequest) -> HttpResponse:
+def stats(request: AuthedRequest) -> HttpResponse:
     start, end = _period(request)
     if end < start:
         messages.error(request, "统计期间的结束日期不能早于开始日期。")
@@ -456,7 +457,7 @@ def stats(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @require(A.STATS)
-def circular(request: HttpRequest) -> HttpResponse:
+def circular(request: AuthedRequest) -> HttpResponse:
     start, end = _period(request)
     try:
         doc = services.circular_draft(actor=request.user, date_from=start, date_to=end)
@@ -471,7 +472,7 @@ def circular(request: HttpRequest) -> HttpResponse:
 
 
 @require(A.MANAGE)
-def weekly(request: HttpRequest, pk: int) -> HttpResponse:
+def weekly(request: AuthedRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(WeeklyReport, pk=pk)
     from zhongshu.access.classification import highest_level
 
@@ -482,7 +483,7 @@ def weekly(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require(A.MANAGE)
-def plan_import(request: HttpRequest) -> HttpResponse:
+def plan_import(request: AuthedRequest) -> HttpResponse:
     form = forms.PlanImportForm(request.POST or None, request.FILES or None,
                                 initial={"year": timezone.localdate().year})
     if request.method == "POST" and form.is_valid():
