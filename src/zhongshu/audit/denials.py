@@ -30,8 +30,6 @@ log = logging.getLogger(__name__)
 
 WINDOW = dt.timedelta(minutes=10)
 RECORDED_PER_WINDOW = 10
-# A 404 is a refusal only on the URL of an object: one whose pattern names an id.
-_ID_KINDS = (int,)
 
 
 def window_start(now: dt.datetime) -> dt.datetime:
@@ -44,7 +42,7 @@ def _object_ids(request: HttpRequest) -> dict[str, Any]:
     match = getattr(request, "resolver_match", None)
     if match is None:
         return {}
-    return {k: v for k, v in match.kwargs.items() if isinstance(v, _ID_KINDS | (str,))}
+    return {k: v for k, v in match.kwargs.items() if isinstance(v, int | str)}
 
 
 def is_refusal(request: HttpRequest, response: HttpResponse) -> bool:
@@ -56,7 +54,7 @@ def is_refusal(request: HttpRequest, response: HttpResponse) -> bool:
         return True
     if response.status_code == 404:
         match = getattr(request, "resolver_match", None)
-        return match is not None and any(isinstance(v, _ID_KINDS) for v in match.kwargs.values())
+        return match is not None and any(isinstance(v, int) for v in match.kwargs.values())
     return False
 
 
