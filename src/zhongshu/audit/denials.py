@@ -45,6 +45,11 @@ def _object_ids(request: HttpRequest) -> dict[str, Any]:
     return {k: v for k, v in match.kwargs.items() if isinstance(v, int | str)}
 
 
+def _is_id(value: Any) -> bool:
+    # Page patterns convert ids to int; the API's path parameters arrive as digits.
+    return isinstance(value, int) or (isinstance(value, str) and value.isdigit())
+
+
 def is_refusal(request: HttpRequest, response: HttpResponse) -> bool:
     """Whether the response refused a signed-in person something the trail should show."""
     user = getattr(request, "user", None)
@@ -54,7 +59,7 @@ def is_refusal(request: HttpRequest, response: HttpResponse) -> bool:
         return True
     if response.status_code == 404:
         match = getattr(request, "resolver_match", None)
-        return match is not None and any(isinstance(v, int) for v in match.kwargs.values())
+        return match is not None and any(_is_id(v) for v in match.kwargs.values())
     return False
 
 
