@@ -163,6 +163,11 @@ MATRIX: dict[str, Row] = {
                         args=lambda w: [w.incoming.pk]),
     "incoming:download": Row(get=only(INCOMING_ROUTE, deny=404),
                              args=lambda w: [w.incoming.pk, w.incoming.files.get().pk]),
+    # 变更密级 (issue 11 §6): the owner unit's head (the leader persona heads the office that
+    # drafted the matrix 发文) changes it; others who see it are refused, the rest get 404.
+    "documents:reclassify": Row(get=only({"leader": 200, "secretary": 403, "clerk": 403}, deny=404),
+                                post=only({"leader": 200, "secretary": 403, "clerk": 403}, deny=404),
+                                args=lambda w: ["outgoing", w.outgoing.pk]),
     "audit:event_list": Row(get=only({"auditor", "secadmin"})),
     # POST only: starts a background export and goes to its progress page.
     "audit:export": Row(get=signed_in(405), post=only({"auditor"}, ok=302)),

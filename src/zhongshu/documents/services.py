@@ -32,7 +32,7 @@ from zhongshu.workflow import selectors as wf_selectors
 from zhongshu.workflow import services as workflow
 from zhongshu.workflow.models import Route, RouteStatus, Step
 
-from . import content, doctypes, routing
+from . import classification, content, doctypes, routing
 from .models import (
     Channel,
     Delivery,
@@ -124,6 +124,7 @@ def outgoing_create(*, actor: Person, doc_type: str, spec: dict, title: str = ""
     """Start a draft with its first version."""
     if not can(actor, DocumentAction.DRAFT):
         raise PermissionDenied
+    classification.check_create(actor, meta)  # never above one's own clearance (issue 11)
     unit = owner_unit or actor.unit
     spec = _clean_spec(spec)
     doc = OutgoingDocument(owner_unit=unit, registered_by=actor, doc_type=doc_type,
@@ -170,6 +171,7 @@ def outgoing_save(*, actor: Person, document: OutgoingDocument, spec: dict, base
             _audit(actor=actor, action="documents.outgoing.save_conflict", obj=doc,
                    side=side.number, latest=latest.number)
             return SaveResult(version=side, conflict=EditConflict(side, latest))
+        meta = classification.save_meta(doc, meta)  # a save never changes the level (§6)
         meta.setdefault("title", (spec.get("title") or doc.title).strip()[:200])
         _apply_meta(doc, meta)
         spec["title"] = doc.title
