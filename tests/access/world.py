@@ -22,6 +22,12 @@ from zhongshu.workflow.models import AssigneeKind, StageMode, StepAction
 # Personas of the policy matrix, in the order failures are reported.
 PERSONAS = ["anonymous", "staff", "sysadmin", "secadmin", "auditor", "leader", "secretary",
             "clerk", "cleared_granted", "cleared_ungranted", "granted_uncleared"]
+# Personas at the clearances the list above lacks, and a route participant below the
+# item's level (issue 11 §3): people of 政研室 without a role, who get what
+# "cleared_ungranted" (the same, with nothing of its own in the world) gets from every
+# row that does not name them. Their bodies are checked like everyone's: no
+# title they may not see.
+LIKE_STAFF = ["general", "core", "route_below"]
 
 
 def build_world() -> SimpleNamespace:
@@ -47,6 +53,13 @@ def build_world() -> SimpleNamespace:
                                            clearance=Clearance.IMPORTANT),
         "granted_uncleared": PersonFactory(username="gu", full_name="有授权无权", unit=other,
                                            clearance=Clearance.NONE),
+        "general": PersonFactory(username="general", full_name="一般涉密甲", unit=other,
+                                 clearance=Clearance.GENERAL),
+        "core": PersonFactory(username="core", full_name="核心涉密乙", unit=other,
+                              clearance=Clearance.CORE),
+        # Cleared 重要 when given a 机密 draft's review, lowered to 一般 since (matrix_world).
+        "route_below": PersonFactory(username="below", full_name="降级审核人", unit=other,
+                                     clearance=Clearance.IMPORTANT),
     }
     office.head = p["leader"]
     office.save()
