@@ -139,3 +139,24 @@ def test_raising_is_refused_while_someone_uncleared_holds_its_work(office):
     assert changed.secrecy_mark == "机密★20年" and changed.classified_on is not None
     event = AuditEvent.objects.get(action="documents.classification.change")
     assert (event.details["old_level"], event.details["new_level"]) == (Level.INTERNAL, Level.SECRET)
+
+
+def test_an_incoming_document_is_reclassified_the_same_way(client, office):
+    from tests import uploads
+    from zhongshu.documents.incoming import services as incoming
+
+    doc = incoming.incoming_register(actor=office.secretary, recipient_unit=office.organ,
+                                     title="关于某事项的来函", doc_type="函", sender_name="省委办公厅",
+                                     files=[("来文.pdf", uploads.pdf("来函"))])
+    url = reverse("documents:reclassify", args=["incoming", doc.pk])
+    client.force_login(office.secretary)  # registered it: sees it, is not its 定密责任人
+    assert client.get(url).status_code == 403
+    # The head of the recipient organ (its 定密单位) sees it once it reaches him; here by a grant.
+    Grant.objects.create(content_type=ContentType.objects.get_for_model(doc), object_id=doc.pk,
+                         person=office.leader, reason="呈阅", granted_by=office.secretary)
+    client.force_login(office.leader)
+    response = client.post(url, {"classification": "2", "secrecy_years": "5", "reason": "来文涉及工作秘密以上内容"})
+    assert response.status_code == 302 and response.url == reverse("incoming:detail", args=[doc.pk])
+    doc.refresh_from_db()
+    assert doc.secrecy_mark == "秘密★5年"
+    assert AuditEvent.objects.filter(action="documents.classification.change", object_id=str(doc.pk)).exists()
