@@ -93,3 +93,15 @@ def test_a_route_is_not_given_to_someone_uncleared(demoted):
                                    classification=Level.SECRET, secrecy_years=10)
     with pytest.raises(ValidationError, match="涉密等级"):
         services.outgoing_submit(actor=demoted.drafter, document=doc)
+
+
+def test_reminders_sent_before_he_was_lowered_no_longer_show_the_title(client, demoted):
+    # Sent while he was cleared for it (the title was his to read then).
+    Notification.objects.create(recipient=demoted.head, kind="due_today", item_key=f"workflow.step:{demoted.step.pk}",
+                                day=dt.date(2026, 1, 5), title=f"【今日到期】{TITLE}（部门审核）",
+                                body=f"“{TITLE}”今天到期，请及时办理。")
+    Notification.objects.create(recipient=demoted.head, kind="due_today", item_key="workflow.step:999999",
+                                day=dt.date(2026, 1, 5), title="【今日到期】别的事项", body="")
+    client.force_login(demoted.head)
+    page = client.get(reverse("inbox:notifications")).content.decode()
+    assert TITLE not in page and "不显示标题和内容" in page and "别的事项" in page

@@ -96,6 +96,11 @@ class WorkflowInboxProvider:
                      .select_related("route").order_by("-acted_at", "-id")[:limit])
         return _step_items(steps, person=person, done=True)
 
+    def hidden_keys(self, person: Any, keys: Iterable[str]) -> set[str]:
+        ids = _ids_of(keys, "workflow.step:")
+        steps = Step.objects.filter(pk__in=ids.values()).select_related("route") if ids else []
+        return _hidden(person, ids, {s.pk: (s.route.content_type_id, s.route.object_id) for s in steps})
+
     def due_items(self, *, until: dt.date) -> Iterable[tuple[Any, InboxItem]]:
         steps = (Step.objects.filter(status=StepStatus.PENDING, due_date__lte=until)
                  .select_related("route", "assignee").order_by("id"))
@@ -195,6 +200,11 @@ class TaskInboxProvider:
         # Tasks are chased by their kinds' reminder rules (``chase``), not here.
         return []
 
+    def hidden_keys(self, person: Any, keys: Iterable[str]) -> set[str]:
+        ids = _ids_of(keys, "workflow.task:")
+        tasks = Task.objects.filter(pk__in=ids.values()).only("subject_type_id", "subject_id") if ids else []
+        return _hidden(person, ids, {t.pk: (t.subject_type_id, t.subject_id) for t in tasks})
+
     def chase(self, today: dt.date) -> int:
         return chasing.chase_all(today=today).sent
 
@@ -203,3 +213,20 @@ def _task_items(tasks: list[Task], person: Any, *, done: bool = False) -> list[I
     levels = _levels({(t.subject_type_id, t.subject_id) for t in tasks})
     cache: dict = {}
     return [_task_item(t, cache, done=done, person=person, levels=levels) for t in tasks]
+
+
+def _ids_of(keys: Iterable[str], prefix: str) -> dict[str, int]:
+    """``{key: id}`` of the keys "prefix<id>" or "prefix<id>:…" (a reminder rule's)."""
+    out: dict[str, int] = {}
+    for key in keys:
+        if key.startswith(prefix):
+            head = key[len(prefix):].split(":", 1)[0]
+            if head.isdigit():
+                out[key] = int(head)
+    return out
+
+
+def _hidden(person: Any, ids: dict[str, int], items: dict[int, tuple[int, int]]) -> set[str]:
+    levels = _levels(set(items.values()))
+    return {key for key, pk in ids.items()
+            if pk in items and not clearance_covers(person, levels.get(items[pk]))}
