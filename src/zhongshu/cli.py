@@ -18,12 +18,14 @@ COMMANDS = {
     "render": "lay out a document (JSON) as PDF, DOCX or OFD per GB/T 9704 (公文排版)",
     "reminders": "send today's deadline reminders; run daily from cron (催办提醒)",
     "proofread": "check documents (JSON or text): proofread FILE… [--json] [--type 通知] (公文校对)",
+    "seal": "electronic seals: verify FILE… checks a sealed PDF or OFD (电子印章验证)",
     "manage": "any Django management command, e.g. `zhongshu manage createsuperuser`",
 }
 # Later issues register more commands here (render, proofread, audit, bench …).
 MANAGEMENT_NAMES = {"worker": "db_worker", "migrate": "migrate", "demo": "demo",
                     "calendar": "calendar", "render": "render", "reminders": "reminders",
-                    "proofread": "proofread", "audit": "audit", "admins": "admins"}
+                    "proofread": "proofread", "audit": "audit", "admins": "admins",
+                    "seal": "seal"}
 
 
 def _usage() -> str:

@@ -52,14 +52,27 @@ class Row:
 
 SYSADMIN = {"sysadmin"}
 SECADMIN = {"secadmin"}
+SEALS_VIEWERS = {"secadmin", "clerk"}
 # Who may see the classified test dossier (机密): cleared and inside its need-to-know.
 DOSSIER_READERS = {"clerk", "cleared_granted", "leader"}
 # Personas that hold any role.
-ROLE_HOLDERS = {"sysadmin", "secadmin", "auditor", "leader", "secretary", "clerk"}
+ROLE_HOLDERS = {"sysadmin", "secadmin", "auditor", "leader", "secretary", "clerk", "flowadmin"}
 # 收文: the office and the leaders keep the register; the matrix document waits for the
 # office's 初审, so only the secretary and the clerk are on its route.
 INCOMING_LISTERS = {"leader", "secretary", "clerk"}
 INCOMING_ROUTE = {"secretary", "clerk"}
+
+def _pick_group():
+    from zhongshu.org.models import PickGroup
+
+    return PickGroup.objects.get_or_create(code="matrix", defaults={"name": "矩阵分组", "kind": "units"})[0]
+
+
+def _own_phrase(world: SimpleNamespace):
+    from zhongshu.workflow.models import OpinionPhrase
+
+    return OpinionPhrase.objects.get_or_create(owner=world.secretary, text="矩阵测试意见")[0]
+
 
 MATRIX: dict[str, Row] = {
     # --- shell ---
@@ -83,6 +96,16 @@ MATRIX: dict[str, Row] = {
     "org:person_reset_password": Row(get=only(SYSADMIN), post=only(SYSADMIN), args=lambda w: [w.staff.pk]),
     "org:import_start": Row(get=only(SYSADMIN), post=only(SYSADMIN)),
     "org:import_template": Row(get=only(SYSADMIN)),
+    # --- pickers (org.pickers): fragments for any signed-in person; a request without
+    # the picker's signed token is refused with a message (400) ---
+    "org:pick_dialog": Row(get=signed_in(400)),
+    "org:pick_tree": Row(get=signed_in(400)),
+    "org:pick_search": Row(get=signed_in(400)),
+    "org:pick_recent": Row(get=signed_in(405), post=signed_in(400)),
+    # The office's groups: the system admin and the office director (no persona here).
+    "org:pick_group_list": Row(get=only(SYSADMIN)),
+    "org:pick_group_create": Row(get=only(SYSADMIN), post=only(SYSADMIN)),
+    "org:pick_group_edit": Row(get=only(SYSADMIN), post=only(SYSADMIN), args=lambda w: [_pick_group().pk]),
     "kernel:calendar": Row(get=only(SYSADMIN), post=only(SYSADMIN)),
     "kernel:calendar_import": Row(get=only(SYSADMIN), post=only(SYSADMIN)),
     # --- background jobs: each person sees their own; someone else's does not exist ---
@@ -124,11 +147,19 @@ MATRIX: dict[str, Row] = {
                          post=only({"leader": 400, "secretary": 400})),
     # --- the audit trail ---
     # --- routing (workflow) and the inbox ---
-    "workflow:template_list": Row(get=only({"secretary"})),
-    "workflow:template_create": Row(get=only({"secretary"}), post=only({"secretary"})),
-    "workflow:template_edit": Row(get=only({"secretary"}), post=only({"secretary"}),
+    # 常用意见: everyone keeps their own; someone else's does not exist for them.
+    "workflow:phrases": Row(get=signed_in(), post=signed_in()),
+    "workflow:phrase_edit": Row(get=only({"secretary"}, deny=404), post=only({"secretary"}, deny=404),
+                                args=lambda w: [_own_phrase(w).pk]),
+    "workflow:phrase_delete": Row(get=signed_in(405), post=only({"secretary": 302}, deny=404),
+                                  args=lambda w: [_own_phrase(w).pk]),
+    # Secretaries read the templates; only the director or a workflow administrator
+    # changes them (issue 10 §7).
+    "workflow:template_list": Row(get=only({"secretary", "flowadmin"})),
+    "workflow:template_create": Row(get=only({"flowadmin"}), post=only({"flowadmin"})),
+    "workflow:template_edit": Row(get=only({"flowadmin"}), post=only({"flowadmin"}),
                                   args=lambda w: [w.template.pk]),
-    "workflow:template_version": Row(get=only({"secretary"}), args=lambda w: [w.template.pk, 1]),
+    "workflow:template_version": Row(get=only({"secretary", "flowadmin"}), args=lambda w: [w.template.pk, 1]),
     # People on the route see it; for everyone else it does not exist.
     "workflow:route_detail": Row(get=only({"secretary", "leader"}, deny=404),
                                  args=lambda w: [w.route.pk]),
@@ -149,6 +180,17 @@ MATRIX: dict[str, Row] = {
                                args=lambda w: [w.term.pk]),
     "proofread:term_toggle": Row(get=only({"secretary": 405}), post=only({"secretary": 302}),
                                  args=lambda w: [w.term.pk]),
+    # --- 电子印章 (seals): the security admin makes and changes seals; the clerk sees them.
+    # An empty POST changes nothing: the form comes back, or a message on the seal's page.
+    "seals:list": Row(get=only(SEALS_VIEWERS)),
+    "seals:revocations": Row(get=only(SEALS_VIEWERS)),
+    "seals:create": Row(get=only(SECADMIN), post=only(SECADMIN)),
+    "seals:detail": Row(get=only(SEALS_VIEWERS), args=lambda w: [w.seal.pk]),
+    "seals:image": Row(get=only(SEALS_VIEWERS), args=lambda w: [w.seal.pk]),
+    "seals:rotate": Row(get=signed_in(405), post=only({"secadmin": 302}), args=lambda w: [w.seal.pk]),
+    "seals:revoke": Row(get=signed_in(405), post=only({"secadmin": 302}), args=lambda w: [w.seal.pk]),
+    "seals:key_revoke": Row(get=signed_in(405), post=only({"secadmin": 302}),
+                            args=lambda w: [w.seal.keys.get().pk]),
     # --- 收文 (documents.incoming): the office and leaders keep the register; a document
     # is seen by those on its route (the matrix document waits for the office's 初审) ---
     "incoming:register": Row(get=only(INCOMING_LISTERS)),
@@ -177,8 +219,10 @@ MATRIX: dict[str, Row] = {
 def _add_rows() -> None:
     # 办文 (outgoing documents) and the REST API keep their rows beside their tests.
     from tests.documents.matrix_rows import ROWS
+    from tests.inspections.matrix_rows import ROWS as INSPECTION_ROWS
 
     MATRIX.update(ROWS)
+    MATRIX.update(INSPECTION_ROWS)
 
 
 _add_rows()
@@ -256,8 +300,10 @@ def matrix_world() -> SimpleNamespace:
 
     w = build_world()
     from tests.documents.matrix_rows import add_to_world
+    from tests.inspections.matrix_rows import add_to_world as add_inspections
 
     add_to_world(w)
+    add_inspections(w)
     w.reset_request = PasswordResetRequest.objects.create(person=w.cleared_granted, requested_by=w.sysadmin,
                                                           reason="本人遗忘密码")
     now = timezone.now()
@@ -267,6 +313,9 @@ def matrix_world() -> SimpleNamespace:
     JobFile.objects.create(job=w.export_job, purpose=JobFile.Purpose.RESULT, name="outgoing-register.xlsx",
                            content_type="application/octet-stream", size=7, content=b"PK xlsx")
     w.grant = Grant.objects.get(person=w.cleared_granted)
+    from zhongshu.seals.services import seal_create
+
+    w.seal = seal_create(actor=None, organ_code="mx", name="矩阵测试机关")
     w.incoming = incoming_services.incoming_register(
         actor=w.secretary, recipient_unit=w.office, title="关于矩阵测试的请示", doc_type="请示",
         sender_name="省委办公厅", files=[("来文.pdf", uploads.pdf("矩阵"))])

@@ -15,9 +15,9 @@ from django.urls import reverse
 from tests.access.testapp.models import Dossier
 from zhongshu.access import services as access
 from zhongshu.access.classification import Level
+from zhongshu.access.events import AccessEvent
 from zhongshu.access.models import ForwardPurpose, ForwardRequest, ForwardStatus, Grant
 from zhongshu.access.policy import Action, can
-from zhongshu.audit.events import Event
 from zhongshu.audit.models import AuditEvent
 from zhongshu.org.services import ValidationError
 
@@ -50,7 +50,7 @@ def test_a_classified_grant_waits_for_the_owner_unit_leaders_approval(client, wo
     assert request.purpose == ForwardPurpose.GRANT and request.status == ForwardStatus.PENDING
     assert not Grant.objects.filter(person=world.cleared_ungranted).exists()
     assert not can(world.cleared_ungranted, Action.OBJECT_VIEW, world.dossier)
-    asked = AuditEvent.objects.get(action=Event.GRANT_REQUEST)
+    asked = AuditEvent.objects.get(action=AccessEvent.GRANT_REQUEST)
     assert asked.actor_id == world.secadmin.pk and asked.details["person_id"] == world.cleared_ungranted.pk
 
     # The owner unit's head (the leader) sees it waiting and approves it.
@@ -63,9 +63,9 @@ def test_a_classified_grant_waits_for_the_owner_unit_leaders_approval(client, wo
     grant = Grant.objects.get(person=world.cleared_ungranted)
     assert grant.forward_request == request and grant.granted_by == world.leader
     assert can(world.cleared_ungranted, Action.OBJECT_VIEW, world.dossier)
-    approved = AuditEvent.objects.get(action=Event.FORWARD_APPROVE)
+    approved = AuditEvent.objects.get(action=AccessEvent.FORWARD_APPROVE)
     assert approved.actor_id == world.leader.pk and approved.details["purpose"] == "grant"
-    assert AuditEvent.objects.filter(action=Event.GRANT_ADD).count() == 1
+    assert AuditEvent.objects.filter(action=AccessEvent.GRANT_ADD).count() == 1
 
 
 def test_the_approver_cannot_approve_a_grant_that_includes_himself(world):
@@ -85,7 +85,7 @@ def test_a_refused_grant_needs_a_reason_and_grants_nothing(world):
         access.forward_decide(actor=world.leader, request=request, approve=False)
     access.forward_decide(actor=world.leader, request=request, approve=False, note="无需知悉")
     assert not Grant.objects.filter(person=world.cleared_ungranted).exists()
-    assert AuditEvent.objects.get(action=Event.FORWARD_REJECT).details["note"] == "无需知悉"
+    assert AuditEvent.objects.get(action=AccessEvent.FORWARD_REJECT).details["note"] == "无需知悉"
 
 
 def test_an_unclassified_grant_takes_effect_at_once(world):

@@ -14,8 +14,8 @@ from tests.factories import PASSWORD, PersonFactory
 from zhongshu.access import admins
 from zhongshu.access import services as access
 from zhongshu.access.classification import Level
+from zhongshu.access.events import AccessEvent
 from zhongshu.access.policy import Action, can
-from zhongshu.audit.events import Event
 from zhongshu.audit.models import AuditEvent
 from zhongshu.org import services as org
 from zhongshu.org.models import Clearance, Person, Role, RoleCode
@@ -94,7 +94,7 @@ def test_the_testers_attack_path_is_refused_at_every_step(client, world, secret_
     clerk.refresh_from_db()
     assert not can(clerk, Action.OBJECT_VIEW, secret_dossier)
     assert not Dossier.objects.none().exists()
-    assert AuditEvent.objects.filter(action__in=[Event.CLEARANCE_SET, Event.ROLES_SET]).count() == 0
+    assert AuditEvent.objects.filter(action__in=[AccessEvent.CLEARANCE_SET, AccessEvent.ROLES_SET]).count() == 0
 
 
 def test_the_system_admin_gives_no_content_role_at_all(world):
@@ -154,7 +154,7 @@ def test_the_security_admin_gives_roles_on_her_page_and_it_is_audited(client, wo
     world.staff.refresh_from_db()
     assert world.staff.clearance == Clearance.IMPORTANT
     assert set(world.staff.roles.values_list("code", flat=True)) == {"confidential_clerk"}
-    event = AuditEvent.objects.get(action=Event.ROLES_SET)
+    event = AuditEvent.objects.get(action=AccessEvent.ROLES_SET)
     assert event.details == {"old": [], "new": ["confidential_clerk"],
                              "reason": "调入机要室（市委办〔2026〕5号）"}
     assert event.actor_id == world.secadmin.pk

@@ -21,7 +21,7 @@ from zhongshu.workflow.models import AssigneeKind, StageMode, StepAction
 
 # Personas of the policy matrix, in the order failures are reported.
 PERSONAS = ["anonymous", "staff", "sysadmin", "secadmin", "auditor", "leader", "secretary",
-            "clerk", "cleared_granted", "cleared_ungranted", "granted_uncleared"]
+            "clerk", "cleared_granted", "cleared_ungranted", "granted_uncleared", "flowadmin"]
 # Personas at the clearances the list above lacks, and a route participant below the
 # item's level (issue 11 §3): people of 政研室 without a role, who get what
 # "cleared_ungranted" (the same, with nothing of its own in the world) gets from every
@@ -53,6 +53,9 @@ def build_world() -> SimpleNamespace:
                                            clearance=Clearance.IMPORTANT),
         "granted_uncleared": PersonFactory(username="gu", full_name="有授权无权", unit=other,
                                            clearance=Clearance.NONE),
+        # Keeps the routing templates (流程管理员), and nothing else.
+        "flowadmin": PersonFactory(username="flowadmin", full_name="流程管理员丁", unit=other,
+                                   roles=[RoleCode.WORKFLOW_ADMIN], clearance=Clearance.GENERAL),
         "general": PersonFactory(username="general", full_name="一般涉密甲", unit=other,
                                  clearance=Clearance.GENERAL),
         "core": PersonFactory(username="core", full_name="核心涉密乙", unit=other,
@@ -75,7 +78,7 @@ def build_world() -> SimpleNamespace:
         delegator=p["leader"], delegate=p["secretary"], actions=["object.view", "opinion.prepare"],
         starts_at=now - dt.timedelta(days=1), ends_at=now + dt.timedelta(days=7))
     # Routing (workflow): the secretary keeps a template and sends a memo to the leader.
-    template = wf_services.template_create(actor=p["secretary"], purpose="memo_approval", code="matrix", name="矩阵测试流程", stages=[{
+    template = wf_services.template_create(actor=None, purpose="memo_approval", code="matrix", name="矩阵测试流程", stages=[{
             "name": "领导审批", "mode": StageMode.SINGLE, "delegable": True,
             "assignees": [{"kind": AssigneeKind.PERSON, "person": p["leader"].pk}],
             "actions": [StepAction.AGREE, StepAction.AGREE_WITH_OPINION, StepAction.REJECT],

@@ -141,3 +141,16 @@ def test_own_password_change_is_recorded(client, world):
         "old_password": PASSWORD, "new_password1": "Brand-New-Pass-77", "new_password2": "Brand-New-Pass-77"})
     assert response.status_code == 302
     assert last("org.person.password_change_own").actor_id == person.pk
+
+
+@pytest.mark.django_db
+def test_a_recorded_event_is_never_saved_again_or_deleted():
+    from zhongshu.kernel.append_only import ImmutableRecord
+
+    event = audit.record(actor=None, action="test.append_only", object_repr="事项")
+    event.action = "test.rewritten"
+    with pytest.raises(ImmutableRecord, match="审计事件只能追加"):
+        event.save()
+    with pytest.raises(ImmutableRecord):
+        event.delete()
+    assert AuditEvent.objects.get(pk=event.pk).action == "test.append_only"

@@ -18,7 +18,10 @@ def _task_of(incoming, person) -> int:
 ANON = "anonymous"
 # Who may draft: everyone who works in a unit, except the three administrators.
 DRAFTERS = {"staff", "leader", "secretary", "clerk", "cleared_granted", "cleared_ungranted",
-            "granted_uncleared"}
+            "granted_uncleared", "flowadmin"}
+# 发文机关: the office and the leaders see them; the office director keeps them (no persona
+# here is one: the page refuses everyone else).
+ORGAN_VIEWERS = {"leader", "secretary"}
 REGISTER = {"leader", "secretary", "clerk"}
 ON_ROUTE = {"secretary", "leader"}
 # The issuing office sees its organ's 发文 by rule once it has left drafting: of the
@@ -79,6 +82,27 @@ ROWS: dict[str, Row] = {
     "documents:void_number": Row(get=signed_in(405), post=only({"secretary": 403, "leader": 403, "clerk": 403},
                                                                     deny=404),
                                  args=_doc),
+    # 印发, 预留文号, 撤回: the matrix document waits at 部门审核 with the leader, so none of
+    # them applies yet (refused to those who see it); 发文稿纸 to all who see it.
+    "documents:issue": Row(get=signed_in(405), post=only({"secretary": 403, "leader": 403, "clerk": 403},
+                                                             deny=404), args=_doc),
+    # The office's secretary may give the number ahead while it is on its way.
+    "documents:reserve_number": Row(get=signed_in(405),
+                                    post=only({"secretary": 302, "leader": 403, "clerk": 403}, deny=404),
+                                    args=_doc),
+    # The secretary sent it and the leader has not acted: she may take it back.
+    "documents:withdraw": Row(get=signed_in(405),
+                              post=only({"secretary": 302, "leader": 302, "clerk": 302}, deny=404), args=_doc),
+    "documents:sheet": Row(get=only(SEES, deny=404), args=_doc),
+    "documents:organ_list": Row(get=only(ORGAN_VIEWERS)),
+    "documents:organ_create": Row(get=only({}), post=only({})),
+    "documents:organ_detail": Row(get=only(ORGAN_VIEWERS), args=lambda w: [w.organ.pk]),
+    "documents:organ_edit": Row(get=only({}), post=only({}), args=lambda w: [w.organ.pk]),
+    # Refused inside the view with a message (302) to viewers who may not sign or manage.
+    "documents:signer_add": Row(get=signed_in(405), post=only({"leader": 302, "secretary": 302}),
+                                args=lambda w: [w.organ.pk]),
+    "documents:signer_remove": Row(get=signed_in(405), post=only({"leader": 302, "secretary": 302}),
+                                   args=lambda w: [w.organ.pk, w.sign_authority.pk]),
     "documents:download": Row(get=only(SEES, deny=404), args=lambda w: [w.outgoing.pk, "pdf"]),
     # Attachment files: whoever may edit adds and removes (the empty upload is sent back
     # to the page with its message), everyone who sees the document downloads.
@@ -133,9 +157,13 @@ def add_to_world(w: SimpleNamespace) -> None:
     from tests.documents.conftest import notice_spec
     from zhongshu.api import services as token_services
     from zhongshu.documents import services
+    from zhongshu.documents.models import IssuingOrgan, SignAuthority
 
     w.office.issuer_code = "办发"
     w.office.save()
+    w.organ = IssuingOrgan.objects.create(code="bgs", unit=w.office, name="办公室", header_mark="办公室文件",
+                                          issuer_code="办发", printing_office="办公室")
+    w.sign_authority = SignAuthority.objects.create(organ=w.organ, person=w.leader)
     w.outgoing = services.outgoing_create(actor=w.secretary, doc_type="通知",
                                           spec=notice_spec("关于矩阵测试的通知"))
     w.outgoing_attachment = services.outgoing_attachment_add(

@@ -186,12 +186,16 @@ def test_distribution_copies_the_files_to_each_recipients_incoming_item(office):
     agree_until(doc, "分发")
     act(doc, "分发")
     internal = [r for r in selectors.delivery_rows(doc) if r.delivery.is_internal]
+    doc.refresh_from_db()
     assert {r.incoming.recipient_unit for r in internal} == {office.county, office.bureau}
     for row in internal:
         files = list(IncomingFile.objects.filter(incoming=row.incoming).order_by("id"))
+        copy = f"{doc.doc_number} 关于做好年终工作的通知（份号{row.delivery.copy_number:06d}）"
+        # The issued document itself (PDF and OFD of the copy), then the attachments.
         assert [(f.name, f.kind, f.is_attachment) for f in files] == [
+            (f"{copy}.pdf", "pdf", False), (f"{copy}.ofd", "ofd", False),
             ("工作安排表.pdf", "pdf", True), ("现场照片.png", "png", True)]
-        assert bytes(files[0].content) == bytes(doc.attachment_files.get(position=1).content)
+        assert bytes(files[2].content) == bytes(doc.attachment_files.get(position=1).content)
         # the delivered text lists them in its 附件说明
         assert [a["title"] for a in row.incoming.spec["attachments"]] == ["工作安排表", "现场照片"]
 
@@ -303,6 +307,9 @@ def test_page_refusals_are_shown_and_nothing_is_stored(client, office):
     client.force_login(office.drafter)
     page = _upload(client, doc, "通知.pdf", "纯文本".encode()).content.decode()
     assert "不是允许的格式" in page and "无法识别文件内容" in page
+    # Beside the upload form, where the page lands, not out of view at its top.
+    error = page[page.index('id="attachments"'):]
+    assert 'id="upload-error"' in error and "无法识别文件内容" in error[:error.index("上传附件")]
     page = client.post(reverse("documents:attachment_add", args=[doc.pk]), {"title": "x"},
                        follow=True).content.decode()
     assert "请选择要上传的附件文件" in page

@@ -297,10 +297,11 @@ def test_voided_number_is_recorded_and_a_new_one_given(office):
 def test_distribution_without_recipients_is_refused_and_nothing_half_written(office):
     doc = draft(office)
     services.outgoing_submit(actor=office.drafter, document=doc)
-    agree_until(doc, "分发")
+    # Copies follow the list: printing is refused without one, before anything is sent.
+    agree_until(doc, "印制")
     step = pending(doc)[0]
     with pytest.raises(WorkflowError, match="分发名单为空"):
-        act(doc, "分发")
+        act(doc, "印制")
     step.refresh_from_db()
     doc.refresh_from_db()
     assert step.status == "pending" and doc.status != OutgoingStatus.DISTRIBUTED
@@ -325,8 +326,9 @@ def test_receipts_reminders_and_need_to_know(office):
     to_distribution(office, doc)
     act(doc, "分发")
     doc.refresh_from_db()
-    # The distribution list is the document's need-to-know.
-    assert can(office.county_secretary, Action.OBJECT_VIEW, doc)
+    # A recipient receives its copy as 收文 and never sees the sender's page (issue 10 §8).
+    assert not can(office.county_secretary, Action.OBJECT_VIEW, doc)
+    assert not can(office.county_head, Action.OBJECT_VIEW, doc)
     assert can(office.secretary, Action.OBJECT_VIEW, doc)
     rows = {r.delivery.recipient_name: r for r in selectors.delivery_rows(doc)}
     incoming.incoming_confirm_receipt(actor=office.county_secretary, incoming=rows["示例县委办公室"].incoming)
@@ -337,7 +339,10 @@ def test_receipts_reminders_and_need_to_know(office):
         services.outgoing_chase(actor=office.outsider, document=doc)
     count = services.outgoing_chase(actor=office.drafter, document=doc)
     notes = Notification.objects.filter(item_key__startswith="documents.delivery:")
+    # The chase reaches whoever holds the 签收 (the bureau's secretary), not its head.
     assert count == 1 and {n.recipient for n in notes} == {office.bureau_head}
+    assert can(office.bureau_head, Action.OBJECT_VIEW, bureau_incoming := rows["示例市财政局"].incoming)
+    assert notes.get().url == f"/documents/incoming/{bureau_incoming.pk}/"
     services.outgoing_chase(actor=office.drafter, document=doc)  # same day: no duplicate
     assert notes.count() == 1
     bureau = rows["示例市财政局"]

@@ -46,6 +46,7 @@ def test_db_worker_runs_a_queued_task(client):
 def test_db_worker_runs_every_kind_of_job(client):
     """One job of each kind the platform has today, submitted through its page, queued in
     the database after the commit, and run by the worker."""
+    from tests import uploads
     from tests.documents.conftest import build_office, notice_spec
     from tests.documents.helpers import act
     from tests.factories import PersonFactory
@@ -61,7 +62,7 @@ def test_db_worker_runs_every_kind_of_job(client):
     act(doc, "部门审核")
     received = incoming.incoming_register(
         actor=office.secretary, recipient_unit=office.organ, title="关于工作者测试的请示", doc_type="请示",
-        sender_name="省委办公厅", files=[("来文.pdf", b"%PDF-1.4 worker")])
+        sender_name="省委办公厅", files=[("来文.pdf", uploads.pdf("工作者测试"))])
     sysadmin = PersonFactory(username="admin", roles=[RoleCode.SYSTEM_ADMIN])
     auditor = PersonFactory(username="auditor", roles=[RoleCode.AUDITOR])
 

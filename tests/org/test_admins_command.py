@@ -8,9 +8,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from tests.factories import UnitFactory
-from zhongshu.audit.events import Event
 from zhongshu.audit.models import AuditEvent
 from zhongshu.org import installation
+from zhongshu.org.events import OrgEvent
 from zhongshu.org.models import Clearance, Person, RoleCode
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,7 @@ def test_install_creates_the_three_accounts_once_with_one_time_passwords():
     line = next(x for x in out.splitlines() if "secadmin" in x)
     password = line.split("一次性密码：")[1].strip()
     assert sec.check_password(password)
-    events = AuditEvent.objects.filter(action=Event.ADMIN_INSTALL).order_by("seq")
+    events = AuditEvent.objects.filter(action=OrgEvent.ADMIN_INSTALL).order_by("seq")
     assert [e.details["role"] for e in events] == ["system_admin", "security_admin", "auditor"]
     assert all(e.actor_id is None and e.details["operator"] for e in events)
     assert password not in str([e.details for e in events])
@@ -52,7 +52,7 @@ def test_reset_password_gives_a_one_time_password_and_is_audited():
     password = out.split("一次性密码：")[1].split()[0]
     auditor = Person.objects.get(username="auditor")
     assert auditor.check_password(password) and auditor.must_change_password
-    event = AuditEvent.objects.get(action=Event.ADMIN_PASSWORD_RESET)
+    event = AuditEvent.objects.get(action=OrgEvent.ADMIN_PASSWORD_RESET)
     assert event.details["reason"] == "审计员忘记密码，经保密委员会同意"
     with pytest.raises(CommandError):
         _run("reset-password", "auditor", "--reason", " ")
@@ -66,7 +66,7 @@ def test_replacing_the_auditor_deactivates_the_old_account_with_an_audited_chang
     assert not old.is_active
     new = installation.holders()[RoleCode.AUDITOR]
     assert new.username == "auditor2" and new.must_change_password
-    event = AuditEvent.objects.get(action=Event.ADMIN_REPLACE)
+    event = AuditEvent.objects.get(action=OrgEvent.ADMIN_REPLACE)
     assert event.details["changes"] == {"is_active": [True, False]}
     assert event.details["reason"] == "冯德辰调离" and event.object_id == str(old.pk)
 

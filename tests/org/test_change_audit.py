@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import PersonFactory, UnitFactory
-from zhongshu.audit.events import Event
 from zhongshu.audit.models import AuditEvent
+from zhongshu.org.events import OrgEvent
 from zhongshu.org.models import RoleCode, UnitKind
 
 
@@ -47,7 +47,7 @@ def test_moving_a_person_into_the_confidential_office_is_audited(admin_client, o
     response = admin_client.post(reverse("org:person_edit", args=[clerk.pk]),
                                  _person_post(clerk, unit=office["jiyao"].pk))
     assert response.status_code == 302
-    event = _last(Event.PERSON_UPDATE, clerk)
+    event = _last(OrgEvent.PERSON_UPDATE, clerk)
     assert event is not None, "moving a person into 机要室 left no audit event"
     assert event.details["changes"]["unit"] == [
         {"id": office["secretariat"].pk, "name": "秘书一处"}, {"id": office["jiyao"].pk, "name": "机要室"}]
@@ -57,7 +57,7 @@ def test_moving_a_person_into_the_confidential_office_is_audited(admin_client, o
 def test_renaming_a_person_is_audited(admin_client, office):
     person = PersonFactory(username="xiaoli", full_name="李小", unit=office["secretariat"])
     admin_client.post(reverse("org:person_edit", args=[person.pk]), _person_post(person, full_name="李晓"))
-    event = _last(Event.PERSON_UPDATE, person)
+    event = _last(OrgEvent.PERSON_UPDATE, person)
     assert event is not None and event.details["changes"]["full_name"] == ["李小", "李晓"]
 
 
@@ -65,7 +65,7 @@ def test_renaming_a_unit_is_audited(admin_client, office):
     unit = office["secretariat"]
     response = admin_client.post(reverse("org:unit_edit", args=[unit.pk]), _unit_post(unit, name="秘书处"))
     assert response.status_code == 302
-    event = _last(Event.UNIT_UPDATE, unit)
+    event = _last(OrgEvent.UNIT_UPDATE, unit)
     assert event is not None, "renaming a unit left no audit event"
     assert event.details["changes"]["name"] == ["秘书一处", "秘书处"]
 
@@ -77,7 +77,7 @@ def test_changing_a_unit_head_is_audited(admin_client, office):
     unit.head = old
     unit.save()
     admin_client.post(reverse("org:unit_edit", args=[unit.pk]), _unit_post(unit, head=new.pk))
-    event = _last(Event.UNIT_UPDATE, unit)
+    event = _last(OrgEvent.UNIT_UPDATE, unit)
     assert event is not None, "changing a unit's head left no audit event"
     assert event.details["changes"]["head"] == [{"id": old.pk, "name": "老主任"},
                                                 {"id": new.pk, "name": "新主任"}]
@@ -87,12 +87,12 @@ def test_a_save_without_changes_records_nothing(admin_client, office):
     person = PersonFactory(full_name="不变", unit=office["secretariat"])
     before = AuditEvent.objects.count()
     admin_client.post(reverse("org:person_edit", args=[person.pk]), _person_post(person))
-    assert AuditEvent.objects.filter(action=Event.PERSON_UPDATE).count() == 0
+    assert AuditEvent.objects.filter(action=OrgEvent.PERSON_UPDATE).count() == 0
     assert AuditEvent.objects.count() == before
 
 
 def test_deactivating_a_business_account_is_audited(admin_client, office):
     person = PersonFactory(full_name="离职者", unit=office["secretariat"], roles=[RoleCode.SECRETARY])
     admin_client.post(reverse("org:person_edit", args=[person.pk]), _person_post(person, is_active=""))
-    event = _last(Event.PERSON_UPDATE, person)
+    event = _last(OrgEvent.PERSON_UPDATE, person)
     assert event is not None and event.details["changes"]["is_active"] == [True, False]

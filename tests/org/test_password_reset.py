@@ -12,9 +12,9 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import PASSWORD
-from zhongshu.audit.events import Event
 from zhongshu.audit.models import AuditEvent
 from zhongshu.org import services as org
+from zhongshu.org.events import OrgEvent
 from zhongshu.org.models import Clearance, PasswordResetRequest, Person, ResetStatus
 from zhongshu.org.services import PermissionDenied, ValidationError
 
@@ -59,17 +59,17 @@ def test_a_reset_password_opens_only_the_change_password_page(client, world):
     person = Person.objects.get(username="gu")
     assert not person.must_change_password and person.password_reset_by == world.sysadmin
     assert "由 系统管理员甲 重置" in client.get(reverse("org:profile")).content.decode()
-    changed = AuditEvent.objects.filter(action=Event.PERSON_PASSWORD_CHANGE_OWN).get()
+    changed = AuditEvent.objects.filter(action=OrgEvent.PERSON_PASSWORD_CHANGE_OWN).get()
     assert changed.details == {"one_time_password_replaced": True}
 
 
 def test_the_auditor_sees_the_reset_as_its_own_event_with_its_reason(client, world):
     _reset_on_page(client, world.sysadmin, world.staff, reason="调岗后遗忘密码")
-    event = AuditEvent.objects.get(action=Event.PERSON_PASSWORD_RESET)
+    event = AuditEvent.objects.get(action=OrgEvent.PERSON_PASSWORD_RESET)
     assert event.actor_id == world.sysadmin.pk and event.object_id == str(world.staff.pk)
     assert event.details["reason"] == "调岗后遗忘密码" and event.details["request_id"] is None
     client.force_login(world.auditor)
-    html = client.get(reverse("audit:event_list"), {"action": Event.PERSON_PASSWORD_RESET}).content.decode()
+    html = client.get(reverse("audit:event_list"), {"action": OrgEvent.PERSON_PASSWORD_RESET}).content.decode()
     assert "普通职员" in html and "系统管理员甲" in html
 
 
@@ -127,13 +127,13 @@ def test_resetting_a_person_cleared_important_needs_the_security_admins_approval
     assert target.check_password(one_time) and target.must_change_password
     request.refresh_from_db()
     assert request.status == ResetStatus.USED
-    event = AuditEvent.objects.get(action=Event.PERSON_PASSWORD_RESET)
+    event = AuditEvent.objects.get(action=OrgEvent.PERSON_PASSWORD_RESET)
     assert event.details["request_id"] == request.pk and event.details["approved_by_id"] == world.secadmin.pk
     with pytest.raises(ValidationError):
         org.person_password_reset(actor=world.sysadmin, person=target, reason="再来一次")
     actions = list(AuditEvent.objects.order_by("seq").values_list("action", flat=True))
-    assert [a for a in actions if a.startswith("org.password_reset") or a == Event.PERSON_PASSWORD_RESET] == [
-        Event.PASSWORD_RESET_REQUEST, Event.PASSWORD_RESET_APPROVE, Event.PERSON_PASSWORD_RESET]
+    assert [a for a in actions if a.startswith("org.password_reset") or a == OrgEvent.PERSON_PASSWORD_RESET] == [
+        OrgEvent.PASSWORD_RESET_REQUEST, OrgEvent.PASSWORD_RESET_APPROVE, OrgEvent.PERSON_PASSWORD_RESET]
 
 
 def test_a_refusal_needs_a_reason_and_leaves_the_password(client, world):
@@ -144,7 +144,7 @@ def test_a_refusal_needs_a_reason_and_leaves_the_password(client, world):
     client.post(detail, {"decision": "reject", "note": "未核实本人身份"})
     request.refresh_from_db()
     assert request.status == ResetStatus.REJECTED
-    assert AuditEvent.objects.filter(action=Event.PASSWORD_RESET_REJECT).get().details["note"] == "未核实本人身份"
+    assert AuditEvent.objects.filter(action=OrgEvent.PASSWORD_RESET_REJECT).get().details["note"] == "未核实本人身份"
     with pytest.raises(ValidationError):
         org.person_password_reset(actor=world.sysadmin, person=world.cleared_granted, reason="遗忘")
 

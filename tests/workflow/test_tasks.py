@@ -11,6 +11,7 @@ import pytest
 from django.core import checks
 from django.core.exceptions import PermissionDenied
 
+from tests import uploads
 from tests.factories import PersonFactory
 from tests.workflow_sample.hooks import SampleAction
 from tests.workflow_sample.models import Memo
@@ -89,7 +90,7 @@ def test_accept_or_return_then_only_the_holder_works_on_it(work):
     co_task.refresh_from_db()
     assert co_task.status == TaskStatus.RETURNED and co_task.comment == "不属于本单位职责。"
     entry = tasking.report(actor=work["liaison"], task=task, text="已完成调研，正在起草方案。",
-                           files=[("进展.pdf", b"%PDF-1.4\n% progress\n")], today=GIVEN)
+                           files=[("进展.pdf", uploads.pdf("进展"))], today=GIVEN)
     task.refresh_from_db()
     assert task.next_report_due == add_workdays(GIVEN, 5) and task.last_report_at is not None
     assert entry.files.get().name == "进展.pdf"
@@ -100,7 +101,7 @@ def test_completion_is_reviewed_on_a_route_sent_back_once_then_closed(work):
     task, liaison, owner = work["task"], work["liaison"], work["drafter"]
     tasking.accept(actor=liaison, task=task)
     tasking.request_completion(actor=liaison, task=task, text="方案已印发。",
-                               files=[("方案.pdf", b"%PDF-1.4\n% plan\n")])
+                               files=[("方案.pdf", uploads.pdf("方案"))])
     task.refresh_from_db()
     assert task.status == TaskStatus.REVIEW and titles(liaison) == []
     # The reviewer sees a 办结审核 in his inbox, on the memo's own page.

@@ -16,9 +16,13 @@ admin's role service, all through the functions below."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from zhongshu.org.models import RoleCode
+
+if TYPE_CHECKING:
+    from zhongshu.org.models import Person
+
 
 ADMIN_ROLES = frozenset({RoleCode.SYSTEM_ADMIN, RoleCode.SECURITY_ADMIN, RoleCode.AUDITOR})
 # Roles whose holders never see business content, whatever grants they might hold.
@@ -57,9 +61,9 @@ def admin_roles_touched(old: Iterable[str], new: Iterable[str]) -> bool:
     return bool((set(old) ^ set(new)) & ADMIN_ROLES)
 
 
-def is_admin(person: Any) -> bool:
+def is_admin(person: Person) -> bool:
     return bool(ADMIN_ROLES & person.role_codes)
 
 
-def sees_no_content(person: Any) -> bool:
+def sees_no_content(person: Person) -> bool:
     return bool(NO_CONTENT_ROLES & person.role_codes)

@@ -8,7 +8,7 @@ The numbers are stored in every classified row: permanent once shipped.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -16,6 +16,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from zhongshu.org.models import Clearance
+
+if TYPE_CHECKING:
+    from zhongshu.org.models import Person
+
 
 
 class Level(models.IntegerChoices):
@@ -45,12 +49,12 @@ HIGHEST_LEVEL: dict[str, Level] = {
 }
 
 
-def highest_level(person: Any) -> Level:
+def highest_level(person: Person) -> Level:
     """The highest level ``person`` may see; unknown clearances see only internal items."""
     return HIGHEST_LEVEL.get(getattr(person, "clearance", Clearance.NONE), Level.INTERNAL)
 
 
-def clearance_covers(person: Any, level: int | None) -> bool:
+def clearance_covers(person: Person, level: int | None) -> bool:
     return level is None or int(level) <= highest_level(person)
 
 
@@ -132,7 +136,7 @@ class Classified(models.Model):
             return start.replace(year=start.year + int(self.secrecy_years or 0), day=28)
 
 
-def classified_models() -> list[type[models.Model]]:
+def classified_models() -> list[type[Classified]]:
     """Every installed concrete model that inherits ``Classified``."""
     from django.apps import apps
 

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from zhongshu.org.models import Clearance, Person, RoleCode, Unit
+from zhongshu.kernel.formfields import choice_field
+from zhongshu.org.models import Clearance, Person, RoleCode
+from zhongshu.org.pickers import PersonField, UnitField
 
 from .admins import CONTENT_ROLES
 from .classification import classified_models
@@ -23,7 +27,7 @@ class ClearanceForm(forms.Form):
 class PersonByUsername(forms.CharField):
     """A person entered by account name: a select of every person would not scale."""
 
-    def clean(self, value):
+    def clean(self, value: Any) -> Person | None:  # a person, not text
         value = super().clean(value)
         if not value:
             return None
@@ -35,12 +39,11 @@ class PersonByUsername(forms.CharField):
 
 class RecipientForm(forms.Form):
     person = PersonByUsername(label=_("人员账号"), required=False, max_length=150)
-    unit = forms.ModelChoiceField(label=_("或单位"), required=False,
-                                  queryset=Unit.objects.filter(is_active=True).order_by("sort_order", "id"))
+    unit = UnitField(label=_("或单位"), required=False, internal_only=True, key="access.grant.unit")
     reason = forms.CharField(label=_("事由"), max_length=200)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if bool(data.get("person")) == bool(data.get("unit")):
             raise forms.ValidationError(_("请填写一名人员的账号，或选择一个单位（二选一）。"))
         return data
@@ -56,9 +59,9 @@ class ObjectLookupForm(forms.Form):
     model = forms.ChoiceField(label=_("对象类型"))
     object_id = forms.IntegerField(label=_("编号"), min_value=1)
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["model"].choices = [(m._meta.label_lower, m._meta.verbose_name)
+        choice_field(self, "model").choices = [(m._meta.label_lower, m._meta.verbose_name)
                                         for m in classified_models()]
 
 
@@ -70,7 +73,7 @@ class DecisionForm(forms.Form):
 
 
 class DelegationForm(forms.Form):
-    delegate = forms.ModelChoiceField(label=_("受托秘书"), queryset=Person.objects.none())
+    delegate = PersonField(label=_("受托秘书"), roles=[RoleCode.SECRETARY], key="access.delegation")
     actions = forms.MultipleChoiceField(label=_("委托事项"), widget=forms.CheckboxSelectMultiple,
                                         choices=[(a.value, label) for a, label in DELEGABLE_ACTIONS.items()],
                                         help_text=_("签发、批示由领导本人办理，不能委托。"))
@@ -80,7 +83,3 @@ class DelegationForm(forms.Form):
                                   widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["delegate"].queryset = Person.objects.filter(
-            is_active=True, roles__code=RoleCode.SECRETARY).order_by("full_name").distinct()

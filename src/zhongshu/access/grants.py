@@ -8,13 +8,17 @@ Nobody is inside by role alone."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from .models import Grant
+
+if TYPE_CHECKING:
+    from zhongshu.org.models import Person
+
 
 # Given a person, a Q over the model's rows that the object's route or distribution
 # (workflow steps, distribution lists, meeting attendance …) reaches. It is used inside
@@ -45,7 +49,7 @@ def unregister_implicit(model: type[models.Model], provider: ImplicitGrantProvid
     _IN_PLACE.discard(provider)
 
 
-def explicit_q(model: type[models.Model], person: Any) -> Q:
+def explicit_q(model: type[models.Model], person: Person) -> Q:
     ct = ContentType.objects.get_for_model(model)
     holder = Q(person_id=person.pk)
     if person.unit_id:
@@ -54,7 +58,7 @@ def explicit_q(model: type[models.Model], person: Any) -> Q:
     return Q(pk__in=ids)
 
 
-def need_to_know_q(model: type[models.Model], person: Any) -> Q:
+def need_to_know_q(model: type[models.Model], person: Person) -> Q:
     q = Q(registered_by_id=person.pk) | explicit_q(model, person)
     for provider in _PROVIDERS.get(model, []):
         if provider in _IN_PLACE:
@@ -71,7 +75,7 @@ def unit_has_grant(obj: models.Model, unit_id: int) -> bool:
     return Grant.objects.active().filter(content_type=ct, object_id=obj.pk, unit_id=unit_id).exists()
 
 
-def grants_of(obj: models.Model):
+def grants_of(obj: models.Model) -> QuerySet[Grant]:
     ct = ContentType.objects.get_for_model(type(obj))
     return Grant.objects.filter(content_type=ct, object_id=obj.pk).select_related(
         "person", "unit", "granted_by", "revoked_by")

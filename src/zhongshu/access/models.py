@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -15,8 +17,8 @@ from zhongshu.org.models import Person, Unit
 from .classification import Classified  # noqa: F401 (the mixin later apps import from here)
 
 
-class GrantQuerySet(models.QuerySet):
-    def active(self, at=None):
+class GrantQuerySet(models.QuerySet["Grant"]):
+    def active(self, at: dt.datetime | None = None) -> GrantQuerySet:
         now = at or timezone.now()
         return self.filter(revoked_at__isnull=True).filter(
             Q(expires_at__isnull=True) | Q(expires_at__gt=now))
@@ -67,7 +69,7 @@ class Grant(models.Model):
         return f"{self.person or self.unit} → {self.content_type_id}:{self.object_id}"
 
     @property
-    def holder(self) -> Person | Unit:
+    def holder(self) -> Person | Unit | None:
         return self.person or self.unit
 
     @property
@@ -145,7 +147,7 @@ class ForwardRequest(models.Model):
         return f"转发审批 #{self.pk}"
 
     @property
-    def recipient(self) -> Person | Unit:
+    def recipient(self) -> Person | Unit | None:
         return self.recipient_person or self.recipient_unit
 
 

@@ -4,16 +4,21 @@ the policy."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Model
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zhongshu.kernel.http import AuthedRequest
 from zhongshu.org.models import Clearance, PasswordResetRequest, Person, ResetStatus
 
 from . import forms, selectors, services
@@ -27,7 +32,7 @@ from .views import require
 PAGE_SIZE = 30
 
 
-def _form_errors(form, exc: ValidationError) -> None:
+def _form_errors(form: django_forms.BaseForm, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
             form.add_error(field if field in form.fields else None, errors)
@@ -36,7 +41,7 @@ def _form_errors(form, exc: ValidationError) -> None:
 
 
 @require(Action.CLEARANCE_SET)
-def clearance_list(request: HttpRequest) -> HttpResponse:
+def clearance_list(request: AuthedRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     clearance = request.GET.get("clearance", "")
     qs = selectors.people_for_clearance(q=q, clearance=clearance)
@@ -46,7 +51,7 @@ def clearance_list(request: HttpRequest) -> HttpResponse:
 
 
 @require(Action.CLEARANCE_SET)
-def clearance_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def clearance_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(Person.objects.select_related("unit"), pk=pk)
     if not can(request.user, Action.CLEARANCE_SET, person):
         raise PermissionDenied  # their own clearance: visible, but not theirs to change
@@ -76,11 +81,11 @@ def clearance_edit(request: HttpRequest, pk: int) -> HttpResponse:
 NUMBER_FIELDS = ("receipt_number", "doc_number")
 
 
-def _summaries(viewer: Person, objects: list) -> dict[tuple[type, int], dict]:
+def _summaries(viewer: Person, objects: list[Any]) -> dict[tuple[type, int], dict[str, Any]]:
     """What the security admin's pages show of each object: kind, number and
     classification, and its title only where her own clearance and need-to-know reach
     (``visible``, one query per model) — never a private draft's title by her office."""
-    by_model: dict[type, list] = {}
+    by_model: dict[type[Model], list[Any]] = {}
     for obj in objects:
         by_model.setdefault(type(obj), []).append(obj)
     out = {}
@@ -95,7 +100,7 @@ def _summaries(viewer: Person, objects: list) -> dict[tuple[type, int], dict]:
     return out
 
 
-def _grant_rows(viewer: Person, grants: list[Grant]) -> list[dict]:
+def _grant_rows(viewer: Person, grants: list[Grant]) -> list[dict[str, Any]]:
     wanted: dict[int, set[int]] = {}
     for g in grants:
         wanted.setdefault(g.content_type_id, set()).add(g.object_id)
@@ -110,7 +115,7 @@ def _grant_rows(viewer: Person, grants: list[Grant]) -> list[dict]:
 
 
 @require(Action.GRANT_MANAGE)
-def grant_list(request: HttpRequest) -> HttpResponse:
+def grant_list(request: AuthedRequest) -> HttpResponse:
     lookup = forms.ObjectLookupForm(request.GET if "object_id" in request.GET else None)
     if lookup.is_bound and lookup.is_valid():
         return redirect("access:object_grants", label=lookup.cleaned_data["model"],
@@ -122,7 +127,7 @@ def grant_list(request: HttpRequest) -> HttpResponse:
 
 
 @require(Action.GRANT_MANAGE)
-def object_grants(request: HttpRequest, label: str, object_id: int) -> HttpResponse:
+def object_grants(request: AuthedRequest, label: str, object_id: int) -> HttpResponse:
     obj = services.object_for(label, object_id)
     if obj is None:
         raise Http404
@@ -154,7 +159,7 @@ def object_grants(request: HttpRequest, label: str, object_id: int) -> HttpRespo
 
 @require(Action.GRANT_MANAGE)
 @require_POST
-def grant_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def grant_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     grant = get_object_or_404(Grant.objects.select_related("content_type"), pk=pk)
     try:
         services.grant_revoke(actor=request.user, grant=grant)
@@ -166,11 +171,11 @@ def grant_revoke(request: HttpRequest, pk: int) -> HttpResponse:
                     object_id=grant.object_id)
 
 
-def delegation_list(request: HttpRequest) -> HttpResponse:
+def delegation_list(request: AuthedRequest) -> HttpResponse:
     may_delegate = can(request.user, Action.DELEGATION_MANAGE)
     form = forms.DelegationForm(request.POST or None) if may_delegate else None
     if request.method == "POST":
-        if not may_delegate:
+        if form is None:  # not may_delegate
             raise PermissionDenied
         if form.is_valid():
             try:
@@ -188,7 +193,7 @@ def delegation_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def delegation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def delegation_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     # Someone else's delegation is not theirs to see: 404, not 403.
     delegation = get_object_or_404(Delegation, pk=pk, delegator=request.user)
     try:
@@ -200,14 +205,14 @@ def delegation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("access:delegation_list")
 
 
-def forward_list(request: HttpRequest) -> HttpResponse:
+def forward_list(request: AuthedRequest) -> HttpResponse:
     lists = selectors.forward_requests_for(request.user)
     return render(request, "access/forward_list.html", {
         "mine": Paginator(lists["mine"], PAGE_SIZE).get_page(request.GET.get("page")),
         "waiting": lists["waiting"][:100], "decided": lists["decided"][:20]})
 
 
-def forward_create(request: HttpRequest, label: str, object_id: int) -> HttpResponse:
+def forward_create(request: AuthedRequest, label: str, object_id: int) -> HttpResponse:
     obj = services.object_for(label, object_id)
     if obj is None or not can(request.user, Action.OBJECT_FORWARD, obj):
         raise Http404  # invisible and missing look the same
@@ -229,14 +234,14 @@ def forward_create(request: HttpRequest, label: str, object_id: int) -> HttpResp
         "obj": obj, "level": Level(obj.classification), "form": form})
 
 
-def forward_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def forward_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     fr = selectors.forward_request_for(request.user, pk)
     if fr is None:
         raise Http404
     may_decide = fr.status == ForwardStatus.PENDING and can(request.user, Action.FORWARD_DECIDE, fr)
     form = forms.DecisionForm(request.POST or None) if may_decide else None
     if request.method == "POST":
-        if not may_decide:
+        if form is None:  # not may_decide
             raise PermissionDenied
         if form.is_valid():
             try:
@@ -256,7 +261,7 @@ def forward_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require(Action.PASSWORD_RESET_APPROVE)
-def password_reset_list(request: HttpRequest) -> HttpResponse:
+def password_reset_list(request: AuthedRequest) -> HttpResponse:
     """The system admin's requests to reset passwords of people cleared 重要 or 核心."""
     pending = (PasswordResetRequest.objects.filter(status=ResetStatus.PENDING)
                .select_related("person", "person__unit", "requested_by"))
@@ -267,13 +272,13 @@ def password_reset_list(request: HttpRequest) -> HttpResponse:
 
 
 @require(Action.PASSWORD_RESET_APPROVE)
-def password_reset_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def password_reset_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     reset = get_object_or_404(PasswordResetRequest.objects.select_related(
         "person", "person__unit", "requested_by", "decided_by"), pk=pk)
     may_decide = reset.status == ResetStatus.PENDING and can(request.user, Action.PASSWORD_RESET_APPROVE, reset)
     form = forms.DecisionForm(request.POST or None) if may_decide else None
     if request.method == "POST":
-        if not may_decide:
+        if form is None:  # not may_decide
             raise PermissionDenied
         if form.is_valid():
             try:

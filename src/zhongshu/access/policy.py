@@ -8,9 +8,8 @@ the access app's own and the two doors that ask the registry.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeGuard, TypeVar
 
 from django.db.models import Model, Q, QuerySet
 
@@ -18,6 +17,12 @@ from zhongshu.org.models import Person, RoleCode
 
 from . import admins, delegation, grants, registry
 from .classification import Classified, clearance_covers, highest_level
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+
+_M = TypeVar("_M", bound=Model)
 
 
 class Action(StrEnum):
@@ -71,42 +76,47 @@ DELEGABLE_ACTIONS: dict[Action, str] = {
 NEVER_DELEGABLE = frozenset({Action.SIGN_OFF, Action.INSTRUCT})
 
 
-def _signed_in(person: Any) -> bool:
-    return person is not None and getattr(person, "is_authenticated", False) and person.is_active
+# Who may be asking: a signed-in person, or an anonymous visitor (always refused).
+Asker: TypeAlias = "Person | AnonymousUser | None"
 
 
-def _in_need_to_know(person: Any, obj: Model) -> bool:
+def _signed_in(person: Asker) -> TypeGuard[Person]:
+    return bool(person is not None and getattr(person, "is_authenticated", False)
+                and person.is_active)
+
+
+def _in_need_to_know(person: Person, obj: Model) -> bool:
     model = type(obj)
     return model._default_manager.filter(pk=obj.pk).filter(
         grants.need_to_know_q(model, person)).exists()
 
 
-def _may_view(person: Any, obj: Any) -> bool:
+def _may_view(person: Person, obj: Any) -> bool:
     # Deny by default: only classifiable objects are content this rule knows about.
     if not isinstance(obj, Classified) or admins.sees_no_content(person):
         return False
     return clearance_covers(person, obj.classification) and _in_need_to_know(person, obj)
 
 
-def _is_leader_who_may_view(person: Any, obj: Any) -> bool:
+def _is_leader_who_may_view(person: Person, obj: Any) -> bool:
     return person.has_role(RoleCode.LEADER) and _may_view(person, obj)
 
 
-def _security_admin_not_self(person: Any, obj: Any) -> bool:
+def _security_admin_not_self(person: Person, obj: Any) -> bool:
     # The security admin never raises their own clearance or grants to themself.
     if not person.has_role(RoleCode.SECURITY_ADMIN):
         return False
     return not (isinstance(obj, Person) and obj.pk == person.pk)
 
 
-def _acts_for_leader(person: Any, leader: Any) -> bool:
+def _acts_for_leader(person: Person, leader: object) -> bool:
     # Handling a leader's workflow step is preparing the leader's opinion (拟办意见);
     # stages that may never be delegated (签发, 批示) are refused by the workflow itself.
     return isinstance(leader, Person) and delegation.active_delegation(
         delegate=person, delegator=leader, action=Action.OPINION_PREPARE) is not None
 
 
-def _reclassifies(person: Any, obj: Any) -> bool:
+def _reclassifies(person: Person, obj: Any) -> bool:
     # The 定密责任人: the head or the leader in charge of the item's owner unit (定密单位),
     # who may see the item. Never an administrator (they see no content).
     if not _may_view(person, obj):
@@ -115,14 +125,14 @@ def _reclassifies(person: Any, obj: Any) -> bool:
     return person.pk in {unit.head_id, unit.leader_in_charge_id}
 
 
-def _decides_forwarding(person: Any, obj: Any) -> bool:
+def _decides_forwarding(person: Person, obj: Any) -> bool:
     if obj is None or obj.requested_by_id == person.pk:
         return False
     unit = obj.owner_unit
     return person.pk in {unit.head_id, unit.leader_in_charge_id}
 
 
-_OBJECT_RULES: dict[Action, Callable[[Any, Any], bool]] = {
+_OBJECT_RULES: dict[StrEnum, registry.Rule | str] = {
     Action.OBJECT_VIEW: _may_view,
     Action.OBJECT_DOWNLOAD: _may_view,
     Action.OBJECT_FORWARD: _may_view,
@@ -137,7 +147,7 @@ _OBJECT_RULES: dict[Action, Callable[[Any, Any], bool]] = {
 
 
 # Rules of the password and role actions (issue 11).
-def _resets_password(person: Any, target: Any) -> bool:
+def _resets_password(person: Person, target: Any) -> bool:
     # Administrators' accounts are reset only by ``zhongshu admins`` on the server, and
     # nobody resets his own password this way (he changes it on his profile).
     if not person.has_role(RoleCode.SYSTEM_ADMIN):
@@ -146,7 +156,7 @@ def _resets_password(person: Any, target: Any) -> bool:
                               and not admins.is_admin(target))
 
 
-def _approves_password_reset(person: Any, request: Any) -> bool:
+def _approves_password_reset(person: Person, request: Any) -> bool:
     # ``request`` is an org.PasswordResetRequest (or None for the list page).
     if not person.has_role(RoleCode.SECURITY_ADMIN):
         return False
@@ -160,7 +170,8 @@ _OBJECT_RULES.update({
 })
 
 
-def can(person: Any, action: StrEnum | str, obj: Any = None, *, on_behalf_of: Any = None) -> bool:
+def can(person: Asker, action: StrEnum | str, obj: Any = None, *,
+        on_behalf_of: Person | None = None) -> bool:
     """May ``person`` do ``action`` (to ``obj``)? Deny by default.
 
     With ``on_behalf_of`` the person acts for a leader: allowed only for a delegable
@@ -185,7 +196,7 @@ def can(person: Any, action: StrEnum | str, obj: Any = None, *, on_behalf_of: An
     return bool(decided.roles and decided.roles & person.role_codes)
 
 
-def _audit_scope(person: Any, qs: QuerySet) -> QuerySet:
+def _audit_scope(person: Person, qs: QuerySet[Any]) -> QuerySet[Any]:
     """The auditor sees the whole trail. The security admin sees what ordinary users did
     (the auditor watches the administrators) and never an event about themself."""
     if person.has_role(RoleCode.AUDITOR):
@@ -202,7 +213,7 @@ def _audit_scope(person: Any, qs: QuerySet) -> QuerySet:
 
 # Lists of things that are not classifiable objects, by model label (the access app's
 # own; other apps register theirs).
-_SCOPES: dict[str, Callable[[Any, QuerySet], QuerySet]] = {
+_SCOPES: dict[str, registry.Scope] = {
     "audit.auditevent": _audit_scope,
     # A background job (an import, an export) is its owner's alone: nobody else sees
     # that it exists.
@@ -222,7 +233,8 @@ POLICY = registry.AppPolicy(
     })
 
 
-def visible(person: Any, queryset: QuerySet, *, on_behalf_of: Any = None) -> QuerySet:
+def visible(person: Asker, queryset: QuerySet[_M], *,
+            on_behalf_of: Person | None = None) -> QuerySet[_M]:
     """The rows of ``queryset`` that ``person`` may see; nothing if the policy does not
     know the model. Filtering happens in SQL, so counts and pages never include the rest."""
     if not _signed_in(person):

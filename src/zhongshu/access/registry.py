@@ -20,13 +20,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.utils.module_loading import import_string
 
-Rule = Callable[[Any, Any], bool]
-Scope = Callable[[Any, QuerySet], QuerySet]
+if TYPE_CHECKING:
+    from zhongshu.org.models import Person
+
+
+# A rule decides for one signed-in person and one object (or None for the action at
+# large); a scope narrows a list to what the person may see.
+Rule = Callable[["Person", Any], bool]
+Scope = Callable[["Person", QuerySet[Any]], QuerySet[Any]]
 
 
 @dataclass(frozen=True)
@@ -48,7 +54,9 @@ class Decision:
 
     def resolved_rule(self) -> Rule | None:
         if isinstance(self.rule, str):
-            self.rule = import_string(self.rule)
+            resolved: Rule = import_string(self.rule)
+            self.rule = resolved
+            return resolved
         return self.rule
 
 

@@ -9,11 +9,11 @@ from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from zhongshu.audit import services as audit
-from zhongshu.audit.events import Event
+from zhongshu.org.events import OrgEvent
 from zhongshu.org.models import (
     Clearance,
     PasswordResetRequest,
@@ -26,11 +26,12 @@ from zhongshu.org.models import (
 
 from . import admins, grants
 from .classification import Classified, clearance_covers, is_classified
+from .events import AccessEvent
 from .models import Delegation, ForwardPurpose, ForwardRequest, ForwardStatus, Grant
 from .policy import DELEGABLE_ACTIONS, NEVER_DELEGABLE, Action, can
 
 
-def _require(actor: Person, action: Action, obj=None) -> None:
+def _require(actor: Person | None, action: Action, obj: object = None) -> None:
     if not can(actor, action, obj):
         raise PermissionDenied
 
@@ -57,7 +58,7 @@ def person_clearance_set(*, actor: Person, person: Person, clearance: str, reaso
         return person
     Person.objects.filter(pk=person.pk).update(clearance=clearance)
     person.clearance = clearance
-    audit.record(actor=actor, action=Event.CLEARANCE_SET, obj=person,
+    audit.record(actor=actor, action=AccessEvent.CLEARANCE_SET, obj=person,
                  details={"old": old, "new": clearance, "reason": reason.strip()})
     return person
 
@@ -79,7 +80,7 @@ def person_roles_set(*, actor: Person, person: Person, roles: Iterable[str], rea
         raise ValidationError({"reason": "请填写调整依据。"})
     locked.roles.set(Role.objects.filter(code__in=codes))
     person._role_codes = None
-    audit.record(actor=actor, action=Event.ROLES_SET, obj=person,
+    audit.record(actor=actor, action=AccessEvent.ROLES_SET, obj=person,
                  details={"old": old, "new": codes, "reason": reason.strip()[:200]})
     return person
 
@@ -98,7 +99,8 @@ def password_reset_decide(*, actor: Person, request: PasswordResetRequest, appro
             status=status, decided_by=actor, decided_at=timezone.now(), decision_note=note.strip()[:200]):
         raise ValidationError("该申请已处理。")
     request.refresh_from_db()
-    audit.record(actor=actor, action=Event.PASSWORD_RESET_APPROVE if approve else Event.PASSWORD_RESET_REJECT,
+    audit.record(actor=actor,
+                 action=OrgEvent.PASSWORD_RESET_APPROVE if approve else OrgEvent.PASSWORD_RESET_REJECT,
                  obj=request.person, details={"request_id": request.pk, "note": request.decision_note,
                                               "requested_by_id": request.requested_by_id,
                                               "reason": request.reason})
@@ -131,6 +133,8 @@ def grant_add(*, actor: Person | None, obj: Classified, reason: str, person: Per
     granter (herself, or her own unit) is refused. ``actor=None`` or a
     ``forward_request`` is the system acting on an approved request."""
     if forward_request is None:
+        if actor is None:  # only the system, acting on an approved request, has no actor
+            raise PermissionDenied
         _require(actor, Action.GRANT_MANAGE, obj)
         if person is not None and person.pk == actor.pk:
             raise ValidationError({"person": "不能为自己授权。"})
@@ -145,12 +149,13 @@ def grant_add(*, actor: Person | None, obj: Classified, reason: str, person: Per
     if forward_request is None and is_classified(obj.classification):
         if _within_need_to_know(obj, person, unit):
             raise ValidationError("被授权方已在知悉范围内。")
+        assert actor is not None  # checked above: no forward_request, so a person acts
         return _grant_request(actor, obj, person, unit, reason, expires_at)
     grant = Grant.objects.create(
         content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk,
         person=person, unit=unit, reason=reason.strip()[:200], granted_by=actor, granted_at=now,
         expires_at=expires_at, forward_request=forward_request)
-    audit.record(actor=actor, action=Event.GRANT_ADD, obj=obj, details={
+    audit.record(actor=actor, action=AccessEvent.GRANT_ADD, obj=obj, details={
         "grant_id": grant.pk, "person_id": person.pk if person else None,
         "unit_id": unit.pk if unit else None, "reason": grant.reason,
         "expires_at": expires_at, "forward_request_id": forward_request.pk if forward_request else None})
@@ -164,7 +169,7 @@ def _grant_request(actor: Person, obj: Classified, person: Person | None, unit: 
         owner_unit_id=obj.owner_unit_id, classification=obj.classification, requested_by=actor,
         recipient_person=person, recipient_unit=unit, reason=reason.strip()[:500],
         purpose=ForwardPurpose.GRANT, expires_at=expires_at)
-    audit.record(actor=actor, action=Event.GRANT_REQUEST, obj=obj, details={
+    audit.record(actor=actor, action=AccessEvent.GRANT_REQUEST, obj=obj, details={
         "request_id": request.pk, "person_id": person.pk if person else None,
         "unit_id": unit.pk if unit else None, "reason": request.reason, "expires_at": expires_at,
         "owner_unit_id": obj.owner_unit_id})
@@ -181,7 +186,7 @@ def grant_revoke(*, actor: Person, grant: Grant) -> Grant:
                                                                              revoked_by=actor):
         raise ValidationError("该授权已撤销。")
     grant.refresh_from_db()
-    audit.record(actor=actor, action=Event.GRANT_REVOKE, obj=obj, details={
+    audit.record(actor=actor, action=AccessEvent.GRANT_REVOKE, obj=obj, details={
         "grant_id": grant.pk, "person_id": grant.person_id, "unit_id": grant.unit_id})
     return grant
 
@@ -189,6 +194,7 @@ def grant_revoke(*, actor: Person, grant: Grant) -> Grant:
 def _within_need_to_know(obj: Classified, person: Person | None, unit: Unit | None) -> bool:
     if person is not None:
         return can(person, Action.OBJECT_VIEW, obj)
+    assert unit is not None  # _check_recipient: a person or a unit
     return grants.unit_has_grant(obj, unit.pk)
 
 
@@ -211,17 +217,18 @@ def object_share(*, actor: Person, obj: Classified, reason: str, person: Person 
         content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk,
         owner_unit_id=obj.owner_unit_id, classification=obj.classification, requested_by=actor,
         recipient_person=person, recipient_unit=unit, reason=reason.strip()[:500])
-    audit.record(actor=actor, action=Event.FORWARD_REQUEST, obj=obj, on_behalf_of=on_behalf_of,
+    audit.record(actor=actor, action=AccessEvent.FORWARD_REQUEST, obj=obj, on_behalf_of=on_behalf_of,
                  details={"request_id": request.pk, "person_id": person.pk if person else None,
                           "unit_id": unit.pk if unit else None, "reason": request.reason})
     return request
 
 
-def _share_unclassified(actor, obj, person, unit, reason, on_behalf_of) -> Grant:
+def _share_unclassified(actor: Person, obj: Classified, person: Person | None, unit: Unit | None,
+                        reason: str, on_behalf_of: Person | None) -> Grant:
     grant = Grant.objects.create(
         content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk,
         person=person, unit=unit, reason=f"转发：{reason.strip()}"[:200], granted_by=actor)
-    audit.record(actor=actor, action=Event.GRANT_ADD, obj=obj, on_behalf_of=on_behalf_of, details={
+    audit.record(actor=actor, action=AccessEvent.GRANT_ADD, obj=obj, on_behalf_of=on_behalf_of, details={
         "grant_id": grant.pk, "person_id": person.pk if person else None,
         "unit_id": unit.pk if unit else None, "reason": grant.reason, "shared": True})
     return grant
@@ -250,10 +257,12 @@ def forward_decide(*, actor: Person, request: ForwardRequest, approve: bool,
     obj = request.obj
     if approve:
         label = "经审批授权" if request.purpose == ForwardPurpose.GRANT else "经审批转发"
+        assert isinstance(obj, Classified)  # a request is only ever made for one
         grant_add(actor=actor, obj=obj, person=request.recipient_person,
                   unit=request.recipient_unit, forward_request=request, expires_at=request.expires_at,
                   reason=f"{label}（申请 #{request.pk}）：{request.reason}"[:200])
-    audit.record(actor=actor, action=Event.FORWARD_APPROVE if approve else Event.FORWARD_REJECT,
+    audit.record(actor=actor,
+                 action=AccessEvent.FORWARD_APPROVE if approve else AccessEvent.FORWARD_REJECT,
                  obj=obj, details={"request_id": request.pk, "note": request.decision_note,
                                    "requested_by_id": request.requested_by_id,
                                    "purpose": request.purpose})
@@ -281,7 +290,7 @@ def delegation_create(*, actor: Person, delegate: Person, actions: Iterable[str]
         raise ValidationError({"ends_at": "结束时间已过。"})
     delegation = Delegation.objects.create(delegator=actor, delegate=delegate, actions=chosen,
                                            starts_at=starts_at, ends_at=ends_at, note=note[:200])
-    audit.record(actor=actor, action=Event.DELEGATION_CREATE, obj=delegation, details={
+    audit.record(actor=actor, action=AccessEvent.DELEGATION_CREATE, obj=delegation, details={
         "delegate_id": delegate.pk, "actions": chosen, "starts_at": starts_at, "ends_at": ends_at})
     return delegation
 
@@ -294,12 +303,12 @@ def delegation_revoke(*, actor: Person, delegation: Delegation) -> Delegation:
             revoked_at=timezone.now()):
         raise ValidationError("该委托已撤销。")
     delegation.refresh_from_db()
-    audit.record(actor=actor, action=Event.DELEGATION_REVOKE, obj=delegation,
+    audit.record(actor=actor, action=AccessEvent.DELEGATION_REVOKE, obj=delegation,
                  details={"delegate_id": delegation.delegate_id})
     return delegation
 
 
-def object_for(label: str, object_id: int) -> models.Model | None:
+def object_for(label: str, object_id: int) -> Classified | None:
     """A classifiable object by model label and id, for the security admin's pages."""
     from .classification import classified_models
 

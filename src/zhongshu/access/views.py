@@ -3,25 +3,35 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import StrEnum
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 
-from .policy import Action, can, visible
+from zhongshu.kernel.http import AuthedRequest
+
+from .policy import can, visible
+
+if TYPE_CHECKING:
+    from zhongshu.org.models import Person
 
 
-def require(action: Action) -> Callable:
+
+_M = TypeVar("_M", bound=Model)
+
+
+def require(action: StrEnum) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Refuse a view with 403 unless the signed-in person may do ``action``.
     For actions on objects the view asks ``can`` with the object itself, and answers 404
     for what the person may not see."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not can(request.user, action):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
@@ -32,7 +42,7 @@ def require(action: Action) -> Callable:
     return decorator
 
 
-def get_visible_or_404(person: Any, queryset: QuerySet, **lookup: Any) -> Model:
+def get_visible_or_404(person: Person, queryset: QuerySet[_M], **lookup: Any) -> _M:
     """The one object matching ``lookup`` among those ``person`` may see; 404 otherwise,
     so an invisible object cannot be told apart from a missing one."""
     return get_object_or_404(visible(person, queryset), **lookup)

@@ -31,6 +31,7 @@ from zhongshu.documents.incoming.models import (
     task_kind_of,
 )
 from zhongshu.documents.models import OutgoingDocument
+from zhongshu.kernel.http import AuthedRequest
 from zhongshu.kernel.paging import REGISTER_COUNT_CAP, capped_count
 from zhongshu.layout.render import FORMATS
 from zhongshu.org.models import Person, Unit
@@ -38,6 +39,7 @@ from zhongshu.workflow import selectors as wf_selectors
 from zhongshu.workflow.events import RefusalCode
 
 from . import services as token_services
+from .errors import ErrorCode
 from .schemas import (
     ActIn,
     AttachmentOut,
@@ -91,7 +93,7 @@ def _answers(ok: dict[int, Any]) -> dict[int, Any]:
     return {**ERRORS, **ok}
 
 
-def _file_answer(*types: str) -> dict:
+def _file_answer(*types: str) -> dict[str, Any]:
     """The document of a download's 200: the file's bytes."""
     binary = {"schema": {"type": "string", "format": "binary"}}
     kinds = types or ("application/octet-stream",)
@@ -110,7 +112,7 @@ _SCHEMA_MESSAGES: dict[str, str] = {
 }
 
 
-def _schema_message(e: dict) -> str:
+def _schema_message(e: Any) -> str:
     where = ".".join(str(p) for p in e.get("loc", []) if p not in ("body", "data"))
     template = _SCHEMA_MESSAGES.get(str(e.get("type", "")))
     if template is None:
@@ -122,46 +124,48 @@ def _schema_message(e: dict) -> str:
     return f"{where}：{text}"
 
 
-def _error(request, status: int, code: str, message: str, details=None) -> HttpResponse:
+def _error(request: HttpRequest, status: int, code: ErrorCode, message: str,
+           details: list[str] | None = None) -> HttpResponse:
     return api.create_response(request, {"code": code, "message": message, "details": details or []},
                                status=status)
 
 
 @api.exception_handler(ValidationError)
 def _validation(request, exc: ValidationError):
-    return _error(request, 400, "invalid", "；".join(exc.messages), exc.messages)
+    return _error(request, 400, ErrorCode.INVALID, "；".join(exc.messages), exc.messages)
 
 
 @api.exception_handler(NinjaValidationError)
 def _schema(request, exc: NinjaValidationError):
     details = [_schema_message(e) for e in exc.errors]
-    return _error(request, 422, "schema", "请求数据格式有误：" + "；".join(details[:5]), details)
+    return _error(request, 422, ErrorCode.SCHEMA, "请求数据格式有误：" + "；".join(details[:5]), details)
 
 
 @api.exception_handler(HttpError)
 def _http(request, exc: HttpError):
     message = {400: "请求体应为 JSON。"}.get(exc.status_code, str(exc))
-    return _error(request, exc.status_code, "bad_request" if exc.status_code == 400 else "error", message)
+    code = ErrorCode.BAD_REQUEST if exc.status_code == 400 else ErrorCode.ERROR
+    return _error(request, exc.status_code, code, message)
 
 
 @api.exception_handler(PermissionDenied)
 def _denied(request, exc):
-    return _error(request, 403, "forbidden", "无权执行此操作。")
+    return _error(request, 403, ErrorCode.FORBIDDEN, "无权执行此操作。")
 
 
 @api.exception_handler(Http404)
 def _missing(request, exc):
-    return _error(request, 404, "not_found", "对象不存在或无权查看。")
+    return _error(request, 404, ErrorCode.NOT_FOUND, "对象不存在或无权查看。")
 
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request, exc):
-    return _error(request, 401, "unauthenticated", "请先登录。")
+    return _error(request, 401, ErrorCode.UNAUTHENTICATED, "请先登录。")
 
 
 @api.exception_handler(TokenRefused)
 def _token_refused(request, exc):
-    response = _error(request, 401, "unauthenticated", "API 令牌无效、已过期或已撤销。")
+    response = _error(request, 401, ErrorCode.UNAUTHENTICATED, "API 令牌无效、已过期或已撤销。")
     response["WWW-Authenticate"] = 'Bearer error="invalid_token"'
     return response
 
@@ -181,7 +185,7 @@ def _attachment(doc: OutgoingDocument, f) -> dict:
             "download_url": reverse("api:outgoing_attachment_download", args=[doc.pk, f.pk])}
 
 
-def _get(request: HttpRequest, pk: int) -> OutgoingDocument:
+def _get(request: AuthedRequest, pk: int) -> OutgoingDocument:
     doc = selectors.document_get(request.user, pk)
     if doc is None:
         raise Http404
@@ -206,7 +210,7 @@ def _meta(data: DraftIn) -> dict:
     leader = Person.objects.filter(pk=data.sign_off_leader).first() if data.sign_off_leader else None
     if data.sign_off_leader and leader is None:
         raise ValidationError("签发领导不存在。")
-    meta = {"urgency": data.urgency, "sign_off_leader": leader}
+    meta: dict[str, Any] = {"urgency": data.urgency, "sign_off_leader": leader}
     # A save may leave the level out: it never changes it (issue 11 §6).
     if data.classification is not None:
         meta.update(classification=data.classification, secrecy_years=data.secrecy_years,
@@ -216,7 +220,7 @@ def _meta(data: DraftIn) -> dict:
 
 @api.get("/documents/outgoing", response=_answers({200: DocumentList}), url_name="outgoing_list",
          summary="发文列表（仅本人可见的）")
-def outgoing_list(request, q: str = "", doc_type: str = "", status: str = "",
+def outgoing_list(request: AuthedRequest, q: str = "", doc_type: str = "", status: str = "",
                   limit: int = Query(30, ge=1, le=200),
                   offset: int = Query(0, ge=0, le=REGISTER_COUNT_CAP)):
     qs = selectors.register(request.user, q=q, doc_type=doc_type, status=status)
@@ -232,7 +236,7 @@ def _capped_count(qs) -> dict:
 
 @api.post("/documents/outgoing", response=_answers({201: DocumentOut}), url_name="outgoing_create",
           summary="拟稿（创建草稿）")
-def outgoing_create(request, data: DraftIn):
+def outgoing_create(request: AuthedRequest, data: DraftIn):
     units = list(Unit.objects.filter(pk__in=data.countersign_units))
     doc = services.outgoing_create(actor=request.user, doc_type=data.doc_type, title=data.title,
                                    spec=_spec(data), countersign_units=units, **_meta(data))
@@ -241,13 +245,13 @@ def outgoing_create(request, data: DraftIn):
 
 @api.get("/documents/outgoing/{doc_id}", response=_answers({200: DocumentDetail}), url_name="outgoing_detail",
          summary="发文详情")
-def outgoing_detail(request, doc_id: int):
+def outgoing_detail(request: AuthedRequest, doc_id: int):
     doc = _get(request, doc_id)
     services.outgoing_viewed(actor=request.user, document=doc)
     route = selectors.route_of(doc)
     step = wf_selectors.my_pending_step(request.user, route) if route else None
     steps = list(route.steps.select_related("assignee")) if route else []
-    return {**_out(doc), "spec": doc.current_version.spec,
+    return {**_out(doc), "spec": doc.current_version.spec if doc.current_version else {},
             "versions": [{"id": v.pk, "number": v.number, "author": v.author.full_name,
                           "created_at": v.created_at.isoformat(), "is_side": v.is_side}
                          for v in selectors.versions(doc)],
@@ -263,7 +267,7 @@ def outgoing_detail(request, doc_id: int):
 
 @api.post("/documents/outgoing/{doc_id}/versions", response=_answers({201: VersionOut, 409: VersionOut}),
           url_name="outgoing_save", summary="保存新版本（他人已先保存时返回 409，文本存为旁支）")
-def outgoing_save(request, doc_id: int, data: SaveIn):
+def outgoing_save(request: AuthedRequest, doc_id: int, data: SaveIn):
     doc = _get(request, doc_id)
     units = list(Unit.objects.filter(pk__in=data.countersign_units))
     result = services.outgoing_save(actor=request.user, document=doc, spec=_spec(data),
@@ -277,7 +281,7 @@ def outgoing_save(request, doc_id: int, data: SaveIn):
 
 @api.post("/documents/outgoing/{doc_id}/submit", response=_answers({200: DocumentOut}), url_name="outgoing_submit",
           summary="送审")
-def outgoing_submit(request, doc_id: int):
+def outgoing_submit(request: AuthedRequest, doc_id: int):
     doc = _get(request, doc_id)
     services.outgoing_submit(actor=request.user, document=doc)
     return _out(_get(request, doc_id))
@@ -285,19 +289,19 @@ def outgoing_submit(request, doc_id: int):
 
 @api.post("/documents/outgoing/{doc_id}/act", response=_answers({200: DocumentOut, 409: Error}),
           url_name="outgoing_act", summary="办理本人的待办环节（同意、退回、不同意……）")
-def outgoing_act(request, doc_id: int, data: ActIn):
+def outgoing_act(request: AuthedRequest, doc_id: int, data: ActIn):
     doc = _get(request, doc_id)
     route = selectors.route_of(doc)
     step = wf_selectors.my_pending_step(request.user, route) if route else None
     if step is None:
-        return Status(409, {"code": "no_pending_step", "message": "您在该文件上没有待办理的环节。", "details": []})
+        return Status(409, {"code": ErrorCode.NO_PENDING_STEP, "message": "您在该文件上没有待办理的环节。", "details": []})
     try:
         services.outgoing_act(actor=request.user, document=doc, step=step, action=data.action,
                               text=data.text, return_to=data.return_to)
     except ValidationError as exc:
         if not _is_refusal(exc):
             raise
-        return Status(409, {"code": "step_refused", "message": "；".join(exc.messages),
+        return Status(409, {"code": ErrorCode.STEP_REFUSED, "message": "；".join(exc.messages),
                             "details": exc.messages})
     return Status(200, _out(_get(request, doc_id)))
 
@@ -305,7 +309,7 @@ def outgoing_act(request, doc_id: int, data: ActIn):
 @api.get("/documents/outgoing/{doc_id}/download", url_name="outgoing_download",
          response=_answers({}), openapi_extra=_file_answer("application/pdf", *FORMATS.values()),
          summary="下载排版文件（pdf、docx、ofd；涉密文件带查看人水印）")
-def outgoing_download(request, doc_id: int, format: str = "pdf"):  # noqa: A002 (the query name)
+def outgoing_download(request: AuthedRequest, doc_id: int, format: str = "pdf"):  # noqa: A002 (the query name)
     doc = _get(request, doc_id)
     if format not in FORMATS:
         raise ValidationError(f"不支持的格式：{format}，应为 pdf、docx 或 ofd。")
@@ -318,9 +322,9 @@ def outgoing_download(request, doc_id: int, format: str = "pdf"):  # noqa: A002 
 @api.post("/documents/outgoing/{doc_id}/attachments", response=_answers({201: AttachmentOut}),
           url_name="outgoing_attachment_add",
           summary="上传附件文件（multipart：file，可选 title；按内容识别格式，不超过 50 MB）")
-def outgoing_attachment_add(request, doc_id: int, file: File[UploadedFile], title: Form[str] = ""):
+def outgoing_attachment_add(request: AuthedRequest, doc_id: int, file: File[UploadedFile], title: Form[str] = ""):
     doc = _get(request, doc_id)
-    attachment = services.outgoing_attachment_add(actor=request.user, document=doc, name=file.name,
+    attachment = services.outgoing_attachment_add(actor=request.user, document=doc, name=file.name or "",
                                                   data=file.read(), title=title)
     return Status(201, _attachment(doc, attachment))
 
@@ -328,7 +332,7 @@ def outgoing_attachment_add(request, doc_id: int, file: File[UploadedFile], titl
 @api.get("/documents/outgoing/{doc_id}/attachments/{file_id}", url_name="outgoing_attachment_download",
          response=_answers({}), openapi_extra=_file_answer(),
          summary="下载附件文件（涉密文件的 PDF、图片带查看人水印）")
-def outgoing_attachment_download(request, doc_id: int, file_id: int):
+def outgoing_attachment_download(request: AuthedRequest, doc_id: int, file_id: int):
     doc = _get(request, doc_id)
     attachment = selectors.attachment_get(doc, file_id)
     if attachment is None:
@@ -362,15 +366,16 @@ def _is_refusal(exc: ValidationError) -> bool:
 
 def _incoming_out(d: IncomingDocument) -> dict:
     return {"id": d.pk, "receipt_number": d.receipt_number, "title": d.title, "doc_type": d.doc_type,
-            "doc_number": d.doc_number, "sender": d.sender_display, "recipient_unit": d.recipient_unit.name,
+            "doc_number": d.doc_number, "sender": d.sender_display,
+            "recipient_unit": d.recipient_unit.name if d.recipient_unit else "",
             "channel": d.channel, "status": d.status, "status_label": d.get_status_display(),
             "classification": d.classification, "secrecy_mark": d.secrecy_mark, "urgency": d.urgency,
             "copy_number": d.copy_number, "created_at": d.created_at, "received_at": d.received_at,
-            "handling_unit": d.handling_unit.name if d.handling_unit_id else None,
+            "handling_unit": d.handling_unit.name if d.handling_unit else None,
             "deadline": d.deadline, "completed_at": d.completed_at, "summary": d.summary}
 
 
-def _incoming(request: HttpRequest, pk: int) -> IncomingDocument:
+def _incoming(request: AuthedRequest, pk: int) -> IncomingDocument:
     doc = incoming_selectors.document_get(request.user, pk)
     if doc is None:
         raise Http404
@@ -391,7 +396,7 @@ def _register_filter(params: dict, sort: str) -> incoming_selectors.RegisterFilt
 
 @api.get("/documents/incoming", response=_answers({200: IncomingList}), url_name="incoming_list",
          summary="收文登记簿（仅本人可见的；筛选同登记簿页面）")
-def incoming_list(request, q: str = "", status: str = "", doc_type: str = "", urgency: str = "",
+def incoming_list(request: AuthedRequest, q: str = "", status: str = "", doc_type: str = "", urgency: str = "",
                   sender: str = "", date_from: str = "", date_to: str = "", overdue: bool = False,
                   sort: str = "-received", limit: int = Query(30, ge=1, le=200),
                   offset: int = Query(0, ge=0, le=REGISTER_COUNT_CAP)):
@@ -425,7 +430,7 @@ def _task_out(doc: IncomingDocument, t) -> dict:
 
 @api.get("/documents/incoming/{doc_id}", response=_answers({200: IncomingDetail}), url_name="incoming_detail",
          summary="收文详情（含本人待处理事项和办理过程）")
-def incoming_detail(request, doc_id: int):
+def incoming_detail(request: AuthedRequest, doc_id: int):
     doc = _incoming(request, doc_id)
     record_access(actor=request.user, obj=doc)
     return {**_incoming_out(doc),
@@ -481,7 +486,7 @@ def _act(action: str, actor: Person, doc: IncomingDocument, data: IncomingActIn)
 @api.post("/documents/incoming/{doc_id}/tasks/{task_id}/act", response=_answers({200: IncomingOut, 409: Error}),
           url_name="incoming_act",
           summary="办理本人的一项待处理事项（签收、初审、拟办、批示、交办、承办、传阅）")
-def incoming_act(request, doc_id: int, task_id: int, data: IncomingActIn):
+def incoming_act(request: AuthedRequest, doc_id: int, task_id: int, data: IncomingActIn):
     doc = _incoming(request, doc_id)
     task = incoming_selectors.tasks_of(doc).filter(pk=task_id).first()
     if task is None:
@@ -489,7 +494,7 @@ def incoming_act(request, doc_id: int, task_id: int, data: IncomingActIn):
     task.subject = doc  # already read, and seen by the caller
     kind = task_kind_of(task.kind)
     if kind is None or not can(request.user, IncomingAction.STEP, task):
-        return Status(409, {"code": "no_open_task", "details": [],
+        return Status(409, {"code": ErrorCode.NO_OPEN_TASK, "details": [],
                             "message": "您在该收文上没有这项待处理事项（不是您的，或已经处理）。"})
     actions = TASK_ACTIONS.get(kind.value, ())
     action = data.action or (actions[0] if len(actions) == 1 else "")
@@ -500,7 +505,7 @@ def incoming_act(request, doc_id: int, task_id: int, data: IncomingActIn):
     except ValidationError as exc:
         if not _is_refusal(exc):
             raise
-        return Status(409, {"code": "step_refused", "message": "；".join(exc.messages), "details": exc.messages})
+        return Status(409, {"code": ErrorCode.STEP_REFUSED, "message": "；".join(exc.messages), "details": exc.messages})
     doc.refresh_from_db()
     return Status(200, _incoming_out(doc))
 
@@ -508,7 +513,7 @@ def incoming_act(request, doc_id: int, task_id: int, data: IncomingActIn):
 @api.post("/documents/incoming/{doc_id}/extensions/{extension_id}/decide",
           response=_answers({200: IncomingOut, 409: Error}), url_name="incoming_decide",
           summary="审批本人待审批的延期申请（同意或不同意）")
-def incoming_decide(request, doc_id: int, extension_id: int, data: IncomingActIn):
+def incoming_decide(request: AuthedRequest, doc_id: int, extension_id: int, data: IncomingActIn):
     doc = _incoming(request, doc_id)
     ext = incoming_selectors.extensions_of(doc).filter(pk=extension_id).first()
     if ext is None:
@@ -516,7 +521,7 @@ def incoming_decide(request, doc_id: int, extension_id: int, data: IncomingActIn
     if data.action not in EXTENSION_ACTIONS:
         raise ValidationError(f"延期审批可执行的操作：{'、'.join(EXTENSION_ACTIONS)}。")
     if not wf_selectors.pending_step_of(request.user, ext):
-        return Status(409, {"code": "no_open_task", "details": [],
+        return Status(409, {"code": ErrorCode.NO_OPEN_TASK, "details": [],
                             "message": "您没有待审批的这项延期申请（不是您的，或已经审批）。"})
     try:
         incoming_services.incoming_decide_extension(actor=request.user, extension=ext,
@@ -524,7 +529,7 @@ def incoming_decide(request, doc_id: int, extension_id: int, data: IncomingActIn
     except ValidationError as exc:
         if not _is_refusal(exc):
             raise
-        return Status(409, {"code": "step_refused", "message": "；".join(exc.messages), "details": exc.messages})
+        return Status(409, {"code": ErrorCode.STEP_REFUSED, "message": "；".join(exc.messages), "details": exc.messages})
     doc.refresh_from_db()
     return Status(200, _incoming_out(doc))
 
@@ -532,7 +537,7 @@ def incoming_decide(request, doc_id: int, extension_id: int, data: IncomingActIn
 @api.get("/documents/incoming/{doc_id}/files/{file_id}", response=_answers({409: Error}), openapi_extra=_file_answer(),
          url_name="incoming_download",
          summary="下载收文的文件（涉密的 PDF 和扫描件带查看人水印）")
-def incoming_download(request, doc_id: int, file_id: int):
+def incoming_download(request: AuthedRequest, doc_id: int, file_id: int):
     doc = _incoming(request, doc_id)
     f = IncomingFile.objects.filter(pk=file_id, incoming=doc).first()
     if f is None:
@@ -540,7 +545,7 @@ def incoming_download(request, doc_id: int, file_id: int):
     try:
         out = incoming_services.incoming_file_download(actor=request.user, incoming=doc, file=f)
     except incoming_services.CannotDownload as exc:
-        return Status(409, {"code": "cannot_watermark", "message": exc.messages[0], "details": []})
+        return Status(409, {"code": ErrorCode.CANNOT_WATERMARK, "message": exc.messages[0], "details": []})
     response = FileResponse(out.file, content_type=out.content_type)  # streamed, never read whole
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(out.name)}"
     return response

@@ -6,27 +6,28 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhongshu.access.policy import can
 from zhongshu.api.actions import ApiAction
+from zhongshu.kernel.http import AuthedRequest
 
 from . import forms, selectors, services
 
 PAGE_SIZE = 30
 
 
-def token_list(request: HttpRequest) -> HttpResponse:
+def token_list(request: AuthedRequest) -> HttpResponse:
     """List, create and revoke one's own tokens. A new secret is shown in this response
     only: it is neither stored nor put in a message or the session."""
     may_create = can(request.user, ApiAction.TOKEN_MANAGE)
     form = forms.TokenForm(request.POST or None) if may_create else None
     issued = None
     if request.method == "POST":
-        if not may_create:
+        if form is None:  # not may_create
             raise PermissionDenied
         if form.is_valid():
             try:
@@ -48,7 +49,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     # Someone else's token is not theirs to see: 404, not 403.
     token = selectors.token_get(request.user, pk)
     if token is None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
@@ -10,11 +10,15 @@ from zhongshu.access.policy import visible
 
 from .models import ApiToken
 
+if TYPE_CHECKING:
+    from zhongshu.org.models import Person
 
-def tokens_of(viewer: Any) -> QuerySet[ApiToken]:
+
+
+def tokens_of(viewer: Person) -> QuerySet[ApiToken]:
     """The viewer's own tokens, newest first; nobody lists another person's tokens."""
     return visible(viewer, ApiToken.objects.all()).order_by("-created_at", "-id")
 
 
-def token_get(viewer: Any, pk: int) -> ApiToken | None:
+def token_get(viewer: Person, pk: int) -> ApiToken | None:
     return visible(viewer, ApiToken.objects.filter(pk=pk)).first()

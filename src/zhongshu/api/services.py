@@ -17,6 +17,7 @@ from django.utils import timezone
 from zhongshu.access.policy import can
 from zhongshu.api.actions import ApiAction
 from zhongshu.audit import services as audit
+from zhongshu.audit.events import register
 from zhongshu.org.models import Person
 
 from .models import ApiToken
@@ -30,6 +31,7 @@ SHOWN_CHARS = 10  # "zs_" and seven characters of the secret
 USE_RESOLUTION = dt.timedelta(minutes=1)
 
 
+@register
 class ApiEvent(StrEnum):
     TOKEN_CREATE = "api.token.create"  # noqa: S105 (an event name)
     TOKEN_REVOKE = "api.token.revoke"  # noqa: S105

@@ -15,6 +15,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -138,7 +139,7 @@ def _event_problem(event: AuditEvent, ring: keys.Keyring, seen_keyed: bool) -> s
     return None
 
 
-def verify(*, chunk_size: int = 2000, anchors: Iterable[dict] = ()) -> Verdict:
+def verify(*, chunk_size: int = 2000, anchors: Iterable[dict[str, Any]] = ()) -> Verdict:
     """Walk every event in chain order. The first event whose digest does not match its
     content, whose key or algorithm is not allowed there, or whose link does not match
     the event before it, is reported. Each anchor must then match the stored chain."""
@@ -184,13 +185,13 @@ ANCHOR_TYPE = "zhongshu-audit-anchor"
 _ANCHOR_FIELDS = ("type", "seq", "hash", "count", "at", "algorithm", "key_id")
 
 
-def _anchor_mac(anchor: dict, key: keys.ChainKey) -> str:
+def _anchor_mac(anchor: dict[str, Any], key: keys.ChainKey) -> str:
     body = json.dumps({k: anchor.get(k) for k in _ANCHOR_FIELDS}, sort_keys=True,
                       ensure_ascii=False, separators=(",", ":")).encode()
     return hmac.new(key.secret, body, _hash_name(anchor["algorithm"])).hexdigest()
 
 
-def anchor_make() -> dict:
+def anchor_make() -> dict[str, Any]:
     """The current head as an anchor, signed with the current key."""
     ring = keyring()
     head = ChainHead.objects.filter(pk=1).first()
@@ -206,11 +207,11 @@ def anchor_make() -> dict:
     return anchor
 
 
-def anchor_line(anchor: dict) -> str:
+def anchor_line(anchor: dict[str, Any]) -> str:
     return json.dumps(anchor, ensure_ascii=False, separators=(",", ":"))
 
 
-def anchors_read(text: str) -> list[dict]:
+def anchors_read(text: str) -> list[dict[str, Any]]:
     """Anchors from a file: one JSON object a line; other lines (notes) are skipped."""
     out = []
     for line in text.splitlines():
@@ -225,7 +226,7 @@ def anchors_read(text: str) -> list[dict]:
     return out
 
 
-def anchor_problem(anchor: dict, ring: keys.Keyring) -> str | None:
+def anchor_problem(anchor: dict[str, Any], ring: keys.Keyring) -> str | None:
     where = f"锚点（事件 #{anchor.get('seq')}，{anchor.get('at')}）"
     key = ring.keys.get(str(anchor.get("key_id")))
     if key is None or anchor.get("algorithm") not in KEYED_ALGORITHMS:
@@ -235,7 +236,7 @@ def anchor_problem(anchor: dict, ring: keys.Keyring) -> str | None:
     seq = anchor.get("seq")
     if seq == 0:
         return None
-    event = AuditEvent.objects.filter(seq=seq).only("hash").first()
+    event = AuditEvent.objects.filter(seq=seq).only("hash").first() if seq is not None else None
     if event is None:
         return f"{where}：链中已没有该事件，锚定之前的事件已被删除"
     if event.hash != anchor.get("hash"):

@@ -5,14 +5,14 @@ from __future__ import annotations
 import stat
 from typing import Any
 
-from django.core.checks import Error, Warning, register
+from django.core.checks import CheckMessage, Error, Warning, register
 
 from . import chain, keys
 
 
 @register()
-def audit_chain_checks(app_configs: Any = None, **kwargs: Any) -> list:
-    problems: list = []
+def audit_chain_checks(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    problems: list[CheckMessage] = []
     if not chain.sm3_available():
         problems.append(Warning(
             "本机 OpenSSL 不支持 SM3，审计链改用 HMAC-SHA256。",

@@ -23,7 +23,7 @@ from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from .events import Event
+from .events import AuditLogEvent as Event
 from .models import AuditEvent, DenialCount, Outcome
 
 log = logging.getLogger(__name__)

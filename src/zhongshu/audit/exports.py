@@ -16,7 +16,7 @@ from zhongshu.kernel.exports import ExportKind
 from zhongshu.org.models import Person
 
 from . import selectors
-from .events import Event
+from .events import AuditLogEvent
 from .forms import EventFilterForm
 from .models import AuditEvent, Outcome
 
@@ -47,4 +47,4 @@ audit_events = ExportKind(
     headers=("序号", "时间", "操作人", "委托人", "操作", "对象类型", "对象编号", "对象", "密级",
              "来源地址", "结果", "详情", "摘要算法", "摘要"),
     rows=rows, row=_row, list_url="audit:event_list", file_stem="audit", limit=LIMIT,
-    made_event=Event.AUDIT_EXPORT)
+    made_event=AuditLogEvent.AUDIT_EXPORT)

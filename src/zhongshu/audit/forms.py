@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .events import Event
+from . import events
 from .models import Outcome
 from .selectors import EventFilter
 
@@ -20,7 +20,9 @@ class EventFilterForm(forms.Form):
     date_to = forms.DateField(label=_("截止日期"), required=False,
                               widget=forms.DateInput(attrs={"type": "date"}))
 
-    known_actions = [e.value for e in Event]
+    @property
+    def known_actions(self) -> list[str]:
+        return events.known_names()
 
     def to_filter(self) -> EventFilter:
         if not self.is_valid():

@@ -3,7 +3,8 @@
 Each event stores the hash of the event before it (``prev_hash``) and its own hash over
 its content and position (``seq``). Changing, deleting or reordering any stored event
 breaks the chain at that event, which ``zhongshu audit verify`` reports. Nothing in the
-application updates or deletes an event; on PostgreSQL a trigger refuses it as well.
+application updates or deletes an event: the model refuses it (``kernel.append_only``),
+and on PostgreSQL a trigger refuses it as well.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zhongshu.kernel.append_only import AppendOnly
+
 
 class Outcome(models.TextChoices):
     SUCCESS = "success", _("成功")
@@ -19,7 +22,9 @@ class Outcome(models.TextChoices):
     DENIED = "denied", _("拒绝")
 
 
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnly):
+    immutable_message = "审计事件只能追加，不能修改或删除。"
+
     # Position in the chain, given out under the chain-head lock: 1, 2, 3 … without gaps.
     seq = models.BigIntegerField(_("序号"), unique=True)
     occurred_at = models.DateTimeField(_("时间"))

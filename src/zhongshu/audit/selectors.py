@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -13,6 +13,10 @@ from zhongshu.access.classification import Level, clearance_covers, highest_leve
 from zhongshu.access.policy import visible
 
 from .models import AuditEvent
+
+if TYPE_CHECKING:
+    from zhongshu.org.models import Person
+
 
 HIDDEN_REPR = "（密级高于本人涉密等级，不显示标题）"
 HIDDEN_TEXT = "（不显示）"
@@ -36,7 +40,7 @@ class EventFilter:
     date_to: dt.date | None = None
 
 
-def events(viewer: Any, f: EventFilter) -> QuerySet[AuditEvent]:
+def events(viewer: Person, f: EventFilter) -> QuerySet[AuditEvent]:
     qs = visible(viewer, AuditEvent.objects.all())
     if f.q:
         # A title is searched only where the viewer may read it: otherwise the search
@@ -63,19 +67,19 @@ def _looks_like_ip(text: str) -> bool:
     return all(ch in "0123456789abcdefABCDEF.:" for ch in text)
 
 
-def readable_q(viewer: Any) -> Q:
+def readable_q(viewer: Person) -> Q:
     """Events whose title the viewer may read (the SQL twin of ``title_hidden``)."""
     return (Q(classification__lte=highest_level(viewer))
             | (Q(classification__isnull=True) & ~Q(object_type__in=TITLED_WITHOUT_LEVEL)))
 
 
-def title_hidden(viewer: Any, event: AuditEvent) -> bool:
+def title_hidden(viewer: Person, event: AuditEvent) -> bool:
     if event.classification is None:
         return event.object_type in TITLED_WITHOUT_LEVEL
     return not clearance_covers(viewer, event.classification)
 
 
-def shown_repr(viewer: Any, event: AuditEvent) -> str:
+def shown_repr(viewer: Person, event: AuditEvent) -> str:
     """The object's title, unless its level is above what the viewer may see: the
     auditor and the admins read the trail, not the business content."""
     return HIDDEN_REPR if title_hidden(viewer, event) else event.object_repr
@@ -91,10 +95,13 @@ def _masked(value: Any, hide: bool = False) -> Any:
     return value
 
 
-def shown_details(viewer: Any, event: AuditEvent) -> dict:
+def shown_details(viewer: Person, event: AuditEvent) -> dict[str, Any]:
     """The event's details, with the words of an item above the viewer's clearance
     (titles, file names, opinions, reasons) masked as its title is."""
-    return _masked(event.details) if title_hidden(viewer, event) else event.details
+    if not title_hidden(viewer, event):
+        return dict(event.details)
+    masked: dict[str, Any] = _masked(event.details)
+    return masked
 
 
 def level_label(value: int | None) -> str:

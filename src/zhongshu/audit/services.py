@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
@@ -16,8 +16,14 @@ from django.utils import timezone
 
 from . import chain, keys
 from .context import current_ip
-from .events import Event
+from .events import AuditLogEvent
 from .models import AuditEvent, ChainHead, Outcome
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from zhongshu.org.models import Person
+
 
 SYSTEM_NAME = "系统"
 ANONYMOUS_NAME = "未登录用户"
@@ -26,7 +32,7 @@ ANONYMOUS_NAME = "未登录用户"
 CLASSIFIED_FROM = 2
 
 
-def _name(person: Any) -> str:
+def _name(person: Person | AnonymousUser | None) -> str:
     if person is None:
         return SYSTEM_NAME
     if not getattr(person, "is_authenticated", False):
@@ -72,9 +78,10 @@ def _lock_head() -> ChainHead:
     return head
 
 
-def record(*, actor: Any, action: str | StrEnum, obj: models.Model | None = None,
-           outcome: str = Outcome.SUCCESS, details: dict | None = None,
-           on_behalf_of: Any = None, object_type: str = "", object_id: str | int = "",
+def record(*, actor: Person | AnonymousUser | None, action: str | StrEnum,
+           obj: models.Model | None = None,
+           outcome: str = Outcome.SUCCESS, details: dict[str, Any] | None = None,
+           on_behalf_of: Person | None = None, object_type: str = "", object_id: str | int = "",
            object_repr: str = "", classification: int | None = None,
            ip: str | None = None) -> AuditEvent:
     """Append one event. ``actor=None`` is the system itself (migrations, the demo
@@ -98,7 +105,7 @@ def record(*, actor: Any, action: str | StrEnum, obj: models.Model | None = None
         event = AuditEvent(
             seq=head.last_seq + 1,
             occurred_at=timezone.now(),
-            actor_id=actor.pk if authenticated else None,
+            actor_id=actor.pk if authenticated and actor is not None else None,
             actor_name=_name(actor),
             on_behalf_of_id=on_behalf_of.pk if on_behalf_of is not None else None,
             on_behalf_of_name=_name(on_behalf_of) if on_behalf_of is not None else "",
@@ -133,27 +140,28 @@ def chain_key_rotate(*, reason: str) -> tuple[str, str]:
         _lock_head()
         old = chain.keyring().current
         new = keys.new_key()
-        event = record(actor=None, action=Event.AUDIT_KEY_ROTATE, details={
+        event = record(actor=None, action=AuditLogEvent.AUDIT_KEY_ROTATE, details={
             "old_key_id": old, "new_key_id": new.id, "reason": reason.strip()[:200]})
         keys.save(chain.keyring_path(), keys.rotated(chain.keyring(), new, last_seq=event.seq))
     return old, new.id
 
 
-def record_access(*, actor: Any, obj: models.Model, download: bool = False,
-                  on_behalf_of: Any = None, details: dict | None = None) -> AuditEvent | None:
+def record_access(*, actor: Person | None, obj: models.Model, download: bool = False,
+                  on_behalf_of: Person | None = None, details: dict[str, Any] | None = None) -> AuditEvent | None:
     """For later apps: call when a person opens or downloads an object. Only classified
     objects (秘密 and above) are recorded; reading ordinary items is not an event."""
     level = getattr(obj, "classification", None)
     if level is None or int(level) < CLASSIFIED_FROM:
         return None
-    return record(actor=actor, action=Event.OBJECT_DOWNLOAD if download else Event.OBJECT_VIEW,
+    return record(actor=actor,
+                  action=AuditLogEvent.OBJECT_DOWNLOAD if download else AuditLogEvent.OBJECT_VIEW,
                   obj=obj, on_behalf_of=on_behalf_of, details=details)
 
 
-def changes(instance: models.Model, fields: dict[str, Any]) -> dict[str, list]:
+def changes(instance: models.Model, fields: dict[str, Any]) -> dict[str, list[Any]]:
     """``{field: [old, new]}`` for the fields whose value differs, for event details.
     Model instances are stored by primary key and name."""
-    out: dict[str, list] = {}
+    out: dict[str, list[Any]] = {}
     for key, new in fields.items():
         old = getattr(instance, key, None)
         if old != new:

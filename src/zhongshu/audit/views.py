@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from zhongshu.access.policy import Action, can
 from zhongshu.access.views import require
 from zhongshu.kernel.exports import export_submit
+from zhongshu.kernel.http import AuthedRequest
 
 from . import selectors
 from .exports import AUDIT_EVENTS, details_text
@@ -25,7 +26,7 @@ PAGE_SIZE = 50
 
 
 @require(Action.AUDIT_VIEW)
-def event_list(request: HttpRequest) -> HttpResponse:
+def event_list(request: AuthedRequest) -> HttpResponse:
     form = EventFilterForm(request.GET or None)
     qs = selectors.events(request.user, form.to_filter())
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -43,7 +44,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @require(Action.AUDIT_EXPORT)
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: AuthedRequest) -> HttpResponse:
     """导出 Excel: queue the trail, as filtered, for the background and show progress."""
     try:
         job = export_submit(actor=request.user, kind=AUDIT_EVENTS, params=request.GET)

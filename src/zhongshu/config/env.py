@@ -11,9 +11,14 @@ import secrets
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from django.core.exceptions import ImproperlyConfigured
+
+if TYPE_CHECKING:
+    from dj_database_url import DBConfig
+
 
 
 class SettingError(ImproperlyConfigured):
@@ -66,7 +71,7 @@ def env_int(name: str, default: int, *, minimum: int, maximum: int) -> int:
     return value
 
 
-def env_database_url(name: str, default_sqlite_path: Path) -> dict:
+def env_database_url(name: str, default_sqlite_path: Path) -> DBConfig:
     """Parse a sqlite:/// or postgres:// URL into a Django DATABASES entry."""
     import dj_database_url
 

@@ -5,12 +5,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import django_stubs_ext
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 from zhongshu.audit.keys import ensure_keyring
 
 from .env import env_bool, env_choice, env_database_url, env_int, env_secret_key, env_str
+
+# Lets the classes django-stubs declares generic be subscripted at run time too
+# (``forms.ModelForm[Unit]``, ``QuerySet[Grant]`` as a base class).
+django_stubs_ext.monkeypatch()
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # The checkout (pyproject.toml, node_modules) when installed in editable mode.
@@ -24,6 +29,8 @@ SECRET_KEY = env_secret_key("ZHONGSHU_SECRET_KEY", VAR_DIR / "secret_key")
 # The audit chain's keyring, outside the database; created on first start (0600).
 AUDIT_KEY_FILE = Path(env_str("ZHONGSHU_AUDIT_KEY_FILE", str(VAR_DIR / "audit-chain.key"))).resolve()
 ensure_keyring(AUDIT_KEY_FILE)
+# Encrypts the seals' private keys at rest (docs/seals.md); empty: derived from SECRET_KEY.
+SEALS_KEY = env_str("ZHONGSHU_SEALS_KEY", "")
 ALLOWED_HOSTS = [h for h in env_str("ZHONGSHU_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in env_str("ZHONGSHU_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 PORT = env_int("ZHONGSHU_PORT", 8000, minimum=1, maximum=65535)
@@ -52,6 +59,8 @@ INSTALLED_APPS = [
     "zhongshu.documents",
     "zhongshu.api",
     "zhongshu.documents.incoming",
+    "zhongshu.inspections",
+    "zhongshu.seals",
 ]
 
 MIDDLEWARE = [

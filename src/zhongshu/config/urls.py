@@ -22,6 +22,8 @@ urlpatterns = [
     path("api/", include("zhongshu.api.urls")),
     path("accounts/tokens/", include("zhongshu.api.page_urls")),
     path("documents/incoming/", include("zhongshu.documents.incoming.urls")),
+    path("inspections/", include("zhongshu.inspections.urls")),
+    path("seals/", include("zhongshu.seals.urls")),
 ]
 
 handler403 = "zhongshu.config.views.error_403"

@@ -12,9 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 from zhongshu.access.delegation import has_received_delegation
 from zhongshu.access.policy import Action, can
+from zhongshu.documents.actions import DocumentAction
 from zhongshu.documents.incoming.actions import IncomingAction
 from zhongshu.layout.actions import LayoutAction
 from zhongshu.layout.proofread.actions import ProofreadAction
+from zhongshu.seals.actions import SealAction
 
 # The office's areas of work, in the order staff think of them. Each entry lists the pages that can open an area, best first: while an area's own
 # app is not installed, the first of its tools that is stands in; an area with none
@@ -22,7 +24,7 @@ from zhongshu.layout.proofread.actions import ProofreadAction
 NAVIGATION = [
     ("documents", _("办文"), ("documents:home", "incoming:register", "layout:render", "proofread:check")),
     ("meetings", _("办会"), ("meetings:home",)),
-    ("supervision", _("督查督办"), ("supervision:home",)),
+    ("supervision", _("督查督办"), ("supervision:home", "inspections:home")),
     ("information", _("信息"), ("information:home",)),
     ("duty", _("值班"), ("duty:home",)),
     ("archive", _("档案"), ("archive:home",)),
@@ -34,10 +36,13 @@ DOCUMENT_TOOLS = [
     ("render", _("排版预览"), "layout:render", LayoutAction.RENDER),
     ("check", _("公文校对"), "proofread:check", ProofreadAction.USE),
     ("terms", _("规范用语表"), "proofread:term_list", ProofreadAction.TERMLIST_MANAGE),
+    ("organs", _("发文机关"), "documents:organ_list", DocumentAction.ORGANS_VIEW),
+    ("seals", _("电子印章"), "seals:list", SealAction.VIEW),
 ]
 # URL namespaces that belong to an area of the navigation.
 AREA_OF_NAMESPACE = {"org": "system", "kernel": "system", "audit": "audit",
-                     "layout": "documents", "proofread": "documents", "incoming": "documents"}
+                     "layout": "documents", "proofread": "documents", "incoming": "documents",
+                     "inspections": "supervision", "seals": "documents"}
 
 
 def _url(names: tuple[str, ...]) -> str | None:
@@ -68,7 +73,7 @@ def shell(request: HttpRequest) -> dict:
     current = request.resolver_match.namespace if request.resolver_match else ""
     current = AREA_OF_NAMESPACE.get(current, current)
     if current == "access":
-        url_name = request.resolver_match.url_name or ""
+        url_name = (request.resolver_match.url_name if request.resolver_match else "") or ""
         current = "security" if url_name.startswith(("clearance", "grant", "object_grants")) else "delegation"
     document_tools = [{"key": key, "label": label, "url": _url((name,))}
                       for key, label, name, action in DOCUMENT_TOOLS if can(user, action)]

@@ -1,12 +1,13 @@
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from zhongshu.access.policy import Action, can
 from zhongshu.kernel.calendar import CalendarYearUnknown, WorkCalendar, missing_years
+from zhongshu.kernel.http import AuthedRequest
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     today = timezone.localdate()
     try:
         today_is_workday: bool | None = WorkCalendar.load().is_workday(today)

@@ -15,6 +15,12 @@ class DocumentAction(StrEnum):
     DISTRIBUTE = "document.distribute"
     CHASE = "document.chase"
     NUMBER_VOID = "document.number_void"
+    NUMBER_RESERVE = "document.number_reserve"
+    # 印发: the secretariat's one screen for 复核, 编号, 用印, 印制 and 分发.
+    ISSUE = "document.issue"
+    # 发文机关 and who may sign their documents.
+    ORGANS_VIEW = "document.organs_view"
+    ORGANS_MANAGE = "document.organs_manage"
     # The registers list only what the viewer may see; statistics are the office's.
     REGISTER_VIEW = "document.register_view"
     STATS_VIEW = "document.stats_view"
@@ -28,9 +34,14 @@ def policy() -> AppPolicy:
         roles={DocumentAction.REGISTER_VIEW: {RoleCode.OFFICE_DIRECTOR, RoleCode.SECRETARY,
                                               RoleCode.LEADER, RoleCode.CONFIDENTIAL_CLERK},
                DocumentAction.STATS_VIEW: {RoleCode.OFFICE_DIRECTOR, RoleCode.SECRETARY,
-                                           RoleCode.LEADER}},
+                                           RoleCode.LEADER},
+               DocumentAction.ORGANS_VIEW: {RoleCode.OFFICE_DIRECTOR, RoleCode.SECRETARY,
+                                            RoleCode.LEADER},
+               DocumentAction.ORGANS_MANAGE: {RoleCode.OFFICE_DIRECTOR}},
         rules={DocumentAction.DRAFT: rules.may_draft, DocumentAction.EDIT: rules.may_edit,
                DocumentAction.SUBMIT: rules.may_submit,
                DocumentAction.DISTRIBUTE: rules.may_distribute,
                DocumentAction.CHASE: rules.may_chase,
-               DocumentAction.NUMBER_VOID: rules.may_void_number})
+               DocumentAction.NUMBER_VOID: rules.may_void_number,
+               DocumentAction.NUMBER_RESERVE: rules.may_reserve_number,
+               DocumentAction.ISSUE: rules.may_issue})

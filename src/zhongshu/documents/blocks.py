@@ -163,7 +163,8 @@ def to_body(blocks: list[Block]) -> tuple[list[dict], list[str]]:
     """The body to save and the problems that stop it (also kept on each block, for the
     page to show beside it). Empty paragraphs are left out; a heading without words or
     with a number typed by hand, or a table with an empty row, is refused."""
-    body, problems = [], []
+    body: list[dict[str, Any]] = []
+    problems: list[str] = []
     for n, block in enumerate(blocks, 1):
         block.problems = []
         where = f"第 {n} 块（{block.label}）"

@@ -36,6 +36,7 @@ from zhongshu.access.classification import (
     highest_level,
 )
 from zhongshu.access.policy import Action, can
+from zhongshu.audit.events import register
 from zhongshu.audit.services import record
 from zhongshu.org.models import Person
 from zhongshu.workflow.models import (
@@ -52,6 +53,7 @@ SAVE_REFUSED = ("保存稿件不改变密级和保密期限。如需变更密级
                 "由定密责任人填写理由后办理（单独记录审计）。")
 
 
+@register
 class ClassificationEvent(StrEnum):
     """Permanent once shipped: the auditor searches by them."""
 

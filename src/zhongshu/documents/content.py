@@ -106,13 +106,24 @@ def render_spec(doc: Any, spec: dict, *, copy_number: int | None = None,
     if titles:
         out["attachments"] = attachment_list(spec, titles)
     out["doc_type"] = doc.doc_type
-    out["format"] = doc.kind.format
+    organ = doc.issuing_organ if doc.issuing_organ_id else None
+    # The organ's header template (信函格式, 纪要格式) wins over the type's own layout.
+    out["format"] = organ.format if organ is not None and organ.format != "standard" else doc.kind.format
     out["title"] = spec.get("title") or doc.title
     out["classification"] = classification_mark(doc)
     out["secrecy_period"] = secrecy_period(doc)
     out["urgency"] = {"extra_urgent": "特急", "urgent": "加急"}.get(doc.urgency, "")
     if not out.get("issuers"):
-        out["issuers"] = [{"name": doc.owner_unit.name, "issuer_code": doc.issuer_code}]
+        if organ is not None:
+            out["issuers"] = [{"name": organ.name, "issuer_code": organ.issuer_code}]
+        else:
+            out["issuers"] = [{"name": doc.owner_unit.name, "issuer_code": doc.issuer_code}]
+    if organ is not None:
+        # A joint issue stacks the organs' names; a single organ prints its own mark.
+        if len(out["issuers"]) == 1 and out["format"] == "standard" and organ.header_mark:
+            out["mark"] = organ.header_mark
+        if not out.get("printing_office"):
+            out["printing_office"] = organ.printing_office
     if doc.doc_number:
         out["doc_number"] = doc.doc_number
     if copy_number:

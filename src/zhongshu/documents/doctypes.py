@@ -61,6 +61,8 @@ STAGE_LABELS = {
     SIGN_OFF: "签发", FINAL_CHECK: "复核", NUMBERING: "编号", SEALING: "用印", PRINTING: "印制",
     DISTRIBUTION: "分发", ARCHIVING: "归档",
 }
+# 印发: what the secretariat does after sign-off, on one screen where the office works so.
+ISSUING_STAGES = (FINAL_CHECK, NUMBERING, SEALING, PRINTING, DISTRIBUTION)
 # Stages in which the text may still change (the reviewers' edits are tracked).
 EDITABLE_STAGES = frozenset({DRAFTING, DEPARTMENT_REVIEW, OFFICE_REVIEW, COUNTERSIGN})
 
@@ -71,26 +73,32 @@ _OFFICE = ["agree", "agree_opinion", "return"]
 def default_stages(kind: DocKind) -> list[dict]:
     """The default route of a type. Assignees of kind ``item`` are named by the document
     itself (会签单位, the authorised leader, the issuing office's secretaries)."""
-    def stage(key, slot, mode="any", actions=_OFFICE, days=None, delegable=True):
+    def stage(key, slot, mode="any", actions=_OFFICE, days=None, delegable=True, choosable=False):
         spec = {"kind": "drafter"} if slot == "drafter" else (
             {"kind": "drafter_unit_head"} if slot == "drafter_unit_head" else {"kind": "item", "slot": slot})
         return {"key": key, "name": STAGE_LABELS[key], "mode": mode, "assignees": [spec],
-                "actions": list(actions), "deadline_workdays": days, "delegable": delegable}
+                "actions": list(actions), "deadline_workdays": days, "delegable": delegable,
+                "choosable": choosable}
 
     stages = [
         stage(DRAFTING, "drafter", mode="single", actions=["agree"]),
+        # The head of the drafting department; the deputy director in charge when the
+        # head drafted it himself (the engine never gives a person his own work to review).
         stage(DEPARTMENT_REVIEW, "drafter_unit_head", mode="single", actions=_REVIEW, days=2),
-        stage(OFFICE_REVIEW, "office", actions=_OFFICE, days=2),
+        # 核稿: the office's director, or the secretary general he designates.
+        # The department head picks which of the office's reviewers receives it.
+        stage(OFFICE_REVIEW, "office_review", actions=_OFFICE, days=2, choosable=True),
         stage(COUNTERSIGN, "countersign", mode="all", actions=_OFFICE, days=3),
         # 签发 is the leader's own act: never by a secretary on the leader's behalf.
         stage(SIGN_OFF, "sign_off", mode="single", actions=_REVIEW, days=2, delegable=False),
     ]
     if kind.issued:
-        stages += [stage(FINAL_CHECK, "office", days=1), stage(NUMBERING, "office", days=1)]
+        # The secretariat (文书) checks, numbers, seals, prints and sends: one 印发 screen.
+        stages += [stage(FINAL_CHECK, "secretariat", days=1), stage(NUMBERING, "secretariat", days=1)]
         if kind.seal:
-            stages.append(stage(SEALING, "office", days=1))
-        stages += [stage(PRINTING, "office", days=1), stage(DISTRIBUTION, "office", days=1)]
-    stages.append(stage(ARCHIVING, "office", actions=["agree", "agree_opinion"], days=5))
+            stages.append(stage(SEALING, "secretariat", days=1))
+        stages += [stage(PRINTING, "secretariat", days=1), stage(DISTRIBUTION, "secretariat", days=1)]
+    stages.append(stage(ARCHIVING, "archive", actions=["agree", "agree_opinion"], days=5))
     return stages
 
 

@@ -26,7 +26,7 @@ def _ancestors(unit: Unit | None):
         unit = unit.parent
 
 
-def office_people(doc: Any) -> list[tuple[Person, Unit]]:
+def office_people(doc: Any) -> list[tuple[Person, Unit | None]]:
     """The issuing office's secretaries: of the issuing unit, or the nearest unit above it
     that has any."""
     for unit in _ancestors(doc.owner_unit):
@@ -37,7 +37,38 @@ def office_people(doc: Any) -> list[tuple[Person, Unit]]:
     return []
 
 
+def _organ_assignees(doc: Any, slot: str) -> list[tuple[Person, Unit | None]] | None:
+    """Slots the issuing organ answers (核稿, 文书, 归档); None without an organ."""
+    from . import organs
+
+    organ = doc.issuing_organ if doc.issuing_organ_id else None
+    if organ is None:
+        return None
+    if slot == "office_review":
+        people = [p for p in organs.reviewers(organ) if p.pk != doc.registered_by_id]
+        if not people and organ.unit.leader_in_charge_id:
+            # The director drafted it himself: the leader in charge of the office reviews.
+            people = [organ.unit.leader_in_charge]
+        found: list[tuple[Person, Unit | None]] = [(p, organ.unit) for p in people]
+        if not found:
+            raise WorkflowError(f"{organ.name}未指定核稿人，且对应单位未设负责人。")
+        return found
+    if slot == "secretariat":
+        found = list(organs.secretariat_people(organ))
+        if not found:
+            raise WorkflowError(f"{organ.name}的文书部门没有秘书/文书，无法印发。")
+        return found
+    if slot == "archive":
+        return list(organs.archivists(organ)) or None
+    return None
+
+
 def assignees(doc: Any, slot: str) -> list[tuple[Person, Unit | None]]:
+    if slot in ("office_review", "secretariat", "archive"):
+        found = _organ_assignees(doc, slot)
+        if found is not None:
+            return found
+        slot = "office"
     if slot == "office":
         found = office_people(doc)
         if not found:
@@ -49,6 +80,22 @@ def assignees(doc: Any, slot: str) -> list[tuple[Person, Unit | None]]:
         if missing:
             raise WorkflowError(f"会签单位{'、'.join(missing)}未设负责人。")
         return [(u.head, u) for u in units]
+    if slot == "sign_off" and not doc.kind.issued and doc.sign_off_leader_id:
+        # 签报 呈批: the leader named first, then each further leader in turn.
+        further = [p for p in doc.also_submit_to.filter(is_active=True).order_by("sort_order", "id")
+                   if p.pk != doc.sign_off_leader_id]
+        return [(doc.sign_off_leader, None), *[(p, None) for p in further]]
+    if slot == "sign_off" and doc.issuing_organ_id:
+        from . import organs
+
+        if doc.sign_off_leader_id:
+            if not organs.may_sign(doc.sign_off_leader, doc.issuing_organ):
+                raise WorkflowError(f"{doc.sign_off_leader.full_name}无权签发{doc.issuing_organ.name}的文件。")
+            return [(doc.sign_off_leader, None)]
+        entitled = organs.signers(doc.issuing_organ)
+        if not entitled:
+            raise WorkflowError(f"{doc.issuing_organ.name}尚未设定签发人。")
+        return [(entitled[0], None)]
     if slot == "sign_off":
         leader = doc.sign_off_leader or next(
             (u.leader_in_charge for u in _ancestors(doc.owner_unit) if u.leader_in_charge_id), None)

@@ -29,20 +29,102 @@ class OutgoingStatus(models.TextChoices):
     REJECTED = "rejected", _("未通过")
 
 
+class OrganFormat(models.TextChoices):
+    """The header an organ's documents carry (GB/T 9704: 文件格式, 信函格式, 纪要格式)."""
+
+    STANDARD = "standard", _("文件格式（×××文件）")
+    LETTER = "letter", _("信函格式")
+    MINUTES = "minutes", _("纪要格式")
+
+
+class IssuingOrgan(models.Model):
+    """An organ entitled to issue documents (发文机关): the committee, its office … never a
+    department (处). It names the header, gives the 机关代字 of the number, signs the
+    document, is the recipients' 来文单位 and the file's author. ``code`` is stable; the
+    office edits the rest. The drafting department is recorded on the document
+    separately (拟稿单位, ``owner_unit``)."""
+
+    code = models.SlugField(_("标识"), max_length=30, unique=True)
+    unit = models.ForeignKey("org.Unit", verbose_name=_("对应单位"), on_delete=models.PROTECT,
+                             related_name="issuing_organs")
+    name = models.CharField(_("发文机关全称"), max_length=100)
+    header_mark = models.CharField(_("版头"), max_length=100,
+                                   help_text=_("红头文字，如“中共示例市委办公室文件”"))
+    issuer_code = models.CharField(_("机关代字"), max_length=30)
+    format = models.CharField(_("版式"), max_length=20, choices=OrganFormat.choices,
+                              default=OrganFormat.STANDARD)
+    printing_office = models.CharField(_("印发机关"), max_length=100,
+                                       help_text=_("版记中的印发机关，通常为办公厅（室）"))
+    # 核稿: the office's director or the secretaries general he designates.
+    reviewers = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("核稿人"),
+                                       blank=True, related_name="+")
+    # The secretariat (文书) that checks, numbers, seals, prints and sends; and the archive.
+    secretariat = models.ForeignKey("org.Unit", verbose_name=_("文书部门"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+",
+                                    help_text=_("负责复核、编号、用印、印制、分发的部门"))
+    archive = models.ForeignKey("org.Unit", verbose_name=_("归档部门"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+")
+    sort_order = models.PositiveIntegerField(_("排序"), default=100)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+        verbose_name = _("发文机关")
+        verbose_name_plural = _("发文机关")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SignAuthority(models.Model):
+    """Who may sign (签发) an organ's documents: by office (the organ's principal, e.g. 书记
+    for 市委文件, 秘书长 or 主任 for 市委办文件) or authorised by one who signs by office.
+    Checked by the policy at sign-off and when a draft names its signer."""
+
+    organ = models.ForeignKey(IssuingOrgan, on_delete=models.CASCADE, related_name="signers")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("签发人"),
+                               on_delete=models.PROTECT, related_name="sign_authorities")
+    authorised_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("授权人"), null=True,
+                                      blank=True, on_delete=models.PROTECT, related_name="+",
+                                      help_text=_("空：依职务签发"))
+    note = models.CharField(_("说明"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("设立时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["organ", "authorised_by", "id"]
+        verbose_name = _("签发权")
+        verbose_name_plural = _("签发权")
+        constraints = [models.UniqueConstraint(fields=["organ", "person"],
+                                               name="documents_sign_authority_once")]
+
+    def __str__(self) -> str:
+        return f"{self.organ}：{self.person}"
+
+    @property
+    def by_office(self) -> bool:
+        return self.authorised_by_id is None
+
+
 class OutgoingDocument(Classified):
-    """A document this organ drafts and issues. ``owner_unit`` is the issuing unit and
-    ``registered_by`` the drafter (拟稿人)."""
+    """A document an organ issues. ``issuing_organ`` is the 发文机关, ``owner_unit`` the
+    drafting department (拟稿单位) and ``registered_by`` the drafter (拟稿人)."""
 
     doc_type = models.CharField(_("文种"), max_length=10, choices=doctypes.CHOICES)
     title = models.CharField(_("标题"), max_length=200)
     urgency = models.CharField(_("紧急程度"), max_length=20, choices=Urgency.choices,
                                default=Urgency.NORMAL)
     issuer_code = models.CharField(_("机关代字"), max_length=30, blank=True)
+    # The organ that issues it; ``owner_unit`` is the drafting department (拟稿单位).
+    issuing_organ = models.ForeignKey(IssuingOrgan, verbose_name=_("发文机关"), null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="documents")
     sign_off_leader = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("签发领导"),
                                         null=True, blank=True, on_delete=models.PROTECT,
                                         related_name="+")
     countersign_units = models.ManyToManyField("org.Unit", verbose_name=_("会签单位"), blank=True,
                                                related_name="+")
+    # 呈批 of a 签报 to several leaders, one after another after the first (依次圈批).
+    also_submit_to = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("续呈领导"),
+                                            blank=True, related_name="+")
     status = models.CharField(_("状态"), max_length=20, choices=OutgoingStatus.choices,
                               default=OutgoingStatus.DRAFT)
     doc_year = models.PositiveSmallIntegerField(_("发文年度"), null=True, blank=True)
@@ -165,7 +247,7 @@ class Delivery(models.Model):
     reminders = models.PositiveSmallIntegerField(_("催收次数"), default=0)
 
     class Meta:
-        ordering = ["document", "kind", "id"]
+        ordering = ["document", "-kind", "id"]  # 主送 before 抄送
         verbose_name = _("分发")
         verbose_name_plural = _("分发")
         constraints = [

@@ -6,12 +6,13 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from zhongshu.access.classification import Classified, Level, highest_level
+from zhongshu.kernel.http import AuthedRequest
 from zhongshu.org.models import Person
 
 from . import selectors
@@ -31,10 +32,13 @@ class ReclassifyForm(forms.Form):
     def __init__(self, *args: object, person: Person, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         top = highest_level(person)
-        self.fields["classification"].choices = [(v, label) for v, label in Level.choices if v <= top]
+        field = self.fields["classification"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [(v, label) for v, label in Level.choices if v <= top]
 
 
-def _document(request: HttpRequest, kind: str, pk: int) -> tuple[Classified, str]:
+def _document(request: AuthedRequest, kind: str, pk: int) -> tuple[Classified, str]:
+    doc: Classified | None
     if kind == "outgoing":
         doc = selectors.document_get(request.user, pk)
         url = reverse("documents:detail", args=[pk])
@@ -48,7 +52,7 @@ def _document(request: HttpRequest, kind: str, pk: int) -> tuple[Classified, str
     return doc, url
 
 
-def page(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def page(request: AuthedRequest, kind: str, pk: int) -> HttpResponse:
     doc, back = _document(request, kind, pk)
     if not may_reclassify(request.user, doc):
         raise PermissionDenied

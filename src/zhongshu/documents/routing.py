@@ -106,5 +106,9 @@ class OutgoingItem(registry.ItemBase):
 
         hooks.after_act(obj, result)
 
+    def may_withdraw(self, person: Person, obj: Any, step: Step) -> bool:
+        """撤回 before sign-off only: after it, numbers, copies and deliveries exist."""
+        return step.stage_key in doctypes.EDITABLE_STAGES
+
     def url(self, object_id: int) -> str:
         return reverse("documents:detail", args=[object_id])

@@ -57,8 +57,20 @@ def may_act(person: Any, doc: Any, key: str) -> bool:
     """The stage keyed ``sign_off`` needs the leader's own sign-off right on the
     document (never delegable), whatever the stage is called."""
     if key == doctypes.SIGN_OFF:
-        return can(person, Action.SIGN_OFF, doc)
+        return can(person, Action.SIGN_OFF, doc) and may_sign_for(person, doc)
     return True
+
+
+def may_sign_for(person: Any, doc: Any) -> bool:
+    """Only those entitled sign the issuing organ's documents (签发权, data the office
+    keeps); a document without an organ keeps the older rule (any leader who may see it)."""
+    from . import organs
+
+    if not doc.kind.issued:
+        # A 签报 stays inside: any leader it is submitted to decides on it (呈批).
+        return bool(person.has_role(RoleCode.LEADER))
+    organ = doc.issuing_organ if getattr(doc, "issuing_organ_id", None) else None
+    return organs.may_sign(person, organ)
 
 
 def is_office(person: Any) -> bool:
@@ -91,3 +103,25 @@ def may_void_number(person: Any, doc: Any) -> bool:
     return (isinstance(doc, _model()) and bool(doc.doc_number) and is_office(person)
             and doc.status in (OutgoingStatus.ROUTING, OutgoingStatus.SIGNED_OFF)
             and can(person, Action.OBJECT_VIEW, doc))
+
+
+def may_reserve_number(person: Any, doc: Any) -> bool:
+    """预留文号: the secretariat gives the number ahead (e.g. for a document quoted before
+    it is issued), once it is signed off or on its way to sign-off."""
+    from .models import OutgoingStatus
+
+    return (isinstance(doc, _model()) and not doc.doc_number and doc.kind.issued and is_office(person)
+            and doc.status in (OutgoingStatus.ROUTING, OutgoingStatus.SIGNED_OFF)
+            and can(person, Action.OBJECT_VIEW, doc))
+
+
+def may_issue(person: Any, doc: Any) -> bool:
+    """印发: whoever holds the document's pending 复核/编号/用印/印制/分发 step."""
+    from zhongshu.workflow.selectors import pending_step_of
+
+    from .routing import OUTGOING_APPROVAL
+
+    if not isinstance(doc, _model()) or not can(person, Action.OBJECT_VIEW, doc):
+        return False
+    step = pending_step_of(person, doc, OUTGOING_APPROVAL)
+    return step is not None and step.stage_key in doctypes.ISSUING_STAGES

@@ -7,14 +7,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from zhongshu.access.classification import CLASSIFIED_FROM
 from zhongshu.access.policy import visible
 from zhongshu.kernel import tracked_changes
 from zhongshu.kernel.models import VoidedNumber
-from zhongshu.kernel.queries import Probe
 from zhongshu.org.selectors import organ_office_unit_ids
 from zhongshu.workflow.models import Route, Step, StepStatus
 from zhongshu.workflow.selectors import current_route, on_route_q
@@ -25,17 +24,14 @@ from .models import Delivery, DraftVersion, OutgoingAttachment, OutgoingDocument
 
 def implicit_need_to_know(person: Any) -> Q:
     """Implicit grants (the access app's, applied in place: decision 0900): everyone on
-    the document's route, every person of a unit on its distribution list, and the
-    issuing office by rule (``office_q``).
+    the document's route and the issuing office by rule (``office_q``). A recipient unit
+    is not among them: it receives the issued copy as its own 收文 and never sees the
+    sender's page — its drafts, tracked changes, opinions and route.
 
     The route and distribution grants are correlated EXISTS probes of indexed columns
     rather than ``pk IN (…)``: an IN list would be built in full on every request, and a
     register keeper is on hundreds of thousands of steps (decision 0901)."""
-    q = office_q(person) | on_route_q(OutgoingDocument, person)
-    if person.unit_id:
-        q |= Q(Probe(Delivery.objects.filter(document_id=OuterRef("pk"),
-                                                     recipient_unit_id=person.unit_id)))
-    return q
+    return office_q(person) | on_route_q(OutgoingDocument, person)
 
 
 def office_q(person: Any) -> Q:
@@ -124,7 +120,8 @@ class DeliveryRow:
 
 def delivery_rows(doc: OutgoingDocument) -> list[DeliveryRow]:
     """The distribution list with each internal copy's receipt (签收) state."""
-    deliveries = list(doc.deliveries.select_related("recipient_unit").order_by("kind", "id"))
+    # 主送 before 抄送 ("main" sorts after "cc", hence descending).
+    deliveries = list(doc.deliveries.select_related("recipient_unit").order_by("-kind", "id"))
     receipts: dict = {}
     sent = [d for d in deliveries if d.is_internal and d.delivered_at]
     if sent:
@@ -133,6 +130,44 @@ def delivery_rows(doc: OutgoingDocument) -> list[DeliveryRow]:
         receipts = incoming.receipts_for_sources(sent)
     ct_id = ContentType.objects.get_for_model(Delivery).pk
     return [DeliveryRow(d, receipts.get((ct_id, d.pk))) for d in deliveries]
+
+
+def issue_stages(doc: OutgoingDocument) -> list[str]:
+    """The names of the 印发 stages still ahead on the document's route, in order."""
+    from . import doctypes
+
+    route = route_of(doc)
+    if route is None:
+        return []
+    done = set(route.steps.filter(round=route.round, status=StepStatus.AGREED)
+               .values_list("position", flat=True))
+    return [st.name for st in route.template_version.stages.order_by("position")
+            if st.key in doctypes.ISSUING_STAGES and st.position not in done]
+
+
+@dataclass
+class SheetRow:
+    label: str
+    entries: list[dict]
+
+
+def sheet(doc: OutgoingDocument) -> list[SheetRow]:
+    """发文稿纸: the opinions of each reviewing stage (拟稿, 部门审核, 核稿, 会签, 签发) in
+    the route's order — what a paper processing sheet has in its boxes."""
+    from . import doctypes
+
+    route = route_of(doc)
+    keys = [doctypes.DRAFTING, doctypes.DEPARTMENT_REVIEW, doctypes.OFFICE_REVIEW,
+            doctypes.COUNTERSIGN, doctypes.SIGN_OFF]
+    rows = {k: SheetRow(doctypes.STAGE_LABELS[k], []) for k in keys}
+    if route is not None:
+        for opinion in (route.opinions.select_related("author", "step").order_by("created_at", "id")):
+            key = opinion.step.stage_key if opinion.step_id else ""
+            if key in rows:
+                rows[key].entries.append({"who": opinion.author.full_name, "text": opinion.text,
+                                          "action": opinion.get_action_display(),
+                                          "at": opinion.created_at})
+    return list(rows.values())
 
 
 def route_of(doc: OutgoingDocument) -> Route | None:

@@ -18,6 +18,7 @@ from zhongshu.access.classification import Level
 from zhongshu.access.policy import Action, can
 from zhongshu.audit.services import record, record_access
 from zhongshu.documents.actions import DocumentAction
+from zhongshu.documents.events import DocumentEvent
 from zhongshu.inbox.models import Notification, NotificationKind
 from zhongshu.kernel import files as kfiles
 from zhongshu.kernel import sequences
@@ -44,7 +45,8 @@ from .models import (
 )
 
 META_FIELDS = ("title", "doc_type", "urgency", "classification", "secrecy_years",
-               "secrecy_long_term", "sign_off_leader", "issuer_code", "file_copies")
+               "secrecy_long_term", "sign_off_leader", "issuer_code", "file_copies",
+               "issuing_organ")
 
 
 class EditConflict(ValidationError):
@@ -57,7 +59,7 @@ class EditConflict(ValidationError):
             f"您的修改已另存为第{side.number}稿（旁支），请在合并页面对照后重新保存。")
 
 
-def _issuer_code(unit: Unit) -> str:
+def _issuer_code(unit: Unit | None) -> str:
     """A department issues under its organ's 机关代字 unless it has its own."""
     seen = set()
     while unit is not None and unit.pk not in seen:
@@ -102,7 +104,39 @@ def _apply_meta(doc: OutgoingDocument, meta: dict) -> None:
         doc.classified_on = timezone.localdate()
     if doc.sign_off_leader_id and not doc.sign_off_leader.has_role(RoleCode.LEADER):
         raise ValidationError({"sign_off_leader": "签发人须为领导。"})
+    _apply_organ(doc)
     doc.full_clean(exclude=["current_version", "owner_unit", "registered_by"])
+
+
+def _set_also_submit_to(doc: OutgoingDocument, leaders: Iterable[Person] | None) -> None:
+    if leaders is None:
+        return
+    leaders = list(leaders)
+    if any(not p.has_role(RoleCode.LEADER) for p in leaders):
+        raise ValidationError({"also_submit_to": "续呈对象须为领导。"})
+    if leaders and doc.kind.issued:
+        raise ValidationError({"also_submit_to": "只有签报可以依次呈送多位领导；对外发文由一位有权签发的领导签发。"})
+    doc.also_submit_to.set(leaders)
+
+
+def _apply_organ(doc: OutgoingDocument) -> None:
+    """The issuing organ must be one the drafter's unit may issue by; it gives the 机关代字
+    until the number is given, and the signer named on the draft must be entitled to
+    sign its documents (a draft is never routed to someone who may not sign it)."""
+    from . import organs
+
+    if doc.issuing_organ_id is None:
+        return
+    organ = doc.issuing_organ
+    drafter = doc.registered_by
+    if organ.pk not in {o.pk for o in organs.organs_for(drafter)}:
+        raise ValidationError({"issuing_organ": f"{drafter.full_name}所在单位不能以{organ.name}名义发文。"})
+    if not doc.doc_number:
+        doc.issuer_code = organ.issuer_code
+    if doc.sign_off_leader_id and doc.kind.issued and not organs.may_sign(doc.sign_off_leader, organ):
+        names = "、".join(p.full_name for p in organs.signers(organ)) or "（尚未设定）"
+        raise ValidationError({"sign_off_leader": f"{doc.sign_off_leader.full_name}无权签发{organ.name}的文件；"
+                                                  f"有权签发的是：{names}。"})
 
 
 def _new_version(doc: OutgoingDocument, *, actor, spec: dict, parent, is_side=False,
@@ -120,16 +154,22 @@ def _clean_spec(spec: dict) -> dict:
 @transaction.atomic
 def outgoing_create(*, actor: Person, doc_type: str, spec: dict, title: str = "",
                     owner_unit: Unit | None = None, countersign_units: Iterable[Unit] = (),
+                    also_submit_to: Iterable[Person] | None = None,
                     **meta: Any) -> OutgoingDocument:
     """Start a draft with its first version."""
     if not can(actor, DocumentAction.DRAFT):
         raise PermissionDenied
     classification.check_create(actor, meta)  # never above one's own clearance (issue 11)
+    from . import organs
+
     unit = owner_unit or actor.unit
     spec = _clean_spec(spec)
     doc = OutgoingDocument(owner_unit=unit, registered_by=actor, doc_type=doc_type,
                            title=(title or spec.get("title") or "").strip()[:200],
                            issuer_code=_issuer_code(unit))
+    if meta.get("issuing_organ") is None:
+        # The nearest organ above the drafter: a 处 of the office drafts for the office.
+        meta["issuing_organ"] = organs.default_organ(actor)
     _apply_meta(doc, {"doc_type": doc_type, **meta})
     if not doc.title:
         raise ValidationError({"title": "请填写标题。"})
@@ -137,10 +177,11 @@ def outgoing_create(*, actor: Person, doc_type: str, spec: dict, title: str = ""
     _check_spec(doc, spec)
     doc.save()
     doc.countersign_units.set(countersign_units)
+    _set_also_submit_to(doc, also_submit_to)
     version = _new_version(doc, actor=actor, spec=spec, parent=None, note="初稿")
     doc.current_version = version
     doc.save(update_fields=["current_version"])
-    _audit(actor=actor, action="documents.outgoing.create", obj=doc, version=version.number)
+    _audit(actor=actor, action=DocumentEvent.CREATE, obj=doc, version=version.number)
     return doc
 
 
@@ -152,7 +193,7 @@ class SaveResult:
 
 def outgoing_save(*, actor: Person, document: OutgoingDocument, spec: dict, base_version: int,
                   countersign_units: Iterable[Unit] | None = None, note: str = "",
-                  **meta: Any) -> SaveResult:
+                  also_submit_to: Iterable[Person] | None = None, **meta: Any) -> SaveResult:
     """Save the text as a new version. If someone saved since ``base_version`` (the
     version the editor started from), nothing is overwritten: the text is kept as a side
     version for merging and the result carries the conflict."""
@@ -168,10 +209,12 @@ def outgoing_save(*, actor: Person, document: OutgoingDocument, spec: dict, base
         if latest.pk != parent.pk:
             side = _new_version(doc, actor=actor, spec=spec, parent=parent, is_side=True,
                                 note="保存冲突，待合并")
-            _audit(actor=actor, action="documents.outgoing.save_conflict", obj=doc,
+            _audit(actor=actor, action=DocumentEvent.SAVE_CONFLICT, obj=doc,
                    side=side.number, latest=latest.number)
             return SaveResult(version=side, conflict=EditConflict(side, latest))
         meta = classification.save_meta(doc, meta)  # a save never changes the level (§6)
+        if meta.get("issuing_organ") is None:
+            meta.pop("issuing_organ", None)
         meta.setdefault("title", (spec.get("title") or doc.title).strip()[:200])
         _apply_meta(doc, meta)
         spec["title"] = doc.title
@@ -183,7 +226,9 @@ def outgoing_save(*, actor: Person, document: OutgoingDocument, spec: dict, base
         doc.save()
         if countersign_units is not None and doc.status == OutgoingStatus.DRAFT:
             doc.countersign_units.set(countersign_units)
-        _audit(actor=actor, action="documents.outgoing.save", obj=doc, version=version.number)
+        if doc.status == OutgoingStatus.DRAFT:
+            _set_also_submit_to(doc, also_submit_to)
+        _audit(actor=actor, action=DocumentEvent.SAVE, obj=doc, version=version.number)
         return SaveResult(version=version)
 
 
@@ -213,7 +258,7 @@ def outgoing_submit(*, actor: Person, document: OutgoingDocument) -> Route:
     doc.save(update_fields=["status", "updated_at"])
     step = route.steps.get(status="pending", assignee=actor)
     workflow.step_act(actor=actor, step=step, action="agree", text="提交审核。")
-    _audit(actor=actor, action="documents.outgoing.submit", obj=doc, route=route.pk)
+    _audit(actor=actor, action=DocumentEvent.SUBMIT, obj=doc, route=route.pk)
     return route
 
 
@@ -224,7 +269,7 @@ def current_route(doc: OutgoingDocument) -> Route | None:
 @transaction.atomic
 def outgoing_act(*, actor: Person, document: OutgoingDocument, step: Step, action: str,
                  text: str = "", return_to: int | None = None, target: Person | None = None,
-                 on_behalf_of: Person | None = None):
+                 on_behalf_of: Person | None = None, chosen: list[int] | None = None):
     """Act on one's step of the document's route. The document's own effects (sign-off,
     number, copies, distribution, archiving) happen in the same transaction."""
     route = current_route(document)
@@ -233,7 +278,28 @@ def outgoing_act(*, actor: Person, document: OutgoingDocument, step: Step, actio
     if step.stage_key == doctypes.DRAFTING and action == "agree":
         _gate(OutgoingDocument.objects.get(pk=document.pk))
     return workflow.step_act(actor=actor, step=step, action=action, text=text,
-                             return_to=return_to, target=target, on_behalf_of=on_behalf_of)
+                             return_to=return_to, target=target, on_behalf_of=on_behalf_of,
+                             chosen=chosen)
+
+
+@transaction.atomic
+def outgoing_withdraw(*, actor: Person, document: OutgoingDocument) -> Step:
+    """撤回: the sender takes the document back until the next person acts (before
+    sign-off); his stage is open again and he may change the text and send it anew."""
+    route = current_route(document)
+    if route is None or not can(actor, Action.OBJECT_VIEW, document):
+        raise PermissionDenied
+    step = workflow.step_withdraw(actor=actor, route=route)
+    _audit(actor=actor, action=DocumentEvent.WITHDRAW, obj=document, stage=step.stage_name)
+    return step
+
+
+def may_withdraw(person: Person, doc: OutgoingDocument) -> bool:
+    route = current_route(doc)
+    if route is None:
+        return False
+    step = wf_selectors.withdrawable_step(person, route)
+    return step is not None and step.stage_key in doctypes.EDITABLE_STAGES
 
 
 # --- numbering ---------------------------------------------------------------------
@@ -257,7 +323,7 @@ def number_assign(*, doc: OutgoingDocument, actor: Person) -> str:
     doc.doc_number = format_number(doc.issuer_code, year, seq)
     doc.numbered_at = timezone.now()
     doc.save(update_fields=["doc_year", "doc_seq", "doc_number", "numbered_at", "updated_at"])
-    _audit(actor=actor, action="documents.outgoing.number", obj=doc, number=doc.doc_number)
+    _audit(actor=actor, action=DocumentEvent.NUMBER, obj=doc, number=doc.doc_number)
     return doc.doc_number
 
 
@@ -278,7 +344,7 @@ def outgoing_number_void(*, actor: Person, document: OutgoingDocument, reason: s
     except sequences.SequenceError as exc:
         raise ValidationError(str(exc)) from None
     new = number_assign(doc=doc, actor=actor)
-    _audit(actor=actor, action="documents.outgoing.number_void", obj=doc, voided=old, new=new,
+    _audit(actor=actor, action=DocumentEvent.NUMBER_VOID, obj=doc, voided=old, new=new,
            reason=reason)
     return new
 
@@ -287,13 +353,15 @@ def outgoing_number_void(*, actor: Person, document: OutgoingDocument, reason: s
 
 def copies_assign(*, doc: OutgoingDocument, actor: Person) -> int:
     """份号: one per recipient in the order of the list, then the office's own copies."""
-    deliveries = list(doc.deliveries.order_by("kind", "id"))
+    deliveries = list(doc.deliveries.order_by("-kind", "id"))  # 主送 first, then 抄送
+    if not deliveries:
+        raise workflow.WorkflowError("分发名单为空：印制份数按分发名单计算，请先填写主送、抄送单位。")
     for number, delivery in enumerate(deliveries, 1):
         delivery.copy_number = number
     Delivery.objects.bulk_update(deliveries, ["copy_number"])
     doc.copies_printed = len(deliveries) + doc.file_copies
     doc.save(update_fields=["copies_printed", "updated_at"])
-    _audit(actor=actor, action="documents.outgoing.print", obj=doc, copies=doc.copies_printed)
+    _audit(actor=actor, action=DocumentEvent.PRINT, obj=doc, copies=doc.copies_printed)
     return doc.copies_printed
 
 
@@ -325,7 +393,7 @@ def outgoing_distribution_set(*, actor: Person, document: OutgoingDocument,
         raise ValidationError(f"{doc.doc_type}只能主送一个机关。")
     doc.deliveries.all().delete()
     Delivery.objects.bulk_create(rows)
-    _audit(actor=actor, action="documents.outgoing.distribution_set", obj=doc,
+    _audit(actor=actor, action=DocumentEvent.DISTRIBUTION_SET, obj=doc,
            recipients=[r.recipient_name for r in rows])
     return list(doc.deliveries.all())
 
@@ -334,7 +402,7 @@ def distribution_send(*, doc: OutgoingDocument, actor: Person) -> None:
     """Deliver every copy: internal units get an incoming item at once (electronic
     exchange); external recipients are recorded as sent by their channel."""
     from zhongshu.documents.incoming import services as incoming
-    deliveries = list(doc.deliveries.select_related("recipient_unit").order_by("kind", "id"))
+    deliveries = list(doc.deliveries.select_related("recipient_unit").order_by("-kind", "id"))
     if not deliveries:
         raise workflow.WorkflowError("分发名单为空，请先填写主送、抄送单位。")
     now = timezone.now()
@@ -344,22 +412,115 @@ def distribution_send(*, doc: OutgoingDocument, actor: Person) -> None:
     attachments = list(doc.attachment_files.order_by("position", "id"))
     files = [(_delivered_name(f), bytes(f.content)) for f in attachments]
     titles = [f.title for f in attachments]
+    # The recipients' 来文单位 is the issuing organ, never the drafting department.
+    sender = doc.issuing_organ.unit if doc.issuing_organ_id else doc.owner_unit
     for delivery in deliveries:
         if delivery.is_internal:
+            copy_spec = content.render_spec(doc, spec, copy_number=delivery.copy_number,
+                                            attachment_titles=titles)
             incoming.incoming_receive_electronic(
-                source=delivery, sender_unit=doc.owner_unit, recipient_unit=delivery.recipient_unit,
+                source=delivery, sender_unit=sender, recipient_unit=delivery.recipient_unit,
                 title=doc.title, doc_type=doc.doc_type, doc_number=doc.doc_number,
                 urgency=doc.urgency, classification=doc.classification,
                 secrecy_years=doc.secrecy_years, secrecy_long_term=doc.secrecy_long_term,
-                copy_number=delivery.copy_number,
-                spec=content.render_spec(doc, spec, copy_number=delivery.copy_number,
-                                         attachment_titles=titles),
+                copy_number=delivery.copy_number, spec=copy_spec,
+                files=issued_copy(doc, copy_spec, attachments, actor=actor),
                 attachments=files)
         delivery.delivered_at, delivery.delivered_by = now, actor
     Delivery.objects.bulk_update(deliveries, ["delivered_at", "delivered_by"])
     doc.status, doc.issued_at = OutgoingStatus.DISTRIBUTED, now
     doc.save(update_fields=["status", "issued_at", "updated_at"])
-    _audit(actor=actor, action="documents.outgoing.distribute", obj=doc, copies=len(deliveries))
+    _audit(actor=actor, action=DocumentEvent.DISTRIBUTE, obj=doc, copies=len(deliveries))
+
+
+def issued_name(doc: OutgoingDocument, copy_number: int | None = None) -> str:
+    """The file name of an issued copy: its number and title (and copy number)."""
+    label = f"{doc.doc_number} {doc.title}" if doc.doc_number else doc.title
+    if copy_number:
+        label += f"（份号{copy_number:06d}）"
+    return "".join(c for c in label if c not in '\\/:*?"<>|')[:180]
+
+
+def _seal_codes(doc: OutgoingDocument, copy_spec: dict) -> list[str]:
+    """The organs whose electronic seals the copy carries (用印): one per 署名, found by
+    the organ's name; none when the type carries no seal or an organ has no seal in use
+    (the copy then goes out without, as a paper copy would wait for the seal)."""
+    from zhongshu.seals import selectors as seals
+
+    if not copy_spec.get("seal") or not doc.kind.seal:
+        return []
+    codes = seals.organ_codes_by_name(list(copy_spec.get("signature") or []))
+    return [c for c in codes if c] if codes and all(codes) else []
+
+
+def issued_copy(doc: OutgoingDocument, copy_spec: dict, attachments: Iterable[OutgoingAttachment],
+                actor: Person | None = None) -> list[tuple[str, bytes]]:
+    """One recipient's copy of the issued document: the signed, numbered text with its copy
+    number, laid out as PDF and OFD with the organ's seal, its uploaded attachments bound
+    as pages, and signed with the organ's electronic seal (PAdES in the PDF, GB/T 38540 in
+    the OFD) — the document itself, never the drafting history."""
+    from zhongshu.layout.render import AttachmentFile, render
+    from zhongshu.layout.spec import load_spec
+    from zhongshu.seals import selectors as seals
+    from zhongshu.seals import services as sealing
+
+    bound = [AttachmentFile(title=f.title, kind=f.kind, content=bytes(f.content)) for f in attachments]
+    name = issued_name(doc, int(copy_spec["copy_number"]) if copy_spec.get("copy_number") else None)
+    codes = _seal_codes(doc, copy_spec)
+    images = seals.seal_images(codes) if codes else None
+    pdf = render(copy_spec, "pdf", attachments=bound, seal_images=images)
+    ofd: bytes | None = render(copy_spec, "ofd", attachments=bound, seal_images=images)
+    if codes:
+        try:
+            pdf, ofd = sealing.seal_issued(actor=actor, organ_codes=codes, pdf=pdf, ofd=ofd,
+                                           spec=load_spec(copy_spec))
+        except sealing.SealError as exc:
+            raise workflow.WorkflowError(f"用印未成功：{exc}") from None
+    files = [(f"{name}.pdf", pdf)]
+    if ofd is not None:
+        files.append((f"{name}.ofd", ofd))
+    return files
+
+
+@transaction.atomic
+def outgoing_issue(*, actor: Person, document: OutgoingDocument, text: str = "") -> list[str]:
+    """印发 on one screen: the secretariat's pending 复核, 编号, 用印, 印制 and 分发 done in
+    order, each its own step on the route (with its effects: number, copies, delivery).
+    Stops where the next stage is someone else's. Returns the stage names done."""
+    doc = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
+    if not can(actor, DocumentAction.ISSUE, doc):
+        raise PermissionDenied
+    if not doc.deliveries.exists():
+        raise ValidationError("请先填写分发名单（主送、抄送单位）：印制份数和分发都按名单进行。")
+    done: list[str] = []
+    while True:
+        route = current_route(doc)
+        step = wf_selectors.pending_step_of(actor, doc, routing.OUTGOING_APPROVAL)
+        if route is None or step is None or step.stage_key not in doctypes.ISSUING_STAGES:
+            break
+        workflow.step_act(actor=actor, step=step, action="agree", text=text or "已办。")
+        done.append(step.stage_name)
+    _audit(actor=actor, action=DocumentEvent.ISSUE, obj=doc, stages=done)
+    return done
+
+
+@transaction.atomic
+def outgoing_number_reserve(*, actor: Person, document: OutgoingDocument) -> str:
+    """预留文号: give the number now (the 编号 stage then keeps it)."""
+    doc = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
+    if not can(actor, DocumentAction.NUMBER_RESERVE, doc):
+        raise PermissionDenied
+    number = number_assign(doc=doc, actor=actor)
+    _audit(actor=actor, action=DocumentEvent.NUMBER_RESERVE, obj=doc, number=number)
+    return number
+
+
+def next_number(doc: OutgoingDocument) -> str:
+    """The number the document would be given now (shown before it is given)."""
+    if doc.doc_number or not doc.issuer_code:
+        return doc.doc_number
+    year = timezone.localdate().year
+    return format_number(doc.issuer_code, year, sequences.current_value(number_key(doc.issuer_code, year)) + 1)
 
 
 @transaction.atomic
@@ -378,8 +539,23 @@ def outgoing_chase(*, actor: Person, document: OutgoingDocument) -> int:
     notes = []
     for row in laggards:
         unit = row.delivery.recipient_unit
-        people = set(Person.objects.filter(unit=unit, is_active=True, roles__code=RoleCode.SECRETARY))
-        if unit.head_id:
+        # Whoever holds the 签收 (the unit's 收发: its liaison officer or secretaries), not
+        # the unit's head, who never signs for a copy.
+        people = set(Person.objects.filter(
+            unit=unit, is_active=True,
+            roles__code__in=[RoleCode.LIAISON_OFFICER, RoleCode.SECRETARY, RoleCode.CONFIDENTIAL_CLERK]))
+        if row.incoming is not None:
+            # Exactly those holding the open 签收 task, when there are any.
+            from zhongshu.documents.incoming import selectors as incoming_selectors
+            from zhongshu.documents.incoming.models import TaskKind as IncomingTaskKind
+            from zhongshu.workflow.models import TaskStatus
+
+            holders = {t.person for t in incoming_selectors.tasks_of(row.incoming).filter(
+                kind=IncomingTaskKind.RECEIVE.code, status=TaskStatus.OPEN, person__is_active=True
+            ).select_related("person")}
+            if holders:
+                people = holders
+        if not people and unit.head_id:
             people.add(unit.head)
         url = _incoming_url(row.incoming)
         for person in people:
@@ -393,7 +569,7 @@ def outgoing_chase(*, actor: Person, document: OutgoingDocument) -> int:
         row.delivery.save(update_fields=["reminded_at", "reminders"])
     # Once per person, delivery and day: a second reminder the same day adds nothing.
     Notification.objects.bulk_create(notes, ignore_conflicts=True)
-    _audit(actor=actor, action="documents.outgoing.chase", obj=doc,
+    _audit(actor=actor, action=DocumentEvent.CHASE, obj=doc,
            units=[row.delivery.recipient_name for row in laggards])
     return len(notes)
 
@@ -450,7 +626,7 @@ def outgoing_attachment_add(*, actor: Person, document: OutgoingDocument, name: 
     attachment = OutgoingAttachment.objects.create(
         document=doc, position=last + 1, title=title, name=name, kind=kind.code,
         content_type=kind.content_type, size=len(data), content=data, uploaded_by=actor)
-    _audit(actor=actor, action="documents.outgoing.attachment_add", obj=doc, attachment=attachment.pk,
+    _audit(actor=actor, action=DocumentEvent.ATTACHMENT_ADD, obj=doc, attachment=attachment.pk,
            title=title, name=name, kind=kind.code, size=len(data),
            sha256=hashlib.sha256(data).hexdigest())
     return attachment
@@ -472,7 +648,7 @@ def outgoing_attachment_remove(*, actor: Person, document: OutgoingDocument,
     details = {"attachment": attachment.pk, "title": attachment.title, "name": attachment.name,
                "kind": attachment.kind, "size": attachment.size}
     attachment.delete()
-    _audit(actor=actor, action="documents.outgoing.attachment_remove", obj=doc, **details)
+    _audit(actor=actor, action=DocumentEvent.ATTACHMENT_REMOVE, obj=doc, **details)
 
 
 def outgoing_attachment_download(*, actor: Person, document: OutgoingDocument,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from zhongshu.access.policy import can
 from zhongshu.access.views import require
 from zhongshu.documents.actions import DocumentAction
 from zhongshu.kernel.exports import export_submit
+from zhongshu.kernel.http import AuthedRequest
 from zhongshu.kernel.paging import CappedPaginator
 
 from . import doctypes, selectors
@@ -25,7 +26,7 @@ from .stats import aggregates, aggregates_kept, slowest_open
 PAGE_SIZE = 30
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     user = request.user
     return render(request, "documents/home.html", {
         "pending": selectors.my_pending(user), "drafts": selectors.my_drafts(user)[:10],
@@ -39,13 +40,13 @@ def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
-def _filtered(request: HttpRequest):
+def _filtered(request: AuthedRequest):
     filters = register_filters(request.GET)
     return selectors.register(request.user, **filters), filters
 
 
 @require(DocumentAction.REGISTER_VIEW)
-def register(request: HttpRequest) -> HttpResponse:
+def register(request: AuthedRequest) -> HttpResponse:
     qs, filters = _filtered(request)
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -60,7 +61,7 @@ def register(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @require(DocumentAction.REGISTER_VIEW)
-def register_export(request: HttpRequest) -> HttpResponse:
+def register_export(request: AuthedRequest) -> HttpResponse:
     """导出 Excel: queue the register, as filtered, for the background and show progress."""
     try:
         job = export_submit(actor=request.user, kind=OUTGOING_REGISTER, params=request.GET)
@@ -71,7 +72,7 @@ def register_export(request: HttpRequest) -> HttpResponse:
 
 
 @require(DocumentAction.REGISTER_VIEW)
-def numbers(request: HttpRequest) -> HttpResponse:
+def numbers(request: AuthedRequest) -> HttpResponse:
     year = _int(request.GET.get("year"))
     data = selectors.number_register(request.user, year=year)
     page = CappedPaginator(data["documents"], PAGE_SIZE).get_page(request.GET.get("page"))
@@ -81,7 +82,7 @@ def numbers(request: HttpRequest) -> HttpResponse:
                                                       "query": query.urlencode()})
 
 
-def _stats_year(request: HttpRequest) -> tuple[int | None, int]:
+def _stats_year(request: AuthedRequest) -> tuple[int | None, int]:
     """This year by default: the office reads its statistics by year, and all years at a
     million documents take seconds to aggregate. ``?year=all`` for every year."""
     this_year = timezone.localdate().year
@@ -96,7 +97,7 @@ def _aggregate_charts(data: dict) -> dict:
 
 
 @require(DocumentAction.STATS_VIEW)
-def stats(request: HttpRequest) -> HttpResponse:
+def stats(request: AuthedRequest) -> HttpResponse:
     """The slowest open items are read live; the averages come with the page when they
     were computed in the last ten minutes, else from ``stats_aggregates`` in a second
     request while the page says it is counting (seconds at a million documents)."""
@@ -114,7 +115,7 @@ def stats(request: HttpRequest) -> HttpResponse:
 
 
 @require(DocumentAction.STATS_VIEW)
-def stats_aggregates(request: HttpRequest) -> HttpResponse:
+def stats_aggregates(request: AuthedRequest) -> HttpResponse:
     """The averages and monthly counts as a fragment of the statistics page (htmx)."""
     year, _this_year = _stats_year(request)
     data = aggregates(request.user, year)

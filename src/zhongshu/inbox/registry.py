@@ -15,12 +15,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from zhongshu.kernel.urgency import Urgency, urgency_rank
+
+if TYPE_CHECKING:
+    from zhongshu.org.models import Person
+
 
 
 class Box(models.TextChoices):
@@ -51,7 +55,7 @@ class InboxItem:
     def is_overdue(self, today: dt.date) -> bool:
         return self.deadline is not None and self.deadline < today
 
-    def sort_key(self, today: dt.date) -> tuple:
+    def sort_key(self, today: dt.date) -> tuple[Any, ...]:
         """特急 > 加急 > 普通, then overdue first, then the nearest deadline, then the
         more important, then the oldest."""
         return (urgency_rank(self.urgency), 0 if self.is_overdue(today) else 1,
@@ -63,17 +67,17 @@ class Provider(Protocol):
     kind: str
     label: str
 
-    def open_items(self, person: Any) -> Iterable[InboxItem]:
+    def open_items(self, person: Person) -> Iterable[InboxItem]:
         """Everything waiting for ``person`` (待办 and 待阅), only what they may see."""
 
-    def open_counts(self, person: Any) -> dict[str, int]:
+    def open_counts(self, person: Person) -> dict[str, int]:
         """``{Box.TODO: n, Box.TOREAD: m}`` cheaply, for the navigation."""
 
-    def done_items(self, person: Any, box: str, *, limit: int) -> Iterable[InboxItem]:
+    def done_items(self, person: Person, box: str, *, limit: int) -> Iterable[InboxItem]:
         """At most ``limit`` items the person has finished in ``box`` (已办 / 已阅),
         newest first, with ``done_at`` set."""
 
-    def due_items(self, *, until: dt.date) -> Iterable[tuple[Any, InboxItem]]:
+    def due_items(self, *, until: dt.date) -> Iterable[tuple[Person, InboxItem]]:
         """(person, item) for every open item of anyone whose deadline is on or before
         ``until``: the reminder job's input."""
 
@@ -114,11 +118,17 @@ def hidden_keys(person: Any, keys: Iterable[str]) -> set[str]:
     return hidden
 
 
+def provider_kinds(provider: Provider) -> list[tuple[str, str]]:
+    """The item kinds ``provider`` declares with its optional ``kinds()``, if any."""
+    listed = getattr(provider, "kinds", None)
+    return list(listed()) if callable(listed) else []
+
+
 def kinds() -> list[tuple[str, str]]:
     """Every item kind the inbox may be filtered by, once each, in registration order."""
     seen: dict[str, str] = {}
     for p in _providers.values():
-        listed = p.kinds() if callable(getattr(p, "kinds", None)) else [(p.kind, p.label)]
+        listed = provider_kinds(p) or [(p.kind, p.label)]
         for code, label in listed:
             seen.setdefault(code, str(label))
     return list(seen.items())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -16,19 +16,23 @@ from . import registry
 from .models import Notification
 from .registry import Box, InboxItem
 
+if TYPE_CHECKING:
+    from zhongshu.org.models import Person
+
+
 
 def _providers(kind: str | None) -> list[registry.Provider]:
     if not kind:
         return registry.providers()
     return [p for p in registry.providers()
-            if p.kind == kind or kind in dict(p.kinds() if callable(getattr(p, "kinds", None)) else [])]
+            if p.kind == kind or kind in dict(registry.provider_kinds(p))]
 
 
 def _of_kind(items: Iterable[InboxItem], kind: str | None) -> list[InboxItem]:
     return [i for i in items if not kind or i.kind == kind]
 
 
-def inbox_open(person: Any, box: str, *, kind: str | None = None,
+def inbox_open(person: Person, box: str, *, kind: str | None = None,
                today: dt.date | None = None) -> list[InboxItem]:
     """The person's 待办 or 待阅, most pressing first."""
     if not can(person, InboxAction.VIEW):
@@ -39,7 +43,7 @@ def inbox_open(person: Any, box: str, *, kind: str | None = None,
     return sorted(items, key=lambda i: i.sort_key(today))
 
 
-def inbox_done(person: Any, box: str, *, kind: str | None = None, limit: int) -> list[InboxItem]:
+def inbox_done(person: Person, box: str, *, kind: str | None = None, limit: int) -> list[InboxItem]:
     """Up to ``limit`` of the person's 已办 (box 待办) or 已阅 (box 待阅), newest first.
     Each provider returns at most ``limit`` rows, so merging stays bounded."""
     if not can(person, InboxAction.VIEW):
@@ -51,7 +55,7 @@ def inbox_done(person: Any, box: str, *, kind: str | None = None, limit: int) ->
     return items[:limit]
 
 
-def inbox_counts(person: Any) -> dict[str, int]:
+def inbox_counts(person: Person) -> dict[str, int]:
     counts = {Box.TODO.value: 0, Box.TOREAD.value: 0}
     if not can(person, InboxAction.VIEW):
         return counts
@@ -61,7 +65,7 @@ def inbox_counts(person: Any) -> dict[str, int]:
     return counts
 
 
-def notifications_for(person: Any, *, unread_only: bool = False) -> QuerySet[Notification]:
+def notifications_for(person: Person, *, unread_only: bool = False) -> QuerySet[Notification]:
     qs = Notification.objects.filter(recipient=person)
     return qs.filter(read_at__isnull=True) if unread_only else qs
 
@@ -69,7 +73,7 @@ def notifications_for(person: Any, *, unread_only: bool = False) -> QuerySet[Not
 MASKED_NOTICE = "（密级高于本人涉密等级的事项，不显示标题和内容）"
 
 
-def notifications_shown(person: Any, notifications: Iterable[Notification]) -> list[Notification]:
+def notifications_shown(person: Person, notifications: Iterable[Notification]) -> list[Notification]:
     """The notifications as the person may read them now: one about an item whose level
     is above his clearance (raised since, or his clearance lowered) keeps its time and
     link but not its title or text (issue 11 §3). Nothing is saved."""
@@ -81,5 +85,5 @@ def notifications_shown(person: Any, notifications: Iterable[Notification]) -> l
     return rows
 
 
-def unread_count(person: Any) -> int:
+def unread_count(person: Person) -> int:
     return Notification.objects.filter(recipient=person, read_at__isnull=True).count()

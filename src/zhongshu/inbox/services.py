@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -20,13 +20,18 @@ from zhongshu.kernel.calendar import CalendarYearUnknown, WorkCalendar
 from zhongshu.kernel.notify import Notice
 
 from . import registry
+from .events import InboxEvent
 from .models import Notification, NotificationKind
 from .registry import InboxItem
+
+if TYPE_CHECKING:
+    from zhongshu.org.models import Person
+
 
 log = logging.getLogger(__name__)
 
 
-def _audit(*, actor: Any, action: str, obj: Any, **details: Any) -> None:
+def _audit(*, actor: Person | None, action: InboxEvent, obj: Notification | None, **details: Any) -> None:
     """Record an audit event in the caller's transaction."""
     record(actor=actor, action=action, obj=obj, details=details)
 
@@ -40,6 +45,7 @@ class ReminderRun:
 
 
 def _kind(item: InboxItem, today: dt.date) -> str:
+    assert item.deadline is not None  # reminders skip items without a deadline
     if item.deadline < today:
         return NotificationKind.OVERDUE
     if item.deadline == today:
@@ -48,6 +54,7 @@ def _kind(item: InboxItem, today: dt.date) -> str:
 
 
 def _text(item: InboxItem, kind: str, today: dt.date) -> tuple[str, str]:
+    assert item.deadline is not None  # reminders skip items without a deadline
     deadline = f"{item.deadline.year}年{item.deadline.month}月{item.deadline.day}日"
     if kind == NotificationKind.OVERDUE:
         days = (today - item.deadline).days
@@ -57,7 +64,7 @@ def _text(item: InboxItem, kind: str, today: dt.date) -> tuple[str, str]:
     return f"【即将到期】{item.title}", f"“{item.title}”将于{deadline}到期，请及时办理。"
 
 
-def _insert_once(person: Any, item: InboxItem, kind: str, today: dt.date) -> Notification | None:
+def _insert_once(person: Person, item: InboxItem, kind: str, today: dt.date) -> Notification | None:
     """Insert the reminder, or skip when another worker already did today. The unique
     constraint decides; on PostgreSQL a concurrent second insert waits for the first
     to commit and then fails, on SQLite writers are serialised."""
@@ -68,7 +75,7 @@ def _insert_once(person: Any, item: InboxItem, kind: str, today: dt.date) -> Not
                 recipient=person, kind=kind, item_key=item.key, day=today,
                 title=title[:200], body=body, url=item.url[:300])
             # The system sends reminders; there is no acting person.
-            _audit(actor=None, action="inbox.reminder.send", obj=notification)
+            _audit(actor=None, action=InboxEvent.REMINDER_SEND, obj=notification)
             return notification
     except IntegrityError:
         return None
@@ -83,7 +90,7 @@ def notice_send(notice: Notice) -> bool:
             notification = Notification.objects.create(
                 recipient=notice.recipient, kind=notice.kind, item_key=notice.key[:100],
                 day=notice.day, title=notice.title[:200], body=notice.body, url=notice.url[:300])
-            _audit(actor=None, action="inbox.reminder.send", obj=notification)
+            _audit(actor=None, action=InboxEvent.REMINDER_SEND, obj=notification)
     except IntegrityError:
         return False
     if getattr(notice.recipient, "email", ""):
@@ -145,18 +152,18 @@ def _email(notification: Notification, address: str) -> bool:
 
 
 @transaction.atomic
-def notification_mark_read(*, actor: Any, notification: Notification) -> None:
+def notification_mark_read(*, actor: Person, notification: Notification) -> None:
     if not can(actor, InboxAction.NOTIFICATION_READ, notification):
         raise PermissionDenied
     Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
-    _audit(actor=actor, action="inbox.notification.read", obj=notification)
+    _audit(actor=actor, action=InboxEvent.NOTIFICATION_READ, obj=notification)
 
 
 @transaction.atomic
-def notifications_mark_all_read(*, actor: Any) -> int:
+def notifications_mark_all_read(*, actor: Person) -> int:
     if not can(actor, InboxAction.VIEW):
         raise PermissionDenied
     count = Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
         read_at=timezone.now())
-    _audit(actor=actor, action="inbox.notification.read_all", obj=None, count=count)
+    _audit(actor=actor, action=InboxEvent.NOTIFICATION_READ_ALL, obj=None, count=count)
     return count

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from zhongshu.access.policy import can
 from zhongshu.access.views import require
 from zhongshu.inbox.actions import InboxAction
+from zhongshu.kernel.http import AuthedRequest
 from zhongshu.workflow.actions import WorkflowAction
 
 from . import registry, selectors, services
@@ -28,13 +29,13 @@ TABS = [("todo", gettext_lazy("待办")), ("toread", gettext_lazy("待阅")),
 _DONE_BOX = {"done": Box.TODO, "read": Box.TOREAD}
 
 
-def _page_number(request: HttpRequest) -> int:
+def _page_number(request: AuthedRequest) -> int:
     raw = request.GET.get("page", "1")
     return max(1, min(int(raw), 10_000)) if raw.isdigit() else 1
 
 
 @require(InboxAction.VIEW)
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthedRequest) -> HttpResponse:
     tab = request.GET.get("tab", "todo")
     if tab not in dict(TABS):
         tab = "todo"
@@ -62,7 +63,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 @require(InboxAction.VIEW)
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthedRequest) -> HttpResponse:
     unread_only = request.GET.get("unread") == "1"
     qs = selectors.notifications_for(request.user, unread_only=unread_only)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -73,7 +74,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_read(request: AuthedRequest, pk: int) -> HttpResponse:
     notification = Notification.objects.filter(pk=pk).first()
     # Someone else's notification is indistinguishable from a missing one.
     if notification is None or not can(request.user, InboxAction.NOTIFICATION_READ, notification):
@@ -87,7 +88,7 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @require(InboxAction.VIEW)
-def notification_read_all(request: HttpRequest) -> HttpResponse:
+def notification_read_all(request: AuthedRequest) -> HttpResponse:
     n = services.notifications_mark_all_read(actor=request.user)
     messages.success(request, _("已将 %(n)s 条通知标为已读。") % {"n": n})
     return redirect("inbox:notifications")

@@ -148,7 +148,7 @@ class WorkCalendar:
             return self._overrides[day]
         if day.year in self._years:
             if day.year in self._package:
-                return chinese_calendar.is_workday(day)
+                return bool(chinese_calendar.is_workday(day))
             # A year the office declared complete: everything it did not override is an
             # ordinary week.
             return day.weekday() < 5

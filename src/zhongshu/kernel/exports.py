@@ -11,16 +11,17 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from zhongshu.access.policy import Action, can
-from zhongshu.audit.events import Event
+from zhongshu.access.policy import can
 
 from . import jobs
+from .events import KernelEvent
 from .models import Job
 from .paging import capped_count
 
@@ -38,7 +39,7 @@ class ExportKind:
     code: str  # the job kind, e.g. "outgoing_register"
     label: str  # the list's name, also the sheet's title: "发文登记簿"
     noun: str  # what a row is: "发文"
-    action: Action  # checked when the export is asked for, run and downloaded
+    action: StrEnum  # checked when the export is asked for, run and downloaded
     headers: tuple[str, ...]
     rows: Callable[[Person, Mapping[str, str]], QuerySet[Any]]  # (viewer, filters) → the selector
     row: Callable[[Person, Any], list[Any]]  # (viewer, one object) → its cells
@@ -66,8 +67,8 @@ def register(spec: ExportKind) -> None:
 def job_kind(spec: ExportKind) -> jobs.JobKind:
     return jobs.JobKind(
         code=spec.code, label=f"导出{spec.label}", action=spec.action,
-        run=partial(_run, spec), submit_event=Event.EXPORT_SUBMIT,
-        download_event=Event.EXPORT_DOWNLOAD, origin=spec.list_url, origin_label=spec.label,
+        run=partial(_run, spec), submit_event=KernelEvent.EXPORT_SUBMIT,
+        download_event=KernelEvent.EXPORT_DOWNLOAD, origin=spec.list_url, origin_label=spec.label,
         origin_query=True,
         result_template="kernel/_export_result.html", unit="行",
         refusal=f"导出人已无权查看{spec.label}，未生成文件。",

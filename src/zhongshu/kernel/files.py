@@ -18,7 +18,7 @@ import warnings
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
     import pymupdf
@@ -274,7 +274,7 @@ class _XmlTarget:
     def doctype(self, name: str, pubid: str | None, system: str | None) -> None:
         raise _XmlDefect(f"的部件 {self.member} 含有文档类型定义（DTD）或实体声明")
 
-    def start(self, tag: str, attrib: dict) -> None:
+    def start(self, tag: str, attrib: dict[str, str]) -> None:
         self.depth += 1
         if self.depth > self.max_depth:
             raise _XmlDefect(f"的部件 {self.member} 嵌套超过 {self.max_depth} 层")
@@ -293,7 +293,10 @@ class _XmlCheck:
         from lxml import etree
 
         self.member = member
-        self.parser = etree.XMLParser(target=_XmlTarget(member, limits.max_xml_depth),
+        # types-lxml's ParserTarget protocol lists every callback; lxml calls only those
+        # the target has, and this one needs only these.
+        target = cast("etree.ParserTarget[None]", _XmlTarget(member, limits.max_xml_depth))
+        self.parser = etree.XMLParser(target=target,
                                       resolve_entities=False, no_network=True, huge_tree=False,
                                       load_dtd=False)
 
@@ -347,7 +350,7 @@ def _check_pdf(data: bytes, limits: Limits, *, thorough: bool) -> None:
             raise _Defect(f"有 {doc.page_count} 页，超过上限 {limits.max_pdf_pages} 页", "请拆分后上传。")
         if thorough:
             try:
-                for page in doc:  # a broken page tree or page object shows here
+                for page in doc.pages():  # a broken page tree or page object shows here
                     page.rect  # noqa: B018
             except Exception:
                 raise _Defect("有无法读取的页面（文件已损坏）", _REEXPORT) from None

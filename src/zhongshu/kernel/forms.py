@@ -1,4 +1,5 @@
 import datetime as dt
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -35,7 +36,7 @@ class LookupForm(forms.Form):
     n = forms.IntegerField(label=_("工作日数"), required=False, min_value=-MAX_WORKDAYS, max_value=MAX_WORKDAYS)
 
     def clean_day(self) -> dt.date:
-        day = self.cleaned_data["day"]
+        day: dt.date = self.cleaned_data["day"]
         if not FIRST_YEAR <= day.year <= LAST_YEAR:
             raise forms.ValidationError(_("日期应在 %(a)s 年至 %(b)s 年之间。") % {"a": FIRST_YEAR, "b": LAST_YEAR})
         return day
@@ -62,8 +63,8 @@ class ImportForm(forms.Form):
                     "从表格复制的行也可以。日期写作 2027-02-06、2027年2月6日 或 2月6日。"))
     replace = forms.BooleanField(label=_("删除该年已有、但本次未列出的调整"), required=False)
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if "year" in data and "text" in data:
             arrangement = parse_arrangement(data["text"], data["year"])
             for error in arrangement.errors:

@@ -3,19 +3,20 @@ files. Somebody else's job does not exist for a person (404)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from zhongshu.access.policy import can
 from zhongshu.access.views import get_visible_or_404
+from zhongshu.kernel.http import AuthedRequest
 
 from . import jobs
 from .models import Job
@@ -26,14 +27,9 @@ if TYPE_CHECKING:
 PAGE_SIZE = 30
 
 
-def _viewer(request: HttpRequest) -> Person:
-    # Signed in: LoginRequiredMiddleware sends everyone else to the sign-in page.
-    return cast("Person", request.user)
-
-
-def _own_job(request: HttpRequest, pk: int) -> Job:
+def _own_job(request: AuthedRequest, pk: int) -> Job:
     """The viewer's job ``pk``; anybody else's is 404 (policy scope ``kernel.job``)."""
-    return cast(Job, get_visible_or_404(_viewer(request), Job.objects.all(), pk=pk))
+    return get_visible_or_404(request.user, Job.objects.all(), pk=pk)
 
 
 def job_context(job: Job, viewer: Person) -> dict[str, Any]:
@@ -51,8 +47,8 @@ def job_context(job: Job, viewer: Person) -> dict[str, Any]:
             "result_template": kind.result_template, "unit": kind.unit}
 
 
-def job_list(request: HttpRequest) -> HttpResponse:
-    viewer = _viewer(request)
+def job_list(request: AuthedRequest) -> HttpResponse:
+    viewer = request.user
     page = Paginator(jobs.my_jobs(viewer), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [job_context(jobs.refreshed(job), viewer) for job in page.object_list]
     return render(request, "kernel/job_list.html", {
@@ -60,17 +56,17 @@ def job_list(request: HttpRequest) -> HttpResponse:
         "keep_days": jobs.KEEP.days})
 
 
-def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def job_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """One job's progress; htmx asks for the fragment every second while it is live."""
     job = jobs.refreshed(_own_job(request, pk))
     template = "kernel/_job_progress.html" if request.headers.get("HX-Request") else "kernel/job_detail.html"
-    return render(request, template, job_context(job, _viewer(request)))
+    return render(request, template, job_context(job, request.user))
 
 
-def job_download(request: HttpRequest, pk: int) -> HttpResponse:
+def job_download(request: AuthedRequest, pk: int) -> HttpResponse:
     job = _own_job(request, pk)
     try:
-        file = jobs.job_download(actor=_viewer(request), job=job)
+        file = jobs.job_download(actor=request.user, job=job)
     except jobs.JobRefused as exc:
         messages.error(request, exc.message)
         return redirect("jobs:detail", pk=job.pk)
@@ -80,10 +76,10 @@ def job_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
+def job_retry(request: AuthedRequest, pk: int) -> HttpResponse:
     job = jobs.refreshed(_own_job(request, pk))
     try:
-        jobs.job_retry(actor=_viewer(request), job=job)
+        jobs.job_retry(actor=request.user, job=job)
     except jobs.JobRefused as exc:
         messages.error(request, exc.message)
     except ValidationError as exc:
@@ -93,6 +89,6 @@ def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("jobs:detail", pk=job.pk)
 
 
-def exports_moved(request: HttpRequest) -> HttpResponse:
+def exports_moved(request: AuthedRequest) -> HttpResponse:
     """我的导出 became part of 我的后台任务."""
     return redirect("jobs:list", permanent=True)

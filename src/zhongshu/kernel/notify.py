@@ -11,7 +11,11 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from zhongshu.org.models import Person
+
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +25,7 @@ class Notice:
     """One message to one person. ``key`` names the item ("workflow.task:42"): a notice
     is sent at most once per person, key, day and kind, whoever sends it."""
 
-    recipient: Any  # org.Person
+    recipient: Person
     kind: str  # inbox.NotificationKind value
     key: str
     day: dt.date

@@ -8,13 +8,15 @@ as search engines and mail clients do."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
 REGISTER_COUNT_CAP = 10_000
 
 
-def capped_count(rows, cap: int) -> int:
+def capped_count(rows: Any, cap: int) -> int:
     """min(number of rows, cap + 1), without counting further than that.
 
     SELECT COUNT(*) FROM (… LIMIT cap + 1): the database stops after cap + 1 rows.
@@ -22,12 +24,13 @@ def capped_count(rows, cap: int) -> int:
     make the database walk the list's order index past every row a narrow filter rejects
     instead of using the filter's own index."""
     if hasattr(rows, "count") and hasattr(rows, "query"):
-        return rows.order_by()[: cap + 1].count()
+        return int(rows.order_by()[: cap + 1].count())
     return min(len(rows), cap + 1)
 
 
-class CappedPaginator(Paginator):
-    def __init__(self, object_list, per_page, *, cap: int | None = None, **kwargs) -> None:
+class CappedPaginator(Paginator[Any]):
+    def __init__(self, object_list: Any, per_page: int | str, *, cap: int | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(object_list, per_page, **kwargs)
         self.cap = REGISTER_COUNT_CAP if cap is None else cap
 

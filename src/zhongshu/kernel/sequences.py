@@ -9,10 +9,15 @@ settings ask for serialise writers the same way.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.db.models import F
 
 from .models import Sequence, VoidedNumber
+
+if TYPE_CHECKING:
+    from zhongshu.org.models import Person
 
 
 class SequenceError(ValueError):
@@ -37,7 +42,7 @@ def current_value(key: str) -> int:
 
 
 @transaction.atomic
-def void_number(*, key: str, value: int, reason: str, actor=None) -> VoidedNumber:
+def void_number(*, key: str, value: int, reason: str, actor: Person | None = None) -> VoidedNumber:
     """Record that a number given out will not be used. It stays taken."""
     if not reason.strip():
         raise SequenceError("作废编号必须说明原因。")

@@ -11,11 +11,11 @@ from django.db import transaction
 
 from zhongshu.access.policy import Action, can
 from zhongshu.audit import services as audit
-from zhongshu.audit.events import Event
 
 from .calendar import is_known_year
 from .calendar_import import Arrangement
 from .calendar_tasks import schedule_recompute
+from .events import KernelEvent
 from .models import CalendarOverride, CalendarRecompute, CalendarYear
 
 if TYPE_CHECKING:  # the kernel sits below org; only the type is named here
@@ -34,7 +34,7 @@ def calendar_override_set(*, actor: Person, day: dt.date, is_workday: bool, note
     _check(actor)
     override, _ = CalendarOverride.objects.update_or_create(
         day=day, defaults={"is_workday": is_workday, "note": note})
-    audit.record(actor=actor, action=Event.CALENDAR_OVERRIDE_SET, obj=override,
+    audit.record(actor=actor, action=KernelEvent.CALENDAR_OVERRIDE_SET, obj=override,
                  details={"day": day.isoformat(), "is_workday": is_workday, "note": note})
     return override
 
@@ -44,7 +44,7 @@ def calendar_override_remove(*, actor: Person, day: dt.date) -> None:
     _check(actor)
     deleted, _ = CalendarOverride.objects.filter(day=day).delete()
     if deleted:
-        audit.record(actor=actor, action=Event.CALENDAR_OVERRIDE_REMOVE,
+        audit.record(actor=actor, action=KernelEvent.CALENDAR_OVERRIDE_REMOVE,
                      object_type="kernel.calendaroverride", object_repr=day.isoformat(),
                      details={"day": day.isoformat()})
 
@@ -56,7 +56,7 @@ def calendar_year_declare(*, actor: Person, year: int, source: str = "") -> Cale
     _check(actor)
     entry, created = CalendarYear.objects.get_or_create(year=year, defaults={"source": source})
     if created:
-        audit.record(actor=actor, action=Event.CALENDAR_YEAR_DECLARE, obj=entry,
+        audit.record(actor=actor, action=KernelEvent.CALENDAR_YEAR_DECLARE, obj=entry,
                      details={"year": year, "source": source})
         schedule_recompute(year, requested_by=actor)
     return entry
@@ -102,11 +102,11 @@ def calendar_year_import(*, actor: Person, arrangement: Arrangement, source: str
         others = CalendarOverride.objects.filter(day__year=year).exclude(day__in=list(arrangement.days))
         removed_days = [d.isoformat() for d in others.values_list("day", flat=True)]
         others.delete()
-    entry, newly_known = CalendarYear.objects.get_or_create(year=year, defaults={"source": source})
-    if not newly_known and source and entry.source != source:
-        entry.source = source
-        entry.save(update_fields=["source"])
-    audit.record(actor=actor, action=Event.CALENDAR_YEAR_IMPORT, obj=entry, details={
+    year_entry, newly_known = CalendarYear.objects.get_or_create(year=year, defaults={"source": source})
+    if not newly_known and source and year_entry.source != source:
+        year_entry.source = source
+        year_entry.save(update_fields=["source"])
+    audit.record(actor=actor, action=KernelEvent.CALENDAR_YEAR_IMPORT, obj=year_entry, details={
         "year": year, "source": source, "replace": replace,
         "days": [[e.day.isoformat(), e.is_workday, e.note] for e in arrangement.entries()],
         "added": added, "changed": changed, "removed": removed_days,
@@ -126,5 +126,5 @@ def calendar_recompute_request(*, actor: Person, year: int) -> CalendarRecompute
     if not is_known_year(year):
         raise ValidationError(f"{year}年的节假日安排尚未录入，无法重算期限。")
     job = schedule_recompute(year, requested_by=actor)
-    audit.record(actor=actor, action=Event.CALENDAR_RECOMPUTE, obj=job, details={"year": year})
+    audit.record(actor=actor, action=KernelEvent.CALENDAR_RECOMPUTE, obj=job, details={"year": year})
     return job

@@ -17,7 +17,7 @@ class Urgency(models.TextChoices):
 
 
 # Lower sorts first: 特急 > 加急 > 普通.
-URGENCY_RANK = {Urgency.EXTRA_URGENT: 0, Urgency.URGENT: 1, Urgency.NORMAL: 2}
+URGENCY_RANK: dict[str, int] = {Urgency.EXTRA_URGENT: 0, Urgency.URGENT: 1, Urgency.NORMAL: 2}
 
 
 def urgency_rank(value: str) -> int:

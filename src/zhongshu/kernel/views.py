@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,11 +24,12 @@ from .calendar import (
 )
 from .calendar_import import Arrangement, weekday_name
 from .forms import ImportForm, LookupForm, OverrideForm, RecomputeForm, YearForm
+from .http import AuthedRequest
 from .models import CalendarOverride, CalendarRecompute, CalendarYear
 
 
 @require(Action.CALENDAR_MANAGE)
-def calendar(request: HttpRequest) -> HttpResponse:
+def calendar(request: AuthedRequest) -> HttpResponse:
     override_form = OverrideForm(request.POST if "override" in request.POST else None)
     year_form = YearForm(request.POST if "declare" in request.POST else None)
     recompute_form = RecomputeForm(request.POST if "recompute" in request.POST else None)
@@ -84,7 +87,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
 
 
 @require(Action.CALENDAR_MANAGE)
-def calendar_import(request: HttpRequest) -> HttpResponse:
+def calendar_import(request: AuthedRequest) -> HttpResponse:
     """导入全年安排: paste, preview, then apply in one transaction. The text is read
     again when applied, so the preview is never trusted."""
     if request.method != "POST":
@@ -110,7 +113,7 @@ def calendar_import(request: HttpRequest) -> HttpResponse:
         "form": form, "preview": _import_preview(arrangement, form.cleaned_data["replace"])})
 
 
-def _import_preview(arrangement: Arrangement, replace: bool) -> dict:
+def _import_preview(arrangement: Arrangement, replace: bool) -> dict[str, Any]:
     current = dict(CalendarOverride.objects.filter(day__in=list(arrangement.days))
                    .values_list("day", "is_workday"))
     rows = []

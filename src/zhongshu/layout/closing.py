@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 
 from . import geometry as g
+from .engine_parts import EngineParts
 from .model import Box, Circle, Flow, Page, tag
 
 
@@ -37,8 +38,7 @@ class SealPlan:
         return 2 + row * self.step
 
 
-class ClosingMixin:
-    spec: object
+class ClosingMixin(EngineParts):
 
     # ------------------------------------------------------------ 附件说明
     def attachment_note_flows(self) -> list[Flow]:

@@ -258,9 +258,9 @@ class Engine(HeadMixin, ClosingMixin, TableMixin):
         return moved
 
     # ---------------------------------------------------------------- 版记
-    def record_rows(self) -> list[tuple[str, object]]:
+    def record_rows(self) -> list[tuple[str, Line | None]]:
         spec = self.spec
-        rows: list[tuple[str, object]] = []
+        rows: list[tuple[str, Line | None]] = []
         size = g.SMALL
         cell = size * g.SQUEEZE
         width_of = self.width_of("fangsong", size)
@@ -293,6 +293,7 @@ class Engine(HeadMixin, ClosingMixin, TableMixin):
             band_top = g.BOTTOM - (n - i) * g.PITCH
             top = band_top + (g.PITCH - size) / 2
             if kind in ("cc", "main"):
+                assert line is not None  # the recipients' rows carry their line
                 self.put_line(page, line, g.LEFT + cell, top, "fangsong", size,
                               role="cc" if kind == "cc" else "record-recipients")
                 continue

@@ -20,6 +20,7 @@ import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 FANDOL = "/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol"
 NOTO = "/usr/share/fonts/opentype/noto"
@@ -120,7 +121,7 @@ class _Source:
                        if name in self.advances}
         self.descender: float = meta["descender"]
         self.cff: bool = meta["cff"]
-        self.glyph_set = None
+        self.glyph_set: Any = None  # fontTools, untyped: read on first use
         # glyph records converted here or by earlier processes (kept on disk): a cold
         # `zhongshu render` need not convert
         self.stored: dict[str, tuple] = _load_stored(file, index, "glyf")

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 from . import geometry as g
+from .engine_parts import EngineParts
 from .model import Rule
 
 if TYPE_CHECKING:
@@ -49,10 +51,7 @@ def fit_size(width_at: Callable[[float], float], limit: float, cap: float) -> fl
     return min(cap, (limit - intercept) / slope) if slope > 0 else cap
 
 
-class HeadMixin:
-    # provided by the Engine
-    spec: object
-    fonts: object
+class HeadMixin(EngineParts):
 
     def mark_text(self) -> str:
         spec = self.spec
@@ -68,7 +67,7 @@ class HeadMixin:
         return f"{name}{MARK_SUFFIX}"
 
     def mark_size(self, texts: list[str], limit: float, cap: float) -> float:
-        return min(fit_size(lambda s, t=t: self.text_width(t, "xiaobiaosong", s), limit - 2 * MARK_FIT, cap)
+        return min(fit_size(partial(self.text_width, t, "xiaobiaosong"), limit - 2 * MARK_FIT, cap)
                    for t in texts)
 
     def is_joint_mark(self) -> bool:

@@ -36,6 +36,12 @@ class Token:
             self.advances = (self.width / max(1, len(self.text)),) * len(self.text)
 
     @property
+    def steps(self) -> tuple[float, ...]:
+        """``advances``, which ``__post_init__`` always fills."""
+        assert self.advances is not None
+        return self.advances
+
+    @property
     def latin(self) -> bool:
         return self.text[:1].isascii() and self.text[:1].isalnum()
 
@@ -81,7 +87,7 @@ class Line:
             inner = 0.0 if token.latin else extra
             for i, ch in enumerate(token.text):
                 out.append((x, ch))
-                x += token.advances[i] + (inner if i < len(token.text) - 1 else 0.0)
+                x += token.steps[i] + (inner if i < len(token.text) - 1 else 0.0)
             if index < len(counted) - 1:
                 x += extra
         return out
@@ -134,7 +140,7 @@ def break_lines(text: str, width_of: Callable[[str], float], measure: float,
     tokens = []
     for token in tokenize(text, width_of, spans):
         if token.width > measure - max(first_indent, rest_indent):  # longer than a line
-            tokens += [Token(c, a, (a,)) for c, a in zip(token.text, token.advances, strict=True)]
+            tokens += [Token(c, a, (a,)) for c, a in zip(token.text, token.steps, strict=True)]
         else:
             tokens.append(token)
     lines: list[Line] = []
@@ -160,7 +166,7 @@ def break_lines(text: str, width_of: Callable[[str], float], measure: float,
             token = tokens[j]
             fitted = sum(t.width for t in tokens[i:j])
             if (token.glued or (token.latin and len(token.text) > 1)) \
-                    and fitted + token.advances[0] <= avail + 0.01:
+                    and fitted + token.steps[0] <= avail + 0.01:
                 token.held = True
         lines.append(Line(tokens[i:j], indent, justify and j < len(tokens), avail, hanging))
         i = j
@@ -221,7 +227,7 @@ def title_units(text: str, words: frozenset[str] = frozenset()) -> list[TitleUni
             units[-1].text += word
             units[-1].words.append(word)
         else:
-            tight = bool(units) and last_tag.startswith(_MODIFIER) and tag.startswith(_HEAD)
+            tight: int = bool(units) and last_tag.startswith(_MODIFIER) and tag.startswith(_HEAD)
             if units and word in _ORGAN_TAIL and last_tag.startswith(("n", "j")):
                 tight = 2  # inside an organ's name: twice the cost
             units.append(TitleUnit(word, [word], tight))

@@ -93,7 +93,7 @@ class _Document:
         self.root = pkg.xml(root_path)
         common = self.root.find(f"{NS}CommonData")
         self.box = _floats(common.findtext(f"{NS}PageArea/{NS}PhysicalBox")) if common is not None else []
-        self.fonts: dict[str, pymupdf.Font] = {}
+        self.fonts: dict[str, pymupdf.Font | None] = {}
         self.images: dict[str, bytes] = {}
         self.templates: dict[str, str] = {}
         if common is not None:

@@ -191,7 +191,7 @@ def stamp_pdf(data: bytes, text: str, out: IO[bytes]) -> None:
             raise CannotWatermark("PDF 设有打开密码")
         with _mark_page(text) as mark:
             try:
-                for page in doc:
+                for page in doc.pages():
                     for tile in _tiles(page):
                         # light grey, rotated, over the whole page so that no crop removes
                         # it; upright for the reader whatever the page's /Rotate
@@ -374,12 +374,12 @@ class _OfdStamper:
         document = self._xml(path)
         common = document.find(_q("CommonData"))
         max_id = common.find(_q("MaxUnitID")) if common is not None else None
-        if max_id is None:
+        if common is None or max_id is None:  # no CommonData has no MaxUnitID either
             raise CannotWatermark("OFD 文件缺少 MaxUnitID")
         # MaxUnitID should bound every ID in the document, but not every producer keeps it
         # up to date (an annotation added later): new IDs go above both
         plan = _OfdDocument(path, document, max_id,
-                            max(int(max_id.text.strip()), self._used_ids(posixpath.dirname(path))),
+                            max(int((max_id.text or "").strip()), self._used_ids(posixpath.dirname(path))),
                             _box(common.findtext(f"{_q('PageArea')}/{_q('PhysicalBox')}")))
         plan.font_id = self._add_font(path, common, plan.next_id())
         for page in document.iterfind(f"{_q('Pages')}/{_q('Page')}"):

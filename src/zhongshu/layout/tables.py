@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import geometry as g
+from .engine_parts import EngineParts
 from .linebreak import Line, break_lines, tokenize
 from .model import Flow, Page, Rule
 from .spec import Table
@@ -46,7 +47,7 @@ def share_widths(minimum: list[float], maximum: list[float], total: float) -> li
     return [a + (b - a) * share for a, b in zip(minimum, maximum, strict=True)]
 
 
-class TableMixin:
+class TableMixin(EngineParts):
     def cell_spans(self, text: str) -> list[tuple[int, int]]:
         """The segmenter's words of a cell, kept whole when the cell wraps."""
         from .words import segmenter

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render as render_template
 from django.utils import timezone
 
 from zhongshu.access.views import require
+from zhongshu.kernel.http import AuthedRequest
 from zhongshu.layout.actions import LayoutAction
 
 from .fonts import FontConfigError
@@ -15,7 +16,7 @@ from .spec import SpecError, load_spec
 
 
 @require(LayoutAction.RENDER)
-def render_page(request: HttpRequest) -> HttpResponse:
+def render_page(request: AuthedRequest) -> HttpResponse:
     errors: list[str] = []
     text = ""
     draft = bool(request.POST.get("draft"))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
@@ -93,3 +95,40 @@ def _exact(paragraph, height_pt: float) -> None:
 def _no_grid(paragraph) -> None:
     x.put(paragraph._p.get_or_add_pPr(), "snapToGrid", x.PPR, val="0")
 
+
+
+if TYPE_CHECKING:
+    from .engine import Engine
+    from .model import Layout
+    from .spec import Block, DocumentSpec
+
+
+class WriterParts:
+    """What the DOCX writer's mixins (``word_head``, ``word_closing``) use of the writer
+    (``word._Writer``), declared for the type checker. python-docx is untyped: its
+    objects are ``Any``."""
+
+    spec: DocumentSpec
+    engine: Engine
+    layout: Layout
+    draft: bool
+    seal_images: Mapping[int, bytes]
+    page_images: Mapping[int, bytes]
+    container: Any
+    shapes: int
+    doc: Any
+
+    if TYPE_CHECKING:
+        def name(self, face: str) -> str: ...
+
+        def para(self, text: str = "", style: str = "正文", *, before: float = 0, color: Any = None,
+                 size: Any = None, face: str | None = None, key: str = "") -> Any: ...
+
+        def blank_rows(self, rows: int, key: str = "") -> None: ...
+
+        def title(self, text: str, style: str, *, before: float = 0, key: str = "") -> Any: ...
+
+        def lines_with_page_breaks(self, p: Any, key: str, lines: list[str], face: str | None = None,
+                                   prefix: tuple[int, str] | None = None) -> None: ...
+
+        def blocks(self, blocks: tuple[Block, ...], prefix: str = "body.") -> None: ...

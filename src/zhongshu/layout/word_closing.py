@@ -12,10 +12,10 @@ from docx.shared import Pt
 from . import docx_xml as x
 from . import geometry as g
 from .closing import chinese_date
-from .word_base import LINE_TWIPS, RED, _exact, _fonts_of, _no_grid
+from .word_base import LINE_TWIPS, RED, WriterParts, _exact, _fonts_of, _no_grid
 
 
-class ClosingParts:
+class ClosingParts(WriterParts):
     """A mixin of the DOCX writer."""
 
     def closing(self) -> None:
@@ -50,9 +50,10 @@ class ClosingParts:
             p = self.para(style="附注", key="notes")
             p.paragraph_format.first_line_indent = Pt(2 * g.CELL)
             self.lines_with_page_breaks(p, "notes", engine.docx_text(notes, justify=False))
-        att = spec.attendance
+        attendance = spec.attendance
         first = True
-        for label, names in (("出席", att.present), ("请假", att.absent), ("列席", att.observers)):
+        for label, names in (("出席", attendance.present), ("请假", attendance.absent),
+                             ("列席", attendance.observers)):
             if not names:
                 continue
             if first:

@@ -19,13 +19,14 @@ from .word_base import (
     LINE_TWIPS,
     RED,
     RED_LINE_SPACE,
+    WriterParts,
     _exact,
     _fonts_of,
     _no_grid,
 )
 
 
-class HeadParts:
+class HeadParts(WriterParts):
     """A mixin of the DOCX writer."""
 
     def header(self) -> None:
@@ -150,7 +151,10 @@ class HeadParts:
             suffix = row.cells[1]
             tc_pr = suffix._tc.get_or_add_tcPr()
             x.put(tc_pr, "tcW", x.TCPR, w=x.twips(width_suffix), type="dxa")
-            x.put(tc_pr, "vMerge", x.TCPR, **({"val": "restart"} if r == 0 else {}))
+            if r == 0:
+                x.put(tc_pr, "vMerge", x.TCPR, val="restart")
+            else:
+                x.put(tc_pr, "vMerge", x.TCPR)
             x.put(tc_pr, "vAlign", x.TCPR, val="center")
             sp = suffix.paragraphs[0]
             sp.style = self.doc.styles["发文机关标志"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterable
+from typing import Any
 
 # Person names and short unit names are kept whole in body text; longer entries (full organ
 # names) are kept whole in titles, where the standard asks for 词意完整 (7.3.1), but may
@@ -83,7 +84,7 @@ class _Segmenter:
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.jieba = None
+        self.jieba: Any = None  # rjieba, untyped, loaded on first use
 
     def tag(self, text: str, words: frozenset[str]) -> list[tuple[str, str]]:
         with self.lock:

@@ -8,6 +8,7 @@ created through the org services, as an administrator would.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.db import transaction
 from . import installation, services
 from .installation import AdminSpec
 from .models import Clearance, Person, RoleCode, Unit, UnitKind
+from .pickers.demo import load_demo_groups
 
 R = RoleCode
 C = Clearance
@@ -39,8 +41,11 @@ class DemoAccount:
 KEY_ACCOUNTS = [
     DemoAccount("shuji", "陈国栋", "市委书记", "领导（签发、批示）"),
     DemoAccount("mishuzhang", "林志远", "市委常委、秘书长", "领导（分管办公室）"),
-    DemoAccount("zhuren", "周文博", "市委办公室主任", "办公室主任（核稿、拟办）"),
-    DemoAccount("mishu1", "赵晓东", "秘书一处处长", "秘书（登记、编号、分发）"),
+    DemoAccount("zhuren", "周文博", "市委办公室主任", "办公室主任（核稿、拟办、签发市委办文件）"),
+    DemoAccount("fuzhuren", "杜振宇", "市委办公室副主任", "副主任（分管秘书一处等，处长本人起草时审核）"),
+    DemoAccount("mishu1", "赵晓东", "秘书一处处长", "处长（部门审核）、秘书（收文登记）"),
+    DemoAccount("keyuan1", "钱思源", "秘书一处科员", "拟稿人"),
+    DemoAccount("wenshu", "宋雅琴", "综合处科员（文书）", "文书（复核、编号、用印、印制、分发）"),
     DemoAccount("jiyao", "孙丽华", "机要室主任", "机要员（涉密文件）"),
     DemoAccount("ducha", "吴建国", "督查室主任", "督查员"),
     DemoAccount("xinxi", "郑晨阳", "信息处处长", "信息员"),
@@ -139,7 +144,7 @@ def load_demo() -> dict[str, int]:
     key = {a.username: a for a in KEY_ACCOUNTS}
     serial = iter(range(1, 10_000))
 
-    def person(unit: Unit, position: str, roles=(), clearance=C.NONE, username: str | None = None,
+    def person(unit: Unit, position: str, roles: Iterable[str] = (), clearance: str = C.NONE, username: str | None = None,
                full_name: str | None = None, sort_order: int = 100) -> Person:
         n = next(serial)
         return services.person_create(
@@ -163,8 +168,9 @@ def load_demo() -> dict[str, int]:
 
     director = person(office, "市委办公室主任", (R.OFFICE_DIRECTOR, R.LEADER), C.CORE, "zhuren",
                       key["zhuren"].full_name, 1)
-    for i in range(3):
-        person(office, "市委办公室副主任", (R.OFFICE_DIRECTOR,), C.IMPORTANT, sort_order=2 + i)
+    deputies = [person(office, "市委办公室副主任", (R.OFFICE_DIRECTOR,), C.IMPORTANT,
+                       "fuzhuren" if i == 0 else None,
+                       key["fuzhuren"].full_name if i == 0 else None, sort_order=2 + i) for i in range(3)]
     services.unit_update(actor=None, unit=office, head=director, leader_in_charge=secretary_general)
 
     # The three administrators are installed as a real installation installs them
@@ -180,6 +186,7 @@ def load_demo() -> dict[str, int]:
                                       position=acct.position, clearance=ADMIN_CLEARANCES[role],
                                       password_hash=pw, sort_order=sort_order)
 
+    departments: dict[str, Unit] = {}
     for order, (code, name, short, issuer, head_user, roles, clearance) in enumerate(DEPARTMENTS, 1):
         dept = services.unit_create(actor=None, name=name, short_name=short, code=code,
                                     kind=UnitKind.DEPARTMENT, parent=office, issuer_code=issuer,
@@ -189,13 +196,18 @@ def load_demo() -> dict[str, int]:
             admin_spec(head_user, dept, 1)
         else:
             acct = key.get(head_user) if head_user else None
-            head = person(dept, acct.position if acct else f"{name}处长", roles, clearance,
+            # 综合处's head keeps the routing templates beside the director (流程管理员).
+            head_roles = (*roles, R.WORKFLOW_ADMIN) if code == "BGS-ZH" else roles
+            head = person(dept, acct.position if acct else f"{name}处长", head_roles, clearance,
                           acct.username if acct else None, acct.full_name if acct else None, 1)
         staff = [person(dept, "副处长" if j == 0 else ("主任科员" if j < 3 else "科员"),
                         roles, clearance if j < 3 else C.GENERAL, sort_order=2 + j)
                  for j in range(6)]
-        # Where an administrator works, the deputy heads the unit.
-        services.unit_update(actor=None, unit=dept, head=head or staff[0], leader_in_charge=director)
+        # Where an administrator works, the deputy heads the unit. Each department has a
+        # deputy director in charge, who reviews what its head drafts himself.
+        services.unit_update(actor=None, unit=dept, head=head or staff[0],
+                             leader_in_charge=deputies[(order - 2) % len(deputies)])
+        departments[code] = dept
         if code == "BGS-FG":
             admin_spec("auditor", dept, 9)
     installation.administrators_install(admin_specs)
@@ -219,4 +231,13 @@ def load_demo() -> dict[str, int]:
         services.unit_create(actor=None, name=name, short_name=short, code=code,
                              kind=UnitKind.EXTERNAL, sort_order=order)
 
+    # Added last, so that every other demo account keeps its number: the 秘书一处 科员 who
+    # drafts, and the 文书 of 综合处 who issues (复核、编号、用印、印制、分发).
+    person(departments["BGS-MS1"], key["keyuan1"].position, (), C.IMPORTANT, "keyuan1",
+           key["keyuan1"].full_name, 20)
+    person(departments["BGS-ZH"], key["wenshu"].position, (R.SECRETARY,), C.IMPORTANT, "wenshu",
+           key["wenshu"].full_name, 20)
+
+    # The office's groups for choosing people and units (org.pickers).
+    load_demo_groups()
     return {"units": Unit.objects.count(), "people": Person.objects.count()}

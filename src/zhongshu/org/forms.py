@@ -1,30 +1,34 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.password_validation import validate_password
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from zhongshu.kernel.files import MB, XLSX, UnacceptableFile, check_upload
+from zhongshu.kernel.formfields import model_choice_field
 
 from .models import Person, Unit
 
 
-class UnitForm(forms.ModelForm):
+class UnitForm(forms.ModelForm[Unit]):
     class Meta:
         model = Unit
         fields = ["name", "short_name", "code", "kind", "parent", "issuer_code", "sort_order",
                   "is_active", "head", "leader_in_charge"]
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = Unit.objects.order_by("sort_order", "id")
+        model_choice_field(self, "parent").queryset = Unit.objects.order_by("sort_order", "id")
         people = Person.objects.filter(is_active=True).order_by("full_name")
-        self.fields["head"].queryset = people
-        self.fields["leader_in_charge"].queryset = people
+        model_choice_field(self, "head").queryset = people
+        model_choice_field(self, "leader_in_charge").queryset = people
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(forms.ModelForm[Person]):
     password = forms.CharField(
         label=_("初始密码"), required=False, widget=forms.PasswordInput(render_value=False),
         help_text=_("至少 10 位，不能是常见密码或纯数字。本人首次登录时须修改。"),
@@ -37,9 +41,9 @@ class PersonForm(forms.ModelForm):
         fields = ["username", "full_name", "unit", "position", "email", "phone",
                   "sort_order", "is_active"]
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.order_by("sort_order", "id")
+        model_choice_field(self, "unit").queryset = Unit.objects.order_by("sort_order", "id")
         self.fields["unit"].required = True
         self.fields["full_name"].required = True
         if self.instance.pk:
@@ -58,12 +62,12 @@ class PersonForm(forms.ModelForm):
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Excel 文件（.xlsx）"))
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
+    def clean_file(self) -> UploadedFile[bytes]:
+        upload: UploadedFile[bytes] = self.cleaned_data["file"]
         data = upload.read()
         upload.seek(0)
         try:
-            check_upload(upload.name, data, allowed=(XLSX,), max_bytes=10 * MB)
+            check_upload(upload.name or "", data, allowed=(XLSX,), max_bytes=10 * MB)
         except UnacceptableFile as exc:
             raise forms.ValidationError(
                 _("请上传 Excel 2007 及以上格式（.xlsx）的文件。") + str(exc)) from None
@@ -75,7 +79,13 @@ class ResetForm(forms.Form):
                              help_text=_("例如：本人遗忘密码，已电话核实身份。记入审计日志。"))
 
 
-class OneTimePasswordChangeForm(SetPasswordForm):
+if TYPE_CHECKING:
+    _SetPasswordForm = SetPasswordForm[Person]
+else:  # generic only in django-stubs
+    _SetPasswordForm = SetPasswordForm
+
+
+class OneTimePasswordChangeForm(_SetPasswordForm):
     """The page a one-time password opens: choose one's own password."""
 
     def clean_new_password1(self) -> str:

@@ -11,12 +11,15 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from zhongshu.access.admins import (
     ADMIN_ACCOUNT_LOCKED,
@@ -25,9 +28,9 @@ from zhongshu.access.admins import (
     separation_error,
 )
 from zhongshu.audit import services as audit
-from zhongshu.audit.events import Event
 
 from . import services
+from .events import OrgEvent
 from .models import Clearance, Person, Role, RoleCode, Unit, UnitKind
 
 UNIT_SHEET = "单位"
@@ -49,14 +52,14 @@ class RowError:
     row: int
     message: str
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"sheet": self.sheet, "row": self.row, "message": self.message}
 
 
 @dataclass
 class Parsed:
-    units: list[dict] = field(default_factory=list)
-    people: list[dict] = field(default_factory=list)
+    units: list[dict[str, Any]] = field(default_factory=list)
+    people: list[dict[str, Any]] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
 
 
@@ -71,7 +74,7 @@ def _cell(value: object) -> str:
     return str(value).strip()
 
 
-def _rows(ws, columns: list[str], errors: list[RowError]) -> list[tuple[int, dict]]:
+def _rows(ws: Worksheet, columns: list[str], errors: list[RowError]) -> list[tuple[int, dict[str, Any]]]:
     rows = ws.iter_rows(values_only=True)
     header = [_cell(v) for v in next(rows, ())]
     missing = [c for c in columns if c not in header]
@@ -190,8 +193,8 @@ def parse(content: bytes, progress: Progress | None = None, *, actor: Person | N
             problems.append(ADMIN_ACCOUNT_LOCKED)
         elif {ROLE_BY_LABEL[x] for x in roles} & ADMIN_ROLES:
             problems.append(ADMIN_ROLE_INSTALL_ONLY)
-        elif separation_error(ROLE_BY_LABEL[x] for x in roles):
-            problems.append(separation_error(ROLE_BY_LABEL[x] for x in roles))
+        elif separation := separation_error(ROLE_BY_LABEL[x] for x in roles):
+            problems.append(separation)
         elif (not may_set_roles and roles
               and {ROLE_BY_LABEL[x] for x in roles} != existing_roles.get(username, set())):
             problems.append("角色由安全保密管理员授予（三员分立），导入时请留空或与现有角色一致")
@@ -230,7 +233,7 @@ def parse(content: bytes, progress: Progress | None = None, *, actor: Person | N
 
 
 @transaction.atomic
-def apply(parsed: Parsed, *, actor: Person, progress: Progress | None = None) -> dict:
+def apply(parsed: Parsed, *, actor: Person, progress: Progress | None = None) -> dict[str, Any]:
     """Write a validated import. Raises on any problem so the transaction rolls back."""
     assert not parsed.errors
     summary = {"units_created": 0, "units_updated": 0, "people_created": 0,
@@ -277,7 +280,7 @@ def apply(parsed: Parsed, *, actor: Person, progress: Progress | None = None) ->
         done += 1
         if progress and done % 50 == 0:
             progress(done, total)
-    audit.record(actor=actor, action=Event.IMPORT_APPLY, details=summary)
+    audit.record(actor=actor, action=OrgEvent.IMPORT_APPLY, details=summary)
     return summary
 
 
@@ -285,6 +288,7 @@ def template_workbook() -> bytes:
     """An empty workbook with both sheets, their headers and one example row each."""
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook's one sheet
     ws.title = UNIT_SHEET
     ws.append(UNIT_COLUMNS)
     ws.append(["DEMO01", "示例区委办公室", "示例区委办", "下级单位", "", "示区委办发", 10])
@@ -294,8 +298,8 @@ def template_workbook() -> bytes:
     ws.append(["zhangsan", "张三", "DEMO01", "科员", "", "", "zhangsan@example.org",
                "0000-1234567", 10, ""])
     for sheet in wb.worksheets:
-        for col in sheet.columns:
-            sheet.column_dimensions[col[0].column_letter].width = 16
+        for number in range(1, sheet.max_column + 1):
+            sheet.column_dimensions[get_column_letter(number)].width = 16
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -7,12 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 from zhongshu.access.policy import Action
-from zhongshu.audit.events import Event
 from zhongshu.kernel import jobs
 from zhongshu.kernel.files import XLSX
 from zhongshu.kernel.models import Job
 
 from . import importer
+from .events import OrgEvent
 from .models import Person
 
 ORG_IMPORT = "org_import"
@@ -42,7 +42,7 @@ def _describe(job: Job) -> dict[str, Any]:
 
 org_import = jobs.JobKind(
     code=ORG_IMPORT, label="批量导入单位和人员", action=Action.ORG_MANAGE, run=_run,
-    submit_event=Event.IMPORT_SUBMIT, origin="org:import_start", origin_label="批量导入",
+    submit_event=OrgEvent.IMPORT_SUBMIT, origin="org:import_start", origin_label="批量导入",
     result_template="org/_import_result.html", unit="行", needs_input=True,
     refusal="提交人已无权管理单位和人员，未导入任何数据。",
     error_text="导入时出错，未导入任何数据。请检查文件后重新上传；如仍失败，请联系系统管理员。",

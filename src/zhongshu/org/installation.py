@@ -10,6 +10,7 @@ from __future__ import annotations
 import getpass
 import secrets
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
@@ -18,8 +19,8 @@ from django.utils import timezone
 
 from zhongshu.access.admins import ADMIN_ROLES
 from zhongshu.audit import services as audit
-from zhongshu.audit.events import Event
 
+from .events import OrgEvent
 from .models import Clearance, Person, Role, RoleCode, Unit
 
 # The order the command and the documentation use.
@@ -87,7 +88,7 @@ def _role_of(name: str) -> str:
     return code
 
 
-def _create(role: str, spec: AdminSpec, *, details: dict) -> Installed:
+def _create(role: str, spec: AdminSpec, *, details: dict[str, Any]) -> Installed:
     if Person.objects.filter(username=spec.username).exists():
         raise ValidationError(f"账号“{spec.username}”已存在。")
     if spec.clearance not in Clearance.values:
@@ -105,7 +106,7 @@ def _create(role: str, spec: AdminSpec, *, details: dict) -> Installed:
     person.save()
     Role.objects.get_or_create(code=role, defaults={"name": str(RoleCode(role).label)})
     person.roles.set(Role.objects.filter(code=role))
-    audit.record(actor=None, action=Event.ADMIN_INSTALL, obj=person, details={
+    audit.record(actor=None, action=OrgEvent.ADMIN_INSTALL, obj=person, details={
         "role": role, "username": person.username, "clearance": person.clearance,
         "unit_id": spec.unit.pk if spec.unit else None, "one_time_password": password is not None,
         "operator": _operator(), **details})
@@ -145,7 +146,7 @@ def administrator_reset_password(role_name: str, *, reason: str) -> Installed:
     person.password_reset_at = now
     person.save(update_fields=["password", "must_change_password", "password_reset_by",
                                "password_reset_at"])
-    audit.record(actor=None, action=Event.ADMIN_PASSWORD_RESET, obj=person, details={
+    audit.record(actor=None, action=OrgEvent.ADMIN_PASSWORD_RESET, obj=person, details={
         "role": role, "reason": reason.strip()[:200], "operator": _operator()})
     return Installed(role, person, password)
 
@@ -161,7 +162,7 @@ def administrator_replace(role_name: str, spec: AdminSpec, *, reason: str) -> In
     current = holders().get(role)
     if current is not None:
         Person.objects.filter(pk=current.pk).update(is_active=False)
-        audit.record(actor=None, action=Event.ADMIN_REPLACE, obj=current, details={
+        audit.record(actor=None, action=OrgEvent.ADMIN_REPLACE, obj=current, details={
             "role": role, "changes": {"is_active": [True, False]}, "reason": reason.strip()[:200],
             "successor": spec.username, "operator": _operator()})
     return _create(role, spec, details={"via": "replace", "reason": reason.strip()[:200],

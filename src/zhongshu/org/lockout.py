@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from axes.conf import settings as axes_settings
 from axes.models import AccessAttempt
@@ -11,14 +12,14 @@ from axes.utils import reset
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.http import HttpRequest
 from django.utils import timezone
 
 from zhongshu.access.policy import Action, can
 from zhongshu.audit import services as audit
-from zhongshu.audit.events import Event
 
+from .events import OrgEvent
 from .models import Person
 
 
@@ -27,7 +28,7 @@ def _cooloff() -> dt.timedelta:
     return value if isinstance(value, dt.timedelta) else dt.timedelta(hours=float(value))
 
 
-def failure_limit(request: HttpRequest, credentials: dict | None = None) -> int:
+def failure_limit(request: HttpRequest, credentials: dict[str, Any] | None = None) -> int:
     """django-axes asks this for the failures that lock ``request``'s username from its
     address (``AXES_LOCKOUT_PARAMETERS``). When the address itself has failed too often,
     whatever the account names tried, 0: everything from it is refused until the
@@ -44,11 +45,12 @@ def address_failures(ip: str) -> int:
     ).aggregate(total=Sum("failures_since_start"))["total"] or 0
 
 
-def _locking_attempts():
-    return AccessAttempt.objects.filter(
+def _locking_attempts() -> QuerySet[AccessAttempt]:
+    attempts: QuerySet[AccessAttempt] = AccessAttempt.objects.filter(
         failures_since_start__gte=settings.LOCKOUT_FAILURES,
         attempt_time__gte=timezone.now() - _cooloff(),
     )
+    return attempts
 
 
 def locked_usernames() -> list[str]:
@@ -79,4 +81,4 @@ def account_unlock(*, actor: Person, person: Person) -> None:
     if not can(actor, Action.ACCOUNT_UNLOCK):
         raise PermissionDenied
     reset(username=person.username)
-    audit.record(actor=actor, action=Event.ACCOUNT_UNLOCK, obj=person)
+    audit.record(actor=actor, action=OrgEvent.ACCOUNT_UNLOCK, obj=person)

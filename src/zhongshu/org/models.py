@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -73,6 +75,8 @@ class RoleCode(models.TextChoices):
     DUTY_OFFICER = "duty_officer", _("值班员")
     LIAISON_OFFICER = "liaison_officer", _("联络员")
     ARCHIVIST = "archivist", _("档案员")
+    # Keeps the routing templates beside the office director; given by the security admin.
+    WORKFLOW_ADMIN = "workflow_admin", _("流程管理员")
     SYSTEM_ADMIN = "system_admin", _("系统管理员")
     SECURITY_ADMIN = "security_admin", _("安全保密管理员")
     AUDITOR = "auditor", _("安全审计员")
@@ -103,7 +107,7 @@ class Clearance(models.TextChoices):
     NONE = "none", _("非涉密人员")
 
 
-class PersonManager(UserManager):
+class PersonManager(UserManager["Person"]):
     pass
 
 
@@ -134,7 +138,9 @@ class Person(AbstractUser):
         related_name="+")
     password_reset_at = models.DateTimeField(_("密码重置时间"), null=True, blank=True)
 
-    objects = PersonManager()
+    objects: ClassVar[PersonManager] = PersonManager()
+    # Filled by ``has_role`` (or emptied by a change of roles).
+    _role_codes: set[str] | None
 
     REQUIRED_FIELDS = ["full_name"]
 
@@ -170,7 +176,7 @@ class Person(AbstractUser):
     @property
     def role_codes(self) -> set[str]:
         self.has_role("")
-        return self._role_codes
+        return self._role_codes or set()
 
 
 class ResetStatus(models.TextChoices):
@@ -216,3 +222,56 @@ class PasswordResetRequest(models.Model):
 
     def __str__(self) -> str:
         return f"密码重置申请 #{self.pk}"
+
+
+class PickKind(models.TextChoices):
+    """What a picker chooses: people or units."""
+
+    PEOPLE = "people", _("人员")
+    UNITS = "units", _("单位")
+
+
+class PickGroup(models.Model):
+    """A group the office keeps for choosing many at once in a picker (各区县委, 市直各单位,
+    市委常委). Choosing a group adds its members; the group itself is never a recipient,
+    so changing it later changes no document already sent."""
+
+    code = models.SlugField(_("标识"), max_length=40, unique=True,
+                            help_text=_("唯一标识，由字母、数字和连字符组成，例如 districts"))
+    name = models.CharField(_("名称"), max_length=50)
+    kind = models.CharField(_("类型"), max_length=10, choices=PickKind.choices)
+    people = models.ManyToManyField(Person, verbose_name=_("人员"), blank=True, related_name="+")
+    units = models.ManyToManyField(Unit, verbose_name=_("单位"), blank=True, related_name="+")
+    sort_order = models.PositiveIntegerField(_("排序"), default=100)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+        verbose_name = _("常用分组")
+        verbose_name_plural = _("常用分组")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(kind__in=[k.value for k in PickKind]),
+                                   name="org_pickgroup_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RecentPick(models.Model):
+    """What one person last chose in one picker (by the picker's key, e.g.
+    ``documents.countersign``): ids, most recent first, a few dozen at most."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=60)
+    kind = models.CharField(max_length=10, choices=PickKind.choices)
+    ids = models.JSONField(default=list)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "key", "kind"], name="org_recentpick_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {len(self.ids)}"

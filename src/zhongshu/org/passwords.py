@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 
 class MinimumLengthValidator(password_validation.MinimumLengthValidator):
-    def validate(self, password: str, user=None) -> None:
+    def validate(self, password: str, user: object = None) -> None:
         if len(password) < self.min_length:
             raise ValidationError(
                 _("密码太短，至少需要 %(min_length)d 个字符。") % {"min_length": self.min_length},

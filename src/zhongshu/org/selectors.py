@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.db.models import Count, Q, QuerySet
 
@@ -46,8 +47,10 @@ def unit_search(q: str) -> QuerySet[Unit]:
 def person_search(*, q: str = "", unit_id: int | None = None, role: str = "") -> QuerySet[Person]:
     qs = Person.objects.select_related("unit").prefetch_related("roles")
     if q:
+        # A unit's name (全称或简称) finds its people too (issue 10, minor).
         qs = qs.filter(Q(full_name__icontains=q) | Q(username__icontains=q)
-                       | Q(position__icontains=q) | Q(phone__icontains=q))
+                       | Q(position__icontains=q) | Q(phone__icontains=q)
+                       | Q(unit__name__icontains=q) | Q(unit__short_name__icontains=q))
     if unit_id:
         qs = qs.filter(unit_id=unit_id)
     if role:
@@ -76,17 +79,17 @@ def office_units(unit: Unit) -> list[int]:
     return ids
 
 
-def served_units(person) -> list[Unit]:
+def served_units(person: Person | None) -> list[Unit]:
     """The units whose documents ``person`` may handle: their own unit and, climbing
     through offices and departments, the units those work for. Nearest first.
 
     Every need-to-know test asks it, several times a page, so it is kept on the person
     object (one request) for as long as their unit stays the same."""
     memo = person.__dict__.get("_served_units") if person is not None else None
-    if memo is not None and memo[0] == person.unit_id:
-        return memo[1]
+    if memo is not None and person is not None and memo[0] == person.unit_id:
+        return cast("list[Unit]", memo[1])
     out: list[Unit] = []
-    unit = person.unit if getattr(person, "unit_id", None) else None
+    unit = person.unit if person is not None and getattr(person, "unit_id", None) else None
     while unit is not None:
         out.append(unit)
         if unit.kind not in WORKS_FOR_PARENT or unit.parent_id is None:
@@ -97,7 +100,7 @@ def served_units(person) -> list[Unit]:
     return out
 
 
-def organ_office_unit_ids(person) -> list[int]:
+def organ_office_unit_ids(person: Person) -> list[int]:
     """``office_units`` of the organ ``person`` works for (the farthest of their served
     units), kept on the person object like ``served_units``."""
     memo = person.__dict__.get("_organ_office_units")
@@ -105,4 +108,4 @@ def organ_office_unit_ids(person) -> list[int]:
         served = served_units(person)
         memo = (person.unit_id, office_units(served[-1]) if served else [])
         person.__dict__["_organ_office_units"] = memo
-    return memo[1]
+    return cast("list[int]", memo[1])

@@ -15,8 +15,8 @@ from zhongshu.access import admins
 from zhongshu.access.admins import separation_error
 from zhongshu.access.policy import Action, can
 from zhongshu.audit import services as audit
-from zhongshu.audit.events import Event
 
+from .events import OrgEvent
 from .models import (
     Clearance,
     PasswordResetRequest,
@@ -100,7 +100,7 @@ def unit_create(*, actor: Person | None, name: str, code: str, kind: str,
                 issuer_code=issuer_code, sort_order=sort_order, is_active=is_active)
     unit.full_clean()
     unit.save()
-    audit.record(actor=actor, action=Event.UNIT_CREATE, obj=unit,
+    audit.record(actor=actor, action=OrgEvent.UNIT_CREATE, obj=unit,
                  details={"code": code, "kind": kind, "parent_id": parent.pk if parent else None})
     return unit
 
@@ -119,7 +119,7 @@ def unit_update(*, actor: Person | None, unit: Unit, **fields: Any) -> Unit:
     unit.full_clean()
     unit.save()
     if changed:
-        audit.record(actor=actor, action=Event.UNIT_UPDATE, obj=unit, details={"changes": changed})
+        audit.record(actor=actor, action=OrgEvent.UNIT_UPDATE, obj=unit, details={"changes": changed})
     return unit
 
 
@@ -149,7 +149,7 @@ def person_create(*, actor: Person | None, username: str, full_name: str, unit: 
     person.full_clean()
     person.save()
     person.roles.set(Role.objects.filter(code__in=codes))
-    audit.record(actor=actor, action=Event.PERSON_CREATE, obj=person, details={
+    audit.record(actor=actor, action=OrgEvent.PERSON_CREATE, obj=person, details={
         "username": username, "unit_id": unit.pk if unit else None, "roles": codes,
         "clearance": clearance, "is_active": is_active,
         "password_set": bool(password or password_hash)})
@@ -180,7 +180,7 @@ def person_update(*, actor: Person | None, person: Person, roles: Iterable[str] 
         person.roles.set(Role.objects.filter(code__in=codes))
         person._role_codes = None
     if changed:
-        audit.record(actor=actor, action=Event.PERSON_UPDATE, obj=person,
+        audit.record(actor=actor, action=OrgEvent.PERSON_UPDATE, obj=person,
                      details={"changes": changed})
     return person
 
@@ -194,7 +194,7 @@ def person_set_password(*, actor: Person | None, person: Person, password: str) 
     person.set_password(password)
     person.save(update_fields=["password"])
     # Never the password, nor its hash: only that it was set, and by whom.
-    audit.record(actor=actor, action=Event.PERSON_PASSWORD_SET, obj=person)
+    audit.record(actor=actor, action=OrgEvent.PERSON_PASSWORD_SET, obj=person)
 
 
 # Resetting the password of a person cleared this high needs the security admin's
@@ -221,7 +221,7 @@ def reset_state(person: Person) -> dict[str, Any]:
         person=person, status__in=[ResetStatus.PENDING, ResetStatus.APPROVED])
         .select_related("requested_by", "decided_by").order_by("-created_at").first())
     if open_request is not None and open_request.status == ResetStatus.APPROVED and (
-            open_request.decided_at < timezone.now() - dt.timedelta(days=RESET_APPROVAL_DAYS)):
+            open_request.decided_at is not None and open_request.decided_at < timezone.now() - dt.timedelta(days=RESET_APPROVAL_DAYS)):
         open_request = None
     return {"needs_approval": reset_needs_approval(person), "request": open_request}
 
@@ -240,7 +240,7 @@ def password_reset_request(*, actor: Person, person: Person, reason: str) -> Pas
         raise ValidationError("该人员已有待审批或已批准的重置申请。")
     request = PasswordResetRequest.objects.create(person=person, requested_by=actor,
                                                   reason=reason.strip()[:200])
-    audit.record(actor=actor, action=Event.PASSWORD_RESET_REQUEST, obj=person, details={
+    audit.record(actor=actor, action=OrgEvent.PASSWORD_RESET_REQUEST, obj=person, details={
         "request_id": request.pk, "reason": request.reason, "clearance": person.clearance})
     return request
 
@@ -272,7 +272,7 @@ def person_password_reset(*, actor: Person, person: Person, reason: str) -> str:
     stored.password_reset_at = timezone.now()
     stored.save(update_fields=["password", "must_change_password", "password_reset_by",
                                "password_reset_at"])
-    audit.record(actor=actor, action=Event.PERSON_PASSWORD_RESET, obj=stored, details={
+    audit.record(actor=actor, action=OrgEvent.PERSON_PASSWORD_RESET, obj=stored, details={
         "reason": reason.strip()[:200], "clearance": stored.clearance,
         "request_id": request.pk if request else None,
         "approved_by_id": request.decided_by_id if request else None})
@@ -287,7 +287,7 @@ def person_change_own_password(*, actor: Person, password: str) -> None:
     actor.set_password(password)
     actor.must_change_password = False
     actor.save(update_fields=["password", "must_change_password"])
-    audit.record(actor=actor, action=Event.PERSON_PASSWORD_CHANGE_OWN, obj=actor,
+    audit.record(actor=actor, action=OrgEvent.PERSON_PASSWORD_CHANGE_OWN, obj=actor,
                  details={"one_time_password_replaced": True} if after_reset else None)
 
 

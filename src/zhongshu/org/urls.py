@@ -3,6 +3,7 @@ from django.urls import path
 
 from . import views
 from .auth_views import SignInView
+from .pickers import views as picker_views
 
 app_name = "org"
 
@@ -20,6 +21,14 @@ urlpatterns = [
          name="person_reset_password"),
     path("system/import/", views.import_start, name="import_start"),
     path("system/import/template.xlsx", views.import_template, name="import_template"),
+    # The picker's dialog (fragments) and the office's groups (docs/pickers.md).
+    path("org/pick/dialog/", picker_views.pick_dialog, name="pick_dialog"),
+    path("org/pick/tree/", picker_views.pick_tree, name="pick_tree"),
+    path("org/pick/search/", picker_views.pick_search, name="pick_search"),
+    path("org/pick/recent/", picker_views.pick_recent, name="pick_recent"),
+    path("org/groups/", picker_views.group_list, name="pick_group_list"),
+    path("org/groups/new/", picker_views.group_edit, name="pick_group_create"),
+    path("org/groups/<int:pk>/", picker_views.group_edit, name="pick_group_edit"),
 ]
 
 # Sign-in and sign-out live outside the namespace under Django's usual names.

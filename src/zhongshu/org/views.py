@@ -9,24 +9,26 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from zhongshu.access.admins import is_admin
 from zhongshu.access.policy import Action, can
 from zhongshu.access.views import require
+from zhongshu.kernel.http import AuthedRequest
 from zhongshu.kernel.job_views import job_context
 from zhongshu.kernel.jobs import my_jobs
 
 from . import importer, imports, lockout, selectors, services
 from .forms import ImportForm, OneTimePasswordChangeForm, PersonForm, ResetForm, UnitForm
 from .models import Person, RoleCode, Unit
+from .pickers.actions import OrgAction
 
 PAGE_SIZE = 30
 
 
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: AuthedRequest) -> HttpResponse:
     """The only page a one-time password opens: the person chooses their own password,
     and is told who reset the old one and when."""
     person = request.user
@@ -42,7 +44,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 
 @require(Action.PASSWORD_RESET)
-def person_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
+def person_reset_password(request: AuthedRequest, pk: int) -> HttpResponse:
     """The system admin resets a password: at once for most people, after the security
     admin's approval for people cleared 重要 or 核心. The one-time password is shown on
     this response only."""
@@ -60,7 +62,7 @@ def person_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("org:person_reset_password", pk=person.pk)
             one_time = services.person_password_reset(actor=request.user, person=person,
                                                       reason=form.cleaned_data["reason"])
-        except services.ValidationError as exc:
+        except ValidationError as exc:
             form.add_error(None, exc)
     state = services.reset_state(person)
     response = render(request, "org/person_reset.html", {
@@ -69,7 +71,7 @@ def person_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthedRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.person_change_own_password(actor=request.user,
@@ -77,22 +79,23 @@ def profile(request: HttpRequest) -> HttpResponse:
         update_session_auth_hash(request, form.user)
         messages.success(request, _("密码已修改。"))
         return redirect("org:profile")
-    return render(request, "org/profile.html", {"form": form})
+    return render(request, "org/profile.html", {
+        "form": form, "may_keep_groups": can(request.user, OrgAction.PICK_GROUP_MANAGE)})
 
 
 @require(Action.ORG_VIEW)
-def unit_list(request: HttpRequest) -> HttpResponse:
+def unit_list(request: AuthedRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     if q:
         page = Paginator(selectors.unit_search(q), PAGE_SIZE).get_page(request.GET.get("page"))
         return render(request, "org/unit_list.html", {"q": q, "page": page})
     tree = selectors.unit_tree()
-    page = Paginator(tree, 100).get_page(request.GET.get("page"))
-    return render(request, "org/unit_list.html", {"q": q, "tree_page": page})
+    tree_page = Paginator(tree, 100).get_page(request.GET.get("page"))
+    return render(request, "org/unit_list.html", {"q": q, "tree_page": tree_page})
 
 
 @require(Action.ORG_MANAGE)
-def unit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def unit_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
     unit = get_object_or_404(Unit, pk=pk) if pk else None
     form = UnitForm(request.POST or None, instance=unit)
     if request.method == "POST" and form.is_valid():
@@ -107,7 +110,7 @@ def unit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                                          leader_in_charge=data["leader_in_charge"])
                 else:
                     services.unit_update(actor=request.user, unit=unit, **data)
-        except services.ValidationError as exc:
+        except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, _("单位“%(name)s”已保存。") % {"name": unit.name})
@@ -116,7 +119,7 @@ def unit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 @require(Action.ORG_VIEW)
-def person_list(request: HttpRequest) -> HttpResponse:
+def person_list(request: AuthedRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     unit_id = request.GET.get("unit") or None
     role = request.GET.get("role", "")
@@ -135,7 +138,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 
 @require(Action.ORG_MANAGE)
-def person_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def person_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
     person = get_object_or_404(Person, pk=pk) if pk else None
     form = PersonForm(request.POST or None, instance=person)
     if person is not None and is_admin(person) and request.method == "POST":
@@ -150,7 +153,7 @@ def person_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                     person = services.person_create(actor=request.user, password=password, **data)
                 else:
                     services.person_update(actor=request.user, person=person, **data)
-        except services.ValidationError as exc:
+        except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, _("人员“%(name)s”已保存。") % {"name": person.full_name})
@@ -162,7 +165,7 @@ def person_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 @require(Action.ACCOUNT_UNLOCK)
-def person_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+def person_unlock(request: AuthedRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(Person, pk=pk)
     if request.method == "POST":
         lockout.account_unlock(actor=request.user, person=person)
@@ -171,7 +174,7 @@ def person_unlock(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require(Action.ORG_MANAGE)
-def import_start(request: HttpRequest) -> HttpResponse:
+def import_start(request: AuthedRequest) -> HttpResponse:
     """批量导入: upload a workbook; it is validated and imported in the background."""
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -188,7 +191,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
 
 
 @require(Action.ORG_MANAGE)
-def import_template(request: HttpRequest) -> HttpResponse:
+def import_template(request: AuthedRequest) -> HttpResponse:
     response = HttpResponse(
         importer.template_workbook(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -17,6 +17,8 @@ class WorkflowAction(StrEnum):
     # Acting on a leader's step as their secretary, under the leader's delegation of
     # 拟办意见 (OPINION_PREPARE).
     STEP_ACT_ON_BEHALF = "workflow.step.act_on_behalf"
+    # Keeping the office-wide 常用意见 (each person keeps their own without a grant).
+    PHRASE_MANAGE_OFFICE = "workflow.phrase.manage_office"
 
 
 def policy() -> AppPolicy:
@@ -25,9 +27,12 @@ def policy() -> AppPolicy:
     return AppPolicy(
         app="workflow", actions=WorkflowAction,
         # The office (not the system admin, who sees no business content) keeps its
-        # routing templates.
-        roles={WorkflowAction.TEMPLATE_VIEW: {RoleCode.OFFICE_DIRECTOR, RoleCode.SECRETARY},
-               WorkflowAction.TEMPLATE_MANAGE: {RoleCode.OFFICE_DIRECTOR, RoleCode.SECRETARY}},
+        # routing templates: the director, or a workflow administrator the security
+        # administrator names. Secretaries read them; a 科员 cannot change a route.
+        roles={WorkflowAction.TEMPLATE_VIEW: {RoleCode.OFFICE_DIRECTOR, RoleCode.SECRETARY,
+                                              RoleCode.WORKFLOW_ADMIN},
+               WorkflowAction.TEMPLATE_MANAGE: {RoleCode.OFFICE_DIRECTOR, RoleCode.WORKFLOW_ADMIN},
+               WorkflowAction.PHRASE_MANAGE_OFFICE: {RoleCode.OFFICE_DIRECTOR}},
         rules={WorkflowAction.ROUTE_START: rules.may_start_route,
                WorkflowAction.ROUTE_VIEW: rules.may_view_route,
                WorkflowAction.STEP_ACT: rules.may_act_on_step,

@@ -71,7 +71,8 @@ class _TaskApproval(registry.ItemBase):
     purpose = ""
 
     def _task(self, obj: Any) -> Task:
-        return obj.task
+        task: Task = obj.task
+        return task
 
     def _subject_hooks(self, task: Task) -> registry.ItemHooks | None:
         model = task.subject_type.model_class()

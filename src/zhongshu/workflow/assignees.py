@@ -14,13 +14,19 @@ department head receives the stages that reach the department after the change.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 
 from zhongshu.access.classification import clearance_covers
 from zhongshu.org.models import Person, RoleCode, Unit
 
 from .models import AssigneeKind
+
+if TYPE_CHECKING:
+    from .models import Route
+
 
 _NEEDS_UNIT = {AssigneeKind.UNIT_HEAD, AssigneeKind.UNIT_LEADER, AssigneeKind.ROLE_IN_UNIT}
 
@@ -31,7 +37,7 @@ class Assignment:
     unit: Unit | None
 
 
-def clean_specs(specs: list[dict]) -> list[dict]:
+def clean_specs(specs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Check specs as the editor saves them; returns them normalised."""
     if not specs:
         raise ValidationError("每个环节至少要有一个办理人。")
@@ -40,13 +46,15 @@ def clean_specs(specs: list[dict]) -> list[dict]:
         kind = spec.get("kind")
         if kind not in AssigneeKind.values:
             raise ValidationError(f"未知的办理人类型：{kind}")
-        item: dict = {"kind": kind}
+        item: dict[str, Any] = {"kind": kind}
+        person_pk: Any = spec.get("person")  # as the editor sent it; checked here
+        unit_pk: Any = spec.get("unit")
         if kind == AssigneeKind.PERSON:
-            if not Person.objects.filter(pk=spec.get("person"), is_active=True).exists():
+            if not Person.objects.filter(pk=person_pk, is_active=True).exists():
                 raise ValidationError("指定的人员不存在或已停用。")
             item["person"] = int(spec["person"])
         if kind in _NEEDS_UNIT:
-            if not Unit.objects.filter(pk=spec.get("unit")).exists():
+            if not Unit.objects.filter(pk=unit_pk).exists():
                 raise ValidationError("指定的单位不存在。")
             item["unit"] = int(spec["unit"])
         if kind == AssigneeKind.ITEM:
@@ -63,7 +71,7 @@ def clean_specs(specs: list[dict]) -> list[dict]:
     return cleaned
 
 
-def describe(spec: dict, units: dict[int, Unit], people: dict[int, Person]) -> str:
+def describe(spec: dict[str, Any], units: dict[int, Unit], people: dict[int, Person]) -> str:
     """The spec in the office's words, for the editor and the timeline."""
     kind = spec["kind"]
     label = str(AssigneeKind(kind).label)
@@ -93,11 +101,11 @@ class Context:
     author_stage: bool
     level: int | None
     stage_name: str
-    subject: object = None
-    route: object = None
+    subject: Model | None = None
+    route: Route | None = None
 
 
-def only_item_specs(specs: list[dict]) -> bool:
+def only_item_specs(specs: list[dict[str, Any]]) -> bool:
     return bool(specs) and all(s["kind"] == AssigneeKind.ITEM for s in specs)
 
 
@@ -135,7 +143,7 @@ def _single(person: Person | None, unit: Unit | None, ctx: Context, missing: str
     return [Assignment(person, unit)]
 
 
-def resolve(specs: list[dict], ctx: Context) -> list[Assignment]:
+def resolve(specs: list[dict[str, Any]], ctx: Context) -> list[Assignment]:
     """The people a stage goes to, in the order of its specs, each person once. Specs of
     kind ``item`` may resolve to nobody (the caller then skips the stage); people the
     item names who are not cleared for it, or who are the author on a reviewing stage,
@@ -145,12 +153,13 @@ def resolve(specs: list[dict], ctx: Context) -> list[Assignment]:
     result: list[Assignment] = []
     for spec in specs:
         kind = spec["kind"]
+        unit_pk: Any = spec.get("unit")
         unit = Unit.objects.select_related("head", "leader_in_charge").filter(
-            pk=spec.get("unit")).first() if kind in _NEEDS_UNIT else None
+            pk=unit_pk).first() if kind in _NEEDS_UNIT else None
         prefix = f"环节“{ctx.stage_name}”找不到办理人："
         if kind == AssigneeKind.ITEM:
             hooks = registry.item_hooks(type(ctx.subject)) if ctx.subject is not None else None
-            if hooks is None:
+            if hooks is None or ctx.route is None:
                 raise ValidationError(prefix + "该事项不能指定办理人。")
             named = hooks.assignees(ctx.subject, spec["slot"], ctx.route)
             found = [Assignment(p, u) for p, u in named if _eligible(p, ctx)]

@@ -41,7 +41,7 @@ from .models import (
 log = logging.getLogger(__name__)
 
 # Notification kinds (inbox.NotificationKind values) by trigger.
-_NOTICE_KIND = {
+_NOTICE_KIND: dict[str, str] = {
     ReminderTrigger.BEFORE_DUE: "due_soon", ReminderTrigger.DUE_TODAY: "due_today",
     ReminderTrigger.OVERDUE: "overdue", ReminderTrigger.OVERDUE_DAYS: "escalated",
     ReminderTrigger.REPORT_DUE: "report_due",
@@ -110,25 +110,25 @@ def recipients(task: Task, target: str) -> list[Person]:
     people: list[Person] = []
     unit = task.unit
     if target == ReminderTarget.HOLDER:
-        if task.person_id:
+        if task.person is not None:
             people = [task.person]
         elif unit is not None:
             spec = registry.task_kind(task.kind)
             roles = spec.contact_roles if spec else frozenset()
             people = list(Person.objects.filter(unit=unit, is_active=True, roles__code__in=roles)
                           .distinct().order_by("sort_order", "id"))
-            if unit.head_id and all(p.pk != unit.head_id for p in people):
+            if unit.head_id and all(p.pk != unit.head_id for p in people) and unit.head is not None:
                 people.append(unit.head)
     elif target == ReminderTarget.UNIT_HEAD:
-        holder_unit = unit or (task.person.unit if task.person_id else None)
-        people = [holder_unit.head] if holder_unit and holder_unit.head_id else []
+        holder_unit = unit or (task.person.unit if task.person is not None else None)
+        people = [holder_unit.head] if holder_unit and holder_unit.head is not None else []
     elif target == ReminderTarget.UNIT_LEADER:
-        holder_unit = unit or (task.person.unit if task.person_id else None)
+        holder_unit = unit or (task.person.unit if task.person is not None else None)
         people = ([holder_unit.leader_in_charge]
-                  if holder_unit and holder_unit.leader_in_charge_id else [])
-    elif target == ReminderTarget.GIVER and task.given_by_id:
+                  if holder_unit and holder_unit.leader_in_charge is not None else [])
+    elif target == ReminderTarget.GIVER and task.given_by is not None:
         people = [task.given_by]
-    hooks = registry.item_hooks(task.subject_type.model_class())  # type: ignore[arg-type]
+    hooks = registry.item_hooks(task.subject_type.model_class())
     level = hooks.classification(task.subject) if hooks else None
     return [p for p in people if p is not None and p.is_active and clearance_covers(p, level)]
 

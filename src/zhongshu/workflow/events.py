@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from zhongshu.audit.events import register
 
+
+@register
 class WorkflowEvent(StrEnum):
     TEMPLATE_CREATE = "workflow.template.create"
     TEMPLATE_UPDATE = "workflow.template.update"
@@ -34,6 +37,10 @@ class WorkflowEvent(StrEnum):
     TASK_DUE_CHANGE = "workflow.task.due_change"
     TASK_REMIND = "workflow.task.remind"
     REMINDER_RULE_SET = "workflow.reminder_rule.set"
+    # 常用意见 (office-wide and personal)
+    PHRASE_ADD = "workflow.phrase.add"
+    PHRASE_UPDATE = "workflow.phrase.update"
+    PHRASE_DELETE = "workflow.phrase.delete"
 
 
 def step_event(action: str) -> WorkflowEvent:

@@ -6,16 +6,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from zhongshu.access.classification import Classified, clearance_covers
 from zhongshu.inbox.registry import Box, InboxItem
 
 from . import chasing, registry
 from .models import ACTED_STEP_STATUSES, ACTIVE_TASK_STATUSES, Step, StepStatus, Task, TaskStatus
+
+if TYPE_CHECKING:
+    from zhongshu.org.models import Person
+
 
 
 def _url_of(content_type_id: int, object_id: int, cache: dict[int, registry.ItemHooks | None]) -> str:
@@ -55,12 +59,12 @@ def _levels(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], int | Non
     return levels
 
 
-def _shown(person: Any, title: str, level: int | None) -> str:
+def _shown(person: Person, title: str, level: int | None) -> str:
     return title if clearance_covers(person, level) else MASKED_TITLE
 
 
-def _step_item(step: Step, cache: dict, *, done: bool = False, person: Any = None,
-               levels: dict | None = None) -> InboxItem:
+def _step_item(step: Step, cache: dict[int, registry.ItemHooks | None], *, done: bool = False,
+               person: Person | None = None, levels: dict[tuple[int, int], int | None] | None = None) -> InboxItem:
     route = step.route
     purpose = registry.purpose(route.purpose)
     level = (levels or {}).get((route.content_type_id, route.object_id))
@@ -81,22 +85,22 @@ class WorkflowInboxProvider:
     def kinds(self) -> list[tuple[str, str]]:
         return [(p.code, p.label) for p in registry.purposes()]
 
-    def open_items(self, person: Any) -> Iterable[InboxItem]:
+    def open_items(self, person: Person) -> Iterable[InboxItem]:
         steps = list(Step.objects.filter(assignee=person, status=StepStatus.PENDING).select_related("route"))
         return _step_items(steps, person=person)
 
-    def open_counts(self, person: Any) -> dict[str, int]:
+    def open_counts(self, person: Person) -> dict[str, int]:
         return {Box.TODO: Step.objects.filter(assignee=person, status=StepStatus.PENDING).count(),
                 Box.TOREAD: 0}
 
-    def done_items(self, person: Any, box: str, *, limit: int) -> Iterable[InboxItem]:
+    def done_items(self, person: Person, box: str, *, limit: int) -> Iterable[InboxItem]:
         if box != Box.TODO:
             return []
         steps = list(Step.objects.filter(assignee=person, status__in=ACTED_STEP_STATUSES)
                      .select_related("route").order_by("-acted_at", "-id")[:limit])
         return _step_items(steps, person=person, done=True)
 
-    def hidden_keys(self, person: Any, keys: Iterable[str]) -> set[str]:
+    def hidden_keys(self, person: Person, keys: Iterable[str]) -> set[str]:
         ids = _ids_of(keys, "workflow.step:")
         steps = Step.objects.filter(pk__in=ids.values()).select_related("route") if ids else []
         return _hidden(person, ids, {s.pk: (s.route.content_type_id, s.route.object_id) for s in steps})
@@ -115,17 +119,17 @@ class WorkflowInboxProvider:
         return out
 
 
-def _step_items(steps: list[Step], *, person: Any = None, done: bool = False) -> list[InboxItem]:
+def _step_items(steps: list[Step], *, person: Person | None = None, done: bool = False) -> list[InboxItem]:
     """Inbox items of ``steps`` (each for ``person``, or for its own assignee), titles
     masked where the item's level is above the person's clearance."""
     levels = _levels({(s.route.content_type_id, s.route.object_id) for s in steps})
-    cache: dict = {}
+    cache: dict[int, registry.ItemHooks | None] = {}
     return [_step_item(s, cache, done=done, person=person, levels=levels) for s in steps]
 
 
 # --- tasks ------------------------------------------------------------------------
 
-def contact_q(person: Any) -> Q:
+def contact_q(person: Person) -> Q:
     """The unit tasks ``person`` acts on as one of the unit's contacts: the unit's head,
     and the holders of the kind's contact roles (its liaison officer …) in the unit."""
     q = Q(unit__head_id=person.pk)
@@ -138,13 +142,13 @@ def contact_q(person: Any) -> Q:
     return q
 
 
-def held_q(person: Any) -> Q:
+def held_q(person: Person) -> Q:
     """Tasks in the person's hands: his own, and his units' as their contact."""
     return Q(person_id=person.pk) | (Q(person__isnull=True) & contact_q(person))
 
 
-def _task_item(task: Task, cache: dict, *, done: bool = False, person: Any = None,
-               levels: dict | None = None) -> InboxItem:
+def _task_item(task: Task, cache: dict[int, registry.ItemHooks | None], *, done: bool = False,
+               person: Person | None = None, levels: dict[tuple[int, int], int | None] | None = None) -> InboxItem:
     spec = registry.task_kind(task.kind)
     title = task.title or str(task)
     if person is not None and levels is not None:
@@ -176,20 +180,20 @@ class TaskInboxProvider:
             seen.setdefault(spec.code.split(".", 1)[0], hooks.label if hooks else spec.label)
         return list(seen.items())
 
-    def _open(self, person: Any):
+    def _open(self, person: Person) -> QuerySet[Task]:
         return Task.objects.filter(held_q(person), status__in=ACTIVE_TASK_STATUSES)
 
-    def open_items(self, person: Any) -> Iterable[InboxItem]:
+    def open_items(self, person: Person) -> Iterable[InboxItem]:
         tasks = list(self._open(person).select_related("unit"))
         return _task_items(tasks, person)
 
-    def open_counts(self, person: Any) -> dict[str, int]:
+    def open_counts(self, person: Person) -> dict[str, int]:
         toread = [k.code for k in registry.task_kinds() if k.box == Box.TOREAD]
         qs = self._open(person)
         reads = qs.filter(kind__in=toread).count() if toread else 0
         return {Box.TODO: qs.count() - reads, Box.TOREAD: reads}
 
-    def done_items(self, person: Any, box: str, *, limit: int) -> Iterable[InboxItem]:
+    def done_items(self, person: Person, box: str, *, limit: int) -> Iterable[InboxItem]:
         toread = [k.code for k in registry.task_kinds() if k.box == Box.TOREAD]
         qs = Task.objects.filter(done_by_id=person.pk, status=TaskStatus.DONE)
         qs = qs.filter(kind__in=toread) if box == Box.TOREAD else qs.exclude(kind__in=toread)
@@ -200,7 +204,7 @@ class TaskInboxProvider:
         # Tasks are chased by their kinds' reminder rules (``chase``), not here.
         return []
 
-    def hidden_keys(self, person: Any, keys: Iterable[str]) -> set[str]:
+    def hidden_keys(self, person: Person, keys: Iterable[str]) -> set[str]:
         ids = _ids_of(keys, "workflow.task:")
         tasks = Task.objects.filter(pk__in=ids.values()).only("subject_type_id", "subject_id") if ids else []
         return _hidden(person, ids, {t.pk: (t.subject_type_id, t.subject_id) for t in tasks})
@@ -209,9 +213,9 @@ class TaskInboxProvider:
         return chasing.chase_all(today=today).sent
 
 
-def _task_items(tasks: list[Task], person: Any, *, done: bool = False) -> list[InboxItem]:
+def _task_items(tasks: list[Task], person: Person, *, done: bool = False) -> list[InboxItem]:
     levels = _levels({(t.subject_type_id, t.subject_id) for t in tasks})
-    cache: dict = {}
+    cache: dict[int, registry.ItemHooks | None] = {}
     return [_task_item(t, cache, done=done, person=person, levels=levels) for t in tasks]
 
 
@@ -226,7 +230,7 @@ def _ids_of(keys: Iterable[str], prefix: str) -> dict[str, int]:
     return out
 
 
-def _hidden(person: Any, ids: dict[str, int], items: dict[int, tuple[int, int]]) -> set[str]:
+def _hidden(person: Person, ids: dict[str, int], items: dict[int, tuple[int, int]]) -> set[str]:
     levels = _levels(set(items.values()))
     return {key for key, pk in ids.items()
             if pk in items and not clearance_covers(person, levels.get(items[pk]))}

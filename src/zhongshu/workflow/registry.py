@@ -248,9 +248,10 @@ def unregister_item(model: type[models.Model] | str) -> None:
     _ITEMS.pop(label_of(model), None)
 
 
-def item_hooks(model: type[models.Model] | models.Model | str) -> ItemHooks | None:
-    """The hooks of a registered model; ``None`` means the engine refuses it."""
-    return _ITEMS.get(label_of(model))
+def item_hooks(model: type[models.Model] | models.Model | str | None) -> ItemHooks | None:
+    """The hooks of a registered model; ``None`` means the engine refuses it (as it
+    refuses an item whose model is gone: ``ContentType.model_class()`` is None)."""
+    return _ITEMS.get(label_of(model)) if model is not None else None
 
 
 def purpose(code: str) -> Purpose | None:
@@ -295,13 +296,14 @@ def problems() -> list[str]:
     return found
 
 
-def snapshot() -> tuple[dict, dict, dict]:
+def snapshot() -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     """For tests that register a throw-away item and restore the registry after."""
     return dict(_ITEMS), dict(_PURPOSES), dict(_TASK_KINDS)
 
 
-def restore(state: tuple[Mapping, Mapping, Mapping]) -> None:
-    for target, saved in zip((_ITEMS, _PURPOSES, _TASK_KINDS), state, strict=True):
+def restore(state: tuple[Mapping[str, Any], Mapping[str, Any], Mapping[str, Any]]) -> None:
+    targets: tuple[dict[str, Any], ...] = (_ITEMS, _PURPOSES, _TASK_KINDS)
+    for target, saved in zip(targets, state, strict=True):
         target.clear()
         target.update(saved)
 

@@ -29,7 +29,7 @@ def may_view_route(person: Person, route: Route) -> bool:
 
     if not isinstance(route, Route):
         return False
-    hooks = registry.item_hooks(route.content_type.model_class() or type(None))
+    hooks = registry.item_hooks(route.content_type.model_class())
     if hooks is None:
         return False
     subject = route.subject
@@ -59,7 +59,7 @@ def may_act_on_step(person: Person, step: Step) -> bool:
         return False
     route = step.route
     purpose = registry.purpose(route.purpose)
-    hooks = registry.item_hooks(route.content_type.model_class() or type(None))
+    hooks = registry.item_hooks(route.content_type.model_class())
     if purpose is None or hooks is None:
         return False
     subject = route.subject

@@ -16,7 +16,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from zhongshu.access.classification import clearance_covers
@@ -66,7 +66,7 @@ class StepRefused(WorkflowError):
         super().__init__(message, code=RefusalCode.NOT_ALLOWED)
 
 
-def _audit(*, actor: Any, action: str, obj: Any, on_behalf_of: Any = None, **details: Any) -> None:
+def _audit(*, actor: Person | None, action: str, obj: Any, on_behalf_of: Person | None = None, **details: Any) -> None:
     """Record an audit event in the caller's transaction."""
     record(actor=actor, action=action, obj=obj, details=details, on_behalf_of=on_behalf_of)
 
@@ -86,7 +86,7 @@ def _purpose_of(code: str) -> registry.Purpose:
     return found
 
 
-def _clean_keys(stages: list[dict], purpose: registry.Purpose, template_code: str) -> list[str]:
+def _clean_keys(stages: list[dict[str, Any]], purpose: registry.Purpose, template_code: str) -> list[str]:
     """The stages' keys: a key with a meaning for the purpose, or ``custom-N`` for a stage
     the office added (given here when the stage has none). Required keys must be there
     exactly once and in the purpose's order; no key twice."""
@@ -106,7 +106,7 @@ def _clean_keys(stages: list[dict], purpose: registry.Purpose, template_code: st
             raise WorkflowError(f"环节标识“{key}”出现了两次：每个环节标识只能用于一个环节。")
         keys.append(key)
     required = purpose.required_keys(template_code)
-    missing = [purpose.key(k).label if purpose.key(k) else k for k in
+    missing = [_key_label(purpose, k) for k in
                (k.key for k in purpose.keys) if k in required and k not in keys]
     if missing:
         raise WorkflowError(f"{purpose.label}模板必须保留以下环节：{'、'.join(missing)}（可改名，不可删除）。")
@@ -118,7 +118,7 @@ def _clean_keys(stages: list[dict], purpose: registry.Purpose, template_code: st
     return keys
 
 
-def _clean_stages(stages: list[dict], purpose: registry.Purpose, template_code: str) -> list[dict]:
+def _clean_stages(stages: list[dict[str, Any]], purpose: registry.Purpose, template_code: str) -> list[dict[str, Any]]:
     if not stages:
         raise WorkflowError("模板至少要有一个环节。")
     keys = _clean_keys(stages, purpose, template_code)
@@ -153,18 +153,19 @@ def _clean_stages(stages: list[dict], purpose: registry.Purpose, template_code: 
         # A key that may never be delegated stays so whatever the editor says.
         delegable = bool(stage.get("delegable", True)) and (meaning is None or meaning.delegable)
         cleaned.append({"key": keys[index], "name": name[:50], "mode": mode, "actions": actions,
-                        "assignees": specs, "deadline_workdays": deadline, "delegable": delegable})
+                        "assignees": specs, "deadline_workdays": deadline, "delegable": delegable,
+                        "choosable": bool(stage.get("choosable", False))})
     return cleaned
 
 
-def _check_manage(actor: Any) -> None:
+def _check_manage(actor: Person) -> None:
     if not can(actor, WorkflowAction.TEMPLATE_MANAGE):
         raise PermissionDenied
 
 
 @transaction.atomic
 def template_create(*, actor: Person | None, code: str, name: str, purpose: str,
-                    stages: list[dict], description: str = "", note: str = "") -> RouteTemplate:
+                    stages: list[dict[str, Any]], description: str = "", note: str = "") -> RouteTemplate:
     """A new template serving ``purpose``. ``actor=None`` is the system creating an
     app's default template on first use."""
     if actor is not None:
@@ -180,7 +181,7 @@ def template_create(*, actor: Person | None, code: str, name: str, purpose: str,
 
 
 @transaction.atomic
-def template_update(*, actor: Person, template: RouteTemplate, name: str, stages: list[dict],
+def template_update(*, actor: Person, template: RouteTemplate, name: str, stages: list[dict[str, Any]],
                     description: str = "", is_active: bool = True, note: str = "") -> TemplateVersion:
     """Save the template's stages as a new version. Earlier versions stay as they were,
     and routes that started on them keep them."""
@@ -197,7 +198,7 @@ def template_update(*, actor: Person, template: RouteTemplate, name: str, stages
     return version
 
 
-def _version_changes(previous: TemplateVersion | None, cleaned: list[dict]) -> list[str]:
+def _version_changes(previous: TemplateVersion | None, cleaned: list[dict[str, Any]]) -> list[str]:
     """What the new version changed, in the office's words, for the audit trail."""
     if previous is None:
         return []
@@ -210,14 +211,14 @@ def _version_changes(previous: TemplateVersion | None, cleaned: list[dict]) -> l
             continue
         for field, label in (("name", "名称"), ("mode", "办理方式"), ("assignees", "办理人"),
                              ("actions", "允许的操作"), ("deadline_workdays", "办理时限"),
-                             ("delegable", "允许代为处理")):
+                             ("delegable", "允许代为处理"), ("choosable", "送出时可选择办理人")):
             if getattr(old, field) != st[field]:
                 notes.append(f"环节“{old.name}”（{old.key}）修改了{label}")
     notes += [f"删除环节“{old.name}”" for old in before.values()]
     return notes
 
 
-def _version_create(*, actor: Person | None, template: RouteTemplate, stages: list[dict],
+def _version_create(*, actor: Person | None, template: RouteTemplate, stages: list[dict[str, Any]],
                     note: str) -> TemplateVersion:
     last = template.versions.order_by("-number").values_list("number", flat=True).first() or 0
     version = TemplateVersion.objects.create(template=template, number=last + 1,
@@ -260,6 +261,21 @@ def _activate(step: Step, stage: StageDef, today: dt.date, calendar: WorkCalenda
         step.due_date, step.due_provisional = due.date, due.provisional
 
 
+def _chosen_among(route: Route, stage: StageDef, found: list[assignees.Assignment]
+                  ) -> list[assignees.Assignment]:
+    """The people the sender chose for the stage he sends the item to (``chosen`` of
+    ``step_act``), when the stage allows a choice; each must be one the stage would go to."""
+    chosen = route.__dict__.pop("_chosen", None)
+    if not chosen or not stage.choosable:
+        return found
+    picked = [a for a in found if a.person.pk in chosen]
+    if len(picked) != len(set(chosen)):
+        raise WorkflowError(f"所选办理人不在环节“{stage.name}”的办理人范围内。", code=RefusalCode.INVALID)
+    if stage.mode == StageMode.SINGLE and len(picked) > 1:
+        raise WorkflowError(f"环节“{stage.name}”为单人办理，只能选择一人。")
+    return picked
+
+
 def _open_stage(route: Route, position: int, today: dt.date, calendar: WorkCalendar) -> None:
     """Create the steps of one pass of a stage and make the first (or all) pending."""
     stage = _stage(route, position)
@@ -271,6 +287,7 @@ def _open_stage(route: Route, position: int, today: dt.date, calendar: WorkCalen
         found = assignees.resolve(stage.assignees, ctx)
     except ValidationError as exc:
         raise WorkflowError(exc.messages, code=RefusalCode.NO_ASSIGNEE) from None
+    found = _chosen_among(route, stage, found)
     if not found and assignees.only_item_specs(stage.assignees):
         # The item names nobody for this stage (no 会签 units, no seal on a 纪要): skip it.
         _stage_done(route, position, today, calendar, skipped=True)
@@ -313,13 +330,19 @@ def route_start(*, actor: Person, obj: Any, template: RouteTemplate, title: str,
         drafter=drafter or actor, started_by=actor, urgency=urgency, importance=importance)
     route.subject = obj  # the caller's instance: hooks see what the caller just saved
     first = version.stages.order_by("position").values_list("position", flat=True).first()
+    assert first is not None  # a version is saved only with its stages
     _open_stage(route, first, _today(today), WorkCalendar.load())
     route.save(update_fields=["current_position", "status", "finished_at"])
     _audit(actor=actor, action=WorkflowEvent.ROUTE_START, obj=route, purpose=purpose.code)
     return route
 
 
-def _open_steps(route: Route, position: int):
+def _key_label(purpose: registry.Purpose, key: str) -> str:
+    stage_key = purpose.key(key)
+    return str(stage_key.label) if stage_key else key
+
+
+def _open_steps(route: Route, position: int) -> QuerySet[Step]:
     return route.steps.filter(position=position, round=route.round, status__in=OPEN_STEP_STATUSES)
 
 
@@ -372,7 +395,8 @@ def _check_delegation(*, actor: Person, principal: Person, route: Route, stage: 
 @transaction.atomic
 def step_act(*, actor: Person, step: Step, action: str, text: str = "",
              on_behalf_of: Person | None = None, return_to: int | None = None,
-             target: Person | None = None, today: dt.date | None = None) -> Opinion:
+             target: Person | None = None, today: dt.date | None = None,
+             chosen: list[int] | None = None) -> Opinion:
     """Act on a step: agree, agree with an opinion, return to an earlier stage, reject,
     add a countersigner, or transfer. Records one immutable opinion."""
     today = _today(today)
@@ -400,11 +424,12 @@ def step_act(*, actor: Person, step: Step, action: str, text: str = "",
         raise WorkflowError(f"意见不能超过 {OPINION_MAX} 字。")
 
     calendar = WorkCalendar.load()
-    new_status = {
+    statuses: dict[str, StepStatus] = {
         StepAction.AGREE: StepStatus.AGREED, StepAction.AGREE_WITH_OPINION: StepStatus.AGREED,
         StepAction.RETURN: StepStatus.RETURNED, StepAction.REJECT: StepStatus.REJECTED,
         StepAction.TRANSFER: StepStatus.TRANSFERRED,
-    }.get(action)
+    }
+    new_status = statuses.get(action)
     opinion = Opinion(route=route, step=step, stage_key=step.stage_key, stage_name=step.stage_name,
                       author=actor, on_behalf_of=on_behalf_of, action=action, text=text)
 
@@ -426,21 +451,27 @@ def step_act(*, actor: Person, step: Step, action: str, text: str = "",
     opinion.save()
 
     if action in (StepAction.AGREE, StepAction.AGREE_WITH_OPINION):
+        if chosen:
+            route.__dict__["_chosen"] = {int(pk) for pk in chosen}
         _after_agree(route, stage, today, calendar)
+        route.__dict__.pop("_chosen", None)
     elif action == StepAction.REJECT:
         _open_steps(route, step.position).update(status=StepStatus.CLOSED)
         _finish(route, RouteStatus.REJECTED)
     elif action == StepAction.RETURN:
         _open_steps(route, step.position).update(status=StepStatus.CLOSED)
         route.round += 1  # safe: the route row is locked
+        assert return_to is not None  # checked above
         _open_stage(route, return_to, today, calendar)
     elif action == StepAction.TRANSFER:
+        assert target is not None  # _check_target
         Step.objects.create(route=route, position=step.position, round=step.round, order=step.order,
                             stage_key=step.stage_key, stage_name=step.stage_name, assignee=target,
                             unit=step.unit, status=StepStatus.PENDING, activated_at=timezone.now(),
                             due_date=step.due_date, due_provisional=step.due_provisional,
                             transferred_from=step)
     else:  # ADD_COUNTERSIGNER
+        assert target is not None  # _check_target
         _add_countersigner(route, stage, step, target, today, calendar)
     route.save(update_fields=["status", "current_position", "finished_at", "round"])
     _audit(actor=actor, on_behalf_of=on_behalf_of, action=step_event(action), obj=route,
@@ -456,6 +487,29 @@ def step_act(*, actor: Person, step: Step, action: str, text: str = "",
 
 
 OPINION_MAX = 5000
+
+
+@transaction.atomic
+def step_withdraw(*, actor: Person, route: Route, today: dt.date | None = None) -> Step:
+    """撤回: whoever sent the item on takes it back while nobody of the next stage has
+    acted — the next stage's steps close and his own stage opens again (a new round, as
+    a return does). The item may refuse (``ItemHooks.may_withdraw``: a document once
+    signed off is not withdrawn)."""
+    route = Route.objects.select_for_update().select_related("template_version").get(pk=route.pk)
+    from .selectors import withdrawable_step
+
+    step = withdrawable_step(actor, route)
+    hooks = _hooks(route.subject)
+    may = getattr(hooks, "may_withdraw", None)
+    if step is None or (may is not None and not may(actor, route.subject, step)):
+        raise WorkflowError("只能撤回本人刚送出、且下一环节尚未办理的事项。", code=RefusalCode.NOT_PENDING)
+    assert route.current_position is not None  # withdrawable_step: a running route
+    _open_steps(route, route.current_position).update(status=StepStatus.CLOSED)
+    route.round += 1
+    _open_stage(route, step.position, _today(today), WorkCalendar.load())
+    route.save(update_fields=["status", "current_position", "finished_at", "round"])
+    _audit(actor=actor, action=WorkflowEvent.STEP_WITHDRAW, obj=route, step=step.pk, stage=step.stage_key)
+    return step
 
 
 def _check_target(route: Route, step: Step, stage: StageDef, target: Person | None,

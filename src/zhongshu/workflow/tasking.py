@@ -82,14 +82,14 @@ def _spec(kind: str, subject: Model | None = None) -> registry.TaskKindSpec:
     return spec
 
 
-def _hooks(subject: Model) -> registry.ItemHooks:
-    hooks = registry.item_hooks(type(subject))
+def _hooks(subject: Model | None) -> registry.ItemHooks:
+    hooks = registry.item_hooks(type(subject) if subject is not None else None)
     if hooks is None:
         raise PermissionDenied
     return hooks
 
 
-def _level(subject: Model) -> int | None:
+def _level(subject: Model | None) -> int | None:
     return _hooks(subject).classification(subject)
 
 
@@ -135,7 +135,7 @@ def _due(workdays: int | None, date: dt.date | None, start: dt.date,
     return None
 
 
-def may_hold(person: Person, subject: Model) -> bool:
+def may_hold(person: Person, subject: Model | None) -> bool:
     """Whether ``person`` may be given (or act on) work on ``subject``: active and
     cleared for its classification."""
     return person.is_active and clearance_covers(person, _level(subject))
@@ -594,7 +594,7 @@ def recompute_provisional(*, years: set[int] | None = None) -> int:
         stage = step.route.template_version.stages.filter(position=step.position).first()
         if stage is None or not stage.deadline_workdays:
             continue
-        start = timezone.localtime(step.activated_at).date()  # type: ignore[arg-type]
+        start = timezone.localtime(step.activated_at).date()
         due = due_in(start, stage.deadline_workdays, calendar)
         if due.provisional:
             continue

@@ -3,35 +3,38 @@ live in services, selectors and the access policy."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhongshu.access.policy import can
 from zhongshu.access.views import require
+from zhongshu.kernel.http import AuthedRequest
 from zhongshu.org.models import Person, Unit
 from zhongshu.workflow.actions import WorkflowAction
 
 from . import assignees, registry, selectors, services
 from .forms import ActForm, StageForm, StageFormSet, TemplateForm, stages_from
-from .models import RouteTemplate, StageDef, StepAction, TemplateVersion
+from .models import RouteTemplate, StageDef, Step, StepAction, TemplateVersion
 
 PAGE_SIZE = 30
 
 
 @require(WorkflowAction.TEMPLATE_VIEW)
-def template_list(request: HttpRequest) -> HttpResponse:
+def template_list(request: AuthedRequest) -> HttpResponse:
     page = Paginator(selectors.templates_list(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "workflow/template_list.html", {
         "page": page, "may_manage": can(request.user, WorkflowAction.TEMPLATE_MANAGE)})
 
 
-def _stage_rows(stages: list[StageDef]) -> list[dict]:
+def _stage_rows(stages: list[StageDef]) -> list[dict[str, Any]]:
     """Stages with their assignees in words, for read-only display."""
     unit_ids = {s.get("unit") for st in stages for s in st.assignees if s.get("unit")}
     person_ids = {s.get("person") for st in stages for s in st.assignees if s.get("person")}
@@ -42,7 +45,7 @@ def _stage_rows(stages: list[StageDef]) -> list[dict]:
 
 
 @require(WorkflowAction.TEMPLATE_MANAGE)
-def template_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def template_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
     template = get_object_or_404(RouteTemplate, pk=pk) if pk else None
     current = template.current_version if template else None
     initial = ([dict(StageForm.initial_from(s), ORDER=s.position + 1) for s in current.stages.all()]
@@ -68,7 +71,8 @@ def template_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             form.add_error(None, exc)
         else:
             messages.success(request, _("流转模板“%(name)s”已保存为第 %(n)s 版。") % {
-                "name": template.name, "n": template.current_version.number})
+                "name": template.name, "n": template.current_version.number
+                if template.current_version else None})
             return redirect("workflow:template_edit", pk=template.pk)
     versions = list(template.versions.select_related("created_by").order_by("-number")) if template else []
     purpose = registry.purpose(template.purpose) if template else None
@@ -85,7 +89,7 @@ def _key_labels(purpose: registry.Purpose | None) -> dict[str, str]:
 
 
 @require(WorkflowAction.TEMPLATE_VIEW)
-def template_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def template_version(request: AuthedRequest, pk: int, number: int) -> HttpResponse:
     version = get_object_or_404(TemplateVersion.objects.select_related("template", "created_by"),
                                 template_id=pk, number=number)
     return render(request, "workflow/template_version.html", {
@@ -93,7 +97,7 @@ def template_version(request: HttpRequest, pk: int, number: int) -> HttpResponse
         "route_count": version.routes.count()})
 
 
-def route_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def route_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     route = selectors.route_get(request.user, pk)
     if route is None:
         raise Http404
@@ -107,14 +111,14 @@ def route_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "opinions": timeline["opinions"], "step": step, "act_form": act_form})
 
 
-def _act_form(step, stages: list[StageDef], data=None) -> ActForm:
+def _act_form(step: Step, stages: list[StageDef], data: QueryDict | None = None) -> ActForm:
     stage = next(s for s in stages if s.position == step.position)
     earlier = [s for s in stages if s.position < step.position]
     return ActForm(data, stage=stage, earlier=earlier)
 
 
 @require_POST
-def route_act(request: HttpRequest, pk: int) -> HttpResponse:
+def route_act(request: AuthedRequest, pk: int) -> HttpResponse:
     route = selectors.route_get(request.user, pk)
     if route is None:
         raise Http404
@@ -125,7 +129,7 @@ def route_act(request: HttpRequest, pk: int) -> HttpResponse:
     form = _act_form(step, list(route.template_version.stages.all()), request.POST)
     if not form.is_valid():
         messages.error(request, _("请检查填写的内容：%(errors)s") % {
-            "errors": "；".join(e for errs in form.errors.values() for e in errs)})
+            "errors": "；".join(str(e) for errs in form.errors.values() for e in errs)})
         return redirect("workflow:route_detail", pk=pk)
     data = form.cleaned_data
     try:

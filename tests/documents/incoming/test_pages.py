@@ -182,7 +182,7 @@ def test_walk_through_the_page(org, client):
     assert 'id="decide"' in html and "申请延期 2 个工作日" in html
     act(client, org.director, doc, op="decide", extension=ext.pk, approve="1", note="同意")
     r = act(client, org.handler, doc, op="complete", summary="已答复。")
-    assert messages_of(r) == ["已办结。"]
+    assert messages_of(r) == ["已办结。已通知来文单位查看答复。"]
     doc.refresh_from_db()
     assert doc.status == Status.COMPLETED
     html = page(client, org.secretary, url).content.decode()

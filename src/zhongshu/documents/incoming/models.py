@@ -149,6 +149,9 @@ class IncomingFile(models.Model):
     size = models.PositiveBigIntegerField(_("大小"))
     content = models.BinaryField()
     is_attachment = models.BooleanField(_("附件"), default=False)
+    # The reply file (答复文件) the handler gives at 办结; the sender reads it on the
+    # reply page (docs/incoming.md).
+    is_reply = models.BooleanField(_("答复文件"), default=False)
     uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -171,6 +174,7 @@ class TaskKind(models.TextChoices):
     ASSIGN = "assign", _("交办")
     HANDLE = "handle", _("承办")
     READ = "read", _("传阅")
+    ASSIST = "assist", _("协办")
 
     @property
     def code(self) -> str:
@@ -234,6 +238,9 @@ class EventKind(models.TextChoices):
     EXTENSION_REFUSED = "extension_refused", _("不同意延期")
     DEADLINE_RECOMPUTED = "deadline_recomputed", _("时限重算")
     COMPLETED = "completed", _("办结")
+    ASSISTED = "assisted", _("协办意见")
+    CHASED = "chased", _("催收")
+    REPLY_DRAFTED = "reply_drafted", _("起草答复文")
 
 
 class IncomingEvent(AppendOnly):
@@ -255,3 +262,39 @@ class IncomingEvent(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class ReplyKind(models.TextChoices):
+    """The kinds of reply drafted from a 收文: a 批复 answers a 请示 from below; a 复函
+    answers a 函 (docs/incoming.md)."""
+
+    APPROVAL = "approval", _("批复")
+    LETTER = "letter", _("复函")
+
+    @property
+    def doc_type(self) -> str:
+        return "批复" if self == ReplyKind.APPROVAL else "函"
+
+
+class ReplyDraft(models.Model):
+    """An outgoing draft (批复, 复函) started from a 收文: the link both pages show."""
+
+    incoming = models.ForeignKey(IncomingDocument, on_delete=models.PROTECT, related_name="reply_drafts")
+    outgoing = models.ForeignKey("documents.OutgoingDocument", on_delete=models.PROTECT,
+                                 related_name="incoming_reply_links")
+    kind = models.CharField(_("答复类型"), max_length=20, choices=ReplyKind.choices)
+    created_by = models.ForeignKey("org.Person", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("答复文稿")
+        verbose_name_plural = _("答复文稿")
+        constraints = [
+            models.UniqueConstraint(fields=["incoming", "outgoing"], name="incoming_reply_draft_once"),
+            models.CheckConstraint(condition=Q(kind__in=["approval", "letter"]),
+                                   name="incoming_reply_draft_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.outgoing_id}"

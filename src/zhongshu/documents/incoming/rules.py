@@ -78,8 +78,11 @@ def may_register(person: Any, what: Registration | None = None) -> bool:
 
 
 def may_act_on_task(person: Any, task: Any) -> bool:
-    """A person acts on their own open task of a document they may see."""
-    if task is None or task.person_id != person.pk or task.status != "open":
+    """A person acts on their own open task (or his unit's, as its contact: a 协办 task)
+    of a document they may see."""
+    from zhongshu.workflow.tasking import is_contact
+
+    if task is None or task.status != "open" or not is_contact(person, task):
         return False
     return _may_view(person, task.subject)
 
@@ -112,6 +115,11 @@ def need_to_know_q(person: Any) -> Q:
     from .models import IncomingDocument
 
     ct = ContentType.objects.get_for_model(IncomingDocument)
-    return (q | Q(Probe(Task.objects.filter(subject_type_id=ct.pk, subject_id=OuterRef("pk"),
-                                            person_id=person.pk)))
+    q |= Q(Probe(Task.objects.filter(subject_type_id=ct.pk, subject_id=OuterRef("pk"),
+                                     person_id=person.pk)))
+    if getattr(person, "unit_id", None):
+        # The staff of a co-unit (协办单位) given a 协办 task, like the lead unit's.
+        q |= Q(Probe(Task.objects.filter(subject_type_id=ct.pk, subject_id=OuterRef("pk"),
+                                         unit_id=person.unit_id, person__isnull=True)))
+    return (q
             | Q(Probe(Instruction.objects.filter(incoming_id=OuterRef("pk"), leader_id=person.pk))))

@@ -9,11 +9,13 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, F, IntegerField, Model, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from zhongshu.access.policy import visible
 from zhongshu.kernel.queries import Probe
 from zhongshu.kernel.urgency import URGENCY_RANK
+from zhongshu.workflow.inbox import held_q
 from zhongshu.workflow.models import Task, TaskBatch, TaskExtension, TaskStatus
 
 from .models import IncomingDocument, IncomingEvent, Status, TaskKind, task_kind_of
@@ -41,7 +43,7 @@ def circulations_of(doc: IncomingDocument) -> QuerySet[TaskBatch]:
             .select_related("started_by").order_by("started_at", "id"))
 
 
-def receipts_for_sources(sources: Iterable[Model]) -> dict[tuple[int, int], IncomingDocument]:
+def receipts_for_sources(sources: Iterable[Model]) -> dict[tuple[int | None, int | None], IncomingDocument]:
     """The incoming item each delivered copy became, keyed by (content type id, object id),
     so the sender can show who has signed for it (``received_at``/``received_by``), who
     returned it (``status``/``return_reason``) and who has not yet. Receipt facts only:
@@ -148,7 +150,9 @@ def open_tasks_by_document(doc_ids: Iterable[int]) -> dict[int, list[tuple[str, 
     for doc_id, kind, name in (tasks_of().filter(subject_id__in=list(doc_ids),
                                                  status=TaskStatus.OPEN)
                                .order_by("subject_id", "kind", "position", "id")
-                               .values_list("subject_id", "kind", "person__full_name")):
+                               # a unit's task (协办) is held by the unit
+                               .values_list("subject_id", "kind",
+                                            Coalesce("person__full_name", "unit__name"))):
         grouped.setdefault(doc_id, {}).setdefault(labels.get(kind, kind), []).append(name)
     return {d: list(kinds.items()) for d, kinds in grouped.items()}
 
@@ -222,7 +226,7 @@ def my_open_tasks(viewer: Any, doc: IncomingDocument) -> dict[str, Any]:
     from zhongshu.workflow.selectors import pending_step_of
 
     tasks: dict[str, Any] = {}
-    for t in tasks_of(doc).filter(person=viewer, status=TaskStatus.OPEN).order_by("-position", "-id"):
+    for t in tasks_of(doc).filter(held_q(viewer), status=TaskStatus.OPEN).order_by("-position", "-id"):
         kind = task_kind_of(t.kind)
         if kind is not None:
             tasks[kind.value] = t
@@ -273,7 +277,7 @@ def circulations(doc: IncomingDocument) -> list[tuple[TaskBatch, list[Task]]]:
 
 def stage_durations(doc: IncomingDocument) -> list[tuple[str, str]]:
     """How long each finished step took, from its tasks (first given → done)."""
-    rows: dict[str, tuple[dt.datetime, dt.datetime]] = {}
+    rows: dict[str, tuple[dt.datetime, Any]] = {}
     for kind, created, done in (tasks_of(doc).filter(status=TaskStatus.DONE)
                                 .exclude(kind=TaskKind.READ.code)
                                 .values_list("kind", "created_at", "done_at")):
@@ -304,14 +308,14 @@ _STAGES = [
     ("交办", ("assigned",), Status.ASSIGNING),
     ("办结", ("completed",), Status.HANDLING),
 ]
-_ORDER = [Status.PENDING_RECEIPT, Status.INTAKE, Status.PROPOSING, Status.INSTRUCTING,
+_ORDER: list[str] = [Status.PENDING_RECEIPT, Status.INTAKE, Status.PROPOSING, Status.INSTRUCTING,
           Status.ASSIGNING, Status.HANDLING, Status.COMPLETED]
 
 
 def route(doc: IncomingDocument) -> list[RouteStage]:
     """The main path of the document, stage by stage: who finished each and when, how long
     it took, where it stands now and who it waits for."""
-    events = {}
+    events: dict[str, Any] = {}
     for e in doc.events.select_related("actor").order_by("at", "id"):
         events.setdefault(e.kind, e)
     holders = dict(open_tasks_by_document([doc.pk]).get(doc.pk, []))
@@ -373,7 +377,7 @@ def oldest_open(viewer: Any, *, year: int | None = None, limit: int = 10) -> lis
     for doc_id, kind, name, deadline in (
             tasks_of().filter(subject_id__in=list(titles), status=TaskStatus.OPEN)
             .order_by("subject_id", "position", "id")
-            .values_list("subject_id", "kind", "person__full_name", "due_date")):
+            .values_list("subject_id", "kind", Coalesce("person__full_name", "unit__name"), "due_date")):
         holders.setdefault((doc_id, kind), []).append(name)
         if deadline and ((doc_id, kind) not in deadlines or deadline < deadlines[(doc_id, kind)]):
             deadlines[(doc_id, kind)] = deadline
@@ -403,3 +407,16 @@ def first_per_key(rows: QuerySet, key: str, limit: int) -> list:
             break
         offset, size = offset + size, size * 2
     return list(found.values())
+
+
+# --- the handling slip (文件处理签) ------------------------------------------------------
+
+def proposals(doc: IncomingDocument) -> list[IncomingEvent]:
+    """The 拟办意见 given on the document, oldest first (shown above the 批示 box)."""
+    return list(doc.events.filter(kind="proposed").select_related("actor").order_by("at", "id"))
+
+
+def assists(doc: IncomingDocument) -> list[Task]:
+    """The co-units' 协办 tasks (协办单位), in the order given."""
+    return list(tasks_of(doc).filter(kind=TaskKind.ASSIST.code).select_related("unit", "done_by")
+                .order_by("position", "id"))

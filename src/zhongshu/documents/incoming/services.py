@@ -31,12 +31,19 @@ from zhongshu.kernel.files import FileDownload
 from zhongshu.kernel.sequences import next_value
 from zhongshu.kernel.urgency import Urgency
 from zhongshu.layout import stamp
-from zhongshu.org.models import Person, RoleCode, Unit
+from zhongshu.org.models import Person, RoleCode, Unit, UnitKind
 from zhongshu.workflow import tasking
 from zhongshu.workflow.events import RefusalCode
-from zhongshu.workflow.models import ExtensionStatus, Task, TaskBatch, TaskExtension
+from zhongshu.workflow.models import (
+    ACTIVE_TASK_STATUSES,
+    ExtensionStatus,
+    Task,
+    TaskBatch,
+    TaskExtension,
+    TaskRole,
+)
 
-from . import rules
+from . import replies, rules
 from .models import (
     Channel,
     EventKind,
@@ -183,7 +190,7 @@ def _check_vocabulary(doc_type: str, urgency: str, classification: int) -> None:
 
 
 def _store_files(doc: IncomingDocument, files: Sequence[tuple[str, bytes]], *,
-                 attachment: bool) -> None:
+                 attachment: bool, reply: bool = False) -> None:
     for name, data in files:
         try:
             kind = kfiles.check_upload(name, data, allowed=ACCEPTED_FILES)
@@ -191,7 +198,7 @@ def _store_files(doc: IncomingDocument, files: Sequence[tuple[str, bytes]], *,
             raise IncomingError(str(exc)) from None
         IncomingFile.objects.create(incoming=doc, name=name[:200], kind=kind.code,
                                     content_type=kind.content_type, size=len(data), content=data,
-                                    is_attachment=attachment)
+                                    is_attachment=attachment, is_reply=reply)
 
 
 def _number(doc: IncomingDocument) -> None:
@@ -227,6 +234,7 @@ def incoming_receive_electronic(*, source: Model, sender_unit: Unit, recipient_u
                                 classification: int, secrecy_years: int | None,
                                 secrecy_long_term: bool, copy_number: int | None,
                                 spec: dict | None = None,
+                                files: Sequence[tuple[str, bytes]] = (),
                                 attachments: Sequence[tuple[str, bytes]] = ()) -> IncomingDocument:
     """The system delivers one copy to ``recipient_unit`` (electronic exchange): it waits
     at once in the 待签收 list of the unit's office. Called again for the same source, it
@@ -254,6 +262,8 @@ def incoming_receive_electronic(*, source: Model, sender_unit: Unit, recipient_u
     # the person who signs (签收人) — never anyone outside the recipient unit.
     doc.registered_by = receivers[0]
     doc.save()
+    # The issued document itself (PDF and OFD of the copy), then its attachments.
+    _store_files(doc, files, attachment=False)
     _store_files(doc, attachments, attachment=True)
     _give_tasks(doc, TaskKind.RECEIVE, receivers)
     _event(doc, EventKind.DELIVERED, None, copy_number=copy_number,
@@ -386,14 +396,27 @@ def incoming_instruct(*, actor: Person, incoming: IncomingDocument, kind: str,
     return instruction
 
 
+def tasks_open_of(doc: IncomingDocument, kind: TaskKind) -> list[Task]:
+    ct = ContentType.objects.get_for_model(IncomingDocument)
+    return list(Task.objects.filter(subject_type=ct, subject_id=doc.pk, kind=kind.code,
+                                    status__in=ACTIVE_TASK_STATUSES))
+
+
 @transaction.atomic
 def incoming_assign(*, actor: Person, incoming: IncomingDocument, handling_unit: Unit,
-                    workdays: int, handler: Person | None = None,
-                    opinion: str = "") -> IncomingDocument:
-    """交办: a handling unit (承办单位) and a deadline in working days."""
+                    workdays: int | str, handler: Person | None = None,
+                    opinion: str = "", co_units: Sequence[Unit] = ()) -> IncomingDocument:
+    """交办: a handling unit (承办单位, the lead: its head or the named handler answers and
+    closes) and a deadline in working days; optionally co-units (协办单位), each given a
+    协办 task of the shared task model, held by the unit (its head and liaison officer act
+    for it) with the same deadline."""
     doc = _lock(incoming)
     task = _take_task(actor, doc, TaskKind.ASSIGN, "交办", Status.ASSIGNING)
     workdays = _workdays(workdays, "办理时限")
+    co_units = list(dict.fromkeys(u for u in co_units if u.pk != handling_unit.pk))
+    for unit in co_units:
+        if not unit.is_active or unit.kind not in (UnitKind.DEPARTMENT, UnitKind.SUBORDINATE):
+            raise IncomingError(f"{unit.name}不能作为协办单位。")
     if handler is not None and handler.unit_id != handling_unit.pk:
         raise IncomingError(f"{handler}不属于{handling_unit.name}。")
     person = handler or handling_unit.head
@@ -404,15 +427,30 @@ def incoming_assign(*, actor: Person, incoming: IncomingDocument, handling_unit:
     _finish_task(actor, task, opinion.strip())
     [handle] = _give_tasks(doc, TaskKind.HANDLE, [person], actor=actor, workdays=workdays)
     deadline = handle.due_date
+    if co_units:
+        tasking.give(actor=actor, subject=doc, kind=TaskKind.ASSIST.code,
+                     holders=[tasking.UnitHolder(u, TaskRole.CO) for u in co_units],
+                     title=doc.title, urgency=doc.urgency, due_workdays=workdays, parent=handle,
+                     audit=False)
     _set_status(doc, [Status.ASSIGNING], Status.HANDLING, handling_unit=handling_unit,
                 handler=person, deadline=deadline, deadline_provisional=handle.due_provisional)
     _event(doc, EventKind.ASSIGNED, actor, opinion.strip(), handling_unit=handling_unit.name,
            handler=str(person), workdays=workdays, deadline=deadline.isoformat(),
-           provisional=handle.due_provisional)
+           provisional=handle.due_provisional, co_units=[u.name for u in co_units])
     return doc
 
 
 # --- handling ---------------------------------------------------------------------
+
+@transaction.atomic
+def incoming_assist(*, actor: Person, incoming: IncomingDocument, text: str) -> IncomingEvent:
+    """协办意见: a co-unit's contact gives its part to the lead unit; its 协办 task closes."""
+    doc = _lock(incoming)
+    task = _take_task(actor, doc, TaskKind.ASSIST, "提交协办意见", Status.HANDLING)
+    text = _required(text, "协办意见")
+    _finish_task(actor, task, text)
+    return _event(doc, EventKind.ASSISTED, actor, text, unit=task.unit.name if task.unit is not None else "")
+
 
 @transaction.atomic
 def incoming_holding_reply(*, actor: Person, incoming: IncomingDocument, text: str) -> IncomingEvent:
@@ -439,7 +477,7 @@ def _extension_deciders(doc: IncomingDocument) -> list[Person]:
 
 
 @transaction.atomic
-def incoming_request_extension(*, actor: Person, incoming: IncomingDocument, workdays: int,
+def incoming_request_extension(*, actor: Person, incoming: IncomingDocument, workdays: int | str,
                                reason: str) -> TaskExtension:
     """申请延期: the handler asks for more working days; the recipient unit's office
     director decides on the approval route (延期审批) of the shared task model."""
@@ -507,9 +545,12 @@ def extension_refused(*, task: Task, event: Any) -> None:
 
 
 @transaction.atomic
-def incoming_complete(*, actor: Person, incoming: IncomingDocument, summary: str) -> IncomingDocument:
-    """办结 with a summary of the result (the reply). The handler closes a document in
-    handling; the office may close one at 待交办 that needs no handling (阅知)."""
+def incoming_complete(*, actor: Person, incoming: IncomingDocument, summary: str,
+                      reply_files: Sequence[tuple[str, bytes]] = ()) -> IncomingDocument:
+    """办结 with a summary of the result (the reply) and, optionally, the reply file(s)
+    (答复文件, checked as any upload). The handler closes a document in handling; the
+    office may close one at 待交办 that needs no handling (阅知). The sending unit's
+    liaison is told, with a link to the reply page (``replies.notify_sender``)."""
     doc = _lock(incoming)
     if doc.status == Status.HANDLING:
         task = _take_task(actor, doc, TaskKind.HANDLE, "办结", Status.HANDLING)
@@ -526,9 +567,15 @@ def incoming_complete(*, actor: Person, incoming: IncomingDocument, summary: str
     now = timezone.now()
     # A pending extension request lapses: nothing is left waiting on a closed document.
     tasking.extensions_lapse(task, note="文件已办结，申请不再审批。")
+    _store_files(doc, reply_files, attachment=False, reply=True)
+    # 协办 tasks still open end with the document.
+    for assist in tasks_open_of(doc, TaskKind.ASSIST):
+        tasking.cancel(actor=actor, task=assist, reason="文件已办结。")
     _set_status(doc, [Status.HANDLING, Status.ASSIGNING], Status.COMPLETED, completed_at=now,
                 summary=summary)
-    _event(doc, EventKind.COMPLETED, actor, summary)
+    told = replies.notify_sender(doc)
+    _event(doc, EventKind.COMPLETED, actor, summary, reply_files=[n for n, _d in reply_files],
+           sender_told=told)
     return doc
 
 
@@ -540,7 +587,7 @@ CIRCULATION_STATUSES = (Status.PROPOSING, Status.INSTRUCTING, Status.ASSIGNING, 
 
 @transaction.atomic
 def circulation_start(*, actor: Person, incoming: IncomingDocument, readers: Sequence[Person],
-                      sequential: bool = False, workdays: int | None = None) -> TaskBatch:
+                      sequential: bool = False, workdays: int | str | None = None) -> TaskBatch:
     """传阅: the office sends the document to readers, one after another or all at once
     (a batch of 传阅 tasks on the shared task model)."""
     doc = _lock(incoming)

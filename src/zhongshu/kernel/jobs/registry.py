@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
-
-from zhongshu.access.policy import Action
 
 if TYPE_CHECKING:
     from zhongshu.kernel.models import Job
@@ -26,7 +25,7 @@ class JobKind:
     code: str  # stored on the job; permanent once shipped, e.g. "outgoing_register"
     label: str  # what the job is, in the owner's list: "导出发文登记簿"
     # The owner must hold it to submit the job, when it runs, to download, to retry.
-    action: Action
+    action: StrEnum
     run: Callable[[JobContext], JobOutcome]  # the work itself, in the worker
     submit_event: str  # audit event recorded when the job is asked for
     download_event: str = ""  # audit event of a download; a kind without one has no file

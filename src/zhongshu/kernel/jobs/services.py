@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from zhongshu.access.policy import can
 from zhongshu.audit import services as audit
-from zhongshu.audit.events import Event
+from zhongshu.kernel.events import KernelEvent
 from zhongshu.kernel.models import LIVE_STATUSES, Job, JobFile, JobStatus
 
 from .registry import JobKind, kind_of
@@ -157,7 +157,7 @@ def job_retry(*, actor: Person, job: Job) -> Job:
                 finished_at=None, expires_at=None):
             raise JobRefused("只有已中断的任务可以重新执行。")
         job.refresh_from_db()
-        audit.record(actor=actor, action=Event.JOB_RETRY, obj=job,
+        audit.record(actor=actor, action=KernelEvent.JOB_RETRY, obj=job,
                      details={**spec.details(job), "attempts": job.attempts})
         transaction.on_commit(lambda: run_job.enqueue(job.pk))
     return job

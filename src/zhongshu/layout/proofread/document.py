@@ -68,10 +68,15 @@ class Document:
 
 
 def type_from_title(title: str) -> str:
-    t = title.strip().rstrip(P.TRAILING_PUNCT)
+    # A short title spaced out for layout ("通    知", "纪  要") reads as its words.
+    t = P.SPACE_BETWEEN_CJK.sub("", title.strip()).rstrip(P.TRAILING_PUNCT)
     for name in P.TYPES_LONGEST_FIRST:
         if t.endswith(name):
             return "命令" if name == "令" else name
+    # Replies to deputies' suggestions and members' proposals (对……建议的答复) go out as
+    # letters; their titles end with 答复, not with a statutory type.
+    if P.REPLY_TITLE.search(t):
+        return "函"
     return ""
 
 
@@ -79,7 +84,8 @@ def type_from_title(title: str) -> str:
 
 
 def _is_head_line(s: str) -> bool:
-    return bool(P.HEAD_LINE.match(s))
+    # The whole line: a title naming 规范性文件 is not a red header ending with 文件.
+    return bool(P.HEAD_LINE.fullmatch(s.strip()))
 
 
 def _is_number_line(s: str) -> bool:
@@ -98,9 +104,13 @@ def _looks_like_title(s: str) -> bool:
     return len(t) <= 60 and "。" not in t[:-1] and not _is_recipient_line(t)
 
 
+# The opening sentence of a body ("根据……，现将有关事项通知如下：") ends with a colon too.
+_BODY_OPENING = re.compile(r"如下[:：]$|^(为了?|根据|按照|依据|经|现将|现就|近日|近期|当前|今年)")
+
+
 def _is_recipient_line(s: str) -> bool:
     t = s.strip()
-    if not t or len(t) > 200 or "。" in t:
+    if not t or len(t) > 200 or "。" in t or _BODY_OPENING.search(t):
         return False
     if t[-1] in ":：":
         return True
@@ -173,8 +183,8 @@ def parse_text(text: str, doc_type: str | None = None) -> Document:
     # Attachment note: from a line that starts with 附件 to the signature.
     for k in range(idx, end_body):
         if P.ATTACHMENT_NOTE_START.match(content[k].text.strip()):
-            for m in range(k, end_body):
-                content[m].kind = ATTACHMENT_NOTE
+            for j in range(k, end_body):
+                content[j].kind = ATTACHMENT_NOTE
             end_body = k
             break
     # After the date: notes in brackets, then tail (attachments, issued rules), cc, printing.
@@ -183,8 +193,8 @@ def parse_text(text: str, doc_type: str | None = None) -> Document:
         while k < len(content) and P.NOTES_LINE.match(content[k].text.strip()):
             content[k].kind = NOTES
             k += 1
-        for m in range(k, len(content)):
-            content[m].kind = TAIL
+        for j in range(k, len(content)):
+            content[j].kind = TAIL
     for ln in content:
         s = ln.text.strip()
         if ln.kind in (TAIL, BODY) and P.CC_LINE.match(s):

@@ -9,11 +9,19 @@ TYPES = ("决议", "决定", "命令", "令", "公报", "公告", "通告", "意
          "报告", "请示", "批复", "议案", "函", "纪要", "签报")
 TYPES_LONGEST_FIRST = tuple(sorted(TYPES, key=len, reverse=True))
 
+CN_NUM = "一二三四五六七八九十百零〇"
+
 # Types that are published to the public or recorded, so need no 主送机关.
 NO_RECIPIENT_TYPES = frozenset({"公告", "通告", "公报", "纪要", "命令", "决议", "决定", "议案"})
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_CHAR = re.compile(f"[{CJK}]")
+# Spaces a short title or heading is spread with for layout ("通    知").
+SPACE_BETWEEN_CJK = re.compile(f"(?<=[{CJK}])[ \u3000\t]+(?=[{CJK}])")
+# The reply to a deputy's suggestion, a member's proposal or a letter (……的答复).
+REPLY_TITLE = re.compile(r"(建议|提案|议案|意见|来信|来函|询问|质询|请示|函|问题)的答复$")
+# The number of an order (令), an announcement or a notice in a series: 第12号, （第 305 号）.
+SERIES_NUMBER = re.compile(rf"^第\s*([1-9]\d*|[{CN_NUM}千]+)\s*号$")
 # Full-width marks that may close a CJK run (a half-width mark after them is also wrong).
 CJK_PUNCT_CLOSE = "。，、；：？！”’）》〉】〕"
 
@@ -21,7 +29,6 @@ TRAILING_PUNCT = "。，、；：？！.,;:?!…—"
 TRAILING_PUNCT_SET = frozenset(TRAILING_PUNCT)
 SENTENCE_PUNCT = re.compile(r"[。，；？！,;?!]")
 
-CN_NUM = "一二三四五六七八九十百零〇"
 
 # Lines of the 版头 above the title: 份号 (6 digits), 密级★期限, 紧急程度, 红头, 签发人.
 HEAD_LINE = re.compile(

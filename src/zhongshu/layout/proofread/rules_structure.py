@@ -33,8 +33,8 @@ def doc_number_format(ctx: Context) -> None:
     for ln in ctx.doc.of(NUMBER):
         raw = ln.text.strip()
         core = raw.strip("()（） ")
-        if P.DOC_NUMBER_OK.match(core):
-            continue
+        if P.DOC_NUMBER_OK.match(core) or P.SERIES_NUMBER.match(core):
+            continue  # 国办发〔2026〕5号, or an order's 第12号
         col = ln.text.find(core) + 1
         m = P.DOC_NUMBER_LOOSE.match(core)
         if not m:
@@ -295,6 +295,7 @@ def date_format(ctx: Context) -> None:
             ctx.report("date-format", ERROR, ln, ln.text.find(s) + 1, problem[0], problem[1], len(s))
         else:
             m = P.DATE_OK.match(s)
+            assert m is not None  # _date_problem found none
             signed = dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
     for ln in doc.of(PRINTING):
         m = re.search(r"(\d{2,4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[〇○零一二三四五六七八九]{4}年.+?日"
@@ -307,6 +308,7 @@ def date_format(ctx: Context) -> None:
                        len(m.group(0)))
             continue
         ok = P.DATE_OK.match(m.group(0))
+        assert ok is not None  # _date_problem found none
         printed = dt.date(int(ok["y"]), int(ok["m"]), int(ok["d"]))
         if signed and printed < signed:
             ctx.report("date-format", WARNING, ln, m.start() + 1, "印发日期早于成文日期",
@@ -315,7 +317,8 @@ def date_format(ctx: Context) -> None:
 
 # ------------------------------------------------------------------ attachment-note
 
-ITEM = re.compile(r"^(?P<n>\d+)\s*(?P<sep>[.．、,，:：]?)\s*(?P<name>.*)$")
+# A number is an item's number, not the start of its title: "2026年度…" is a title.
+ITEM = re.compile(r"^(?P<n>\d+)(?!\d|\s*[年月日个%％万亿元])\s*(?P<sep>[.．、,，:：]?)\s*(?P<name>.*)$")
 ITEM_OTHER = re.compile(r"^([（(]\d+[）)]|[①②③④⑤⑥⑦⑧⑨⑩]|[一二三四五六七八九十]+[、.．])")
 
 

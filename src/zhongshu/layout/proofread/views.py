@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhongshu.access.policy import can
 from zhongshu.access.views import require
+from zhongshu.kernel.http import AuthedRequest
 from zhongshu.layout.proofread.actions import ProofreadAction
 
 from . import selectors, services
@@ -24,7 +25,7 @@ PAGE_SIZE = 30
 
 
 @require(ProofreadAction.USE)
-def check_page(request: HttpRequest) -> HttpResponse:
+def check_page(request: AuthedRequest) -> HttpResponse:
     posted = request.method == "POST"
     form = CheckForm(request.POST if posted else None, request.FILES if posted else None)
     context: dict = {"form": form, "can_manage": can(request.user, ProofreadAction.TERMLIST_MANAGE)}
@@ -74,14 +75,14 @@ def _annotated(doc, findings) -> dict:
 
 
 @require(ProofreadAction.TERMLIST_MANAGE)
-def term_list(request: HttpRequest) -> HttpResponse:
+def term_list(request: AuthedRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     page = Paginator(selectors.term_search(q), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "proofread/term_list.html", {"q": q, "page": page})
 
 
 @require(ProofreadAction.TERMLIST_MANAGE)
-def term_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def term_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
     item = get_object_or_404(ProofreadTerm, pk=pk) if pk else None
     form = TermForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
@@ -101,7 +102,7 @@ def term_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @require(ProofreadAction.TERMLIST_MANAGE)
 @require_POST
-def term_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+def term_toggle(request: AuthedRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(ProofreadTerm, pk=pk)
     item = services.term_set_active(actor=request.user, item=item, active=not item.active)
     if item.active:

@@ -2,7 +2,8 @@
    refuse every inline script that carries no nonce.
    - <select data-autosubmit> submits its form when changed;
    - <form data-confirm="…"> asks before submitting;
-   - <form data-inert> never submits (a placeholder search box). */
+   - <form data-inert> never submits (a placeholder search box);
+   - <button data-print> prints the page. */
 (function () {
   "use strict";
   document.addEventListener("change", function (event) {
@@ -22,4 +23,9 @@
       event.preventDefault();
     }
   }, true);
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-print]")) {
+      window.print();
+    }
+  });
 })();

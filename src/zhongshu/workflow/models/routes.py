@@ -15,7 +15,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from zhongshu.kernel.append_only import AppendOnly, ImmutableRecord  # noqa: F401 (re-exported)
+from zhongshu.kernel.append_only import AppendOnly
+from zhongshu.kernel.append_only import ImmutableRecord as ImmutableRecord  # re-exported
 from zhongshu.kernel.urgency import Urgency
 
 
@@ -114,6 +115,10 @@ class StageDef(models.Model):
     delegable = models.BooleanField(
         _("允许秘书代为处理"), default=True,
         help_text=_("签发、批示等环节不得委托他人代为处理"))
+    # The person sending the item on picks who of the stage's people receive it (e.g. which
+    # of the office's reviewers 核稿) instead of all of them.
+    choosable = models.BooleanField(_("送出时可选择办理人"), default=False,
+                                    help_text=_("上一环节送出时，从本环节的办理人中选择具体的人"))
 
     class Meta:
         ordering = ["version", "position"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -24,10 +25,10 @@ class Command(BaseCommand):
         rotate = sub.add_parser("rotate-key", help="轮换审计链密钥：旧密钥保留用于校验此前的事件")
         rotate.add_argument("--reason", required=True, help="轮换原因（记入审计日志）")
 
-    def handle(self, *args, **opts) -> None:
+    def handle(self, *args: Any, **opts: Any) -> None:
         getattr(self, "_" + opts["action"].replace("-", "_"))(opts)
 
-    def _verify(self, opts: dict) -> None:
+    def _verify(self, opts: dict[str, Any]) -> None:
         anchors = []
         for name in opts["anchor"]:
             try:
@@ -45,7 +46,7 @@ class Command(BaseCommand):
             text += f"；与 {verdict.anchors_checked} 个锚点相符"
         self.stdout.write(text)
 
-    def _anchor(self, opts: dict) -> None:
+    def _anchor(self, opts: dict[str, Any]) -> None:
         # The counts of throttled refusal windows belong in the day's chain (issue 11 §11).
         denials.summarise()
         verdict = chain.verify()
@@ -59,7 +60,7 @@ class Command(BaseCommand):
                 f.write(line + "\n")
         self.stdout.write(line)
 
-    def _rotate_key(self, opts: dict) -> None:
+    def _rotate_key(self, opts: dict[str, Any]) -> None:
         try:
             old, new = audit.chain_key_rotate(reason=opts["reason"])
         except (ValueError, keys.KeyringError, OSError) as exc:

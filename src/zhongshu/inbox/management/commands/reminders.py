@@ -4,8 +4,9 @@ systemd timer; with --enqueue it only queues the job for a background worker."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from zhongshu.inbox import services
 from zhongshu.inbox.tasks import send_reminders
@@ -14,11 +15,11 @@ from zhongshu.inbox.tasks import send_reminders
 class Command(BaseCommand):
     help = "发送今日的到期提醒和超期催办（站内通知，有邮箱的同时发邮件）"
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--date", help="按该日期计算（YYYY-MM-DD），默认今天")
         parser.add_argument("--enqueue", action="store_true", help="交给后台任务执行，不在本进程发送")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         day = options.get("date")
         if day:
             try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -42,7 +43,7 @@ class Command(BaseCommand):
     help = "工作日历：is-workday DATE | add DATE N | between DATE DATE [--provisional] | recompute YEAR"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        provisional = argparse.ArgumentParser(add_help=False)
+        provisional = CommandParser(add_help=False)
         provisional.add_argument(
             "--provisional", action="store_true",
             help="年份未录入时，按周一至周五及法定节假日给出暂定结果（退出码 0，标准错误输出说明）")
@@ -58,7 +59,7 @@ class Command(BaseCommand):
         p = sub.add_parser("recompute", help="立即重新计算涉及某年、此前暂按推定计算的期限")
         p.add_argument("year", type=int)
 
-    def handle(self, *args, **opts) -> None:
+    def handle(self, *args: Any, **opts: Any) -> None:
         if opts["action"] == "recompute":
             self._recompute(opts["year"])
             return

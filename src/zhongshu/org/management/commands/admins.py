@@ -3,6 +3,8 @@ server, by whoever runs the installation. Every act is an audit event."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -52,7 +54,7 @@ class Command(BaseCommand):
         replace.add_argument("--unit", default=None, help="所在单位代码（可选）")
         replace.add_argument("--reason", required=True, help="更换原因（记入审计日志）")
 
-    def handle(self, *args, **opts) -> None:
+    def handle(self, *args: Any, **opts: Any) -> None:
         try:
             getattr(self, "_" + opts["action"].replace("-", "_"))(opts)
         except ValidationError as exc:
@@ -65,8 +67,8 @@ class Command(BaseCommand):
             line += f"  一次性密码：{installed.one_time_password}"
         self.stdout.write(line)
 
-    def _install(self, opts: dict) -> None:
-        specs = {}
+    def _install(self, opts: dict[str, Any]) -> None:
+        specs: dict[str, AdminSpec] = {}
         for role in ADMIN_ROLE_ORDER:
             flag = FLAGS[role]
             specs[role] = AdminSpec(username=opts[f"{flag}_username"], full_name=opts[f"{flag}_name"],
@@ -78,19 +80,19 @@ class Command(BaseCommand):
             self._print(item)
         self.stdout.write("请将一次性密码分别当面交给本人；首次登录后须立即修改，此密码不会再次显示。")
 
-    def _list(self, opts: dict) -> None:
+    def _list(self, opts: dict[str, Any]) -> None:
         holders = installation.holders()
         for role in ADMIN_ROLE_ORDER:
             p = holders.get(role)
             who = f"{p.username}（{p.full_name}）" if p else "（未安装）"
             self.stdout.write(f"  {RoleCode(role).label}：{who}")
 
-    def _reset_password(self, opts: dict) -> None:
+    def _reset_password(self, opts: dict[str, Any]) -> None:
         done = installation.administrator_reset_password(opts["role"], reason=opts["reason"])
         self.stdout.write(self.style.SUCCESS("已重置密码（已记入审计日志）："))
         self._print(done)
 
-    def _replace(self, opts: dict) -> None:
+    def _replace(self, opts: dict[str, Any]) -> None:
         role = installation.ROLE_ALIASES[opts["role"]]
         spec = AdminSpec(username=opts["username"], full_name=opts["name"],
                          clearance=opts["clearance"] or DEFAULT_CLEARANCES[role],
