@@ -17,6 +17,7 @@ COMMANDS = {
     "audit": "audit trail: verify | anchor | rotate-key (审计链校验、锚点、密钥轮换)",
     "render": "lay out a document (JSON) as PDF, DOCX or OFD per GB/T 9704 (公文排版)",
     "reminders": "send today's deadline reminders; run daily from cron (催办提醒)",
+    "supervision": "督查督办: light --due DATE --today DATE [--warn-days N] | daily [--date DATE] (督办灯、每日重算)",
     "proofread": "check documents (JSON or text): proofread FILE… [--json] [--type 通知] (公文校对)",
     "seal": "electronic seals: verify FILE… checks a sealed PDF or OFD (电子印章验证)",
     "manage": "any Django management command, e.g. `zhongshu manage createsuperuser`",
@@ -25,7 +26,8 @@ COMMANDS = {
 MANAGEMENT_NAMES = {"worker": "db_worker", "migrate": "migrate", "demo": "demo",
                     "calendar": "calendar", "render": "render", "reminders": "reminders",
                     "proofread": "proofread", "audit": "audit", "admins": "admins",
-                    "seal": "seal"}
+                    "seal": "seal",
+                    "supervision": "supervision"}
 
 
 def _usage() -> str:

@@ -126,6 +126,7 @@ def test_a_notice_goes_the_demo_offices_way_and_recipients_receive_the_issued_te
     shot(leader, "2-sheet")
     leader.go_back()
     assert act(leader, "同意并附意见", "同意印发。") == "办理：签发"
+    assert "签发" in leader.locator("#route .route-flow").text_content()
     leader.context.close()
 
     # 印发 on one screen by the 文书: the number is shown before it is given.

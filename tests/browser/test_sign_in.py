@@ -21,7 +21,7 @@ def test_demo_leader_signs_in_and_sees_the_home_page(demo_site, page):
     assert page.evaluate("typeof window.htmx") == "object"
     top_border = page.locator(".topbar").evaluate("e => getComputedStyle(e).borderTopColor")
     assert top_border == "rgb(166, 27, 27)"
-    assert "星期" in page.locator(".card").first.inner_text()
+    assert "星期" in page.locator("main .lead").first.inner_text()  # the date, on the 工作台
 
 
 def test_wrong_password_shows_a_chinese_message(demo_site, page):

@@ -31,3 +31,13 @@ def test_the_averages_arrive_after_the_page_and_are_charted(demo_site, browser):
     # Within ten minutes the page carries the averages itself, charts included.
     page.reload()
     expect(page.locator("#chart-stage canvas")).to_have_count(1)
+    # Labels are kept inside the chart (never clipped), long names cut with "…".
+    option = page.evaluate(
+        "() => echarts.getInstanceByDom(document.getElementById('chart-unit')).getOption()")
+    assert option["grid"][0]["containLabel"] is True
+    assert option["yAxis"][0]["axisLabel"]["overflow"] == "truncate"
+    # A year without documents: the charts say so in words, not as empty axes.
+    page.goto(f"{demo_site}/documents/outgoing/stats/?year=2001")
+    expect(page.locator("#chart-stage")).to_have_text("暂无数据")
+    expect(page.locator("#chart-slowest")).to_have_text("暂无数据")
+    expect(page.locator("#chart-month canvas")).to_have_count(0)

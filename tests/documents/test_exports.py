@@ -20,6 +20,7 @@ from zhongshu.audit.models import AuditEvent
 from zhongshu.documents import exports as outgoing_exports
 from zhongshu.documents import services
 from zhongshu.kernel import exports, jobs
+from zhongshu.kernel.exports import TITLE_ROWS
 from zhongshu.kernel.jobs import registry
 from zhongshu.kernel.models import Job, JobFile, JobStatus
 from zhongshu.kernel.tasks import run_job
@@ -49,7 +50,7 @@ def start(client, person, query="", run=True, capture=None):
 
 
 def workbook_rows(response):
-    return list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    return list(load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=TITLE_ROWS + 1, values_only=True))
 
 
 def running_job(owner, **fields):
@@ -92,6 +93,24 @@ def test_export_runs_in_the_background_with_the_filters_and_only_visible_rows(cl
     assert event.actor_id == office.secretary.pk and event.details["rows"] == 1
     assert event.details["kind"] == "outgoing_register" and event.details["filter"]["doc_type"] == "通知"
     assert AuditEvent.objects.filter(action="kernel.export.submit", object_id=str(job.pk)).exists()
+
+
+def test_the_workbook_has_a_title_row_column_widths_and_a_frozen_header(client, office, capture):
+    notice = submitted(office, "关于第一项工作的通知")
+    start(client, office.secretary, "doc_type=通知", capture=capture)
+    download = client.get(reverse("jobs:download", args=[Job.objects.get().pk]))
+    ws = load_workbook(io.BytesIO(download.content)).active
+    assert ws["A1"].value == "发文登记簿" and ws["A1"].font.b
+    assert "导出时间：" in ws["A2"].value and "文种：通知" in ws["A2"].value
+    assert "doc_type" not in ws["A2"].value
+    header = TITLE_ROWS + 1
+    assert ws.cell(header, 3).value == "标题" and ws.cell(header, 3).font.b
+    assert ws.freeze_panes == f"A{header + 1}"  # the headers stay in view
+    assert ws.print_title_rows == f"${header}:${header}"
+    assert ws.column_dimensions["C"].width >= 40  # 标题
+    assert ws.column_dimensions["H"].width >= 16  # 拟稿时间
+    assert ws.column_dimensions["A"].width >= 10
+    assert ws.cell(header + 1, 3).value == notice.title
 
 
 def test_need_to_know_applies_when_the_export_runs(client, office, capture):

@@ -21,6 +21,7 @@ def test_supervision_office_merges_overlapping_plans(demo_site, page):  # noqa: 
     page.get_by_role("button", name="登录").click()
     page.wait_for_url(demo_site + "/")
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="督查督办").click()
+    page.get_by_role("link", name="督查检查考核计划").click()
     page.get_by_role("link", name="统筹审核").click()
     summary = page.get_by_test_id("summary")
     assert "发现重叠 2 组" in summary.inner_text()

@@ -243,7 +243,11 @@ def test_office_pages_are_refused_to_others(client, w, name):
 def test_menu_opens_the_plans(client, w):
     client.force_login(w.em_clerk)
     body = _text(client.get(reverse("inspections:home")))
-    assert 'href="/inspections/" aria-current="page">督查督办' in body
+    # The 督查督办 area's menu entry opens the supervision app, whose pages link the plans
+    # (and which sends a person who only plans inspections straight to them).
+    assert 'aria-current="page">督查督办' in body
+    area = client.get(reverse("supervision:home"), follow=True).content.decode()
+    assert f'href="{reverse("inspections:home")}"' in area
 
 
 def test_the_reviewers_inbox_and_route_page_approve_the_plan(client, w):

@@ -13,6 +13,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 from openpyxl import Workbook, load_workbook
 
+from zhongshu.kernel.exports import TITLE_ROWS
 from zhongshu.kernel.tasks import echo
 
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
@@ -23,7 +24,7 @@ def run_worker():
 
 
 def rows_of(response):
-    return list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    return list(load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=TITLE_ROWS + 1, values_only=True))
 
 
 @pytest.mark.django_db(transaction=True)

@@ -549,3 +549,9 @@ def incoming_download(request: AuthedRequest, doc_id: int, file_id: int):
     response = FileResponse(out.file, content_type=out.content_type)  # streamed, never read whole
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(out.name)}"
     return response
+
+
+# 督查督办: the supervision app's own router (its operations live in that app).
+from zhongshu.supervision.api import router as supervision_router  # noqa: E402
+
+api.add_router("/supervision", supervision_router)

@@ -25,6 +25,8 @@ class EventFilterForm(forms.Form):
         return events.known_names()
 
     def to_filter(self) -> EventFilter:
-        if not self.is_valid():
+        if not self.is_bound:
             return EventFilter()
-        return EventFilter(**{k: v for k, v in self.cleaned_data.items() if v not in (None, "")})
+        self.is_valid()  # a bad field is left out (the page says so); the good ones still filter
+        return EventFilter(**{k: v for k, v in self.cleaned_data.items()
+                              if k not in self.errors and v not in (None, "")})

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from zhongshu.access.policy import Action, can
 from zhongshu.access.views import require
 from zhongshu.kernel.exports import export_submit
+from zhongshu.kernel.filters import report_form_errors
 from zhongshu.kernel.http import AuthedRequest
 
 from . import selectors
@@ -28,6 +29,7 @@ PAGE_SIZE = 50
 @require(Action.AUDIT_VIEW)
 def event_list(request: AuthedRequest) -> HttpResponse:
     form = EventFilterForm(request.GET or None)
+    report_form_errors(request, form)
     qs = selectors.events(request.user, form.to_filter())
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"event": e, "repr": selectors.shown_repr(request.user, e),

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # the widgets' own templates, for the site's form renderer
     "axes",
     "csp",
     "django_tasks",
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "zhongshu.documents.incoming",
     "zhongshu.inspections",
     "zhongshu.seals",
+    "zhongshu.supervision",
 ]
 
 MIDDLEWARE = [
@@ -83,6 +85,9 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "zhongshu.config.urls"
 WSGI_APPLICATION = "zhongshu.config.wsgi.application"
+
+# Every form field on the site: asterisk on required fields, "请选择" for an empty choice.
+FORM_RENDERER = "zhongshu.kernel.form_rendering.OfficeFormRenderer"
 
 TEMPLATES = [
     {

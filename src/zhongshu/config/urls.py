@@ -7,6 +7,7 @@ from zhongshu.org.urls import auth_urlpatterns
 urlpatterns = [
     path("", dashboard_views.home, name="home"),
     path("healthz", config_views.healthz, name="healthz"),
+    path("favicon.ico", config_views.favicon, name="favicon"),
     *auth_urlpatterns,
     path("", include("zhongshu.org.urls")),
     path("system/", include("zhongshu.kernel.urls")),
@@ -15,6 +16,7 @@ urlpatterns = [
     path("layout/", include("zhongshu.layout.urls")),
     path("workflow/", include("zhongshu.workflow.urls")),
     path("inbox/", include("zhongshu.inbox.urls")),
+    path("announcements/", include("zhongshu.dashboard.urls")),
     path("proofread/", include("zhongshu.layout.proofread.urls")),
     path("access/", include("zhongshu.access.urls")),
     path("audit/", include("zhongshu.audit.urls")),
@@ -24,6 +26,7 @@ urlpatterns = [
     path("documents/incoming/", include("zhongshu.documents.incoming.urls")),
     path("inspections/", include("zhongshu.inspections.urls")),
     path("seals/", include("zhongshu.seals.urls")),
+    path("supervision/", include("zhongshu.supervision.urls")),
 ]
 
 handler403 = "zhongshu.config.views.error_403"

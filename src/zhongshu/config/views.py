@@ -41,3 +41,12 @@ def error_500(request: HttpRequest) -> HttpResponse:
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "403_csrf.html", status=403)
+
+
+@login_not_required
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico before any page says where the icon is."""
+    from django.shortcuts import redirect
+    from django.templatetags.static import static
+
+    return redirect(static("zhongshu/favicon.ico"), permanent=True)

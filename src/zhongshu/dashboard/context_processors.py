@@ -39,6 +39,14 @@ DOCUMENT_TOOLS = [
     ("organs", _("发文机关"), "documents:organ_list", DocumentAction.ORGANS_VIEW),
     ("seals", _("电子印章"), "seals:list", SealAction.VIEW),
 ]
+# The 办文 area's own pages, shown as tabs to whoever may open them.
+DOCUMENT_TABS = [
+    ("home", _("办文首页"), "documents:home", None),
+    ("register", _("发文登记簿"), "documents:register", DocumentAction.REGISTER_VIEW),
+    ("numbers", _("文号登记"), "documents:numbers", DocumentAction.REGISTER_VIEW),
+    ("stats", _("发文统计"), "documents:stats", DocumentAction.STATS_VIEW),
+    ("incoming_stats", _("收文统计"), "incoming:stats", IncomingAction.LIST),
+]
 # URL namespaces that belong to an area of the navigation.
 AREA_OF_NAMESPACE = {"org": "system", "kernel": "system", "audit": "audit",
                      "layout": "documents", "proofread": "documents", "incoming": "documents",
@@ -77,5 +85,8 @@ def shell(request: HttpRequest) -> dict:
         current = "security" if url_name.startswith(("clearance", "grant", "object_grants")) else "delegation"
     document_tools = [{"key": key, "label": label, "url": _url((name,))}
                       for key, label, name, action in DOCUMENT_TOOLS if can(user, action)]
+    document_tabs = [{"key": key, "label": label, "url": _url((name,))}
+                     for key, label, name, action in DOCUMENT_TABS if action is None or can(user, action)]
     return {"nav_items": nav, "nav_current": current, "document_tools": document_tools,
+            "document_tabs": [t for t in document_tabs if t["url"]],
             "is_system_admin": may_manage_org}

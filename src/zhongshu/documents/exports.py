@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from zhongshu.documents.actions import DocumentAction
 from zhongshu.kernel.exports import ExportKind
+from zhongshu.kernel.filters import parse_year
 from zhongshu.org.models import Person
 
 from . import selectors
@@ -17,14 +18,10 @@ from . import selectors
 OUTGOING_REGISTER = "outgoing_register"
 
 
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
 def register_filters(params: Mapping[str, str]) -> dict:
     """The register's filters from the page's query string (or the export job's copy)."""
     return {"q": params.get("q", "").strip(), "doc_type": params.get("doc_type", ""),
-            "status": params.get("status", ""), "year": _int(params.get("year")),
+            "status": params.get("status", ""), "year": parse_year(params.get("year"))[0],
             "sort": params.get("sort", "-created")}
 
 

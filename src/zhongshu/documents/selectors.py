@@ -193,6 +193,7 @@ def timeline(doc: OutgoingDocument) -> dict:
         box = boxes[-1]
         opinion = opinions.get(step.pk)
         box["people"].append({"name": step.assignee.full_name, "status": step.get_status_display(),
+                              "state": step.status,
                               "acted_at": step.acted_at,
                               "opinion": opinion.text if opinion else "",
                               "action": opinion.get_action_display() if opinion else ""})

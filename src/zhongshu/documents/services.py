@@ -27,7 +27,7 @@ from zhongshu.kernel.urgency import Urgency
 from zhongshu.layout import stamp
 from zhongshu.layout.proofread.document import from_json
 from zhongshu.layout.proofread.engine import ERROR, check_document
-from zhongshu.layout.spec import SpecError, load_spec
+from zhongshu.layout.spec import SpecError, human_problem, load_spec
 from zhongshu.org.models import Person, RoleCode, Unit
 from zhongshu.workflow import selectors as wf_selectors
 from zhongshu.workflow import services as workflow
@@ -87,7 +87,7 @@ def _check_spec(doc: OutgoingDocument, spec: dict) -> None:
     try:
         load_spec(content.render_spec(doc, spec))
     except SpecError as exc:
-        problems += exc.problems
+        problems += [human_problem(p) for p in exc.problems]  # the office's words, not JSON keys
     if problems:
         raise ValidationError(problems)
 

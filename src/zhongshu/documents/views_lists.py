@@ -15,6 +15,7 @@ from zhongshu.access.policy import can
 from zhongshu.access.views import require
 from zhongshu.documents.actions import DocumentAction
 from zhongshu.kernel.exports import export_submit
+from zhongshu.kernel.filters import parse_year, year_filter
 from zhongshu.kernel.http import AuthedRequest
 from zhongshu.kernel.paging import CappedPaginator
 
@@ -36,12 +37,8 @@ def home(request: AuthedRequest) -> HttpResponse:
         "may_stats": can(user, DocumentAction.STATS_VIEW)})
 
 
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
 def _filtered(request: AuthedRequest):
-    filters = register_filters(request.GET)
+    filters = {**register_filters(request.GET), "year": year_filter(request)}
     return selectors.register(request.user, **filters), filters
 
 
@@ -73,7 +70,7 @@ def register_export(request: AuthedRequest) -> HttpResponse:
 
 @require(DocumentAction.REGISTER_VIEW)
 def numbers(request: AuthedRequest) -> HttpResponse:
-    year = _int(request.GET.get("year"))
+    year = year_filter(request)
     data = selectors.number_register(request.user, year=year)
     page = CappedPaginator(data["documents"], PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()  # the page links keep the year
@@ -82,12 +79,15 @@ def numbers(request: AuthedRequest) -> HttpResponse:
                                                       "query": query.urlencode()})
 
 
-def _stats_year(request: AuthedRequest) -> tuple[int | None, int]:
+def _stats_year(request: AuthedRequest, *, report: bool = True) -> tuple[int | None, int]:
     """This year by default: the office reads its statistics by year, and all years at a
-    million documents take seconds to aggregate. ``?year=all`` for every year."""
+    million documents take seconds to aggregate. ``?year=all`` for every year. A bad year
+    is reported by the page, not by its fragments (they show no messages)."""
     this_year = timezone.localdate().year
-    raw = request.GET.get("year", "")
-    return (None if raw == "all" else (_int(raw) or this_year)), this_year
+    if request.GET.get("year", "") == "all":
+        return None, this_year
+    year = year_filter(request) if report else parse_year(request.GET.get("year"))[0]
+    return year or this_year, this_year
 
 
 def _aggregate_charts(data: dict) -> dict:
@@ -117,7 +117,7 @@ def stats(request: AuthedRequest) -> HttpResponse:
 @require(DocumentAction.STATS_VIEW)
 def stats_aggregates(request: AuthedRequest) -> HttpResponse:
     """The averages and monthly counts as a fragment of the statistics page (htmx)."""
-    year, _this_year = _stats_year(request)
+    year, _this_year = _stats_year(request, report=False)
     data = aggregates(request.user, year)
     return render(request, "documents/_stats_aggregates.html", {
         "data": data, "year": year, "agg_charts": _aggregate_charts(data)})

@@ -49,6 +49,9 @@ class ExportKind:
     measure: str = "件"  # the counter word of a row: 件 (documents), 条 (events)
     # An audit event recorded when the workbook is made (the audit trail's own export).
     made_event: str = ""
+    # Column widths in Excel's character units, one per header; guessed from the headers
+    # when not given (a title column wide, a date column as wide as a date).
+    widths: tuple[int, ...] | None = None
 
     @property
     def row_limit(self) -> int:
@@ -109,6 +112,76 @@ def _run(spec: ExportKind, ctx: jobs.JobContext) -> jobs.JobOutcome:
                            file=jobs.ResultFile(f"{spec.file_stem}-{stamp}.xlsx", content, XLSX))
 
 
+# Headers whose columns hold long text or dates, by a word they contain.
+_WIDE = ("标题", "事由", "摘要", "结果", "意见", "内容", "说明", "详情")
+_DATED = ("时间", "日期", "时限")
+TITLE_ROWS = 2  # the title, then the filters and the time of export; the headers follow
+
+
+def _text_width(text: str) -> int:
+    """Width in Excel's units: a Chinese character takes two."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def column_widths(spec: ExportKind) -> list[int]:
+    if spec.widths:
+        return list(spec.widths)
+    widths = []
+    for header in spec.headers:
+        if any(w in header for w in _WIDE):
+            widths.append(48)
+        elif any(w in header for w in _DATED):
+            widths.append(18)
+        else:
+            widths.append(max(10, _text_width(header) + 4))
+    return widths
+
+
+# How the lists' common filters read in the title rows; a filter not named here is left out
+# rather than shown by its technical name.
+FILTER_LABELS = {"q": "关键词", "doc_type": "文种", "status": "状态", "year": "年度",
+                 "urgency": "紧急程度", "sender": "来文单位", "date_from": "起始日期",
+                 "date_to": "截止日期", "overdue": "仅看超期", "action": "操作",
+                 "outcome": "结果", "actor": "操作人"}
+
+
+def _filters_text(params: Mapping[str, str]) -> str:
+    shown = [f"{FILTER_LABELS[k]}：{'是' if v == 'on' else v}" for k, v in params.items()
+             if k in FILTER_LABELS and v]
+    return "筛选条件：" + ("；".join(shown) if shown else "全部")
+
+
+def _head(ws: Any, spec: ExportKind, params: Mapping[str, str]) -> None:
+    """A title row, a line saying what was exported and when, then the bold headers; the
+    headers stay in view when scrolling (frozen) and repeat on every printed page."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    for i, width in enumerate(column_widths(spec), 1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    header_row = TITLE_ROWS + 1
+    ws.freeze_panes = f"A{header_row + 1}"
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    title = WriteOnlyCell(ws, value=spec.label)
+    title.font = Font(name="黑体", bold=True, size=16)
+    ws.append([title])
+    stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    note = WriteOnlyCell(ws, value=f"导出时间：{stamp}　{_filters_text(params)}")
+    note.font = Font(size=10, color="666666")
+    ws.append([note])
+    thin = Side(style="thin", color="999999")
+    cells = []
+    for header in spec.headers:
+        cell = WriteOnlyCell(ws, value=header)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="E8EEF5")
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+        cell.border = Border(bottom=thin, top=thin, left=thin, right=thin)
+        cells.append(cell)
+    ws.append(cells)
+
+
 def build_workbook(spec: ExportKind, owner: Person, params: Mapping[str, str],
                    progress: Callable[[int, int], None]) -> tuple[bytes, int, bool]:
     """Write the list as ``owner`` sees it now: (workbook, rows written, capped?)."""
@@ -125,7 +198,7 @@ def build_workbook(spec: ExportKind, owner: Person, params: Mapping[str, str],
     progress(0, total)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(spec.label)
-    ws.append(list(spec.headers))
+    _head(ws, spec, params)
     done = 0
     try:
         for obj in qs[:limit].iterator(chunk_size=PROGRESS_EVERY):

@@ -377,3 +377,40 @@ def _json_reason(msg: str) -> str:
         "Invalid control character at": "字符串中有非法控制字符",
     }
     return reasons.get(msg, msg)
+
+
+# The interchange format's keys in the office's words, for problems shown in the UI (the
+# command line and the API keep the keys, which their users write).
+_KEY_LABELS = {
+    "title": "标题", "doc_type": "文种", "body": "正文", "main_recipients": "主送机关",
+    "cc_recipients": "抄送机关", "signature": "落款", "signers": "签发人", "attachments": "附件",
+    "date": "成文日期", "classification": "密级", "secrecy_period": "保密期限", "urgency": "紧急程度",
+    "issuers": "发文机关", "issuer_code": "机关代字", "doc_number": "发文字号", "copy_number": "份号",
+    "notes": "附注", "printing_office": "印发机关", "printing_date": "印发日期", "seal": "印章",
+    "format": "版式", "attendance": "出席人员", "present": "出席", "absent": "请假", "observers": "列席",
+    "level": "标题层级", "text": "文字", "rows": "表格", "header": "表头", "type": "类型", "name": "名称",
+    "mark": "标志", "order": "顺序",
+}
+_PART = re.compile(r"([a-z_]+)|\[(\d+)\]|\.")
+
+
+def human_problem(problem: str) -> str:
+    """``"body[2].rows[1]：…"`` → ``"正文第 3 块表格第 2 行：…"``; a problem without a key path
+    is returned as it is."""
+    path, sep, message = problem.partition("：")
+    if not sep or not re.fullmatch(r"[a-z_]+(\[\d+\]|\.[a-z_]+)*", path):
+        return problem
+    words: list[str] = []
+    last = ""
+    for key, index in _PART.findall(path):
+        if key:
+            last = key
+            words.append(_KEY_LABELS.get(key, key) if key != "rows" or not words else "表格")
+        elif index:
+            n = int(index) + 1
+            unit = {"body": "块", "rows": "行", "attachments": "个"}.get(last, "项")
+            if last == "" and words:
+                unit = "列"
+            words.append(f"第 {n} {unit}")
+            last = "" if last == "rows" else last
+    return "".join(words) + "：" + message

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.contrib.auth.password_validation import validate_password
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
@@ -40,6 +40,9 @@ class PersonForm(forms.ModelForm[Person]):
         # admin's to give (三员分立, access app).
         fields = ["username", "full_name", "unit", "position", "email", "phone",
                   "sort_order", "is_active"]
+        # Django's own help text for the account name speaks of "@/./+/-/_ 符号".
+        help_texts = {"username": _("登录用的账号，字母、数字或 . _ - 组成，如 zhangsan。"),
+                      "is_active": _("停用后不能登录，历史记录保留。")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -79,6 +82,26 @@ class ResetForm(forms.Form):
                              help_text=_("例如：本人遗忘密码，已电话核实身份。记入审计日志。"))
 
 
+PASSWORD_HELP = _("至少 10 位；不能与姓名、账号相近，不能是常见密码，也不能全是数字。")
+PASSWORD_AGAIN_HELP = _("再输入一遍新密码，以免输错。")
+
+
+def _plain_password_help(form: forms.Form) -> None:
+    """One short line in place of Django's list of validator texts."""
+    if "new_password1" in form.fields:
+        form.fields["new_password1"].help_text = PASSWORD_HELP
+    if "new_password2" in form.fields:
+        form.fields["new_password2"].help_text = PASSWORD_AGAIN_HELP
+
+
+class OwnPasswordChangeForm(PasswordChangeForm):
+    """个人信息 → 修改密码."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _plain_password_help(self)
+
+
 if TYPE_CHECKING:
     _SetPasswordForm = SetPasswordForm[Person]
 else:  # generic only in django-stubs
@@ -87,6 +110,10 @@ else:  # generic only in django-stubs
 
 class OneTimePasswordChangeForm(_SetPasswordForm):
     """The page a one-time password opens: choose one's own password."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _plain_password_help(self)
 
     def clean_new_password1(self) -> str:
         password = self.cleaned_data.get("new_password1") or ""

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
-from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -21,7 +20,14 @@ from zhongshu.kernel.job_views import job_context
 from zhongshu.kernel.jobs import my_jobs
 
 from . import importer, imports, lockout, selectors, services
-from .forms import ImportForm, OneTimePasswordChangeForm, PersonForm, ResetForm, UnitForm
+from .forms import (
+    ImportForm,
+    OneTimePasswordChangeForm,
+    OwnPasswordChangeForm,
+    PersonForm,
+    ResetForm,
+    UnitForm,
+)
 from .models import Person, RoleCode, Unit
 from .pickers.actions import OrgAction
 
@@ -72,7 +78,7 @@ def person_reset_password(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def profile(request: AuthedRequest) -> HttpResponse:
-    form = PasswordChangeForm(request.user, request.POST or None)
+    form = OwnPasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.person_change_own_password(actor=request.user,
                                             password=form.cleaned_data["new_password1"])

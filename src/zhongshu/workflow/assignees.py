@@ -71,6 +71,23 @@ def clean_specs(specs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return cleaned
 
 
+# What the items' assignee slots mean, in the office's words (the slot codes themselves are
+# stable keys and never shown). A slot not named here reads as "由事项指定" alone.
+SLOT_LABELS = {
+    "office": "办公室",
+    "countersign": "会签单位负责人",
+    "sign_off": "签发领导",
+    "reviewers": "审核人",
+    "department_head": "拟稿部门负责人",
+    "reviewer": "审核人",
+    "checker": "核稿人",
+    "secretariat": "文书",
+    "archivist": "档案员",
+    "office_review": "核稿人",
+    "archive": "归档部门",
+}
+
+
 def describe(spec: dict[str, Any], units: dict[int, Unit], people: dict[int, Person]) -> str:
     """The spec in the office's words, for the editor and the timeline."""
     kind = spec["kind"]
@@ -79,7 +96,8 @@ def describe(spec: dict[str, Any], units: dict[int, Unit], people: dict[int, Per
         person = people.get(spec["person"])
         return str(person) if person else label
     if kind == AssigneeKind.ITEM:
-        return f"{label}（{spec.get('slot', '')}）"
+        slot = SLOT_LABELS.get(spec.get("slot", ""))
+        return f"{label}（{slot}）" if slot else label
     if kind in _NEEDS_UNIT:
         unit = units.get(spec["unit"])
         unit_name = unit.name if unit else "?"

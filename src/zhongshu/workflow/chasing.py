@@ -90,18 +90,25 @@ def _shift(calendar: WorkCalendar, day: dt.date, workdays: int) -> dt.date:
 
 def tasks_for_rule(rule: ReminderRule, today: dt.date, calendar: WorkCalendar) -> QuerySet[Task]:
     """The open tasks ``rule`` applies to today. Each trigger fires on one day per task
-    (before due: exactly N working days before; due today; overdue: the first working day
-    after; overdue N: N working days after; report due: the day the next report falls
+    (before due: N working days left; due today; overdue: the first working day after;
+    overdue N: N working days after; report due: the day the next report falls
     due, and each working day after while it is late)."""
     qs = Task.objects.filter(kind=rule.kind, status__in=ACTIVE_TASK_STATUSES)
+    # Rules fire on working days only (``chase_all``), when exactly N working days lie
+    # after today up to the due date (before) or after the due date up to today
+    # (overdue N): a window of dates, so a due date on a day off is chased once too.
     if rule.trigger == ReminderTrigger.BEFORE_DUE:
-        return qs.filter(due_date=_shift(calendar, today, max(rule.days, 1)))
+        days = max(rule.days, 1)
+        return qs.filter(due_date__gte=_shift(calendar, today, days),
+                         due_date__lt=_shift(calendar, today, days + 1))
     if rule.trigger == ReminderTrigger.DUE_TODAY:
         return qs.filter(due_date=today)
     if rule.trigger == ReminderTrigger.OVERDUE:
         return qs.filter(due_date__lt=today, due_date__gte=_shift(calendar, today, -1))
     if rule.trigger == ReminderTrigger.OVERDUE_DAYS:
-        return qs.filter(due_date=_shift(calendar, today, -max(rule.days, 1)))
+        days = max(rule.days, 1)
+        return qs.filter(due_date__gte=_shift(calendar, today, -days),
+                         due_date__lt=_shift(calendar, today, -days + 1))
     return qs.filter(next_report_due__isnull=False, next_report_due__lte=today)
 
 
@@ -181,6 +188,10 @@ def chase_all(*, today: dt.date | None = None) -> ChaseRun:
     today = today or timezone.localdate()
     calendar = WorkCalendar.load()
     run = ChaseRun()
+    if not calendar.day_status(today).is_workday:
+        # Nobody is chased on a day off: the next working day's windows cover it (a job
+        # run every calendar day would otherwise chase one due date on several days).
+        return run
     for spec in registry.task_kinds():
         for rule in rules_for(spec.code):
             tasks = tasks_for_rule(rule, today, calendar).select_related(

@@ -50,9 +50,10 @@ class RegisterFilterForm(forms.Form):
     overdue = forms.BooleanField(label=_("仅看超期"), required=False)
 
     def to_filter(self, sort: str) -> RegisterFilter:
-        if not self.is_valid():
+        if not self.is_bound:
             return RegisterFilter(sort=sort)
-        data = {k: v for k, v in self.cleaned_data.items() if v not in (None, "", False)}
+        self.is_valid()  # a bad field is left out (the page says so); the good ones still filter
+        data = {k: v for k, v in self.cleaned_data.items() if k not in self.errors and v not in (None, "", False)}
         return RegisterFilter(sort=sort, **data)
 
 

@@ -20,6 +20,7 @@ from zhongshu.access.views import get_visible_or_404, require
 from zhongshu.audit.services import record_access
 from zhongshu.documents.incoming.actions import IncomingAction
 from zhongshu.kernel.exports import export_submit
+from zhongshu.kernel.filters import report_form_errors
 from zhongshu.kernel.http import AuthedRequest
 from zhongshu.kernel.paging import CappedPaginator
 from zhongshu.org.models import Person, Unit
@@ -33,6 +34,7 @@ PAGE_SIZE = 50
 
 def _filtered(request: AuthedRequest):
     form = forms.RegisterFilterForm(request.GET or None)
+    report_form_errors(request, form)
     sort = request.GET.get("sort", "-received")
     return form, selectors.register(request.user, form.to_filter(sort)), sort
 

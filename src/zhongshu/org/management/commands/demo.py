@@ -31,6 +31,11 @@ class Command(BaseCommand):
 
         load_demo_documents()
         install_demo_seals()  # 演示印章：市委 sw、市委办公室 swb
+        # Apps above org add their own sample work (an additive call per app).
+        if apps.is_installed("zhongshu.supervision"):
+            from zhongshu.supervision.demo import load_demo as supervision_demo
+
+            supervision_demo()
         self.stdout.write(self.style.SUCCESS(
             f"已载入演示数据：单位 {counts['units']} 个，人员 {counts['people']} 人。"))
         self.stdout.write(f"演示账号（密码均为 {settings.DEMO_PASSWORD}）：")
