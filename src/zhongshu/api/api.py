@@ -54,6 +54,7 @@ from .schemas import (
     IncomingOut,
     SaveIn,
     VersionOut,
+    answers,
 )
 
 
@@ -83,14 +84,7 @@ api = NinjaAPI(title="中枢 API", version="1", urls_namespace="api", auth=[Bear
                            "认证：个人 API 令牌（Authorization: Bearer），或已登录的会话（写操作须带 CSRF）。")
 
 
-# What every operation may answer besides its own results, each as an ``Error``: a
-# request the server cannot use (400), no or a bad token (401), refused (403), not
-# there or not visible (404), not the shape the operation takes (422).
-ERRORS: dict[int, type[Error]] = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error}
-
-
-def _answers(ok: dict[int, Any]) -> dict[int, Any]:
-    return {**ERRORS, **ok}
+_answers = answers
 
 
 def _file_answer(*types: str) -> dict[str, Any]:
