@@ -216,13 +216,17 @@ MATRIX: dict[str, Row] = {
 }
 
 
-def _add_rows() -> None:
-    # 办文 (outgoing documents) and the REST API keep their rows beside their tests.
-    from tests.documents.matrix_rows import ROWS
-    from tests.inspections.matrix_rows import ROWS as INSPECTION_ROWS
+# Apps keep their rows (and the objects the rows need) beside their tests.
+ROW_MODULES = ["tests.documents.matrix_rows", "tests.inspections.matrix_rows",
+               "tests.documents.incoming.matrix_rows", "tests.supervision.matrix_rows",
+               "tests.dashboard.matrix_rows"]
 
-    MATRIX.update(ROWS)
-    MATRIX.update(INSPECTION_ROWS)
+
+def _add_rows() -> None:
+    import importlib
+
+    for name in ROW_MODULES:
+        MATRIX.update(importlib.import_module(name).ROWS)
 
 
 _add_rows()
@@ -299,11 +303,12 @@ def matrix_world() -> SimpleNamespace:
     from zhongshu.org.models import PasswordResetRequest
 
     w = build_world()
-    from tests.documents.matrix_rows import add_to_world
-    from tests.inspections.matrix_rows import add_to_world as add_inspections
+    import importlib
 
-    add_to_world(w)
-    add_inspections(w)
+    for name in ROW_MODULES:
+        add = getattr(importlib.import_module(name), "add_to_world", None)
+        if add is not None:
+            add(w)
     w.reset_request = PasswordResetRequest.objects.create(person=w.cleared_granted, requested_by=w.sysadmin,
                                                           reason="本人遗忘密码")
     now = timezone.now()
