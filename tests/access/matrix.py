@@ -4,7 +4,8 @@ To add a URL, add one entry to ``MATRIX`` keyed by its name (``namespace:name``;
 route for an unnamed pattern). ``get`` and ``post`` map every persona to the expected
 status; build them with ``signed_in``, ``only`` and ``everyone``. POST is sent with an
 empty form: an allowed persona gets the form back with errors (200) or a redirect, and a
-refused one must change nothing (no audit event appears, since every write records one).
+refused one must change nothing (no audit event appears but the refusal's own
+``access.denied``, since every write records one).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from types import SimpleNamespace
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests import uploads
-from tests.access.world import PERSONAS, build_world
+from tests.access.world import LIKE_STAFF, PERSONAS, build_world
 
 ANON = "anonymous"
 LOGIN = "→login"  # a redirect to the sign-in page
@@ -204,19 +205,28 @@ MATRIX: dict[str, Row] = {
                         args=lambda w: [w.incoming.pk]),
     "incoming:download": Row(get=only(INCOMING_ROUTE, deny=404),
                              args=lambda w: [w.incoming.pk, w.incoming.files.get().pk]),
+    # 变更密级 (issue 11 §6): the owner unit's head (the leader persona heads the office that
+    # drafted the matrix 发文) changes it; others who see it are refused, the rest get 404.
+    "documents:reclassify": Row(get=only({"leader": 200, "secretary": 403, "clerk": 403}, deny=404),
+                                post=only({"leader": 200, "secretary": 403, "clerk": 403}, deny=404),
+                                args=lambda w: ["outgoing", w.outgoing.pk]),
     "audit:event_list": Row(get=only({"auditor", "secadmin"})),
     # POST only: starts a background export and goes to its progress page.
     "audit:export": Row(get=signed_in(405), post=only({"auditor"}, ok=302)),
 }
 
 
-def _add_rows() -> None:
-    # 办文 (outgoing documents) and the REST API keep their rows beside their tests.
-    from tests.documents.matrix_rows import ROWS
-    from tests.inspections.matrix_rows import ROWS as INSPECTION_ROWS
+# Apps keep their rows (and the objects the rows need) beside their tests.
+ROW_MODULES = ["tests.documents.matrix_rows", "tests.inspections.matrix_rows",
+               "tests.documents.incoming.matrix_rows", "tests.supervision.matrix_rows",
+               "tests.dashboard.matrix_rows"]
 
-    MATRIX.update(ROWS)
-    MATRIX.update(INSPECTION_ROWS)
+
+def _add_rows() -> None:
+    import importlib
+
+    for name in ROW_MODULES:
+        MATRIX.update(importlib.import_module(name).ROWS)
 
 
 _add_rows()
@@ -245,6 +255,44 @@ def coverage_problems(resolver: URLResolver | None = None, matrix: dict | None =
     return problems
 
 
+ALL_PERSONAS = PERSONAS + LIKE_STAFF
+
+
+def _secret_route(w: SimpleNamespace) -> None:
+    """A 机密 draft of 政研室 waiting at its head's 部门审核; the head (route_below) was
+    cleared 重要 then and is 一般 now: on the route, below its level."""
+    from tests.documents.conftest import notice_spec
+    from zhongshu.access.classification import Level
+    from zhongshu.documents import services
+    from zhongshu.org.models import Clearance, Person
+
+    w.other.head = w.route_below
+    w.other.save()
+    drafter = Person.objects.create(username="secretdrafter", full_name="机密拟稿人", unit=w.other,
+                                    clearance=Clearance.IMPORTANT)
+    w.secret = services.outgoing_create(actor=drafter, doc_type="通知", classification=Level.SECRET,
+                                        secrecy_years=10, spec=notice_spec("关于矩阵机密工程的通知"))
+    services.outgoing_submit(actor=drafter, document=w.secret)
+    Person.objects.filter(pk=w.route_below.pk).update(clearance=Clearance.GENERAL)
+    w.route_below.refresh_from_db()
+
+
+def _titles(w: SimpleNamespace) -> list[tuple[str, frozenset[str]]]:
+    """Each title of the world's items, with the personas that may meet it in a body:
+    those who may see the item, and the auditor and the security admin on the audit
+    pages when the item is within their clearance (higher ones are masked there)."""
+    from zhongshu.access.classification import clearance_covers
+    from zhongshu.access.policy import Action, can
+
+    out = []
+    for obj in (w.dossier, w.outgoing, w.incoming, w.secret):
+        allowed = {p for p in ALL_PERSONAS if p != ANON and (
+            can(w.people[p], Action.OBJECT_VIEW, obj)
+            or (p in {"auditor", "secadmin"} and clearance_covers(w.people[p], obj.classification)))}
+        out.append((obj.title, frozenset(allowed)))
+    return out
+
+
 def matrix_world() -> SimpleNamespace:
     from django.contrib.contenttypes.models import ContentType
     from django.utils import timezone
@@ -255,11 +303,12 @@ def matrix_world() -> SimpleNamespace:
     from zhongshu.org.models import PasswordResetRequest
 
     w = build_world()
-    from tests.documents.matrix_rows import add_to_world
-    from tests.inspections.matrix_rows import add_to_world as add_inspections
+    import importlib
 
-    add_to_world(w)
-    add_inspections(w)
+    for name in ROW_MODULES:
+        add = getattr(importlib.import_module(name), "add_to_world", None)
+        if add is not None:
+            add(w)
     w.reset_request = PasswordResetRequest.objects.create(person=w.cleared_granted, requested_by=w.sysadmin,
                                                           reason="本人遗忘密码")
     now = timezone.now()
@@ -279,17 +328,20 @@ def matrix_world() -> SimpleNamespace:
         content_type=ContentType.objects.get_for_model(type(w.dossier)), object_id=w.dossier.pk,
         owner_unit=w.office, classification=w.dossier.classification,
         requested_by=w.cleared_granted, recipient_person=w.cleared_ungranted, reason="请阅")
+    _secret_route(w)
+    w.titles = _titles(w)
     return w
 
 
 def check_row(client, world: SimpleNamespace, key: str, row: Row) -> list[str]:
-    """Send every persona's requests; return what differed from the declaration."""
+    """Send every persona's requests; return what differed from the declaration, and
+    every title a persona met in a body that it may not see (pages, fragments, API)."""
     from zhongshu.audit.models import AuditEvent
 
     path = row.path(key, world)
     login_url = reverse("login")
     failures = []
-    for persona in PERSONAS:
+    for persona in (ALL_PERSONAS if hasattr(world, "titles") else PERSONAS):
         for method, expected in (("GET", row.get), ("POST", row.post)):
             if expected is None:
                 continue
@@ -297,8 +349,8 @@ def check_row(client, world: SimpleNamespace, key: str, row: Row) -> list[str]:
                 client.logout()
             else:
                 client.force_login(world.people[persona])
-            want = expected[persona]
-            before = AuditEvent.objects.count()
+            want = expected.get(persona, expected["cleared_ungranted"])
+            before = AuditEvent.objects.exclude(action__startswith="access.denied").count()
             response = client.get(path) if method == "GET" else client.post(path, {})
             got = response.status_code
             if want == LOGIN:
@@ -307,6 +359,21 @@ def check_row(client, world: SimpleNamespace, key: str, row: Row) -> list[str]:
                 ok = got == want
             if not ok:
                 failures.append(f"{key} {method} {path} as {persona}: expected {want}, got {got}")
-            if want in DENIED and AuditEvent.objects.count() != before:
+            # A refusal writes its own ``access.denied`` event (issue 11 §11) and nothing else.
+            if want in DENIED and AuditEvent.objects.exclude(action__startswith="access.denied").count() != before:
                 failures.append(f"{key} {method} as {persona}: refused, but something was written")
+            failures += _leaks(key, method, persona, response, getattr(world, "titles", []))
     return failures
+
+
+_TEXT_TYPES = ("text/", "application/json")
+
+
+def _leaks(key: str, method: str, persona: str, response, titles) -> list[str]:
+    """Titles in a text body (page, fragment, JSON) that ``persona`` may not see."""
+    kind = response.get("Content-Type", "")
+    if not kind.startswith(_TEXT_TYPES) or getattr(response, "streaming", False):
+        return []
+    body = response.content.decode("utf-8", errors="ignore")
+    return [f"{key} {method} as {persona}: the body shows “{title}”, which {persona} may not see"
+            for title, allowed in titles if persona not in allowed and title in body]

@@ -5,6 +5,7 @@ import pytest
 from django.urls import get_resolver
 
 from tests.access.matrix import (
+    ALL_PERSONAS,
     ANON,
     MATRIX,
     PERSONAS,
@@ -13,6 +14,7 @@ from tests.access.matrix import (
     coverage_problems,
     matrix_world,
     only,
+    signed_in,
     url_keys,
 )
 
@@ -39,7 +41,8 @@ def test_an_uncovered_url_fails_the_coverage_check():
     resolver = get_resolver("tests.access.urls_unprotected")
     assert "leak" in set(url_keys(resolver))
     problems = coverage_problems(resolver)
-    assert problems == ["URL “leak” is not in the policy matrix (tests/access/matrix.py)"]
+    assert problems == ["URL “leak” is not in the policy matrix (tests/access/matrix.py)",
+                        "URL “leak_titles” is not in the policy matrix (tests/access/matrix.py)"]
     # and this is exactly what makes the first test fail:
     with pytest.raises(AssertionError, match="leak"):
         assert coverage_problems(resolver) == [], "\n".join(coverage_problems(resolver))
@@ -54,6 +57,25 @@ def test_an_unprotected_page_declared_as_protected_fails_its_row(client, db, set
     settings.ROOT_URLCONF = "tests.access.urls_unprotected"
     failures = check_row(client, matrix_world(), "leak", Row(get=only({"sysadmin"})))
     # every signed-in persona but the system admin got the page instead of 403
-    assert len(failures) == len(PERSONAS) - 2
+    assert len(failures) == len(ALL_PERSONAS) - 2
     assert all("expected 403, got 200" in f for f in failures)
     assert not any(f" as {ANON}:" in f for f in failures)  # still sent to sign in (LOGIN)
+
+
+def test_a_title_in_a_body_that_the_persona_may_not_see_fails_its_row(client, db, settings):
+    # The unprotected test page shows every title of the world to everyone.
+    settings.ROOT_URLCONF = "tests.access.urls_unprotected"
+    world = matrix_world()
+    failures = check_row(client, world, "leak_titles", Row(get=signed_in(200, anonymous=200)))
+    assert any("as route_below: the body shows “关于矩阵机密工程的通知”" in f for f in failures)
+    assert any("as auditor: the body shows “关于某重大事项的请示”" in f for f in failures)
+    assert not any(" as leader: " in f and "关于某重大事项的请示" in f for f in failures)
+
+
+def test_the_world_has_a_participant_below_the_items_level(db):
+    from zhongshu.workflow.models import Step, StepStatus
+
+    world = matrix_world()
+    step = Step.objects.get(assignee=world.route_below, status=StepStatus.PENDING)
+    assert step.route.object_id == world.secret.pk
+    assert world.secret.classification == 3 and world.route_below.clearance == "general"

@@ -22,6 +22,12 @@ from zhongshu.workflow.models import AssigneeKind, StageMode, StepAction
 # Personas of the policy matrix, in the order failures are reported.
 PERSONAS = ["anonymous", "staff", "sysadmin", "secadmin", "auditor", "leader", "secretary",
             "clerk", "cleared_granted", "cleared_ungranted", "granted_uncleared", "flowadmin"]
+# Personas at the clearances the list above lacks, and a route participant below the
+# item's level (issue 11 §3): people of 政研室 without a role, who get what
+# "cleared_ungranted" (the same, with nothing of its own in the world) gets from every
+# row that does not name them. Their bodies are checked like everyone's: no
+# title they may not see.
+LIKE_STAFF = ["general", "core", "route_below"]
 
 
 def build_world() -> SimpleNamespace:
@@ -50,6 +56,13 @@ def build_world() -> SimpleNamespace:
         # Keeps the routing templates (流程管理员), and nothing else.
         "flowadmin": PersonFactory(username="flowadmin", full_name="流程管理员丁", unit=other,
                                    roles=[RoleCode.WORKFLOW_ADMIN], clearance=Clearance.GENERAL),
+        "general": PersonFactory(username="general", full_name="一般涉密甲", unit=other,
+                                 clearance=Clearance.GENERAL),
+        "core": PersonFactory(username="core", full_name="核心涉密乙", unit=other,
+                              clearance=Clearance.CORE),
+        # Cleared 重要 when given a 机密 draft's review, lowered to 一般 since (matrix_world).
+        "route_below": PersonFactory(username="below", full_name="降级审核人", unit=other,
+                                     clearance=Clearance.IMPORTANT),
     }
     office.head = p["leader"]
     office.save()

@@ -17,7 +17,8 @@ from zhongshu.workflow.events import RefusalCode, WorkflowEvent
 EVENT_NAMES = {
     AuditLogEvent: [
         "auth.sign_in", "auth.sign_in_failed", "auth.sign_out", "object.view", "object.download",
-        "audit.export", "audit.key_rotate",
+        "audit.export", "audit.key_rotate", "access.denied", "access.denied.throttled",
+        "access.denied.summary",
     ],
     KernelEvent: [
         "kernel.calendar.override_set", "kernel.calendar.override_remove",

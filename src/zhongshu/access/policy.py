@@ -39,6 +39,9 @@ class Action(StrEnum):
     OBJECT_VIEW = "object.view"
     OBJECT_DOWNLOAD = "object.download"
     OBJECT_FORWARD = "object.forward"
+    # 变更密级 / 降密 / 解密: the item's 定密责任人 only, never a side effect of saving
+    # (issue 11 §6; documents.classification).
+    OBJECT_RECLASSIFY = "object.reclassify"
     # Leaders' own acts on an object, the only ones that can never be delegated.
     SIGN_OFF = "document.sign_off"
     INSTRUCT = "instruction.give"
@@ -113,6 +116,15 @@ def _acts_for_leader(person: Person, leader: object) -> bool:
         delegate=person, delegator=leader, action=Action.OPINION_PREPARE) is not None
 
 
+def _reclassifies(person: Person, obj: Any) -> bool:
+    # The 定密责任人: the head or the leader in charge of the item's owner unit (定密单位),
+    # who may see the item. Never an administrator (they see no content).
+    if not _may_view(person, obj):
+        return False
+    unit = obj.owner_unit
+    return person.pk in {unit.head_id, unit.leader_in_charge_id}
+
+
 def _decides_forwarding(person: Person, obj: Any) -> bool:
     if obj is None or obj.requested_by_id == person.pk:
         return False
@@ -124,6 +136,7 @@ _OBJECT_RULES: dict[StrEnum, registry.Rule | str] = {
     Action.OBJECT_VIEW: _may_view,
     Action.OBJECT_DOWNLOAD: _may_view,
     Action.OBJECT_FORWARD: _may_view,
+    Action.OBJECT_RECLASSIFY: _reclassifies,
     Action.OPINION_PREPARE: _may_view,
     Action.SIGN_OFF: _is_leader_who_may_view,
     Action.INSTRUCT: _is_leader_who_may_view,

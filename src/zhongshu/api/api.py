@@ -5,6 +5,7 @@ structured JSON errors."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -53,6 +54,7 @@ from .schemas import (
     IncomingOut,
     SaveIn,
     VersionOut,
+    answers,
 )
 
 
@@ -82,6 +84,40 @@ api = NinjaAPI(title="中枢 API", version="1", urls_namespace="api", auth=[Bear
                            "认证：个人 API 令牌（Authorization: Bearer），或已登录的会话（写操作须带 CSRF）。")
 
 
+_answers = answers
+
+
+def _file_answer(*types: str) -> dict[str, Any]:
+    """The document of a download's 200: the file's bytes."""
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    kinds = types or ("application/octet-stream",)
+    return {"responses": {200: {"description": "文件内容", "content": dict.fromkeys(kinds, binary)}}}
+
+
+# pydantic's error types, said in Chinese for the API's callers.
+_SCHEMA_MESSAGES: dict[str, str] = {
+    "missing": "必填", "string_too_long": "不超过 {max_length} 个字符",
+    "string_too_short": "至少 {min_length} 个字符", "too_long": "最多 {max_length} 项",
+    "less_than_equal": "不大于 {le}", "greater_than_equal": "不小于 {ge}",
+    "int_parsing": "应为整数", "int_type": "应为整数", "int_from_float": "应为整数",
+    "string_type": "应为文本", "bool_parsing": "应为 true 或 false", "bool_type": "应为 true 或 false",
+    "list_type": "应为数组", "model_attributes_type": "应为对象", "dict_type": "应为对象",
+    "json_invalid": "不是有效的 JSON", "date_from_datetime_parsing": "应为日期",
+}
+
+
+def _schema_message(e: Any) -> str:
+    where = ".".join(str(p) for p in e.get("loc", []) if p not in ("body", "data"))
+    template = _SCHEMA_MESSAGES.get(str(e.get("type", "")))
+    if template is None:
+        return f"{where}：{e.get('msg', '')}"
+    try:
+        text = template.format(**(e.get("ctx") or {}))
+    except (KeyError, IndexError):
+        text = template
+    return f"{where}：{text}"
+
+
 def _error(request: HttpRequest, status: int, code: ErrorCode, message: str,
            details: list[str] | None = None) -> HttpResponse:
     return api.create_response(request, {"code": code, "message": message, "details": details or []},
@@ -95,8 +131,8 @@ def _validation(request, exc: ValidationError):
 
 @api.exception_handler(NinjaValidationError)
 def _schema(request, exc: NinjaValidationError):
-    details = [f"{'.'.join(str(p) for p in e.get('loc', []))}：{e.get('msg', '')}" for e in exc.errors]
-    return _error(request, 422, ErrorCode.SCHEMA, "请求数据格式有误。", details)
+    details = [_schema_message(e) for e in exc.errors]
+    return _error(request, 422, ErrorCode.SCHEMA, "请求数据格式有误：" + "；".join(details[:5]), details)
 
 
 @api.exception_handler(HttpError)
@@ -168,12 +204,15 @@ def _meta(data: DraftIn) -> dict:
     leader = Person.objects.filter(pk=data.sign_off_leader).first() if data.sign_off_leader else None
     if data.sign_off_leader and leader is None:
         raise ValidationError("签发领导不存在。")
-    return {"urgency": data.urgency, "classification": data.classification,
-            "secrecy_years": data.secrecy_years, "secrecy_long_term": data.secrecy_long_term,
-            "sign_off_leader": leader}
+    meta: dict[str, Any] = {"urgency": data.urgency, "sign_off_leader": leader}
+    # A save may leave the level out: it never changes it (issue 11 §6).
+    if data.classification is not None:
+        meta.update(classification=data.classification, secrecy_years=data.secrecy_years,
+                    secrecy_long_term=data.secrecy_long_term)
+    return meta
 
 
-@api.get("/documents/outgoing", response=DocumentList, url_name="outgoing_list",
+@api.get("/documents/outgoing", response=_answers({200: DocumentList}), url_name="outgoing_list",
          summary="发文列表（仅本人可见的）")
 def outgoing_list(request: AuthedRequest, q: str = "", doc_type: str = "", status: str = "",
                   limit: int = Query(30, ge=1, le=200),
@@ -189,7 +228,7 @@ def _capped_count(qs) -> dict:
     return {"count": min(n, REGISTER_COUNT_CAP), "capped": n > REGISTER_COUNT_CAP}
 
 
-@api.post("/documents/outgoing", response={201: DocumentOut}, url_name="outgoing_create",
+@api.post("/documents/outgoing", response=_answers({201: DocumentOut}), url_name="outgoing_create",
           summary="拟稿（创建草稿）")
 def outgoing_create(request: AuthedRequest, data: DraftIn):
     units = list(Unit.objects.filter(pk__in=data.countersign_units))
@@ -198,7 +237,7 @@ def outgoing_create(request: AuthedRequest, data: DraftIn):
     return Status(201, _out(doc))
 
 
-@api.get("/documents/outgoing/{doc_id}", response=DocumentDetail, url_name="outgoing_detail",
+@api.get("/documents/outgoing/{doc_id}", response=_answers({200: DocumentDetail}), url_name="outgoing_detail",
          summary="发文详情")
 def outgoing_detail(request: AuthedRequest, doc_id: int):
     doc = _get(request, doc_id)
@@ -220,7 +259,7 @@ def outgoing_detail(request: AuthedRequest, doc_id: int):
             "attachments": [_attachment(doc, f) for f in selectors.attachment_files(doc)]}
 
 
-@api.post("/documents/outgoing/{doc_id}/versions", response={201: VersionOut, 409: VersionOut},
+@api.post("/documents/outgoing/{doc_id}/versions", response=_answers({201: VersionOut, 409: VersionOut}),
           url_name="outgoing_save", summary="保存新版本（他人已先保存时返回 409，文本存为旁支）")
 def outgoing_save(request: AuthedRequest, doc_id: int, data: SaveIn):
     doc = _get(request, doc_id)
@@ -234,7 +273,7 @@ def outgoing_save(request: AuthedRequest, doc_id: int, data: SaveIn):
     return Status(409 if result.conflict else 201, out)
 
 
-@api.post("/documents/outgoing/{doc_id}/submit", response={200: DocumentOut}, url_name="outgoing_submit",
+@api.post("/documents/outgoing/{doc_id}/submit", response=_answers({200: DocumentOut}), url_name="outgoing_submit",
           summary="送审")
 def outgoing_submit(request: AuthedRequest, doc_id: int):
     doc = _get(request, doc_id)
@@ -242,7 +281,7 @@ def outgoing_submit(request: AuthedRequest, doc_id: int):
     return _out(_get(request, doc_id))
 
 
-@api.post("/documents/outgoing/{doc_id}/act", response={200: DocumentOut, 409: Error},
+@api.post("/documents/outgoing/{doc_id}/act", response=_answers({200: DocumentOut, 409: Error}),
           url_name="outgoing_act", summary="办理本人的待办环节（同意、退回、不同意……）")
 def outgoing_act(request: AuthedRequest, doc_id: int, data: ActIn):
     doc = _get(request, doc_id)
@@ -262,6 +301,7 @@ def outgoing_act(request: AuthedRequest, doc_id: int, data: ActIn):
 
 
 @api.get("/documents/outgoing/{doc_id}/download", url_name="outgoing_download",
+         response=_answers({}), openapi_extra=_file_answer("application/pdf", *FORMATS.values()),
          summary="下载排版文件（pdf、docx、ofd；涉密文件带查看人水印）")
 def outgoing_download(request: AuthedRequest, doc_id: int, format: str = "pdf"):  # noqa: A002 (the query name)
     doc = _get(request, doc_id)
@@ -273,7 +313,7 @@ def outgoing_download(request: AuthedRequest, doc_id: int, format: str = "pdf"):
     return response
 
 
-@api.post("/documents/outgoing/{doc_id}/attachments", response={201: AttachmentOut},
+@api.post("/documents/outgoing/{doc_id}/attachments", response=_answers({201: AttachmentOut}),
           url_name="outgoing_attachment_add",
           summary="上传附件文件（multipart：file，可选 title；按内容识别格式，不超过 50 MB）")
 def outgoing_attachment_add(request: AuthedRequest, doc_id: int, file: File[UploadedFile], title: Form[str] = ""):
@@ -284,6 +324,7 @@ def outgoing_attachment_add(request: AuthedRequest, doc_id: int, file: File[Uplo
 
 
 @api.get("/documents/outgoing/{doc_id}/attachments/{file_id}", url_name="outgoing_attachment_download",
+         response=_answers({}), openapi_extra=_file_answer(),
          summary="下载附件文件（涉密文件的 PDF、图片带查看人水印）")
 def outgoing_attachment_download(request: AuthedRequest, doc_id: int, file_id: int):
     doc = _get(request, doc_id)
@@ -347,7 +388,7 @@ def _register_filter(params: dict, sort: str) -> incoming_selectors.RegisterFilt
     return form.to_filter(sort)
 
 
-@api.get("/documents/incoming", response=IncomingList, url_name="incoming_list",
+@api.get("/documents/incoming", response=_answers({200: IncomingList}), url_name="incoming_list",
          summary="收文登记簿（仅本人可见的；筛选同登记簿页面）")
 def incoming_list(request: AuthedRequest, q: str = "", status: str = "", doc_type: str = "", urgency: str = "",
                   sender: str = "", date_from: str = "", date_to: str = "", overdue: bool = False,
@@ -381,7 +422,7 @@ def _task_out(doc: IncomingDocument, t) -> dict:
             "act_url": reverse("api:incoming_act", args=[doc.pk, t.pk])}
 
 
-@api.get("/documents/incoming/{doc_id}", response=IncomingDetail, url_name="incoming_detail",
+@api.get("/documents/incoming/{doc_id}", response=_answers({200: IncomingDetail}), url_name="incoming_detail",
          summary="收文详情（含本人待处理事项和办理过程）")
 def incoming_detail(request: AuthedRequest, doc_id: int):
     doc = _incoming(request, doc_id)
@@ -436,7 +477,7 @@ def _act(action: str, actor: Person, doc: IncomingDocument, data: IncomingActIn)
                                 instruction_kind=data.instruction_kind or None)
 
 
-@api.post("/documents/incoming/{doc_id}/tasks/{task_id}/act", response={200: IncomingOut, 409: Error},
+@api.post("/documents/incoming/{doc_id}/tasks/{task_id}/act", response=_answers({200: IncomingOut, 409: Error}),
           url_name="incoming_act",
           summary="办理本人的一项待处理事项（签收、初审、拟办、批示、交办、承办、传阅）")
 def incoming_act(request: AuthedRequest, doc_id: int, task_id: int, data: IncomingActIn):
@@ -464,7 +505,7 @@ def incoming_act(request: AuthedRequest, doc_id: int, task_id: int, data: Incomi
 
 
 @api.post("/documents/incoming/{doc_id}/extensions/{extension_id}/decide",
-          response={200: IncomingOut, 409: Error}, url_name="incoming_decide",
+          response=_answers({200: IncomingOut, 409: Error}), url_name="incoming_decide",
           summary="审批本人待审批的延期申请（同意或不同意）")
 def incoming_decide(request: AuthedRequest, doc_id: int, extension_id: int, data: IncomingActIn):
     doc = _incoming(request, doc_id)
@@ -487,7 +528,8 @@ def incoming_decide(request: AuthedRequest, doc_id: int, extension_id: int, data
     return Status(200, _incoming_out(doc))
 
 
-@api.get("/documents/incoming/{doc_id}/files/{file_id}", response={409: Error}, url_name="incoming_download",
+@api.get("/documents/incoming/{doc_id}/files/{file_id}", response=_answers({409: Error}), openapi_extra=_file_answer(),
+         url_name="incoming_download",
          summary="下载收文的文件（涉密的 PDF 和扫描件带查看人水印）")
 def incoming_download(request: AuthedRequest, doc_id: int, file_id: int):
     doc = _incoming(request, doc_id)

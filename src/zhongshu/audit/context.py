@@ -25,12 +25,19 @@ def client_ip(request: HttpRequest) -> str | None:
 
 
 class AuditContextMiddleware:
+    """Carries the client's address to the events a request records, and records the
+    request's refusal, if it was one (``audit.denials``)."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        from .denials import audit_refusal
+
         token = current_ip.set(client_ip(request))
         try:
-            return self.get_response(request)
+            response = self.get_response(request)
+            audit_refusal(request, response)
+            return response
         finally:
             current_ip.reset(token)

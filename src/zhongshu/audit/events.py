@@ -45,3 +45,9 @@ class AuditLogEvent(StrEnum):
     AUDIT_EXPORT = "audit.export"
     # The audit chain's key was rotated (the last event signed with the old key).
     AUDIT_KEY_ROTATE = "audit.key_rotate"
+    # --- issue 11 §7, §11 (helper `security2`) ---
+    # A signed-in person was refused (403, or 404 on an object's URL): the first few of
+    # a window one by one, then one "throttled" event, then the window's count.
+    ACCESS_DENIED = "access.denied"
+    ACCESS_DENIED_THROTTLED = "access.denied.throttled"
+    ACCESS_DENIED_SUMMARY = "access.denied.summary"

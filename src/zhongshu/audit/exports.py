@@ -39,7 +39,7 @@ def _row(viewer: Person, e: AuditEvent) -> list[Any]:
             e.on_behalf_of_name, e.action, e.object_type, e.object_id,
             selectors.shown_repr(viewer, e), selectors.level_label(e.classification),
             e.ip_address or "", str(_OUTCOMES.get(e.outcome, e.outcome)),
-            details_text(e.details), e.algorithm, e.hash]
+            details_text(selectors.shown_details(viewer, e)), e.algorithm, e.hash]
 
 
 audit_events = ExportKind(

@@ -87,3 +87,27 @@ class ChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.last_seq} {self.last_hash[:12]}"
+
+
+class DenialCount(models.Model):
+    """How many refusals (403, 404 on an object) one person met in one window, so that
+    a loop of refusals is recorded as a handful of events and one count rather than a
+    flood (issue 11 §11; ``audit.denials``)."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("人员"),
+                               on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    window_start = models.DateTimeField(_("时段开始"))
+    count = models.PositiveIntegerField(_("次数"), default=0)
+    # The window's count has been written to the trail (only windows that were throttled
+    # need it).
+    summarised = models.BooleanField(_("已汇总"), default=False)
+
+    class Meta:
+        verbose_name = _("拒绝访问计数")
+        verbose_name_plural = _("拒绝访问计数")
+        constraints = [models.UniqueConstraint(fields=["person", "window_start"],
+                                               name="audit_denialcount_one_per_window")]
+        indexes = [models.Index(fields=["summarised", "window_start"], name="audit_denial_open")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.window_start:%Y-%m-%d %H:%M} ×{self.count}"

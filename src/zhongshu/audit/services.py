@@ -40,6 +40,29 @@ def _name(person: Person | AnonymousUser | None) -> str:
     return (getattr(person, "full_name", "") or person.get_username())[:50]
 
 
+def level_of(obj: Any) -> int | None:
+    """The classification an event about ``obj`` carries: the object's own, or for
+    things that have none but are about an item (a route, a step, a task, an opinion)
+    the item's (issue 11 §7: a route event names the document's title, so it carries
+    the document's level and is masked like it)."""
+    for _hop in range(3):
+        if obj is None:
+            return None
+        level = getattr(obj, "classification", None)
+        if level is not None:
+            return int(level)
+        nxt = None
+        for attr in ("subject", "route", "task"):
+            try:
+                nxt = getattr(obj, attr, None)
+            except Exception:  # noqa: BLE001 (a dangling generic relation: no level to carry)
+                nxt = None
+            if nxt is not None:
+                break
+        obj = nxt
+    return None
+
+
 def _lock_head() -> ChainHead:
     head = ChainHead.objects.select_for_update().filter(pk=1).first()
     if head is None:
@@ -68,7 +91,7 @@ def record(*, actor: Person | AnonymousUser | None, action: str | StrEnum,
         object_id = object_id or obj.pk
         object_repr = object_repr or str(obj)
         if classification is None:
-            classification = getattr(obj, "classification", None)
+            classification = level_of(obj)
     # Normalised through JSON once, so what is hashed is exactly what reads back.
     clean_details = json.loads(json.dumps(details or {}, cls=DjangoJSONEncoder))
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)

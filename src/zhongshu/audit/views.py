@@ -34,7 +34,7 @@ def event_list(request: AuthedRequest) -> HttpResponse:
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"event": e, "repr": selectors.shown_repr(request.user, e),
              "level": selectors.level_label(e.classification),
-             "details": details_text(e.details)} for e in page.object_list]
+             "details": details_text(selectors.shown_details(request.user, e))} for e in page.object_list]
     params = {k: v for k, v in request.GET.items() if k != "page" and v}
     return render(request, "audit/event_list.html", {
         "form": form, "page": page, "rows": rows,

@@ -28,8 +28,9 @@ class DraftForm(forms.Form):
     doc_type = forms.ChoiceField(label=_("文种"), choices=doctypes.CHOICES, initial="通知")
     title = forms.CharField(label=_("标题"), max_length=200)
     urgency = forms.ChoiceField(label=_("紧急程度"), choices=Urgency.choices, initial=Urgency.NORMAL)
-    classification = forms.TypedChoiceField(label=_("密级"), choices=Level.choices, coerce=int,
-                                            initial=Level.INTERNAL)
+    classification = forms.TypedChoiceField(
+        label=_("密级"), choices=Level.choices, coerce=int, initial=Level.INTERNAL,
+        help_text=_("不得高于本人涉密等级；保存稿件不改变密级，变更须由定密责任人通过“变更密级”办理"))
     secrecy_years = forms.IntegerField(label=_("保密期限（年）"), min_value=1, max_value=30, required=False)
     secrecy_long_term = forms.BooleanField(label=_("长期"), required=False)
     main_recipients = forms.CharField(label=_("主送机关"), max_length=300, required=False)

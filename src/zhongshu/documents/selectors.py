@@ -226,9 +226,14 @@ def my_pending(viewer: Any) -> list[Step]:
     """The viewer's open steps on outgoing documents (我的待办 in 办文)."""
     from .routing import OUTGOING_APPROVAL
 
-    return list(Step.objects.filter(assignee=viewer, status=StepStatus.PENDING,
-                                    route__purpose=OUTGOING_APPROVAL)
-                .select_related("route").order_by("due_date", "activated_at")[:20])
+    steps = list(Step.objects.filter(assignee=viewer, status=StepStatus.PENDING,
+                                     route__purpose=OUTGOING_APPROVAL)
+                 .select_related("route").order_by("due_date", "activated_at")[:20])
+    # Not the title of a document above the viewer's clearance (his clearance lowered
+    # since the step was given; issue 11 §3): the inbox lists it, masked.
+    seen = set(visible(viewer, OutgoingDocument.objects.filter(
+        pk__in=[s.route.object_id for s in steps])).values_list("pk", flat=True))
+    return [s for s in steps if s.route.object_id in seen]
 
 
 def my_drafts(viewer: Any) -> QuerySet[OutgoingDocument]:

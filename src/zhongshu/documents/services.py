@@ -33,7 +33,7 @@ from zhongshu.workflow import selectors as wf_selectors
 from zhongshu.workflow import services as workflow
 from zhongshu.workflow.models import Route, RouteStatus, Step
 
-from . import content, doctypes, routing
+from . import classification, content, doctypes, routing
 from .models import (
     Channel,
     Delivery,
@@ -167,6 +167,7 @@ def outgoing_create(*, actor: Person, doc_type: str, spec: dict, title: str = ""
     """Start a draft with its first version."""
     if not can(actor, DocumentAction.DRAFT):
         raise PermissionDenied
+    classification.check_create(actor, meta)  # never above one's own clearance (issue 11)
     from . import organs
 
     unit = owner_unit or actor.unit
@@ -219,6 +220,7 @@ def outgoing_save(*, actor: Person, document: OutgoingDocument, spec: dict, base
             _audit(actor=actor, action=DocumentEvent.SAVE_CONFLICT, obj=doc,
                    side=side.number, latest=latest.number)
             return SaveResult(version=side, conflict=EditConflict(side, latest))
+        meta = classification.save_meta(doc, meta)  # a save never changes the level (§6)
         if meta.get("issuing_organ") is None:
             meta.pop("issuing_organ", None)
         meta.setdefault("title", (spec.get("title") or doc.title).strip()[:200])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_lists, views_organs
+from . import reclassify, views, views_lists, views_organs
 
 app_name = "documents"
 
@@ -36,6 +36,8 @@ urlpatterns = [
     path("outgoing/<int:pk>/attachments/", views.attachment_add, name="attachment_add"),
     path("outgoing/<int:pk>/attachments/<int:file_id>/", views.attachment_download,
          name="attachment_download"),
+    # 变更密级 of a 发文 or 收文 (issue 11 §6): kind is "outgoing" or "incoming".
+    path("classification/<str:kind>/<int:pk>/", reclassify.page, name="reclassify"),
     path("outgoing/<int:pk>/attachments/<int:file_id>/remove/", views.attachment_remove,
          name="attachment_remove"),
 ]

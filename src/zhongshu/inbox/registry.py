@@ -86,7 +86,10 @@ class Provider(Protocol):
     #     when it gives more than one (the routing engine: one per route purpose), for
     #     the inbox's filter;
     #   ``chase(today) -> int``: reminders by the provider's own rules (the task model's
-    #     reminders as data), called by the daily reminder job; returns how many it sent.
+    #     reminders as data), called by the daily reminder job; returns how many it sent;
+    #   ``hidden_keys(person, keys) -> set[str]``: of the item keys given (a person's
+    #     notifications), those whose item is now above the person's clearance: their
+    #     notifications are shown without title or text (issue 11 §3).
 
 
 _providers: dict[str, Provider] = {}
@@ -102,6 +105,17 @@ def unregister(kind: str) -> None:
 
 def providers() -> list[Provider]:
     return list(_providers.values())
+
+
+def hidden_keys(person: Any, keys: Iterable[str]) -> set[str]:
+    """The keys whose item ``person`` may no longer read the title of, by any provider."""
+    keys = list(keys)
+    hidden: set[str] = set()
+    for p in _providers.values():
+        ask = getattr(p, "hidden_keys", None)
+        if callable(ask) and keys:
+            hidden |= set(ask(person, keys))
+    return hidden
 
 
 def provider_kinds(provider: Provider) -> list[tuple[str, str]]:

@@ -70,5 +70,20 @@ def notifications_for(person: Person, *, unread_only: bool = False) -> QuerySet[
     return qs.filter(read_at__isnull=True) if unread_only else qs
 
 
+MASKED_NOTICE = "（密级高于本人涉密等级的事项，不显示标题和内容）"
+
+
+def notifications_shown(person: Person, notifications: Iterable[Notification]) -> list[Notification]:
+    """The notifications as the person may read them now: one about an item whose level
+    is above his clearance (raised since, or his clearance lowered) keeps its time and
+    link but not its title or text (issue 11 §3). Nothing is saved."""
+    rows = list(notifications)
+    hidden = registry.hidden_keys(person, {n.item_key for n in rows})
+    for n in rows:
+        if n.item_key in hidden:
+            n.title, n.body = MASKED_NOTICE, ""
+    return rows
+
+
 def unread_count(person: Person) -> int:
     return Notification.objects.filter(recipient=person, read_at__isnull=True).count()

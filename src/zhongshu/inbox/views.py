@@ -67,6 +67,7 @@ def notification_list(request: AuthedRequest) -> HttpResponse:
     unread_only = request.GET.get("unread") == "1"
     qs = selectors.notifications_for(request.user, unread_only=unread_only)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.notifications_shown(request.user, page.object_list)
     return render(request, "inbox/notifications.html", {
         "page": page, "unread_only": unread_only,
         "querystring": "unread=1&" if unread_only else ""})

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 
+from zhongshu.api.schemas import answers
 from zhongshu.kernel.http import AuthedRequest
 from zhongshu.kernel.paging import capped_count
 from zhongshu.workflow.events import RefusalCode
@@ -123,7 +124,7 @@ def _refused(exc: ValidationError) -> Any:
     raise exc
 
 
-@router.get("/tasks", response=TaskList, url_name="supervision_tasks",
+@router.get("/tasks", response=answers({200: TaskList}), url_name="supervision_tasks",
             summary="督办任务列表（台账，按本人可见范围；筛选同台账页面）")
 def tasks(request: AuthedRequest, page: int = 1, status: str = "", light: str = "", source: str = "",
           unit: int | None = None, sort: str = "due") -> dict:
@@ -137,13 +138,13 @@ def tasks(request: AuthedRequest, page: int = 1, status: str = "", light: str = 
             "items": [_row(r) for r in rows]}
 
 
-@router.get("/tasks/{task_id}", response=TaskDetail, url_name="supervision_task",
+@router.get("/tasks/{task_id}", response=answers({200: TaskDetail}), url_name="supervision_task",
             summary="督办任务详情（含报送记录和办理记录）")
 def task_detail(request: AuthedRequest, task_id: int) -> dict:
     return _out(request, _task(request, task_id))
 
 
-@router.post("/tasks/{task_id}/accept", response={200: TaskDetail, 409: Refusal},
+@router.post("/tasks/{task_id}/accept", response=answers({200: TaskDetail, 409: Refusal}),
              url_name="supervision_task_accept", summary="接收任务（承办单位联络员或负责人）")
 def task_accept(request: AuthedRequest, task_id: int) -> Any:
     task = _task(request, task_id)
@@ -154,7 +155,7 @@ def task_accept(request: AuthedRequest, task_id: int) -> Any:
     return Status(200, _out(request, task))
 
 
-@router.post("/tasks/{task_id}/return", response={200: TaskDetail, 409: Refusal},
+@router.post("/tasks/{task_id}/return", response=answers({200: TaskDetail, 409: Refusal}),
              url_name="supervision_task_return", summary="退回任务（须说明理由）")
 def task_return(request: AuthedRequest, task_id: int, data: ReasonIn) -> Any:
     task = _task(request, task_id)
@@ -169,7 +170,7 @@ def _uploads(files: list[UploadedFile] | None) -> list[tuple[str, bytes]]:
     return [(f.name or "file", f.read()) for f in (files or [])][:10]
 
 
-@router.post("/tasks/{task_id}/reports", response={201: ReportOut, 409: Refusal},
+@router.post("/tasks/{task_id}/reports", response=answers({201: ReportOut, 409: Refusal}),
              url_name="supervision_task_report", summary="报送办理进展（文字，可附文件）")
 def task_report(request: AuthedRequest, task_id: int, text: Form[str] = "",
                 files: File[list[UploadedFile]] = None) -> Any:  # type: ignore[assignment]
@@ -183,7 +184,7 @@ def task_report(request: AuthedRequest, task_id: int, text: Form[str] = "",
                         "files": [f.name for f in entry.files.all()], "decision_note": ""})
 
 
-@router.post("/tasks/{task_id}/completion", response={201: ReportOut, 409: Refusal},
+@router.post("/tasks/{task_id}/completion", response=answers({201: ReportOut, 409: Refusal}),
              url_name="supervision_task_completion",
              summary="申请办结（办理结果和佐证材料；督查室审核后办结或退回）")
 def task_completion(request: AuthedRequest, task_id: int, text: Form[str] = "",
@@ -199,7 +200,7 @@ def task_completion(request: AuthedRequest, task_id: int, text: Form[str] = "",
                         "files": [f.name for f in entry.files.all()], "decision_note": ""})
 
 
-@router.post("/tasks/{task_id}/review", response={200: TaskDetail, 409: Refusal},
+@router.post("/tasks/{task_id}/review", response=answers({200: TaskDetail, 409: Refusal}),
              url_name="supervision_task_review",
              summary="督查室审核办结申请：通过（办结）或退回重办（须填意见）")
 def task_review(request: AuthedRequest, task_id: int, data: ReviewIn) -> Any:

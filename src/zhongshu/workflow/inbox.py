@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 
+from zhongshu.access.classification import Classified, clearance_covers
 from zhongshu.inbox.registry import Box, InboxItem
 
 from . import chasing, registry
@@ -29,13 +30,49 @@ def _url_of(content_type_id: int, object_id: int, cache: dict[int, registry.Item
     return hooks.url(object_id) if hooks is not None else ""
 
 
-def _step_item(step: Step, cache: dict[int, registry.ItemHooks | None], *, done: bool = False) -> InboxItem:
+# What a person's inbox (and a reminder sent from it) says instead of the title of an
+# item above his clearance: he may hold its work only from before its level was raised
+# or his clearance lowered, and he may not read its title (issue 11 §3).
+MASKED_TITLE = "（密级高于本人涉密等级的事项，不显示标题）"
+
+
+def _levels(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], int | None]:
+    """The level of each (content type id, object id), a query per model: a column for
+    classifiable models, the item's hook otherwise."""
+    by_type: dict[int, set[int]] = {}
+    for ct_id, obj_id in pairs:
+        by_type.setdefault(ct_id, set()).add(obj_id)
+    levels: dict[tuple[int, int], int | None] = {}
+    for ct_id, ids in by_type.items():
+        model = ContentType.objects.get_for_id(ct_id).model_class()
+        if model is None:
+            continue
+        if issubclass(model, Classified):
+            for pk, level in model._default_manager.filter(pk__in=ids).values_list("pk", "classification"):
+                levels[(ct_id, pk)] = level
+            continue
+        hooks = registry.item_hooks(model)
+        if hooks is None:
+            continue
+        for obj in model._default_manager.filter(pk__in=ids):
+            levels[(ct_id, obj.pk)] = hooks.classification(obj)
+    return levels
+
+
+def _shown(person: Person, title: str, level: int | None) -> str:
+    return title if clearance_covers(person, level) else MASKED_TITLE
+
+
+def _step_item(step: Step, cache: dict[int, registry.ItemHooks | None], *, done: bool = False,
+               person: Person | None = None, levels: dict[tuple[int, int], int | None] | None = None) -> InboxItem:
     route = step.route
     purpose = registry.purpose(route.purpose)
+    level = (levels or {}).get((route.content_type_id, route.object_id))
+    title = _shown(person if person is not None else step.assignee, route.title, level)
     return InboxItem(
         key=f"workflow.step:{step.pk}", kind=route.purpose,
         kind_label=purpose.label if purpose else "流转审批", box=Box.TODO,
-        title=f"{route.title}（{step.stage_name}）",
+        title=f"{title}（{step.stage_name}）",
         url=_url_of(route.content_type_id, route.object_id, cache),
         urgency=route.urgency, deadline=step.due_date, importance=route.importance,
         created=step.activated_at, done_at=step.acted_at if done else None)
@@ -49,9 +86,8 @@ class WorkflowInboxProvider:
         return [(p.code, p.label) for p in registry.purposes()]
 
     def open_items(self, person: Person) -> Iterable[InboxItem]:
-        steps = Step.objects.filter(assignee=person, status=StepStatus.PENDING).select_related("route")
-        cache: dict[int, registry.ItemHooks | None] = {}
-        return [_step_item(s, cache) for s in steps]
+        steps = list(Step.objects.filter(assignee=person, status=StepStatus.PENDING).select_related("route"))
+        return _step_items(steps, person=person)
 
     def open_counts(self, person: Person) -> dict[str, int]:
         return {Box.TODO: Step.objects.filter(assignee=person, status=StepStatus.PENDING).count(),
@@ -60,16 +96,35 @@ class WorkflowInboxProvider:
     def done_items(self, person: Person, box: str, *, limit: int) -> Iterable[InboxItem]:
         if box != Box.TODO:
             return []
-        steps = (Step.objects.filter(assignee=person, status__in=ACTED_STEP_STATUSES)
-                 .select_related("route").order_by("-acted_at", "-id")[:limit])
-        cache: dict[int, registry.ItemHooks | None] = {}
-        return [_step_item(s, cache, done=True) for s in steps]
+        steps = list(Step.objects.filter(assignee=person, status__in=ACTED_STEP_STATUSES)
+                     .select_related("route").order_by("-acted_at", "-id")[:limit])
+        return _step_items(steps, person=person, done=True)
+
+    def hidden_keys(self, person: Person, keys: Iterable[str]) -> set[str]:
+        ids = _ids_of(keys, "workflow.step:")
+        steps = Step.objects.filter(pk__in=ids.values()).select_related("route") if ids else []
+        return _hidden(person, ids, {s.pk: (s.route.content_type_id, s.route.object_id) for s in steps})
 
     def due_items(self, *, until: dt.date) -> Iterable[tuple[Any, InboxItem]]:
         steps = (Step.objects.filter(status=StepStatus.PENDING, due_date__lte=until)
                  .select_related("route", "assignee").order_by("id"))
-        cache: dict[int, registry.ItemHooks | None] = {}
-        return [(s.assignee, _step_item(s, cache)) for s in steps.iterator(chunk_size=500)]
+        out: list[tuple[Any, InboxItem]] = []
+        batch: list[Step] = []
+        for step in steps.iterator(chunk_size=500):
+            batch.append(step)
+            if len(batch) == 500:
+                out += [(s.assignee, item) for s, item in zip(batch, _step_items(batch), strict=True)]
+                batch = []
+        out += [(s.assignee, item) for s, item in zip(batch, _step_items(batch), strict=True)]
+        return out
+
+
+def _step_items(steps: list[Step], *, person: Person | None = None, done: bool = False) -> list[InboxItem]:
+    """Inbox items of ``steps`` (each for ``person``, or for its own assignee), titles
+    masked where the item's level is above the person's clearance."""
+    levels = _levels({(s.route.content_type_id, s.route.object_id) for s in steps})
+    cache: dict[int, registry.ItemHooks | None] = {}
+    return [_step_item(s, cache, done=done, person=person, levels=levels) for s in steps]
 
 
 # --- tasks ------------------------------------------------------------------------
@@ -100,9 +155,12 @@ def held_q(person: Person) -> Q:
     return Q(person_id=person.pk) | contact_q(person)
 
 
-def _task_item(task: Task, cache: dict[int, registry.ItemHooks | None], *, done: bool = False) -> InboxItem:
+def _task_item(task: Task, cache: dict[int, registry.ItemHooks | None], *, done: bool = False,
+               person: Person | None = None, levels: dict[tuple[int, int], int | None] | None = None) -> InboxItem:
     spec = registry.task_kind(task.kind)
     title = task.title or str(task)
+    if person is not None and levels is not None:
+        title = _shown(person, title, levels.get((task.subject_type_id, task.subject_id)))
     if spec is not None:
         title = f"{title}（{spec.label}）"
         if task.unit_id:
@@ -134,8 +192,8 @@ class TaskInboxProvider:
         return Task.objects.filter(held_q(person), status__in=ACTIVE_TASK_STATUSES)
 
     def open_items(self, person: Person) -> Iterable[InboxItem]:
-        cache: dict[int, registry.ItemHooks | None] = {}
-        return [_task_item(t, cache) for t in self._open(person).select_related("unit")]
+        tasks = list(self._open(person).select_related("unit"))
+        return _task_items(tasks, person)
 
     def open_counts(self, person: Person) -> dict[str, int]:
         # Counted per part (his own tasks, his units' tasks) and added up: a task has a
@@ -152,13 +210,40 @@ class TaskInboxProvider:
         toread = [k.code for k in registry.task_kinds() if k.box == Box.TOREAD]
         qs = Task.objects.filter(done_by_id=person.pk, status=TaskStatus.DONE)
         qs = qs.filter(kind__in=toread) if box == Box.TOREAD else qs.exclude(kind__in=toread)
-        cache: dict[int, registry.ItemHooks | None] = {}
-        return [_task_item(t, cache, done=True)
-                for t in qs.select_related("unit").order_by("-done_at", "-id")[:limit]]
+        tasks = list(qs.select_related("unit").order_by("-done_at", "-id")[:limit])
+        return _task_items(tasks, person, done=True)
 
     def due_items(self, *, until: dt.date) -> Iterable[tuple[Any, InboxItem]]:
         # Tasks are chased by their kinds' reminder rules (``chase``), not here.
         return []
 
+    def hidden_keys(self, person: Person, keys: Iterable[str]) -> set[str]:
+        ids = _ids_of(keys, "workflow.task:")
+        tasks = Task.objects.filter(pk__in=ids.values()).only("subject_type_id", "subject_id") if ids else []
+        return _hidden(person, ids, {t.pk: (t.subject_type_id, t.subject_id) for t in tasks})
+
     def chase(self, today: dt.date) -> int:
         return chasing.chase_all(today=today).sent
+
+
+def _task_items(tasks: list[Task], person: Person, *, done: bool = False) -> list[InboxItem]:
+    levels = _levels({(t.subject_type_id, t.subject_id) for t in tasks})
+    cache: dict[int, registry.ItemHooks | None] = {}
+    return [_task_item(t, cache, done=done, person=person, levels=levels) for t in tasks]
+
+
+def _ids_of(keys: Iterable[str], prefix: str) -> dict[str, int]:
+    """``{key: id}`` of the keys "prefix<id>" or "prefix<id>:…" (a reminder rule's)."""
+    out: dict[str, int] = {}
+    for key in keys:
+        if key.startswith(prefix):
+            head = key[len(prefix):].split(":", 1)[0]
+            if head.isdigit():
+                out[key] = int(head)
+    return out
+
+
+def _hidden(person: Person, ids: dict[str, int], items: dict[int, tuple[int, int]]) -> set[str]:
+    levels = _levels(set(items.values()))
+    return {key for key, pk in ids.items()
+            if pk in items and not clearance_covers(person, levels.get(items[pk]))}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from zhongshu.access.classification import clearance_covers
+from zhongshu.access.classification import Classified, clearance_covers
 from zhongshu.org.models import Person
 
 from . import registry
@@ -35,9 +35,19 @@ def may_view_route(person: Person, route: Route) -> bool:
     subject = route.subject
     if subject is None or not clearance_covers(person, hooks.classification(subject)):
         return False
+    if isinstance(subject, Classified):
+        # A classifiable item's route is seen by whoever may see the item, by the same
+        # policy as the item's own pages (issue 11 §3): clearance and need-to-know.
+        return _sees_item(person, subject)
     if person.pk in route_participants(route).person_ids:
         return True
     return bool(hooks.may_view(person, subject))
+
+
+def _sees_item(person: Person, subject: Classified) -> bool:
+    from zhongshu.access.policy import Action, can
+
+    return can(person, Action.OBJECT_VIEW, subject)
 
 
 def may_act_on_step(person: Person, step: Step) -> bool:
@@ -54,6 +64,9 @@ def may_act_on_step(person: Person, step: Step) -> bool:
         return False
     subject = route.subject
     if subject is None or not clearance_covers(person, hooks.classification(subject)):
+        return False
+    # The route's act URL asks what the item's own page asks (issue 11 §3).
+    if isinstance(subject, Classified) and not _sees_item(person, subject):
         return False
     if person.pk == route.drafter_id and step.stage_key not in purpose.author_keys():
         return False

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from zhongshu.audit import chain, keys
+from zhongshu.audit import chain, denials, keys
 from zhongshu.audit import services as audit
 
 
@@ -47,6 +47,8 @@ class Command(BaseCommand):
         self.stdout.write(text)
 
     def _anchor(self, opts: dict[str, Any]) -> None:
+        # The counts of throttled refusal windows belong in the day's chain (issue 11 §11).
+        denials.summarise()
         verdict = chain.verify()
         if not verdict.ok:
             raise CommandError(f"审计链校验失败，不导出锚点：{verdict.message}")
