@@ -48,7 +48,8 @@ EVENT_NAMES = {
         "workflow.task.holding_reply", "workflow.task.completion_request", "workflow.task.close",
         "workflow.task.send_back", "workflow.task.cancel", "workflow.task.extension_request",
         "workflow.task.extension_decide", "workflow.task.due_change", "workflow.task.remind",
-        "workflow.reminder_rule.set",
+        "workflow.reminder_rule.set", "workflow.phrase.add", "workflow.phrase.update",
+        "workflow.phrase.delete",
     ],
     InboxEvent: [
         "inbox.reminder.send", "inbox.notification.read", "inbox.notification.read_all",

@@ -231,3 +231,13 @@ def test_a_memo_is_submitted_to_several_leaders_in_turn(demo):
     with pytest.raises(ValidationError, match="只有签报可以依次呈送多位领导"):
         services.outgoing_create(actor=p["keyuan1"], doc_type="通知", spec=notice(),
                                  also_submit_to=[p["shuji"]])
+
+
+def test_the_department_head_finds_the_reclassification_page_on_the_document(demo, client):
+    doc = services.outgoing_create(actor=demo["keyuan1"], doc_type="通知", spec=notice())
+    services.outgoing_submit(actor=demo["keyuan1"], document=doc)
+    client.force_login(demo["mishu1"])
+    page = client.get(f"/documents/outgoing/{doc.pk}/").content.decode()
+    assert f"/documents/classification/outgoing/{doc.pk}/" in page and "变更密级" in page
+    client.force_login(demo["keyuan1"])
+    assert "变更密级" not in client.get(f"/documents/outgoing/{doc.pk}/").content.decode()

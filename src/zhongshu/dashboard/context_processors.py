@@ -6,6 +6,8 @@ area; and it shows a menu entry only when the policy lets the person open its pa
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
@@ -14,9 +16,11 @@ from zhongshu.access.delegation import has_received_delegation
 from zhongshu.access.policy import Action, can
 from zhongshu.documents.actions import DocumentAction
 from zhongshu.documents.incoming.actions import IncomingAction
+from zhongshu.inspections.actions import InspectionAction
 from zhongshu.layout.actions import LayoutAction
 from zhongshu.layout.proofread.actions import ProofreadAction
 from zhongshu.seals.actions import SealAction
+from zhongshu.supervision.actions import SupervisionAction
 
 # The office's areas of work, in the order staff think of them. Each entry lists the pages that can open an area, best first: while an area's own
 # app is not installed, the first of its tools that is stands in; an area with none
@@ -53,8 +57,15 @@ AREA_OF_NAMESPACE = {"org": "system", "kernel": "system", "audit": "audit",
                      "inspections": "supervision", "seals": "documents"}
 
 
-def _url(names: tuple[str, ...]) -> str | None:
+# Area pages that not everyone may open: the menu offers them only to those who may.
+AREA_ACTIONS = {"supervision:home": SupervisionAction.USE, "inspections:home": InspectionAction.LIST}
+
+
+def _url(names: tuple[str, ...], user: Any = None) -> str | None:
     for name in names:
+        action = AREA_ACTIONS.get(name)
+        if user is not None and action is not None and not can(user, action):
+            continue
         try:
             return reverse(name)
         except NoReverseMatch:
@@ -66,7 +77,7 @@ def shell(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    nav = [{"key": key, "label": label, "url": _url(names)} for key, label, names in NAVIGATION]
+    nav = [{"key": key, "label": label, "url": _url(names, user)} for key, label, names in NAVIGATION]
     may_manage_org = can(user, Action.ORG_VIEW)
     if may_manage_org:
         nav.append({"key": "system", "label": _("系统管理"), "url": reverse("org:unit_list")})

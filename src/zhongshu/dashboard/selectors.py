@@ -21,6 +21,7 @@ from zhongshu.kernel.urgency import Urgency
 from zhongshu.layout.actions import LayoutAction
 from zhongshu.layout.proofread.actions import ProofreadAction
 from zhongshu.org.models import RoleCode
+from zhongshu.supervision.actions import SupervisionAction
 
 from .actions import DashboardAction
 from .models import Announcement
@@ -43,6 +44,8 @@ SHORTCUTS: list[tuple[StrOrPromise, str, StrEnum]] = [
     (_("发文统计"), "documents:stats", DocumentAction.STATS_VIEW),
     (_("排版预览"), "layout:render", LayoutAction.RENDER),
     (_("公文校对"), "proofread:check", ProofreadAction.USE),
+    (_("督办台账"), "supervision:ledger", SupervisionAction.MANAGE),
+    (_("我的批示"), "supervision:leader", SupervisionAction.LEADER_VIEW),
     (_("发布通知公告"), "announcements:create", DashboardAction.ANNOUNCEMENT_MANAGE),
     (_("单位与人员"), "org:unit_list", Action.ORG_VIEW),
     (_("工作日历"), "kernel:calendar", Action.CALENDAR_MANAGE),
@@ -53,8 +56,6 @@ SHORTCUTS: list[tuple[StrOrPromise, str, StrEnum]] = [
 # Roles whose work lives in a module not yet built: (role, the module's URL name, a line
 # saying what will come and what to do meanwhile).
 COMING: list[tuple[str, str, StrOrPromise]] = [
-    (RoleCode.SUPERVISION_OFFICER, "supervision:home",
-     _("督查督办模块尚在建设中：督办事项、催办和办理反馈将在这里显示。目前批示件和交办事项请在“待办”中办理。")),
     (RoleCode.INFORMATION_OFFICER, "information:home",
      _("信息报送模块尚在建设中：信息的报送、编辑和采用情况将在这里显示。")),
     (RoleCode.DUTY_OFFICER, "duty:home",

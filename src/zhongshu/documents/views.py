@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhongshu.access.policy import can
+from zhongshu.access.policy import Action, can
 from zhongshu.access.views import require
 from zhongshu.documents.actions import DocumentAction
 from zhongshu.kernel.http import AuthedRequest
@@ -188,6 +188,7 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "upload_error": upload_error["text"] if upload_error and upload_error.get("doc") == doc.pk else "", "issue_stages": selectors.issue_stages(doc) if may_issue else [],
         "may_reserve": can(user, DocumentAction.NUMBER_RESERVE, doc),
         "may_withdraw": services.may_withdraw(user, doc),
+        "may_reclassify": can(user, Action.OBJECT_RECLASSIFY, doc),
         "next_number": services.next_number(doc) if not doc.doc_number and doc.kind.issued else "",
         "copies_planned": len(rows) + doc.file_copies if rows else 0,
         "doc": doc, "spec": spec, "blocks": content.blocks_for_display(spec), "view": view,
