@@ -59,7 +59,7 @@ def act(page, action="同意", opinion=""):
     stage = form.get_by_role("heading", level=2).inner_text()
     form.get_by_label("办理").select_option(label=action)
     if opinion:
-        form.get_by_label("意见").fill(opinion)
+        form.get_by_label("意见", exact=True).fill(opinion)
     form.get_by_role("button", name="提交").click()
     page.get_by_text("已办理。").wait_for()
     return stage

@@ -9,8 +9,6 @@ import re
 import pytest
 from django.conf import settings
 
-from tests.browser.conftest import browser, demo_site, page  # noqa: F401 (fixtures)
-
 pytestmark = pytest.mark.browser
 
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.browser.conftest import browser, demo_site  # noqa: F401 (the browser journey's fixtures)
 from tests.factories import PersonFactory, UnitFactory
 from zhongshu.org.models import Clearance, Person, RoleCode, Unit, UnitKind
 

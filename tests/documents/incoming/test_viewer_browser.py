@@ -7,7 +7,6 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests import uploads
-from tests.browser.conftest import browser, page  # noqa: F401  (the browser fixtures)
 from tests.documents.incoming.helpers import to_handling
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
