@@ -28,7 +28,8 @@ def test_every_row_declares_every_persona():
     for key, row in MATRIX.items():
         for expected in (row.get, row.post):
             if expected is not None:
-                assert set(expected) == set(PERSONAS), key
+                # The personas like staff may be named where the world gives them more.
+                assert set(PERSONAS) <= set(expected) <= set(ALL_PERSONAS), key
 
 
 @pytest.mark.parametrize("key", sorted(MATRIX))

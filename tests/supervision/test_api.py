@@ -100,3 +100,15 @@ def test_list_filters_by_light(office, lead_task):
     assert api.get(f"{BASE}/tasks", {"light": "red"}).json()["count"] == 0
     assert api.get(f"{BASE}/tasks", {"light": "green"}).json()["count"] == 2
     assert api.get(f"{BASE}/tasks", {"light": "purple", "page": 0}).json()["count"] == 2
+
+
+def test_the_task_list_is_refused_to_those_outside_the_area(office, lead_task):
+    # As the ledger page: someone of a unit without a role there does not use the area.
+    from tests.factories import PersonFactory
+
+    client = Client()
+    client.force_login(PersonFactory(username="sv_plain", unit=office.other))
+    refused = client.get(f"{BASE}/tasks")
+    assert refused.status_code == 403 and refused.json()["message"] == "无权执行此操作。"
+    assert lead_task.title not in refused.content.decode()
+    assert client.get("/supervision/ledger/").status_code == 403

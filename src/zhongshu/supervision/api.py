@@ -8,10 +8,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 
+from zhongshu.access.policy import can
 from zhongshu.api.schemas import answers
 from zhongshu.kernel.http import AuthedRequest
 from zhongshu.kernel.paging import capped_count
@@ -19,6 +20,7 @@ from zhongshu.workflow.events import RefusalCode
 from zhongshu.workflow.models import Task
 
 from . import selectors, services
+from .actions import SupervisionAction as A
 from .models import Matter
 
 router = Router(tags=["督查督办"])
@@ -128,6 +130,8 @@ def _refused(exc: ValidationError) -> Any:
             summary="督办任务列表（台账，按本人可见范围；筛选同台账页面）")
 def tasks(request: AuthedRequest, page: int = 1, status: str = "", light: str = "", source: str = "",
           unit: int | None = None, sort: str = "due") -> dict:
+    if not can(request.user, A.USE):  # as the ledger page: the area is not theirs (403)
+        raise PermissionDenied
     f = selectors.LedgerFilter.from_params({"status": status, "light": light, "source": source,
                                             "unit": unit or "", "sort": sort})
     qs = selectors.ledger(request.user, f).select_related("unit")
