@@ -140,5 +140,6 @@ def chosen(scope: PickerScope, ids: list[int]) -> list[Choice]:
 
 
 def group_counts() -> QuerySet[PickGroup]:
+    # Ordered as the model orders groups: an annotation drops the default ordering.
     return PickGroup.objects.annotate(n_people=Count("people", distinct=True),
-                                      n_units=Count("units", distinct=True))
+                                      n_units=Count("units", distinct=True)).order_by("sort_order", "id")
