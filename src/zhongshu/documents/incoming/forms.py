@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +12,7 @@ from zhongshu.documents import doctypes
 from zhongshu.kernel.formfields import model_choice_field
 from zhongshu.kernel.urgency import Urgency
 from zhongshu.org.models import Person, RoleCode, Unit, UnitKind
+from zhongshu.org.pickers import PeopleField, PersonField, UnitField, UnitsField
 
 from . import rules
 from .models import Channel, InstructionKind, Status
@@ -114,3 +117,33 @@ def handling_units():
 
 
 INSTRUCTION_CHOICES = InstructionKind.choices
+
+
+class PickersForm(forms.Form):
+    """Who and which units the 收文 page's steps choose (呈批, 交办, 协办, 传阅), as org-tree
+    pickers. The fields keep the names and ids the steps always posted, so each step reads
+    them as before; each offers only whom the step may take (cleared for the level)."""
+
+    leader = PersonField(label=_("呈批领导"), required=False, key="incoming.propose",
+                         roles=[RoleCode.LEADER], empty_label=_("（不呈批，直接交办）"))
+    handling_unit = UnitField(label=_("承办单位"), required=False, key="incoming.assign", internal_only=True)
+    co_units = UnitsField(label=_("协办单位（可多选，可不选）"), required=False, key="incoming.co_units",
+                          internal_only=True)
+    readers = PeopleField(label=_("传阅人（可多选；依次传阅按列表顺序）"), required=False,
+                          key="incoming.circulate")
+
+    IDS = {"leader": "propose-leader", "handling_unit": "assign-unit", "co_units": "assign-co",
+           "readers": "circulate-readers"}
+
+    def __init__(self, *args: Any, leaders: list[Person] | None = None, readers: list[Person] | None = None,
+                 units: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "leader").queryset = Person.objects.filter(
+            pk__in=[p.pk for p in leaders or []]).order_by("sort_order", "id")
+        model_choice_field(self, "readers").queryset = Person.objects.filter(
+            pk__in=[p.pk for p in readers or []]).order_by("unit__sort_order", "sort_order", "id")
+        handling = units if units is not None else Unit.objects.none()
+        model_choice_field(self, "handling_unit").queryset = handling
+        model_choice_field(self, "co_units").queryset = handling
+        for name, html_id in self.IDS.items():
+            self.fields[name].widget.attrs["id"] = html_id

@@ -129,9 +129,10 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "route": selectors.route(doc),
         "circulations": selectors.circulations(doc),
         "extensions": selectors.extensions_of(doc),
-        "leaders": forms.leaders_for(doc.classification) if TaskKind.PROPOSE in tasks else [],
-        "readers": forms.readers_for(doc.classification) if needs_people and may_circulate else [],
-        "handling_units": forms.handling_units() if TaskKind.ASSIGN in tasks else [],
+        "pickers": forms.PickersForm(
+            leaders=forms.leaders_for(doc.classification) if TaskKind.PROPOSE in tasks else [],
+            readers=forms.readers_for(doc.classification) if needs_people and may_circulate else [],
+            units=forms.handling_units() if TaskKind.ASSIGN in tasks else None),
         "instruction_kinds": forms.INSTRUCTION_CHOICES,
         "may_instruct": can(request.user, Action.INSTRUCT, doc),
         "now": timezone.localtime(), "tab": "incoming"})
