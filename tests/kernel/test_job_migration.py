@@ -20,7 +20,7 @@ def migrate(targets):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_old_exports_and_imports_become_jobs():
+def test_old_exports_and_imports_become_jobs(newest_schema_after):
     from tests.factories import PersonFactory
 
     owner, admin = PersonFactory(username="mig_owner"), PersonFactory(username="mig_admin")

@@ -63,7 +63,7 @@ def _old_world(apps):
     return doc.pk, circ.pk, ext.pk, {k: p.pk for k, p in people.items()}
 
 
-def test_tasks_circulations_and_extensions_move_with_their_facts():
+def test_tasks_circulations_and_extensions_move_with_their_facts(newest_schema_after):
     old = _migrate(BEFORE)
     doc_id, circ_id, ext_id, people = _old_world(old)
     new = _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
