@@ -72,6 +72,7 @@ def test_the_secretary_authorises_a_deputy_and_only_he_or_the_director_withdraws
     # The secretary general signs 市委办 documents by office, not 市委 ones: he cannot
     # authorise for 市委, nor withdraw what the secretary gave.
     client.force_login(demo["mishuzhang"])
+    assert "撤销" not in client.get(f"/documents/organs/{committee.pk}/").content.decode()
     response = client.post(f"/documents/organs/{committee.pk}/signers/", {"person": demo["zhuren"].pk},
                            follow=True)
     assert "您无权" in response.content.decode() or "只有依职务签发的领导" in response.content.decode()

@@ -99,6 +99,11 @@ def archivists(organ: IssuingOrgan) -> list[tuple[Person, Unit]]:
     return secretariat_people(organ)
 
 
+def may_remove_signer(person: Person, authority: SignAuthority) -> bool:
+    """The office's managers withdraw any right to sign; a leader, what he authorised."""
+    return can(person, DocumentAction.ORGANS_MANAGE) or authority.authorised_by_id == person.pk
+
+
 def organ_list() -> QuerySet[IssuingOrgan]:
     return IssuingOrgan.objects.select_related("unit", "secretariat", "archive").order_by("sort_order", "id")
 
@@ -173,7 +178,7 @@ def signer_add(*, actor: Person, organ: IssuingOrgan, person: Person, by_office:
 def signer_remove(*, actor: Person, authority: SignAuthority) -> None:
     """Withdraw a right to sign: the office's managers, or the leader who authorised it."""
     organ = authority.organ
-    if not (can(actor, DocumentAction.ORGANS_MANAGE) or authority.authorised_by_id == actor.pk):
+    if not may_remove_signer(actor, authority):
         raise PermissionDenied
     details = {"person": authority.person.full_name, "person_id": authority.person_id,
                "by_office": authority.by_office}

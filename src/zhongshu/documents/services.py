@@ -537,6 +537,8 @@ def next_number(doc: OutgoingDocument) -> str:
 def outgoing_chase(*, actor: Person, document: OutgoingDocument) -> int:
     """Remind the recipient units that have not confirmed receipt (in-app notification to
     their secretaries and head). Returns how many people were reminded."""
+    from zhongshu.documents.incoming import receipts
+
     from . import selectors
 
     doc = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
@@ -549,22 +551,14 @@ def outgoing_chase(*, actor: Person, document: OutgoingDocument) -> int:
     notes = []
     for row in laggards:
         unit = row.delivery.recipient_unit
-        # Whoever holds the 签收 (the unit's 收发: its liaison officer or secretaries), not
-        # the unit's head, who never signs for a copy.
-        people = set(Person.objects.filter(
-            unit=unit, is_active=True,
-            roles__code__in=[RoleCode.LIAISON_OFFICER, RoleCode.SECRETARY, RoleCode.CONFIDENTIAL_CLERK]))
-        if row.incoming is not None:
-            # Exactly those holding the open 签收 task, when there are any.
-            from zhongshu.documents.incoming import selectors as incoming_selectors
-            from zhongshu.documents.incoming.models import TaskKind as IncomingTaskKind
-            from zhongshu.workflow.models import TaskStatus
-
-            holders = {t.person for t in incoming_selectors.tasks_of(row.incoming).filter(
-                kind=IncomingTaskKind.RECEIVE.code, status=TaskStatus.OPEN, person__is_active=True
-            ).select_related("person") if t.person is not None}
-            if holders:
-                people = holders
+        # Whoever holds the open 签收 and may open the copy (incoming.receipts); failing
+        # that, the unit's 收发 (liaison officer, secretaries) — never its head, who does not
+        # sign for copies, unless nobody else is there.
+        people: set[Person] = set(receipts.receipt_holders(row.incoming)) if row.incoming is not None else set()
+        if not people:
+            people = set(Person.objects.filter(
+                unit=unit, is_active=True,
+                roles__code__in=[RoleCode.LIAISON_OFFICER, RoleCode.SECRETARY, RoleCode.CONFIDENTIAL_CLERK]))
         if not people and unit is not None and unit.head is not None:
             people.add(unit.head)
         url = _incoming_url(row.incoming)

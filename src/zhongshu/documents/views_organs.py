@@ -40,7 +40,8 @@ def organ_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     may_manage = can(user, DocumentAction.ORGANS_MANAGE)
     may_authorise = organs.signs_by_office(user, organ)
     return render(request, "documents/organ.html", {
-        "organ": organ, "authorities": organs.authorities(organ), "reviewers": organs.reviewers(organ),
+        "organ": organ, "reviewers": organs.reviewers(organ),
+        "authorities": [(a, organs.may_remove_signer(user, a)) for a in organs.authorities(organ)],
         "may_manage": may_manage, "may_authorise": may_authorise,
         "signer_form": SignerForm() if may_manage or may_authorise else None})
 
