@@ -192,6 +192,24 @@ def test_walk_through_the_page(org, client):
         assert text in html, text
 
 
+def test_common_opinions_sit_beside_the_hand_written_opinion_boxes(org, client):
+    """常用意见 are offered beside 拟办 and 批示 boxes, as on the 发文 pages (issue 10 §10)."""
+    from zhongshu.workflow.models import OpinionPhrase
+
+    OpinionPhrase.objects.create(owner=org.leader, text="请抓紧落实，按时报结果。")
+    doc = to_proposing(org)
+    url = reverse("incoming:detail", args=[doc.pk])
+    html = page(client, org.director, url).content.decode()
+    assert 'data-target="propose-opinion"' in html
+    # Someone else's own phrases are not offered.
+    assert "请抓紧落实，按时报结果。" not in html
+    act(client, org.director, doc, op="propose", opinion="拟请书记阅示。", leader=org.leader.pk)
+    html = page(client, org.leader, url).content.decode()
+    box = html[html.index('data-target="instruct-text"'):]
+    box = box[:box.index("</div>")]
+    assert "请抓紧落实，按时报结果。" in box and "常用意见" in box
+
+
 def test_refused_step_comes_back_with_the_reason(org, client):
     doc = to_proposing(org)
     r = act(client, org.leader, doc, op="instruct", kind="guiding", text="x")
