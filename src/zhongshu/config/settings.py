@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhongshu.audit.keys import ensure_keyring
 
-from .env import env_bool, env_choice, env_database_url, env_int, env_secret_key, env_str
+from .env import env_bool, env_cache, env_choice, env_database_url, env_int, env_secret_key, env_str
 
 # Lets the classes django-stubs declares generic be subscripted at run time too
 # (``forms.ModelForm[Unit]``, ``QuerySet[Grant]`` as a base class).
@@ -108,6 +108,15 @@ TEMPLATES = [
 
 DATABASES = {"default": env_database_url("ZHONGSHU_DATABASE_URL", VAR_DIR / "zhongshu.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# One cache for every process and host, never a per-process memory (decision 1320): the
+# database's table by default, Redis with ZHONGSHU_CACHE_URL=redis://host:6379/0.
+CACHES = {"default": env_cache("ZHONGSHU_CACHE_URL")}
+
+# `zhongshu run` (gunicorn): processes and threads per process; 0 picks them. SQLite takes
+# one writer at a time, so on SQLite one process (8 threads) serves; on PostgreSQL one
+# process per core (4 threads each). See docs/operations.md.
+SERVER_WORKERS = env_int("ZHONGSHU_WORKERS", 0, minimum=0, maximum=256)
+SERVER_THREADS = env_int("ZHONGSHU_THREADS", 0, minimum=0, maximum=64)
 
 AUTH_USER_MODEL = "org.Person"
 AUTHENTICATION_BACKENDS = [
