@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from zhongshu.org.models import Person, Unit
@@ -66,10 +67,16 @@ def ensure_template(kind: doctypes.DocKind) -> RouteTemplate:
     template = RouteTemplate.objects.filter(code=template_code(kind)).first()
     if template is not None:
         return template
-    return workflow.template_create(
-        actor=None, code=template_code(kind), name=f"{kind.name}发文流程",
-        purpose=OUTGOING_APPROVAL, description=f"{kind.name}的默认发文流程",
-        stages=doctypes.default_stages(kind), note="默认流程")
+    try:
+        with transaction.atomic():
+            return workflow.template_create(
+                actor=None, code=template_code(kind), name=f"{kind.name}发文流程",
+                purpose=OUTGOING_APPROVAL, description=f"{kind.name}的默认发文流程",
+                stages=doctypes.default_stages(kind), note="默认流程")
+    except IntegrityError:
+        # Two first documents of the type at once, on two processes: the other one
+        # created it (its code is unique) and has committed; use that.
+        return RouteTemplate.objects.get(code=template_code(kind))
 
 
 def ensure_all() -> list[RouteTemplate]:
