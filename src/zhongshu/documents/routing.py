@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from zhongshu.org.models import Person, Unit
@@ -64,19 +63,10 @@ def template_code(kind: doctypes.DocKind) -> str:
 def ensure_template(kind: doctypes.DocKind) -> RouteTemplate:
     """The type's template, created with its default stages if it does not exist yet.
     Runs inside the caller's transaction."""
-    template = RouteTemplate.objects.filter(code=template_code(kind)).first()
-    if template is not None:
-        return template
-    try:
-        with transaction.atomic():
-            return workflow.template_create(
-                actor=None, code=template_code(kind), name=f"{kind.name}发文流程",
-                purpose=OUTGOING_APPROVAL, description=f"{kind.name}的默认发文流程",
-                stages=doctypes.default_stages(kind), note="默认流程")
-    except IntegrityError:
-        # Two first documents of the type at once, on two processes: the other one
-        # created it (its code is unique) and has committed; use that.
-        return RouteTemplate.objects.get(code=template_code(kind))
+    return workflow.template_ensure(
+        code=template_code(kind), name=f"{kind.name}发文流程", purpose=OUTGOING_APPROVAL,
+        description=f"{kind.name}的默认发文流程", stages=doctypes.default_stages(kind),
+        note="默认流程")
 
 
 def ensure_all() -> list[RouteTemplate]:
