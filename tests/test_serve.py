@@ -4,6 +4,7 @@ beside it, one shared cache, and a clean stop."""
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -119,7 +120,8 @@ def stop(process: subprocess.Popen, sig: int = signal.SIGTERM, timeout: float = 
 @pytest.mark.slow
 def test_run_serves_with_several_processes_and_stops_them_all(tmp_path):
     env = environment(tmp_path, ZHONGSHU_DATABASE_URL=f"sqlite:///{tmp_path}/run.sqlite3",
-                      ZHONGSHU_PORT=str(free_port()), ZHONGSHU_WORKERS="2", ZHONGSHU_THREADS="3")
+                      ZHONGSHU_PORT=str(free_port()), ZHONGSHU_WORKERS="2", ZHONGSHU_THREADS="3",
+                      ZHONGSHU_DAILY_AT="00:00")
     subprocess.run([*ZS, "migrate", "-v0"], env=env, check=True, timeout=300)
     subprocess.run([*ZS, "manage", "collectstatic", "--noinput", "-v0"], env=env, check=True,
                    timeout=300)
@@ -137,8 +139,26 @@ def test_run_serves_with_several_processes_and_stops_them_all(tmp_path):
         kids = children(server.pid)
         assert len(kids) == 3, kids
         assert sum("worker" in Path(f"/proc/{k}/cmdline").read_text() for k in kids) == 1
+        # No cron on a laptop: the worker queues and runs the day's work by itself.
+        assert sorted(_poll_daily(tmp_path / "run.sqlite3")) == [
+            "inbox.tasks.send_reminders", "kernel.tasks.purge_jobs", "supervision.tasks.run_daily"]
     finally:
         status = stop(server)
     assert status == 0
     assert all(not Path(f"/proc/{k}").exists() or "Z" in Path(f"/proc/{k}/stat").read_text().split()[2]
                for k in kids)
+
+
+def _poll_daily(database: Path, timeout: float = 45) -> list[str]:
+    """The task paths of the day's work once all of it has run (read from the file, as the
+    operator's sqlite3 would)."""
+    query = ("SELECT task_path FROM django_tasks_database_dbtaskresult "
+             "WHERE status = 'SUCCESSFUL' AND task_path NOT LIKE '%.run_job'")
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        with sqlite3.connect(database, timeout=30) as db:
+            paths = [p.removeprefix("zhongshu.") for (p,) in db.execute(query)]
+        if len(paths) >= 3:
+            return paths
+        time.sleep(0.2)
+    pytest.fail(f"the day's work did not run within {timeout} s")

@@ -8,7 +8,7 @@ import sys
 
 COMMANDS = {
     "run": "start the web server and a background task worker together (启动服务)",
-    "worker": "run a background task worker (后台任务)",
+    "worker": "run a background task worker; it also queues the daily work once a day (后台任务)",
     "migrate": "create or update the database tables (数据库迁移)",
     "demo": "load the demo organisation into an empty database (演示数据)",
     "calendar": "working days: is-workday DATE | add DATE N | between A B [--provisional] | recompute YEAR (工作日历)",
@@ -22,7 +22,7 @@ COMMANDS = {
     "manage": "any Django management command, e.g. `zhongshu manage createsuperuser`",
 }
 # Later issues register more commands here (render, proofread, audit, bench …).
-MANAGEMENT_NAMES = {"worker": "db_worker", "migrate": "migrate", "demo": "demo",
+MANAGEMENT_NAMES = {"worker": "worker", "migrate": "migrate", "demo": "demo",
                     "calendar": "calendar", "render": "render", "reminders": "reminders",
                     "proofread": "proofread", "audit": "audit", "admins": "admins",
                     "seal": "seal",

@@ -3,9 +3,10 @@ number is given once and without gaps, each job runs once, each reminder is sent
 
 Two real `zhongshu run` processes (gunicorn and the task worker each starts beside it) on
 two ports, as two hosts behind a proxy would run them, against the test's own database.
-A secretary signed in on the first host registers 收文 on both at the same moment; jobs
-are queued twice over for the two workers to race on; the day's reminder run is queued
-four times, as cron on several hosts would."""
+Both workers queue the day's work (reminders, the 督办 daily job, the clean-up) as they
+start and every second after; a secretary signed in on the first host registers 收文 on
+both at the same moment; jobs are queued twice over for the two workers to race on; a
+fixed day's reminder run is queued four times, as cron on several hosts would."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from tests import uploads
@@ -62,10 +64,18 @@ def _poll(what: str, ready, timeout: float = DEADLINE):
 
 
 @pytest.fixture
-def cluster(transactional_db, tmp_path, settings):
+def world(transactional_db):
+    """The organisation, and eight steps of the department head's that fell due on DUE
+    (overdue today) — there before the hosts start, as on any morning."""
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite is served by one host")
     ContentType.objects.clear_cache()
+    org = build_org()
+    return org, _memos_due(org)
+
+
+@pytest.fixture
+def cluster(world, tmp_path, settings):
     with override_settings(CACHES=CLUSTER_CACHES):
         call_command("createcachetable", verbosity=0)
     db = connection.settings_dict  # the test database, not the one the settings name
@@ -79,7 +89,9 @@ def cluster(transactional_db, tmp_path, settings):
         log = tmp_path / f"host{n}.log"
         env = environment(Path(settings.VAR_DIR), DJANGO_SETTINGS_MODULE="tests.cluster.settings",
                           ZHONGSHU_DATABASE_URL=url, ZHONGSHU_PORT=str(port), ZHONGSHU_WORKERS="1",
-                          ZHONGSHU_THREADS="8", ZHONGSHU_TEST_MAIL_DIR=str(mail))
+                          ZHONGSHU_THREADS="8", ZHONGSHU_TEST_MAIL_DIR=str(mail),
+                          # Both workers queue the day's work at once and every second after.
+                          ZHONGSHU_DAILY_AT="00:00", ZHONGSHU_DAILY_CHECK_SECONDS="1")
         env["DJANGO_SETTINGS_MODULE"] = "tests.cluster.settings"
         with log.open("w") as out:
             process = subprocess.Popen([*ZS, "run"], env=env, stdout=out, stderr=subprocess.STDOUT,
@@ -128,9 +140,19 @@ def _register(base: str, cookies: dict[str, str], org, n: int) -> str:
     return f"{response.status_code} {response.url}\n{response.text}"
 
 
-def test_two_hosts_and_two_workers_give_each_number_job_and_reminder_once(cluster):
+def test_two_hosts_and_two_workers_give_each_number_job_and_reminder_once(world, cluster):
     (first, second), mail = cluster
-    org = build_org()
+    org, reminded = world
+    today = timezone.localdate()
+
+    # --- the day's work, queued by the two workers themselves: once, and run once ---
+    daily = ["send_reminders", "run_daily", "purge_jobs"]
+    _poll("the day's work done", lambda: DBTaskResult.objects.filter(
+        args_kwargs__args=[today.isoformat()], status="SUCCESSFUL").count() >= len(daily))
+    assert sorted(r.task_path.rsplit(".", 1)[1] for r in DBTaskResult.objects.filter(
+        args_kwargs__args=[today.isoformat()])) == sorted(daily)
+    overdue = Notification.objects.filter(day=today, kind="overdue")
+    assert sorted(overdue.values_list("recipient_id", "item_key")) == sorted(reminded)
 
     # --- numbers: 16 registrations at once, half on each host, one signed-in session ---
     cookies = _signed_in(first, org.secretary.username)  # the other host knows the session
@@ -172,8 +194,7 @@ def test_two_hosts_and_two_workers_give_each_number_job_and_reminder_once(cluste
     assert set(Job.objects.filter(pk__in=ids[:3]).values_list("result__rows", flat=True)) == {
         REGISTRATIONS}
 
-    # --- reminders: the day's run queued four times (cron on each host, twice over) ---
-    reminded = _memos_due(org)
+    # --- reminders of a fixed day, queued four times (cron on each host, twice over) ---
     with override_settings(TASKS=CLUSTER_TASKS):
         runs = [send_reminders.enqueue(DUE.isoformat()).id for _ in range(4)]
     _poll("the four reminder runs finished", lambda: DBTaskResult.objects.filter(
@@ -187,10 +208,10 @@ def test_two_hosts_and_two_workers_give_each_number_job_and_reminder_once(cluste
     assert AuditEvent.objects.filter(action=InboxEvent.REMINDER_SEND,
                                      object_id__in=[str(pk) for pk in sent.values_list("pk", flat=True)]
                                      ).count() == len(reminded)
-    # One e-mail per reminder, whichever worker sent it.
-    subjects = [line for f in mail.iterdir() for line in f.read_text().splitlines()
-                if line.startswith("Subject:")]
-    assert len(subjects) == len(reminded), subjects
+    # One e-mail per reminder (DUE's and today's), whichever worker sent it.
+    to_head = [line for f in mail.iterdir() for line in f.read_text().splitlines()
+               if line == "To: head@example.org"]
+    assert len(to_head) == 2 * len(reminded)
 
     # The work really was shared: both hosts' workers ran tasks of this test.
     workers = {w for r in DBTaskResult.objects.all() for w in r.worker_ids}

@@ -6,6 +6,7 @@ so a mistyped deployment stops at start-up instead of misbehaving later.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 import tempfile
@@ -168,3 +169,14 @@ def env_cache(name: str) -> dict[str, str]:
     raise SettingError(
         f"{name}={raw!r}: expected db://, redis://host:port/n, rediss://… or locmem:// "
         f"(缓存地址只支持数据库、Redis 或进程内缓存)")
+
+
+def env_time_of_day(name: str, default: str) -> dt.time | None:
+    """``HH:MM`` (local time), or ``off`` for None."""
+    raw = (os.environ.get(name) or default).strip()
+    if raw.lower() == "off":
+        return None
+    try:
+        return dt.time.fromisoformat(raw)
+    except ValueError:
+        raise SettingError(f"{name}={raw!r}: expected HH:MM or off (环境变量 {name} 应为 时:分 或 off)") from None

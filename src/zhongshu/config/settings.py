@@ -11,7 +11,16 @@ from django.utils.translation import gettext_lazy as _
 
 from zhongshu.audit.keys import ensure_keyring
 
-from .env import env_bool, env_cache, env_choice, env_database_url, env_int, env_secret_key, env_str
+from .env import (
+    env_bool,
+    env_cache,
+    env_choice,
+    env_database_url,
+    env_int,
+    env_secret_key,
+    env_str,
+    env_time_of_day,
+)
 
 # Lets the classes django-stubs declares generic be subscripted at run time too
 # (``forms.ModelForm[Unit]``, ``QuerySet[Grant]`` as a base class).
@@ -240,6 +249,12 @@ TASKS = {
 # A background job that has shown no sign of life for this long (queued and never
 # taken, or running without progress) is marked interrupted; its owner may run it again.
 ZHONGSHU_JOB_STALE_MINUTES = env_int("ZHONGSHU_JOB_STALE_MINUTES", 30, minimum=5, maximum=24 * 60)
+
+# The task workers queue the daily work (reminders, the 督办 daily job, the jobs' clean-up)
+# themselves, once a day across all of them, from this local time on; "off" leaves it to
+# cron (docs/operations.md, decision 1322).
+ZHONGSHU_DAILY_AT = env_time_of_day("ZHONGSHU_DAILY_AT", "07:30")
+ZHONGSHU_DAILY_CHECK_SECONDS = env_int("ZHONGSHU_DAILY_CHECK_SECONDS", 60, minimum=1, maximum=3600)
 
 EMAIL_BACKEND = env_str("ZHONGSHU_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("ZHONGSHU_FROM_EMAIL", "zhongshu@localhost")
