@@ -78,7 +78,8 @@ class DailyScheduler(threading.Thread):
             except Exception:  # a database away for a moment: try again next time
                 log.exception("daily tasks could not be queued")
             finally:
-                connections.close_all()  # this thread's own connections
+                for conn in connections.all(initialized_only=True):  # this thread's own
+                    conn.close()
             self._stopped.wait(self.interval)
 
     def stop(self) -> None:
