@@ -4,9 +4,11 @@ daily scheduler that queues the registered daily tasks once a day across all wor
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from django.conf import settings
+from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands.db_worker import Command as DbWorker
 
 from zhongshu.kernel.schedule import DailyScheduler
@@ -17,7 +19,10 @@ class Command(DbWorker):
 
     def handle(self, *args: Any, **options: Any) -> None:
         scheduler = DailyScheduler(settings.ZHONGSHU_DAILY_CHECK_SECONDS)
-        if settings.ZHONGSHU_DAILY_AT is not None:
+        # With --reload (DEBUG) the tasks run in a child process; only that one schedules.
+        reloading = options.get("reload") and not options.get("batch")
+        if settings.ZHONGSHU_DAILY_AT is not None and (
+                not reloading or os.environ.get(DJANGO_AUTORELOAD_ENV) == "true"):
             scheduler.start()
         try:
             super().handle(*args, **options)
