@@ -145,8 +145,30 @@ def test_run_serves_with_several_processes_and_stops_them_all(tmp_path):
     finally:
         status = stop(server)
     assert status == 0
-    assert all(not Path(f"/proc/{k}").exists() or "Z" in Path(f"/proc/{k}/stat").read_text().split()[2]
-               for k in kids)
+    assert all(gone(k) for k in kids)
+
+    # Ctrl-C in the terminal: SIGINT to the whole process group.
+    server = subprocess.Popen([*ZS, "run"], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        wait_for(f"{base}/healthz", server)
+        kids = children(server.pid)
+        assert len(kids) == 3, kids
+        os.killpg(server.pid, signal.SIGINT)
+        status = server.wait(timeout=40)
+    finally:
+        stop(server)
+    assert status == 0
+    assert all(gone(k) for k in kids)
+
+
+def gone(pid: int) -> bool:
+    """Ended (a zombie waiting for its parent counts: it runs nothing)."""
+    stat = Path(f"/proc/{pid}/stat")
+    try:
+        return stat.read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except (FileNotFoundError, ProcessLookupError):
+        return True
 
 
 def _poll_daily(database: Path, timeout: float = 45) -> list[str]:
