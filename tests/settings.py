@@ -10,6 +10,9 @@ PASSWORD_HASHERS = [
 # Tasks run at once unless a test asks for the database backend.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# The suite clears the cache around every test, database or not (conftest): a process's own
+# memory. The shared database cache is exercised by tests/test_serve.py's processes.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 WHITENOISE_AUTOREFRESH = True
 # Test-only models: one the routing engine attaches routes to, one classifiable model

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 
 COMMANDS = {
     "run": "start the web server and a background task worker together (启动服务)",
-    "worker": "run a background task worker (后台任务)",
+    "worker": "run a background task worker; it also queues the daily work once a day (后台任务)",
     "migrate": "create or update the database tables (数据库迁移)",
     "demo": "load the demo organisation into an empty database (演示数据)",
     "calendar": "working days: is-workday DATE | add DATE N | between A B [--provisional] | recompute YEAR (工作日历)",
@@ -23,7 +22,7 @@ COMMANDS = {
     "manage": "any Django management command, e.g. `zhongshu manage createsuperuser`",
 }
 # Later issues register more commands here (render, proofread, audit, bench …).
-MANAGEMENT_NAMES = {"worker": "db_worker", "migrate": "migrate", "demo": "demo",
+MANAGEMENT_NAMES = {"worker": "worker", "migrate": "migrate", "demo": "demo",
                     "calendar": "calendar", "render": "render", "reminders": "reminders",
                     "proofread": "proofread", "audit": "audit", "admins": "admins",
                     "seal": "seal",
@@ -53,32 +52,32 @@ def _setup() -> None:
 
 
 def run_server() -> int:
-    """Serve the site and run one worker; stop both on Ctrl-C or SIGTERM."""
+    """Serve the site with gunicorn (processes and threads from ``config.serving``) and
+    run one background task worker beside it. Ctrl-C or SIGTERM stops both: gunicorn
+    handles the signal, and the worker is stopped when gunicorn has ended."""
     from django.conf import settings
 
+    from zhongshu.config import serving
+
+    host = os.environ.get("ZHONGSHU_HOST", "127.0.0.1")
+    plan = serving.plan()
     worker = subprocess.Popen([sys.executable, "-m", "zhongshu.cli", "worker", "--no-reload"])
-
-    def stop(signum, frame):  # noqa: ARG001
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, stop)
-    print(f"中枢 已启动：http://127.0.0.1:{settings.PORT}/  (Ctrl-C 停止)", flush=True)
+    print(plan.banner(host, settings.PORT), flush=True)
+    status = 0
     try:
-        from waitress import serve
-
-        from zhongshu.config.wsgi import application
-
-        serve(application, host=os.environ.get("ZHONGSHU_HOST", "127.0.0.1"),
-              port=settings.PORT, threads=8, ident="zhongshu")
+        serving.serve(plan, host, settings.PORT)
+    except SystemExit as exc:  # gunicorn ends by exiting; its status is ours
+        status = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except KeyboardInterrupt:
         pass
     finally:
         worker.terminate()
         try:
-            worker.wait(timeout=10)
+            worker.wait(timeout=30)
         except subprocess.TimeoutExpired:
             worker.kill()
-    return 0
+            worker.wait()
+    return status
 
 
 def main(argv: list[str] | None = None) -> int:

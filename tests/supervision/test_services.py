@@ -299,3 +299,44 @@ def test_classified_title_never_reaches_a_unit_contact_below_its_level(office):
     assert not selectors.ledger(office.lead_liaison, selectors.LedgerFilter()).exists()
     assert selectors.ledger(office.lead_head, selectors.LedgerFilter()).count() == 1
 
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_second_daily_run_at_once_leaves_the_first_runs_instructions_alone(office):
+    """The daily job on two hosts at once: while one run holds the instructions it is
+    flagging, the other skips them instead of flagging, counting and auditing them again."""
+    import threading
+
+    from django.db import connection, transaction
+
+    from zhongshu.supervision.models import InstructionRecord
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises the two runs")
+    rec = services.instruction_register(
+        actor=office.officer, leader=office.leader, kind="actionable", text="请督查室跟踪落实。",
+        document_title="关于某事的报告", given_on=D(2026, 9, 29))
+    holding, release = threading.Event(), threading.Event()
+
+    def first_run():  # stands for the other host's run, between its read and its commit
+        try:
+            with transaction.atomic():
+                list(InstructionRecord.objects.select_for_update().filter(pk=rec.pk))
+                holding.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    other = threading.Thread(target=first_run)
+    other.start()
+    try:
+        assert holding.wait(timeout=30)
+        assert services.instructions_flag(today=D(2026, 10, 9)) == 0
+    finally:
+        release.set()
+        other.join(timeout=30)
+    rec.refresh_from_db()
+    assert rec.flagged_at is None  # left to the run that holds it
+    assert not AuditEvent.objects.filter(action="supervision.instruction.flag").exists()
+    assert services.instructions_flag(today=D(2026, 10, 9)) == 1
+    assert AuditEvent.objects.filter(action="supervision.instruction.flag").count() == 1

@@ -6,6 +6,7 @@ so a mistyped deployment stops at start-up instead of misbehaving later.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 import tempfile
@@ -140,3 +141,42 @@ def env_secret_key(name: str, path: Path) -> str:
             raise SettingError(f"{name}: at least 32 characters (环境变量 {name} 至少 32 个字符)")
         return raw
     return private_file(path, lambda: secrets.token_urlsafe(50))
+
+
+# The database cache's table; created by ``migrate`` (kernel's post_migrate handler).
+CACHE_TABLE = "zhongshu_cache"
+
+
+def env_cache(name: str) -> dict[str, str]:
+    """The cache every process and host shares (docs/decisions/1320): the database's
+    own table when ``$name`` is empty or ``db://``; Redis for ``redis://`` or
+    ``rediss://`` URLs (needs the ``redis`` package); ``locmem://`` keeps a cache per
+    process, right only when one process serves."""
+    raw = os.environ.get(name, "").strip()
+    scheme = urlparse(raw).scheme if raw else "db"
+    if scheme == "db":
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "zhongshu"}
+    if scheme in {"redis", "rediss"}:
+        try:
+            import redis  # noqa: F401
+        except ImportError:
+            raise SettingError(
+                f"{name}={raw!r}: Redis needs the redis package (pip install 'zhongshu[redis]') "
+                f"(使用 Redis 缓存需要安装 redis 包)") from None
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": raw}
+    raise SettingError(
+        f"{name}={raw!r}: expected db://, redis://host:port/n, rediss://… or locmem:// "
+        f"(缓存地址只支持数据库、Redis 或进程内缓存)")
+
+
+def env_time_of_day(name: str, default: str) -> dt.time | None:
+    """``HH:MM`` (local time), or ``off`` for None."""
+    raw = (os.environ.get(name) or default).strip()
+    if raw.lower() == "off":
+        return None
+    try:
+        return dt.time.fromisoformat(raw)
+    except ValueError:
+        raise SettingError(f"{name}={raw!r}: expected HH:MM or off (环境变量 {name} 应为 时:分 或 off)") from None

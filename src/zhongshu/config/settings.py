@@ -11,7 +11,16 @@ from django.utils.translation import gettext_lazy as _
 
 from zhongshu.audit.keys import ensure_keyring
 
-from .env import env_bool, env_choice, env_database_url, env_int, env_secret_key, env_str
+from .env import (
+    env_bool,
+    env_cache,
+    env_choice,
+    env_database_url,
+    env_int,
+    env_secret_key,
+    env_str,
+    env_time_of_day,
+)
 
 # Lets the classes django-stubs declares generic be subscripted at run time too
 # (``forms.ModelForm[Unit]``, ``QuerySet[Grant]`` as a base class).
@@ -108,6 +117,15 @@ TEMPLATES = [
 
 DATABASES = {"default": env_database_url("ZHONGSHU_DATABASE_URL", VAR_DIR / "zhongshu.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# One cache for every process and host, never a per-process memory (decision 1320): the
+# database's table by default, Redis with ZHONGSHU_CACHE_URL=redis://host:6379/0.
+CACHES = {"default": env_cache("ZHONGSHU_CACHE_URL")}
+
+# `zhongshu run` (gunicorn): processes and threads per process; 0 picks them. SQLite takes
+# one writer at a time, so on SQLite one process (8 threads) serves; on PostgreSQL one
+# process per core (4 threads each). See docs/operations.md.
+SERVER_WORKERS = env_int("ZHONGSHU_WORKERS", 0, minimum=0, maximum=256)
+SERVER_THREADS = env_int("ZHONGSHU_THREADS", 0, minimum=0, maximum=64)
 
 AUTH_USER_MODEL = "org.Person"
 AUTHENTICATION_BACKENDS = [
@@ -231,6 +249,12 @@ TASKS = {
 # A background job that has shown no sign of life for this long (queued and never
 # taken, or running without progress) is marked interrupted; its owner may run it again.
 ZHONGSHU_JOB_STALE_MINUTES = env_int("ZHONGSHU_JOB_STALE_MINUTES", 30, minimum=5, maximum=24 * 60)
+
+# The task workers queue the daily work (reminders, the 督办 daily job, the jobs' clean-up)
+# themselves, once a day across all of them, from this local time on; "off" leaves it to
+# cron (docs/operations.md, decision 1322).
+ZHONGSHU_DAILY_AT = env_time_of_day("ZHONGSHU_DAILY_AT", "07:30")
+ZHONGSHU_DAILY_CHECK_SECONDS = env_int("ZHONGSHU_DAILY_CHECK_SECONDS", 60, minimum=1, maximum=3600)
 
 EMAIL_BACKEND = env_str("ZHONGSHU_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("ZHONGSHU_FROM_EMAIL", "zhongshu@localhost")

@@ -63,13 +63,10 @@ def template_code(kind: doctypes.DocKind) -> str:
 def ensure_template(kind: doctypes.DocKind) -> RouteTemplate:
     """The type's template, created with its default stages if it does not exist yet.
     Runs inside the caller's transaction."""
-    template = RouteTemplate.objects.filter(code=template_code(kind)).first()
-    if template is not None:
-        return template
-    return workflow.template_create(
-        actor=None, code=template_code(kind), name=f"{kind.name}发文流程",
-        purpose=OUTGOING_APPROVAL, description=f"{kind.name}的默认发文流程",
-        stages=doctypes.default_stages(kind), note="默认流程")
+    return workflow.template_ensure(
+        code=template_code(kind), name=f"{kind.name}发文流程", purpose=OUTGOING_APPROVAL,
+        description=f"{kind.name}的默认发文流程", stages=doctypes.default_stages(kind),
+        note="默认流程")
 
 
 def ensure_all() -> list[RouteTemplate]:

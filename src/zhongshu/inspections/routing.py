@@ -51,11 +51,8 @@ def default_stages() -> list[dict]:
 
 def ensure_template() -> RouteTemplate:
     """The plans' template, created by the system the first time a plan is submitted."""
-    template = RouteTemplate.objects.filter(code=TEMPLATE_CODE).first()
-    if template is not None:
-        return template
-    return workflow.template_create(
-        actor=None, code=TEMPLATE_CODE, name="督查检查考核计划审批", purpose=PLAN_APPROVAL,
+    return workflow.template_ensure(
+        code=TEMPLATE_CODE, name="督查检查考核计划审批", purpose=PLAN_APPROVAL,
         description="督查检查考核计划的默认审批流程：督查室审核，分管领导审批",
         stages=default_stages(), note="默认流程")
 

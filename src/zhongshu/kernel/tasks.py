@@ -31,3 +31,11 @@ def run_export(job_id: int) -> None:
     and marked interrupted (decision 0903), so there is nothing left for it to do."""
     logger.info("run_export(%s) queued before the upgrade: the job was moved to kernel.Job "
                 "and marked interrupted; its owner may run it again", job_id)
+
+
+@task()
+def purge_jobs(day: str | None = None) -> dict[str, int]:
+    """The jobs' daily clean-up (``zhongshu manage purge_jobs``), queued by the daily
+    scheduler; ``day`` only names the run. Safe on several workers at once."""
+    done = jobs.purge()
+    return {"interrupted": done.interrupted, "files": done.files, "jobs": done.jobs}

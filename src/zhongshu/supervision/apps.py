@@ -10,7 +10,7 @@ class SupervisionConfig(AppConfig):
     def ready(self) -> None:
         from zhongshu.access import grants
         from zhongshu.access import registry as access
-        from zhongshu.kernel import exports, jobs
+        from zhongshu.kernel import exports, jobs, schedule
         from zhongshu.workflow import registry
 
         from .actions import policy
@@ -19,6 +19,7 @@ class SupervisionConfig(AppConfig):
         from .items import SUPERVISED_TASK, MatterItem
         from .models import InstructionRecord, Matter
         from .rules import instruction_need_to_know_q, need_to_know_q
+        from .tasks import run_daily
 
         access.register(policy())
         grants.register_implicit(Matter, need_to_know_q, in_place=True)
@@ -27,3 +28,4 @@ class SupervisionConfig(AppConfig):
         registry.register_task_kind(SUPERVISED_TASK)
         exports.register(ledger_export)
         jobs.register(plan_import)
+        schedule.register("supervision.daily", run_daily)

@@ -196,18 +196,22 @@ def instructions_flag(*, today: dt.date | None = None) -> int:
     stale = (InstructionRecord.objects.filter(kind__in=ACTIONABLE_KINDS, flagged_at__isnull=True,
                                               given_at__lt=before)
              .filter(~has_task))
-    ids = list(stale.values_list("pk", flat=True)[:10_000])
-    if not ids:
-        return 0
-    InstructionRecord.objects.filter(pk__in=ids).update(flagged_at=timezone.now())
+    with transaction.atomic():
+        # The daily job may run on several hosts at once: each run locks the rows it
+        # reads and skips those another run holds, so every instruction is flagged,
+        # counted and audited by one run (SQLite serialises the runs instead).
+        ids = list(stale.select_for_update(skip_locked=True).values_list("pk", flat=True)[:10_000])
+        if not ids:
+            return 0
+        InstructionRecord.objects.filter(pk__in=ids).update(flagged_at=timezone.now())
+        record(actor=None, action="supervision.instruction.flag",
+               details={"day": today.isoformat(), "instructions": ids[:200], "count": len(ids)})
     officers = Person.objects.filter(roles__code=RoleCode.SUPERVISION_OFFICER, is_active=True)
     for officer in officers:
         notify.send(notify.Notice(recipient=officer, kind="escalated", day=today,
                                   key=f"supervision.flag:{today.isoformat()}",
                                   title=f"【批必查】{len(ids)} 件领导批示超过一个工作日未立项交办",
                                   url=reverse("supervision:register") + "?flagged=1"))
-    record(actor=None, action="supervision.instruction.flag",
-           details={"day": today.isoformat(), "instructions": ids[:200], "count": len(ids)})
     return len(ids)
 
 

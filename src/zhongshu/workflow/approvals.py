@@ -48,14 +48,11 @@ def ensure_template(purpose: str, kind: str) -> RouteTemplate:
     """The approval template of ``purpose`` for tasks of ``kind``, created by the system
     on first use: one stage (any one reviewer decides) given to the item's reviewers."""
     code = template_code(purpose, kind)
-    template = RouteTemplate.objects.filter(code=code).first()
-    if template is not None:
-        return template
     spec = registry.task_kind(kind)
     meaning = registry.purpose(purpose)
     label = spec.label if spec else kind
-    return routes.template_create(
-        actor=None, code=code, purpose=purpose,
+    return routes.template_ensure(
+        code=code, purpose=purpose,
         name=f"{label}{meaning.label if meaning else ''}",
         description=f"“{label}”任务的{meaning.label if meaning else ''}流程",
         note="默认流程", stages=[{

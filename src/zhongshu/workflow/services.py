@@ -15,7 +15,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
@@ -177,6 +177,25 @@ def template_create(*, actor: Person | None, code: str, name: str, purpose: str,
     _version_create(actor=actor, template=template, stages=cleaned, note=note)
     _audit(actor=actor, action=WorkflowEvent.TEMPLATE_CREATE, obj=template, purpose=purpose,
            stages=[st["key"] for st in cleaned])
+    return template
+
+
+def template_ensure(*, code: str, name: str, purpose: str, stages: list[dict[str, Any]],
+                    description: str = "", note: str = "") -> RouteTemplate:
+    """The template ``code``, created by the system on first use (an app's default).
+    Two processes at its first use at once: one creates it, the other finds the code
+    taken (by the unique check or the unique index, once the first has committed) and
+    uses the first one's."""
+    template = RouteTemplate.objects.filter(code=code).first()
+    if template is None:
+        try:
+            with transaction.atomic():
+                return template_create(actor=None, code=code, name=name, purpose=purpose,
+                                       stages=stages, description=description, note=note)
+        except (IntegrityError, ValidationError):
+            template = RouteTemplate.objects.filter(code=code).first()
+            if template is None:
+                raise
     return template
 
 
