@@ -11,7 +11,15 @@ from django.utils.translation import gettext_lazy as _
 
 from zhongshu.audit.keys import ensure_keyring
 
-from .env import env_bool, env_choice, env_database_url, env_int, env_secret_key, env_str
+from .env import (
+    env_bool,
+    env_choice,
+    env_database_url,
+    env_file_store,
+    env_int,
+    env_secret_key,
+    env_str,
+)
 
 # Lets the classes django-stubs declares generic be subscripted at run time too
 # (``forms.ModelForm[Unit]``, ``QuerySet[Grant]`` as a base class).
@@ -207,6 +215,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
                 "OPTIONS": {"location": VAR_DIR / "media"}},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Uploaded and generated files, named by their SM3 digest (kernel.blobs, decision 1310).
+    "files": env_file_store("ZHONGSHU_FILE_STORE", VAR_DIR / "files"),
 }
 MEDIA_ROOT = VAR_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -21,7 +21,7 @@ from zhongshu.documents.actions import DocumentAction
 from zhongshu.documents.events import DocumentEvent
 from zhongshu.inbox.models import Notification, NotificationKind
 from zhongshu.kernel import files as kfiles
-from zhongshu.kernel import sequences
+from zhongshu.kernel import filestore, sequences
 from zhongshu.kernel.files import FileDownload
 from zhongshu.kernel.urgency import Urgency
 from zhongshu.layout import stamp
@@ -629,7 +629,7 @@ def outgoing_attachment_add(*, actor: Person, document: OutgoingDocument, name: 
     last = doc.attachment_files.order_by("-position").values_list("position", flat=True).first() or 0
     attachment = OutgoingAttachment.objects.create(
         document=doc, position=last + 1, title=title, name=name, kind=kind.code,
-        content_type=kind.content_type, size=len(data), content=data, uploaded_by=actor)
+        content_type=kind.content_type, size=len(data), blob=filestore.put(data), uploaded_by=actor)
     _audit(actor=actor, action=DocumentEvent.ATTACHMENT_ADD, obj=doc, attachment=attachment.pk,
            title=title, name=name, kind=kind.code, size=len(data),
            sha256=hashlib.sha256(data).hexdigest())
@@ -645,8 +645,8 @@ def outgoing_attachment_remove(*, actor: Person, document: OutgoingDocument,
         raise PermissionDenied
     if doc.signed_off_at or doc.status not in (OutgoingStatus.DRAFT, OutgoingStatus.ROUTING):
         raise ValidationError("文件已签发，附件不能再删除。")
-    # Its bytes (up to 50 MB) are not needed to remove it.
-    found = doc.attachment_files.defer("content").filter(pk=attachment.pk).first()
+    # Its bytes stay in the file store while another row points at them (``files gc``).
+    found = doc.attachment_files.filter(pk=attachment.pk).first()
     if found is None:
         raise ValidationError("该附件不属于此文件或已被删除。")
     details = {"attachment": found.pk, "title": found.title, "name": found.name,

@@ -169,7 +169,7 @@ def _instruction(request: AuthedRequest, pk: int) -> InstructionRecord:
 @require(A.MANAGE)
 def instruction_scan(request: AuthedRequest, pk: int) -> HttpResponse:
     record = _instruction(request, pk)
-    if not record.scan:
+    if record.scan_blob_id is None:
         raise Http404
     record_access(actor=request.user, obj=record, download=True)
     response = HttpResponse(bytes(record.scan), content_type=record.scan_type or "application/octet-stream")

@@ -27,6 +27,7 @@ from zhongshu.audit.services import record, record_access
 from zhongshu.documents import doctypes
 from zhongshu.documents.incoming.actions import IncomingAction
 from zhongshu.kernel import files as kfiles
+from zhongshu.kernel import filestore
 from zhongshu.kernel.files import FileDownload
 from zhongshu.kernel.sequences import next_value
 from zhongshu.kernel.urgency import Urgency
@@ -197,7 +198,8 @@ def _store_files(doc: IncomingDocument, files: Sequence[tuple[str, bytes]], *,
         except kfiles.UnacceptableFile as exc:
             raise IncomingError(str(exc)) from None
         IncomingFile.objects.create(incoming=doc, name=name[:200], kind=kind.code,
-                                    content_type=kind.content_type, size=len(data), content=data,
+                                    content_type=kind.content_type, size=len(data),
+                                    blob=filestore.put(data),
                                     is_attachment=attachment, is_reply=reply)
 
 
