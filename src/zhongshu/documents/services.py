@@ -22,6 +22,7 @@ from zhongshu.documents.events import DocumentEvent
 from zhongshu.inbox.models import Notification, NotificationKind
 from zhongshu.kernel import files as kfiles
 from zhongshu.kernel import filestore, sequences
+from zhongshu.kernel.blobs import Damaged
 from zhongshu.kernel.files import FileDownload
 from zhongshu.kernel.urgency import Urgency
 from zhongshu.layout import stamp
@@ -419,8 +420,11 @@ def distribution_send(*, doc: OutgoingDocument, actor: Person) -> None:
     spec = _current_version(doc).spec
     # The attachment files go with every internal copy, as the recipient's attachments;
     # they and their titles (for the 附件说明 of every copy) are read once, not per copy.
-    attachments = list(doc.attachment_files.order_by("position", "id"))
-    files = [(_delivered_name(f), bytes(f.content)) for f in attachments]
+    attachments = list(doc.attachment_files.select_related("blob").order_by("position", "id"))
+    try:
+        files = [(_delivered_name(f), f.content) for f in attachments]
+    except Damaged as exc:
+        raise workflow.WorkflowError(f"附件无法分发：{exc}") from None
     titles = [f.title for f in attachments]
     # The recipients' 来文单位 is the issuing organ, never the drafting department.
     sender = doc.issuing_organ.unit if doc.issuing_organ is not None else doc.owner_unit

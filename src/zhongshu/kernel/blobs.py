@@ -20,6 +20,8 @@ from typing import IO, Any
 from django.core.files.base import File
 from django.core.files.storage import FileSystemStorage, Storage, storages
 
+from .files import UnacceptableFile
+
 CHUNK = 1024 * 1024
 
 
@@ -36,9 +38,14 @@ def _available(name: str) -> bool:
 ALGORITHM = "sm3" if _available("sm3") else "sha256"
 
 
-class Damaged(Exception):
+class Damaged(UnacceptableFile):
     """An object is missing or is not the bytes that were stored; the message, in
-    Chinese, says which and how."""
+    Chinese, says which and how. A file that may not be handed out, like any other
+    (``kernel.files``): every download already refuses those with their message."""
+
+    def __init__(self, what: str):
+        super().__init__(f"存储的文件已损坏：{what}。请联系系统管理员从备份恢复（zhongshu files verify 列出所有损坏的文件）。")
+        self.what = what
 
 
 def hasher(algorithm: str = ALGORITHM) -> Any:
@@ -65,7 +72,7 @@ class LocalStore(FileSystemStorage):
     def get_available_name(self, name: str, max_length: int | None = None) -> str:
         return name
 
-    def _save(self, name: str, content: File) -> str:
+    def _save(self, name: str, content: File[bytes]) -> str:
         full_path = self.path(name)
         directory = os.path.dirname(full_path)
         os.makedirs(directory, exist_ok=True)
@@ -152,7 +159,7 @@ def check(name: str, *, algorithm: str, digest: str, size: int) -> str | None:
             got += len(chunk)
             h.update(chunk)
     except Damaged as exc:
-        return str(exc)
+        return exc.what
     if got != size:
         return f"文件大小不符（应为 {size} 字节，实际 {got} 字节）"
     if h.hexdigest() != digest:

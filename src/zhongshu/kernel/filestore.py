@@ -13,7 +13,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from django.apps import apps as global_apps
 from django.db import IntegrityError, models, transaction
@@ -35,25 +35,26 @@ def put(data: bytes | IO[bytes], *, model: type[models.Model] | None = None) -> 
     """Store ``data`` (bytes, or a binary file read in chunks) and return its row.
 
     ``model`` is the StoredFile model to use (a migration passes its historical one)."""
-    model = model or StoredFile
+    rows: Any = (model or StoredFile)._default_manager
     content, digest, size = blobs.spool(data)
     try:
         name = blobs.object_name(blobs.ALGORITHM, digest)
         with transaction.atomic():
             # Locked, so that ``gc`` cannot remove the row (and then the object) while
             # this transaction comes to point at it.
-            row = model.objects.select_for_update().filter(digest=digest).first()  # type: ignore[attr-defined]
+            row = rows.select_for_update().filter(digest=digest).first()
             if row is not None:
                 if not blobs.present(name, row.size):  # lost or truncated: put it back
                     log.warning("file store: rewriting missing object %s", name)
                     blobs.write(name, content)
-                return row
+                return cast(StoredFile, row)
             blobs.write(name, content)
             try:
                 with transaction.atomic():
-                    return model.objects.create(algorithm=blobs.ALGORITHM, digest=digest, size=size)  # type: ignore[attr-defined]
+                    row = rows.create(algorithm=blobs.ALGORITHM, digest=digest, size=size)
             except IntegrityError:  # another process stored the same bytes a moment ago
-                return model.objects.get(digest=digest)  # type: ignore[attr-defined]
+                row = rows.get(digest=digest)
+            return cast(StoredFile, row)
     finally:
         content.close()
 
@@ -70,7 +71,7 @@ def read(blob: StoredFile) -> bytes:
 
 # --- who points at a stored file --------------------------------------------------------
 
-def _referencing_fields() -> list[models.ForeignKey]:
+def _referencing_fields() -> list[models.ForeignKey[Any, Any]]:
     """Every foreign key to StoredFile, in every installed app."""
     return [f for m in global_apps.get_models() for f in m._meta.concrete_fields
             if isinstance(f, models.ForeignKey) and f.related_model is StoredFile]
