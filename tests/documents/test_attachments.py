@@ -4,6 +4,7 @@ pages, API, delivery to the recipients and stamped downloads (decision 0510)."""
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 
 import pymupdf
@@ -384,3 +385,32 @@ def test_api_classified_download_is_stamped(client, office):
     client.force_login(office.drafter)
     response = client.get(f"{BASE}/{doc.pk}/attachments/{attachment.pk}")
     assert response.status_code == 200 and "陈科员" in pdf_text(response.getvalue())
+
+
+def test_one_attachment_distributed_to_many_units_is_stored_once(office):
+    from tests.factories import PersonFactory, UnitFactory
+    from zhongshu.kernel.models import StoredFile
+    from zhongshu.org.models import RoleCode, UnitKind
+
+    towns = [UnitFactory(name=f"示例第{i}乡镇党委", kind=UnitKind.SUBORDINATE, parent=office.organ) for i in range(8)]
+    for town in towns:
+        PersonFactory(full_name=f"{town.name}秘书", unit=town, roles=[RoleCode.SECRETARY])
+    doc = draft(office)
+    from PIL import Image
+
+    out = io.BytesIO()  # a 2 MB scan of noise: nothing compresses it
+    Image.frombytes("RGB", (820, 820), os.urandom(820 * 820 * 3)).save(out, "PNG")
+    big = out.getvalue()
+    attachment = add(office, doc, name="现场照片.png", data=big)
+    services.outgoing_distribution_set(actor=office.drafter, document=doc, main_units=[office.county, *towns],
+                                       cc_units=[office.bureau], externals=[])
+    services.outgoing_submit(actor=office.drafter, document=doc)
+    agree_until(doc, "分发")
+    act(doc, "分发")
+    copies = IncomingFile.objects.filter(incoming__source_id__isnull=False, is_attachment=True)
+    assert copies.count() == 10  # one attachment row per recipient copy …
+    assert set(copies.values_list("blob", flat=True)) == {attachment.blob_id}  # … and one stored object
+    assert StoredFile.objects.filter(size=len(big)).count() == 1
+    # (Each copy's own PDF and OFD bind the attachment as pages, decision 0705: those are
+    # per copy, numbered and sealed, and stored as such.)
+    assert all(bytes(c.content) == big for c in copies[:2])
