@@ -102,7 +102,7 @@ def test_gc_removes_what_nothing_points_at_and_never_a_file_in_use(file_store, s
     StoredFile.objects.update(created_at=timezone.now() - dt.timedelta(days=2))
     assert cli.main(["files", "gc"]) == 0
     assert "已清理：1 条无人引用的文件记录" in capsys.readouterr().out
-    assert list(StoredFile.objects.all()) == [used]
+    assert list(StoredFile.objects.all()) == [used] and unused.name in objects_in(file_store)
     # The row went now; its object is no older than the row was, so it waits its grace.
     later = timezone.now() + dt.timedelta(days=2)
     assert filestore.gc(now=later) == filestore.Collected(rows=0, objects=1)

@@ -12,6 +12,9 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # Nullable while the bytes move, so that a downgrade can put the column back
+        # empty (step 3 backwards) before step 2 backwards fills it again.
+        migrations.AlterField(model_name="incomingfile", name="content", field=models.BinaryField(null=True)),
         migrations.AddField(
             model_name="incomingfile",
             name="blob",
