@@ -387,7 +387,7 @@ def test_api_classified_download_is_stamped(client, office):
     assert response.status_code == 200 and "陈科员" in pdf_text(response.getvalue())
 
 
-def test_one_attachment_distributed_to_many_units_is_stored_once(office):
+def test_one_attachment_distributed_to_many_units_is_stored_once(office, monkeypatch):
     from tests.factories import PersonFactory, UnitFactory
     from zhongshu.kernel.models import StoredFile
     from zhongshu.org.models import RoleCode, UnitKind
@@ -406,7 +406,14 @@ def test_one_attachment_distributed_to_many_units_is_stored_once(office):
                                        cc_units=[office.bureau], externals=[])
     services.outgoing_submit(actor=office.drafter, document=doc)
     agree_until(doc, "分发")
+    from zhongshu.kernel import blobs, filestore
+
+    reads, hashed, real_chunks, real_put = [], [], blobs.chunks, filestore.put
+    monkeypatch.setattr(blobs, "chunks", lambda name: reads.append(name) or real_chunks(name))
+    monkeypatch.setattr(filestore, "put", lambda data, **kw: hashed.append(len(data)) or real_put(data, **kw))
     act(doc, "分发")
+    # Read (and checked) once for all copies, and never hashed again for each.
+    assert reads.count(attachment.blob.name) == 1 and len(big) not in hashed
     copies = IncomingFile.objects.filter(incoming__source_id__isnull=False, is_attachment=True)
     assert copies.count() == 10  # one attachment row per recipient copy …
     assert set(copies.values_list("blob", flat=True)) == {attachment.blob_id}  # … and one stored object

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -438,8 +438,9 @@ def distribution_send(*, doc: OutgoingDocument, actor: Person) -> None:
                 urgency=doc.urgency, classification=doc.classification,
                 secrecy_years=doc.secrecy_years, secrecy_long_term=doc.secrecy_long_term,
                 copy_number=delivery.copy_number, spec=copy_spec,
-                files=issued_copy(doc, copy_spec, attachments, actor=actor),
-                attachments=files)
+                files=issued_copy(doc, copy_spec, attachments, actor=actor,
+                                  contents=[data for _, data in files]),
+                attachments=files, attachments_stored=[f.blob for f in attachments])
         delivery.delivered_at, delivery.delivered_by = now, actor
     Delivery.objects.bulk_update(deliveries, ["delivered_at", "delivered_by"])
     doc.status, doc.issued_at = OutgoingStatus.DISTRIBUTED, now
@@ -468,17 +469,20 @@ def _seal_codes(doc: OutgoingDocument, copy_spec: dict) -> list[str]:
 
 
 def issued_copy(doc: OutgoingDocument, copy_spec: dict, attachments: Iterable[OutgoingAttachment],
-                actor: Person | None = None) -> list[tuple[str, bytes]]:
+                actor: Person | None = None, contents: Sequence[bytes] | None = None) -> list[tuple[str, bytes]]:
     """One recipient's copy of the issued document: the signed, numbered text with its copy
     number, laid out as PDF and OFD with the organ's seal, its uploaded attachments bound
     as pages, and signed with the organ's electronic seal (PAdES in the PDF, GB/T 38540 in
-    the OFD) — the document itself, never the drafting history."""
+    the OFD) — the document itself, never the drafting history. ``contents``: the
+    attachments' bytes when the caller has read them already (once for every copy)."""
     from zhongshu.layout.render import AttachmentFile, render
     from zhongshu.layout.spec import load_spec
     from zhongshu.seals import selectors as seals
     from zhongshu.seals import services as sealing
 
-    bound = [AttachmentFile(title=f.title, kind=f.kind, content=bytes(f.content)) for f in attachments]
+    attachments = list(attachments)
+    datas = contents if contents is not None else [f.content for f in attachments]
+    bound = [AttachmentFile(title=f.title, kind=f.kind, content=data) for f, data in zip(attachments, datas, strict=True)]
     name = issued_name(doc, int(copy_spec["copy_number"]) if copy_spec.get("copy_number") else None)
     codes = _seal_codes(doc, copy_spec)
     images = seals.seal_images(codes) if codes else None
