@@ -23,6 +23,29 @@ def admin_client(client, sysadmin):
     return client
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _file_store_of_the_session(tmp_path_factory):
+    """Stored files go to a directory of this test process (each xdist worker has its
+    own), never the office's var/files; removed with pytest's temporary directories."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    location = tmp_path_factory.mktemp("file-store")
+    with override_settings(STORAGES={**settings.STORAGES, "files": local_store(location)}):
+        yield location
+
+
+def local_store(location) -> dict:
+    return {"BACKEND": "zhongshu.kernel.blobs.LocalStore", "OPTIONS": {"location": str(location)}}
+
+
+@pytest.fixture
+def file_store(tmp_path, settings):
+    """A file store of the test's own (for tests that damage or collect files)."""
+    settings.STORAGES = {**settings.STORAGES, "files": local_store(tmp_path / "store")}
+    return tmp_path / "store"
+
+
 @pytest.fixture
 def newest_schema_after():
     """For migration tests, which stop at the migrations they are about: later tests on

@@ -104,8 +104,10 @@ def pdf_with(catalog_extra: str = "", objects: tuple[str, ...] = ()) -> bytes:
 def store_as_before(file, data: bytes) -> None:
     """Put ``data`` in a stored file row (an ``IncomingFile`` or ``OutgoingAttachment``) as
     if it had been uploaded before intake checked files: the only way a damaged file or a
-    bomb can be in the database now."""
-    type(file).objects.filter(pk=file.pk).update(content=data, size=len(data))
+    bomb can be in the file store now."""
+    from zhongshu.kernel import filestore
+
+    type(file).objects.filter(pk=file.pk).update(blob=filestore.put(data), size=len(data))
     file.refresh_from_db()
 
 

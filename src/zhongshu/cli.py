@@ -19,13 +19,14 @@ COMMANDS = {
     "supervision": "督查督办: light --due DATE --today DATE [--warn-days N] | daily [--date DATE] (督办灯、每日重算)",
     "proofread": "check documents (JSON or text): proofread FILE… [--json] [--type 通知] (公文校对)",
     "seal": "electronic seals: verify FILE… checks a sealed PDF or OFD (电子印章验证)",
+    "files": "file store: verify (size and SM3 of every file) | gc [--grace-hours N] (文件存储校验、清理)",
     "manage": "any Django management command, e.g. `zhongshu manage createsuperuser`",
 }
 # Later issues register more commands here (render, proofread, audit, bench …).
 MANAGEMENT_NAMES = {"worker": "worker", "migrate": "migrate", "demo": "demo",
                     "calendar": "calendar", "render": "render", "reminders": "reminders",
                     "proofread": "proofread", "audit": "audit", "admins": "admins",
-                    "seal": "seal",
+                    "seal": "seal", "files": "files",
                     "supervision": "supervision"}
 
 

@@ -299,6 +299,7 @@ def matrix_world() -> SimpleNamespace:
 
     from zhongshu.access.models import ForwardRequest, Grant
     from zhongshu.documents.incoming import services as incoming_services
+    from zhongshu.kernel import filestore
     from zhongshu.kernel.models import Job, JobFile, JobStatus
     from zhongshu.org.models import PasswordResetRequest
 
@@ -316,7 +317,8 @@ def matrix_world() -> SimpleNamespace:
         owner=w.secretary, kind="outgoing_register", status=JobStatus.DONE, finished_at=now,
         expires_at=now + dt.timedelta(hours=24), result={"rows": 0, "capped": False})
     JobFile.objects.create(job=w.export_job, purpose=JobFile.Purpose.RESULT, name="outgoing-register.xlsx",
-                           content_type="application/octet-stream", size=7, content=b"PK xlsx")
+                           content_type="application/octet-stream", size=7,
+                           blob=filestore.put(b"PK xlsx"))
     w.grant = Grant.objects.get(person=w.cleared_granted)
     from zhongshu.seals.services import seal_create
 

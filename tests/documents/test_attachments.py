@@ -4,6 +4,7 @@ pages, API, delivery to the recipients and stamped downloads (decision 0510)."""
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 
 import pymupdf
@@ -288,18 +289,19 @@ def test_page_uploads_lists_downloads_and_removes(client, office):
     assert "附件“年终工作安排表”已删除" in page and not doc.attachment_files.exists()
 
 
-def test_page_remove_never_reads_the_file_bytes(client, office):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+def test_page_remove_never_reads_the_file_bytes(client, office, monkeypatch):
+    from zhongshu.kernel import blobs
 
     doc = draft(office)
     attachment = add(office, doc)
     client.force_login(office.drafter)
-    column = f'"{OutgoingAttachment._meta.db_table}"."content"'
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.post(reverse("documents:attachment_remove", args=[doc.pk, attachment.pk]))
+    reads: list[str] = []
+    real = blobs.chunks
+    monkeypatch.setattr(blobs, "chunks", lambda name: reads.append(name) or real(name))
+    response = client.post(reverse("documents:attachment_remove", args=[doc.pk, attachment.pk]))
     assert response.status_code == 302 and not doc.attachment_files.exists()
-    assert not [q["sql"] for q in ctx.captured_queries if column in q["sql"]]
+    # The row goes; its bytes are neither read nor deleted (another row may share them).
+    assert reads == [] and blobs.present(attachment.blob.name, attachment.size)
 
 
 def test_page_refusals_are_shown_and_nothing_is_stored(client, office):
@@ -383,3 +385,39 @@ def test_api_classified_download_is_stamped(client, office):
     client.force_login(office.drafter)
     response = client.get(f"{BASE}/{doc.pk}/attachments/{attachment.pk}")
     assert response.status_code == 200 and "陈科员" in pdf_text(response.getvalue())
+
+
+def test_one_attachment_distributed_to_many_units_is_stored_once(office, monkeypatch):
+    from tests.factories import PersonFactory, UnitFactory
+    from zhongshu.kernel.models import StoredFile
+    from zhongshu.org.models import RoleCode, UnitKind
+
+    towns = [UnitFactory(name=f"示例第{i}乡镇党委", kind=UnitKind.SUBORDINATE, parent=office.organ) for i in range(8)]
+    for town in towns:
+        PersonFactory(full_name=f"{town.name}秘书", unit=town, roles=[RoleCode.SECRETARY])
+    doc = draft(office)
+    from PIL import Image
+
+    out = io.BytesIO()  # a 2 MB scan of noise: nothing compresses it
+    Image.frombytes("RGB", (820, 820), os.urandom(820 * 820 * 3)).save(out, "PNG")
+    big = out.getvalue()
+    attachment = add(office, doc, name="现场照片.png", data=big)
+    services.outgoing_distribution_set(actor=office.drafter, document=doc, main_units=[office.county, *towns],
+                                       cc_units=[office.bureau], externals=[])
+    services.outgoing_submit(actor=office.drafter, document=doc)
+    agree_until(doc, "分发")
+    from zhongshu.kernel import blobs, filestore
+
+    reads, hashed, real_chunks, real_put = [], [], blobs.chunks, filestore.put
+    monkeypatch.setattr(blobs, "chunks", lambda name: reads.append(name) or real_chunks(name))
+    monkeypatch.setattr(filestore, "put", lambda data, **kw: hashed.append(len(data)) or real_put(data, **kw))
+    act(doc, "分发")
+    # Read (and checked) once for all copies, and never hashed again for each.
+    assert reads.count(attachment.blob.name) == 1 and len(big) not in hashed
+    copies = IncomingFile.objects.filter(incoming__source_id__isnull=False, is_attachment=True)
+    assert copies.count() == 10  # one attachment row per recipient copy …
+    assert set(copies.values_list("blob", flat=True)) == {attachment.blob_id}  # … and one stored object
+    assert StoredFile.objects.filter(size=len(big)).count() == 1
+    # (Each copy's own PDF and OFD bind the attachment as pages, decision 0705: those are
+    # per copy, numbered and sealed, and stored as such.)
+    assert all(bytes(c.content) == big for c in copies[:2])

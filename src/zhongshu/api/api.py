@@ -429,7 +429,7 @@ def incoming_detail(request: AuthedRequest, doc_id: int):
     record_access(actor=request.user, obj=doc)
     return {**_incoming_out(doc),
             "files": [{"id": f.pk, "name": f.name, "kind": f.kind, "size": f.size,
-                       "is_attachment": f.is_attachment} for f in doc.files.defer("content")],
+                       "is_attachment": f.is_attachment} for f in doc.files.all()],
             "my_tasks": [_task_out(doc, t) for t in incoming_selectors.my_open_tasks(request.user, doc).values()],
             "timeline": [{"kind": e.event.kind, "label": e.event.get_kind_display(),
                           "actor": str(e.event.actor or "系统"), "at": e.event.at,

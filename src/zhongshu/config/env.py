@@ -180,3 +180,47 @@ def env_time_of_day(name: str, default: str) -> dt.time | None:
         return dt.time.fromisoformat(raw)
     except ValueError:
         raise SettingError(f"{name}={raw!r}: expected HH:MM or off (环境变量 {name} 应为 时:分 或 off)") from None
+
+
+# Options of an s3:// file store that pass to django-storages' S3Storage as they are.
+_S3_OPTIONS = ("endpoint_url", "region", "addressing_style", "verify")
+
+
+def env_file_store(name: str, default_dir: Path) -> dict:
+    """The STORAGES entry of the file store (kernel.blobs, docs/decisions/1310):
+    unset or ``file:///absolute/dir`` → files on the local file system (default
+    ``var/files``); ``s3://bucket[/prefix]?endpoint_url=…&region=…&addressing_style=path``
+    → S3-compatible object storage through django-storages (credentials from
+    AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, never from the URL)."""
+    from urllib.parse import parse_qsl
+
+    raw = os.environ.get(name, "")
+    parsed = urlparse(raw)
+    if not raw or parsed.scheme == "file":
+        location = Path(parsed.path) if raw else default_dir
+        if raw and (parsed.netloc or not location.is_absolute()):
+            raise SettingError(f"{name}={raw!r}: expected file:///absolute/directory (文件存储目录须为绝对路径)")
+        return {"BACKEND": "zhongshu.kernel.blobs.LocalStore", "OPTIONS": {"location": str(location)}}
+    if parsed.scheme != "s3" or not parsed.netloc:
+        raise SettingError(f"{name}={raw!r}: expected file:///dir or s3://bucket?endpoint_url=… "
+                           f"(文件存储只支持本地目录或 S3 兼容对象存储)")
+    if parsed.username or parsed.password:
+        raise SettingError(f"{name}: put the keys in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
+                           f"not in the URL (访问密钥不得写在地址中)")
+    query = dict(parse_qsl(parsed.query))
+    unknown = sorted(set(query) - set(_S3_OPTIONS))
+    if unknown:
+        raise SettingError(f"{name}: unknown option(s) {', '.join(unknown)}; known: "
+                           f"{', '.join(_S3_OPTIONS)} (文件存储地址含未知参数)")
+    options: dict = {"bucket_name": parsed.netloc, "location": parsed.path.strip("/"),
+                     # Objects are named by their digest: overwriting one writes the same bytes.
+                     "file_overwrite": True, "default_acl": None, "querystring_auth": True}
+    if "endpoint_url" in query:
+        options["endpoint_url"] = query["endpoint_url"]
+    if "region" in query:
+        options["region_name"] = query["region"]
+    if "addressing_style" in query:
+        options["addressing_style"] = query["addressing_style"]
+    if "verify" in query:
+        options["verify"] = query["verify"].lower() not in {"0", "false", "no"}
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}

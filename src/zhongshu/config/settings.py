@@ -16,6 +16,7 @@ from .env import (
     env_cache,
     env_choice,
     env_database_url,
+    env_file_store,
     env_int,
     env_secret_key,
     env_str,
@@ -225,6 +226,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
                 "OPTIONS": {"location": VAR_DIR / "media"}},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Uploaded and generated files, named by their SM3 digest (kernel.blobs, decision 1310).
+    "files": env_file_store("ZHONGSHU_FILE_STORE", VAR_DIR / "files"),
 }
 MEDIA_ROOT = VAR_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

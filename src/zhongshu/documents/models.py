@@ -282,8 +282,8 @@ class Delivery(models.Model):
 
 class OutgoingAttachment(models.Model):
     """An attachment (附件) of the document as a file, uploaded while the text may be
-    edited. Stored in the database like incoming files (decision 0602), so an upload and
-    its record are written or rolled back together. Its title joins the 附件说明 when the
+    edited. Its bytes are in the file store like incoming files' (``blob``, decision
+    1310). Its title joins the 附件说明 when the
     document is rendered (decision 0510)."""
 
     document = models.ForeignKey(OutgoingDocument, on_delete=models.PROTECT,
@@ -294,7 +294,7 @@ class OutgoingAttachment(models.Model):
     kind = models.CharField(_("格式"), max_length=10)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField(_("大小"))
-    content = models.BinaryField()
+    blob = models.ForeignKey("kernel.StoredFile", on_delete=models.PROTECT, related_name="+")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"),
                                     on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
@@ -313,6 +313,11 @@ class OutgoingAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def content(self) -> bytes:
+        """The file's bytes from the file store, checked (``kernel.blobs.Damaged``)."""
+        return self.blob.read()
 
     @property
     def kind_label(self) -> str:

@@ -86,7 +86,7 @@ def document_get(viewer: Any, pk: int) -> OutgoingDocument | None:
 def attachment_files(doc: OutgoingDocument) -> list[OutgoingAttachment]:
     """The document's attachment files in order, without their bytes (the caller has
     already found the document through ``document_get``)."""
-    return list(doc.attachment_files.defer("content").select_related("uploaded_by")
+    return list(doc.attachment_files.select_related("uploaded_by")
                 .order_by("position", "id"))
 
 

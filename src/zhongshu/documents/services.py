@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +21,8 @@ from zhongshu.documents.actions import DocumentAction
 from zhongshu.documents.events import DocumentEvent
 from zhongshu.inbox.models import Notification, NotificationKind
 from zhongshu.kernel import files as kfiles
-from zhongshu.kernel import sequences
+from zhongshu.kernel import filestore, sequences
+from zhongshu.kernel.blobs import Damaged
 from zhongshu.kernel.files import FileDownload
 from zhongshu.kernel.urgency import Urgency
 from zhongshu.layout import stamp
@@ -419,8 +420,11 @@ def distribution_send(*, doc: OutgoingDocument, actor: Person) -> None:
     spec = _current_version(doc).spec
     # The attachment files go with every internal copy, as the recipient's attachments;
     # they and their titles (for the 附件说明 of every copy) are read once, not per copy.
-    attachments = list(doc.attachment_files.order_by("position", "id"))
-    files = [(_delivered_name(f), bytes(f.content)) for f in attachments]
+    attachments = list(doc.attachment_files.select_related("blob").order_by("position", "id"))
+    try:
+        files = [(_delivered_name(f), f.content) for f in attachments]
+    except Damaged as exc:
+        raise workflow.WorkflowError(f"附件无法分发：{exc}") from None
     titles = [f.title for f in attachments]
     # The recipients' 来文单位 is the issuing organ, never the drafting department.
     sender = doc.issuing_organ.unit if doc.issuing_organ is not None else doc.owner_unit
@@ -434,8 +438,9 @@ def distribution_send(*, doc: OutgoingDocument, actor: Person) -> None:
                 urgency=doc.urgency, classification=doc.classification,
                 secrecy_years=doc.secrecy_years, secrecy_long_term=doc.secrecy_long_term,
                 copy_number=delivery.copy_number, spec=copy_spec,
-                files=issued_copy(doc, copy_spec, attachments, actor=actor),
-                attachments=files)
+                files=issued_copy(doc, copy_spec, attachments, actor=actor,
+                                  contents=[data for _, data in files]),
+                attachments=files, attachments_stored=[f.blob for f in attachments])
         delivery.delivered_at, delivery.delivered_by = now, actor
     Delivery.objects.bulk_update(deliveries, ["delivered_at", "delivered_by"])
     doc.status, doc.issued_at = OutgoingStatus.DISTRIBUTED, now
@@ -464,17 +469,20 @@ def _seal_codes(doc: OutgoingDocument, copy_spec: dict) -> list[str]:
 
 
 def issued_copy(doc: OutgoingDocument, copy_spec: dict, attachments: Iterable[OutgoingAttachment],
-                actor: Person | None = None) -> list[tuple[str, bytes]]:
+                actor: Person | None = None, contents: Sequence[bytes] | None = None) -> list[tuple[str, bytes]]:
     """One recipient's copy of the issued document: the signed, numbered text with its copy
     number, laid out as PDF and OFD with the organ's seal, its uploaded attachments bound
     as pages, and signed with the organ's electronic seal (PAdES in the PDF, GB/T 38540 in
-    the OFD) — the document itself, never the drafting history."""
+    the OFD) — the document itself, never the drafting history. ``contents``: the
+    attachments' bytes when the caller has read them already (once for every copy)."""
     from zhongshu.layout.render import AttachmentFile, render
     from zhongshu.layout.spec import load_spec
     from zhongshu.seals import selectors as seals
     from zhongshu.seals import services as sealing
 
-    bound = [AttachmentFile(title=f.title, kind=f.kind, content=bytes(f.content)) for f in attachments]
+    attachments = list(attachments)
+    datas = contents if contents is not None else [f.content for f in attachments]
+    bound = [AttachmentFile(title=f.title, kind=f.kind, content=data) for f, data in zip(attachments, datas, strict=True)]
     name = issued_name(doc, int(copy_spec["copy_number"]) if copy_spec.get("copy_number") else None)
     codes = _seal_codes(doc, copy_spec)
     images = seals.seal_images(codes) if codes else None
@@ -629,7 +637,7 @@ def outgoing_attachment_add(*, actor: Person, document: OutgoingDocument, name: 
     last = doc.attachment_files.order_by("-position").values_list("position", flat=True).first() or 0
     attachment = OutgoingAttachment.objects.create(
         document=doc, position=last + 1, title=title, name=name, kind=kind.code,
-        content_type=kind.content_type, size=len(data), content=data, uploaded_by=actor)
+        content_type=kind.content_type, size=len(data), blob=filestore.put(data), uploaded_by=actor)
     _audit(actor=actor, action=DocumentEvent.ATTACHMENT_ADD, obj=doc, attachment=attachment.pk,
            title=title, name=name, kind=kind.code, size=len(data),
            sha256=hashlib.sha256(data).hexdigest())
@@ -645,8 +653,8 @@ def outgoing_attachment_remove(*, actor: Person, document: OutgoingDocument,
         raise PermissionDenied
     if doc.signed_off_at or doc.status not in (OutgoingStatus.DRAFT, OutgoingStatus.ROUTING):
         raise ValidationError("文件已签发，附件不能再删除。")
-    # Its bytes (up to 50 MB) are not needed to remove it.
-    found = doc.attachment_files.defer("content").filter(pk=attachment.pk).first()
+    # Its bytes stay in the file store while another row points at them (``files gc``).
+    found = doc.attachment_files.filter(pk=attachment.pk).first()
     if found is None:
         raise ValidationError("该附件不属于此文件或已被删除。")
     details = {"attachment": found.pk, "title": found.title, "name": found.name,

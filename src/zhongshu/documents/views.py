@@ -351,7 +351,7 @@ def attachment_remove(request: AuthedRequest, pk: int, file_id: int) -> HttpResp
     if not can(request.user, DocumentAction.EDIT, doc):
         raise PermissionDenied
     # Without its bytes (up to 50 MB): removing needs only its row.
-    attachment = doc.attachment_files.defer("content").filter(pk=file_id).first()
+    attachment = doc.attachment_files.filter(pk=file_id).first()
     if attachment is None:
         raise Http404
     try:

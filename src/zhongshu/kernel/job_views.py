@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from zhongshu.access.policy import can
 from zhongshu.access.views import get_visible_or_404
+from zhongshu.kernel.blobs import Damaged
 from zhongshu.kernel.http import AuthedRequest
 
 from . import jobs
@@ -70,7 +71,12 @@ def job_download(request: AuthedRequest, pk: int) -> HttpResponse:
     except jobs.JobRefused as exc:
         messages.error(request, exc.message)
         return redirect("jobs:detail", pk=job.pk)
-    response = HttpResponse(bytes(file.content), content_type=file.content_type)
+    try:
+        data = file.content
+    except Damaged as exc:
+        messages.error(request, str(exc))
+        return redirect("jobs:detail", pk=job.pk)
+    response = HttpResponse(data, content_type=file.content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(file.name)}"
     return response
 

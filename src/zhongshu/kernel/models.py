@@ -4,6 +4,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import blobs
+
 
 class CalendarOverride(models.Model):
     """One day whose status the office sets by hand: a holiday or an adjusted working
@@ -204,6 +206,36 @@ class Job(models.Model):
         return min(100, round(100 * self.done / self.total))
 
 
+class StoredFile(models.Model):
+    """One object in the file store (kernel.blobs): its digest and size, recorded when it
+    was written and checked whenever it is read. Rows of files (收文文件, 发文附件 …)
+    point at it; the same bytes are one object however many rows point at them
+    (docs/decisions/1310). Written only by ``kernel.filestore.put``."""
+
+    algorithm = models.CharField(_("摘要算法"), max_length=10)
+    digest = models.CharField(_("摘要"), max_length=128, unique=True)
+    size = models.PositiveBigIntegerField(_("大小"))
+    created_at = models.DateTimeField(_("存入时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("存储文件")
+        verbose_name_plural = _("存储文件")
+        indexes = [models.Index(fields=["created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.algorithm}:{self.digest}"
+
+    @property
+    def name(self) -> str:
+        """The object's name in the store."""
+        return blobs.object_name(self.algorithm, self.digest)
+
+    def read(self) -> bytes:
+        """The bytes, checked against the recorded size and digest (``blobs.Damaged``)."""
+        return blobs.read_checked(self.name, algorithm=self.algorithm, digest=self.digest,
+                                  size=self.size)
+
+
 class JobFile(models.Model):
     """A file of a job: what its owner uploaded (deleted once the job has finished) or
     what it produced (deleted when the job's ``expires_at`` passes)."""
@@ -218,7 +250,8 @@ class JobFile(models.Model):
     name = models.CharField(_("文件名"), max_length=200)
     content_type = models.CharField(_("文件类型"), max_length=100)
     size = models.PositiveBigIntegerField(_("大小"))
-    content = models.BinaryField(_("文件内容"))
+    blob = models.ForeignKey(StoredFile, verbose_name=_("文件内容"), on_delete=models.PROTECT,
+                             related_name="+")
     created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
 
     class Meta:
@@ -232,3 +265,7 @@ class JobFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def content(self) -> bytes:
+        return self.blob.read()

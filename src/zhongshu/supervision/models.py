@@ -56,7 +56,8 @@ class InstructionRecord(Classified):
     given_at = models.DateTimeField(_("批示时间"), default=timezone.now)
     scan_name = models.CharField(_("扫描件"), max_length=200, blank=True)
     scan_type = models.CharField(max_length=100, blank=True)
-    scan = models.BinaryField(null=True, blank=True)
+    scan_blob = models.ForeignKey("kernel.StoredFile", verbose_name=_("扫描件内容"), null=True,
+                                  blank=True, on_delete=models.PROTECT, related_name="+")
     # 批必查: an actionable instruction with no task after one working day is flagged.
     flagged_at = models.DateTimeField(_("批必查提示时间"), null=True, blank=True)
     # 参阅性: circulated to the named readers, with no task.
@@ -84,6 +85,11 @@ class InstructionRecord(Classified):
     @property
     def actionable(self) -> bool:
         return self.kind in ACTIONABLE_KINDS
+
+    @property
+    def scan(self) -> bytes | None:
+        """The scan's bytes from the file store, checked; None when there is none."""
+        return self.scan_blob.read() if self.scan_blob is not None else None
 
 
 class SourceKind(models.TextChoices):

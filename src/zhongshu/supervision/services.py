@@ -24,7 +24,7 @@ from zhongshu.access.classification import CLASSIFIED_FROM, Level, clearance_cov
 from zhongshu.access.policy import Action, can
 from zhongshu.audit.services import record
 from zhongshu.kernel import files as kfiles
-from zhongshu.kernel import notify
+from zhongshu.kernel import filestore, notify
 from zhongshu.kernel.calendar import WorkCalendar
 from zhongshu.kernel.urgency import Urgency
 from zhongshu.org.models import Person, RoleCode, Unit
@@ -147,7 +147,8 @@ def instruction_register(*, actor: Person, leader: Person, kind: str, text: str,
             found = kfiles.check_upload(name, data, allowed=kfiles.DOCUMENT_KINDS)
         except kfiles.UnacceptableFile as exc:
             raise SupervisionError(str(exc)) from None
-        record_.scan_name, record_.scan_type, record_.scan = name[:200], found.content_type, data
+        record_.scan_name, record_.scan_type = name[:200], found.content_type
+        record_.scan_blob = filestore.put(data)
     record_.save()
     _audit(actor, "instruction.register", record_, kind=kind, leader=leader.pk)
     return record_

@@ -19,6 +19,7 @@ from zhongshu.access.classification import CLASSIFIED_FROM
 from zhongshu.access.policy import can, visible
 from zhongshu.access.views import require
 from zhongshu.audit.services import record_access
+from zhongshu.kernel.blobs import Damaged
 from zhongshu.kernel.exports import export_submit
 from zhongshu.kernel.http import AuthedRequest
 from zhongshu.kernel.paging import CappedPaginator
@@ -169,10 +170,15 @@ def _instruction(request: AuthedRequest, pk: int) -> InstructionRecord:
 @require(A.MANAGE)
 def instruction_scan(request: AuthedRequest, pk: int) -> HttpResponse:
     record = _instruction(request, pk)
-    if not record.scan:
+    if record.scan_blob_id is None:
         raise Http404
+    try:
+        data = record.scan
+    except Damaged as exc:
+        messages.error(request, str(exc))
+        return redirect("supervision:register")
     record_access(actor=request.user, obj=record, download=True)
-    response = HttpResponse(bytes(record.scan), content_type=record.scan_type or "application/octet-stream")
+    response = HttpResponse(data, content_type=record.scan_type or "application/octet-stream")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(record.scan_name)}"
     return response
 

@@ -28,6 +28,7 @@ from django.utils import timezone
 from zhongshu.access.classification import clearance_covers
 from zhongshu.audit.services import record
 from zhongshu.kernel import files as kfiles
+from zhongshu.kernel import filestore
 from zhongshu.kernel.calendar import WorkCalendar
 from zhongshu.kernel.urgency import Urgency
 from zhongshu.org.models import Person, Unit
@@ -347,7 +348,7 @@ def _store_files(report: TaskReport, files: Sequence[tuple[str, bytes]]) -> None
         except kfiles.UnacceptableFile as exc:
             raise TaskError(str(exc)) from None
         TaskFile.objects.create(report=report, name=name[:200], kind=kind.code,
-                                content_type=kind.content_type, size=len(data), content=data)
+                                content_type=kind.content_type, size=len(data), blob=filestore.put(data))
 
 
 @transaction.atomic

@@ -24,12 +24,13 @@ def _main_file(w: SimpleNamespace) -> int:
 def _reply_file(w: SimpleNamespace) -> int:
     """A reply file (答复文件) on the matrix document, as the handler gives at 办结."""
     from zhongshu.documents.incoming.models import IncomingFile
+    from zhongshu.kernel import filestore
 
     data = uploads.pdf("答复")
     return IncomingFile.objects.get_or_create(
         incoming=w.incoming, is_reply=True,
         defaults={"name": "答复.pdf", "kind": "pdf", "content_type": "application/pdf",
-                  "size": len(data), "content": data})[0].pk
+                  "size": len(data), "blob": filestore.put(data)})[0].pk
 
 
 ROWS: dict[str, Row] = {

@@ -139,15 +139,17 @@ class IncomingDocument(Classified):
 class IncomingFile(models.Model):
     """A file of the document (its scan, PDF, OFD or Word text, or an attachment).
 
-    Stored in the database so that a failed registration leaves no orphan file behind:
-    the file and the record are written, or rolled back, together."""
+    Its bytes are in the file store (``blob``, decision 1310, which replaced 0602): the
+    object is written before the row, so a failed registration leaves at most an object
+    no row names, which ``zhongshu files gc`` removes. The copies of one issued
+    attachment delivered to many units point at one object."""
 
     incoming = models.ForeignKey(IncomingDocument, on_delete=models.CASCADE, related_name="files")
     name = models.CharField(_("文件名"), max_length=200)
     kind = models.CharField(_("格式"), max_length=10)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField(_("大小"))
-    content = models.BinaryField()
+    blob = models.ForeignKey("kernel.StoredFile", on_delete=models.PROTECT, related_name="+")
     is_attachment = models.BooleanField(_("附件"), default=False)
     # The reply file (答复文件) the handler gives at 办结; the sender reads it on the
     # reply page (docs/incoming.md).
@@ -161,6 +163,11 @@ class IncomingFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def content(self) -> bytes:
+        """The file's bytes from the file store, checked (``kernel.blobs.Damaged``)."""
+        return self.blob.read()
 
 
 class TaskKind(models.TextChoices):

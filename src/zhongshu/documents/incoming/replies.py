@@ -78,7 +78,7 @@ def may_view_reply(person: Person, doc: IncomingDocument) -> bool:
 
 
 def reply_files(doc: IncomingDocument) -> QuerySet[IncomingFile]:
-    return doc.files.filter(is_reply=True).defer("content")
+    return doc.files.filter(is_reply=True)
 
 
 def reply_file_download(*, actor: Person, incoming: IncomingDocument, file: IncomingFile) -> FileDownload:

@@ -27,7 +27,9 @@ from zhongshu.audit.services import record, record_access
 from zhongshu.documents import doctypes
 from zhongshu.documents.incoming.actions import IncomingAction
 from zhongshu.kernel import files as kfiles
+from zhongshu.kernel import filestore
 from zhongshu.kernel.files import FileDownload
+from zhongshu.kernel.models import StoredFile
 from zhongshu.kernel.sequences import next_value
 from zhongshu.kernel.urgency import Urgency
 from zhongshu.layout import stamp
@@ -190,14 +192,17 @@ def _check_vocabulary(doc_type: str, urgency: str, classification: int) -> None:
 
 
 def _store_files(doc: IncomingDocument, files: Sequence[tuple[str, bytes]], *,
-                 attachment: bool, reply: bool = False) -> None:
-    for name, data in files:
+                 attachment: bool, reply: bool = False, stored: Sequence[StoredFile] = ()) -> None:
+    """``stored``, when given, holds the files' objects already in the file store (a
+    sender's attachments): each copy points at them instead of hashing the bytes again."""
+    for i, (name, data) in enumerate(files):
         try:
             kind = kfiles.check_upload(name, data, allowed=ACCEPTED_FILES)
         except kfiles.UnacceptableFile as exc:
             raise IncomingError(str(exc)) from None
+        blob = stored[i] if stored else filestore.put(data)
         IncomingFile.objects.create(incoming=doc, name=name[:200], kind=kind.code,
-                                    content_type=kind.content_type, size=len(data), content=data,
+                                    content_type=kind.content_type, size=len(data), blob=blob,
                                     is_attachment=attachment, is_reply=reply)
 
 
@@ -235,10 +240,15 @@ def incoming_receive_electronic(*, source: Model, sender_unit: Unit, recipient_u
                                 secrecy_long_term: bool, copy_number: int | None,
                                 spec: dict | None = None,
                                 files: Sequence[tuple[str, bytes]] = (),
-                                attachments: Sequence[tuple[str, bytes]] = ()) -> IncomingDocument:
+                                attachments: Sequence[tuple[str, bytes]] = (),
+                                attachments_stored: Sequence[StoredFile] = ()) -> IncomingDocument:
     """The system delivers one copy to ``recipient_unit`` (electronic exchange): it waits
     at once in the 待签收 list of the unit's office. Called again for the same source, it
-    returns the existing item. The 收文号 is given on 签收, when the unit takes custody."""
+    returns the existing item. The 收文号 is given on 签收, when the unit takes custody.
+    ``attachments_stored``: the attachments' objects in the file store, in order, when
+    the sender has them there (every copy then points at the one object)."""
+    if attachments_stored and len(attachments_stored) != len(attachments):
+        raise ValueError("attachments_stored must match attachments")
     ct = ContentType.objects.get_for_model(type(source))
     existing = IncomingDocument.objects.filter(source_type=ct, source_id=source.pk).first()
     if existing is not None:
@@ -264,7 +274,7 @@ def incoming_receive_electronic(*, source: Model, sender_unit: Unit, recipient_u
     doc.save()
     # The issued document itself (PDF and OFD of the copy), then its attachments.
     _store_files(doc, files, attachment=False)
-    _store_files(doc, attachments, attachment=True)
+    _store_files(doc, attachments, attachment=True, stored=attachments_stored)
     _give_tasks(doc, TaskKind.RECEIVE, receivers)
     _event(doc, EventKind.DELIVERED, None, copy_number=copy_number,
            sender=doc.sender_display)

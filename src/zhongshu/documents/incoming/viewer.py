@@ -47,8 +47,8 @@ def viewable(file: IncomingFile) -> bool:
 
 
 def _pdf(file: IncomingFile) -> pymupdf.Document:
-    data = bytes(file.content)
     try:
+        data = bytes(file.content)
         kfiles.check_stored(file.name, data, file.kind)
         pdf = as_pdf(AttachmentFile(title=file.name, kind=file.kind, content=data))
         doc = pymupdf.open(stream=pdf, filetype="pdf")

@@ -114,7 +114,7 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     is_office = can(request.user, IncomingAction.OFFICE, doc)
     may_circulate = is_office and doc.status in services.CIRCULATION_STATUSES
     needs_people = TaskKind.PROPOSE in tasks or TaskKind.READ in tasks or may_circulate
-    files = list(doc.files.defer("content"))
+    files = list(doc.files.all())
     return render(request, "incoming/detail.html", {
         **_viewer_context(request, doc, [f for f in files if not f.is_reply]),
         "proposals": selectors.proposals(doc), "assists": selectors.assists(doc),

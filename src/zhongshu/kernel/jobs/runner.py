@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from zhongshu.access.policy import can
 from zhongshu.audit import services as audit
+from zhongshu.kernel import filestore
 from zhongshu.kernel.models import Job, JobFile, JobStatus
 
 from .registry import DEFAULT_ERROR_TEXT, JobKind, kind_of
@@ -177,7 +178,8 @@ def _finish(job: Job, kind: JobKind, token: uuid.UUID, outcome: JobOutcome) -> N
             JobFile.objects.create(job_id=job.pk, purpose=JobFile.Purpose.RESULT,
                                    name=outcome.file.name[:200],
                                    content_type=outcome.file.content_type,
-                                   size=len(outcome.file.content), content=outcome.file.content)
+                                   size=len(outcome.file.content),
+                                   blob=filestore.put(outcome.file.content))
         if outcome.event is not None:
             action, details = outcome.event
             audit.record(actor=job.owner, action=action, obj=job,

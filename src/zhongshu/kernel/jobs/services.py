@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from zhongshu.access.policy import can
 from zhongshu.audit import services as audit
+from zhongshu.kernel import filestore
 from zhongshu.kernel.events import KernelEvent
 from zhongshu.kernel.models import LIVE_STATUSES, Job, JobFile, JobStatus
 
@@ -125,7 +126,7 @@ def job_submit(*, actor: Person, kind: str, params: Mapping[str, Any] | None = N
         if upload is not None:
             JobFile.objects.create(job=job, purpose=JobFile.Purpose.INPUT, name=upload.name[:200],
                                    content_type=upload.content_type, size=len(upload.content),
-                                   content=upload.content)
+                                   blob=filestore.put(upload.content))
         audit.record(actor=actor, action=spec.submit_event, obj=job, details=spec.details(job))
         transaction.on_commit(lambda: run_job.enqueue(job.pk))
     return job
@@ -168,7 +169,7 @@ def result_file(job: Job, now: dt.datetime | None = None) -> JobFile | None:
     if job.status != JobStatus.DONE or job.expires_at is None or job.expires_at <= (now or timezone.now()):
         return None
     return (JobFile.objects.filter(job=job, purpose=JobFile.Purpose.RESULT)
-            .defer("content").first())
+            .select_related("blob").first())
 
 
 def job_download(*, actor: Person, job: Job) -> JobFile:

@@ -1,0 +1,24 @@
+import django.db.models.deletion
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    """Step 1 of 3 of moving incoming files out of the database into the file store
+    (docs/decisions/1310): the pointer, empty until step 2 fills it."""
+
+    dependencies = [
+        ("incoming", "0009_reply_files_reply_drafts_co_units"),
+        ("kernel", "0008_stored_files_blob"),
+    ]
+
+    operations = [
+        # Nullable while the bytes move, so that a downgrade can put the column back
+        # empty (step 3 backwards) before step 2 backwards fills it again.
+        migrations.AlterField(model_name="incomingfile", name="content", field=models.BinaryField(null=True)),
+        migrations.AddField(
+            model_name="incomingfile",
+            name="blob",
+            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT,
+                                    related_name="+", to="kernel.storedfile"),
+        ),
+    ]

@@ -1,0 +1,20 @@
+import django.db.models.deletion
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    """Step 3 of 3: every row points at its stored file; the column of bytes goes."""
+
+    dependencies = [
+        ("kernel", "0009_job_files_into_file_store"),
+    ]
+
+    operations = [
+        migrations.RemoveField(model_name="jobfile", name="content"),
+        migrations.AlterField(
+            model_name="jobfile",
+            name="blob",
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT,
+                                    related_name="+", to="kernel.storedfile", verbose_name="文件内容"),
+        ),
+    ]
