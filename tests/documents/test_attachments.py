@@ -418,6 +418,42 @@ def test_one_attachment_distributed_to_many_units_is_stored_once(office, monkeyp
     assert copies.count() == 10  # one attachment row per recipient copy …
     assert set(copies.values_list("blob", flat=True)) == {attachment.blob_id}  # … and one stored object
     assert StoredFile.objects.filter(size=len(big)).count() == 1
-    # (Each copy's own PDF and OFD bind the attachment as pages, decision 0705: those are
-    # per copy, numbered and sealed, and stored as such.)
+    # Each copy's own PDF and OFD bind this (small) attachment as pages (decision 0705).
     assert all(bytes(c.content) == big for c in copies[:2])
+
+
+@pytest.mark.slow
+def test_a_large_attachment_is_named_in_each_copy_by_its_digest_not_bound_again(office, settings):
+    """Issue 11: one 45 MB attachment to 21 units is stored once. Above
+    ISSUED_COPY_BIND_MB, no copy binds it as pages: each names it with its SM3 digest, and
+    every recipient's attachment row points at the one stored file (decision 1312)."""
+    from tests.factories import PersonFactory, UnitFactory
+    from zhongshu.kernel.models import StoredFile
+    from zhongshu.org.models import RoleCode, UnitKind
+
+    settings.ISSUED_COPY_BIND_MB = 1
+    towns = [UnitFactory(name=f"示例第{i}街道党工委", kind=UnitKind.SUBORDINATE, parent=office.organ) for i in range(4)]
+    for town in towns:
+        PersonFactory(full_name=f"{town.name}秘书", unit=town, roles=[RoleCode.SECRETARY])
+    doc = draft(office)
+    from PIL import Image
+
+    out = io.BytesIO()  # 3 MB of noise: above the limit, and nothing compresses it
+    Image.frombytes("RGB", (1000, 1000), os.urandom(1000 * 1000 * 3)).save(out, "PNG")
+    big = out.getvalue()
+    attachment = add(office, doc, name="现场照片.png", data=big)
+    services.outgoing_distribution_set(actor=office.drafter, document=doc, main_units=[office.county, *towns],
+                                       cc_units=[], externals=[])
+    services.outgoing_submit(actor=office.drafter, document=doc)
+    agree_until(doc, "分发")
+    act(doc, "分发")
+    rows = IncomingFile.objects.filter(incoming__source_id__isnull=False)
+    assert set(rows.filter(is_attachment=True).values_list("blob", flat=True)) == {attachment.blob_id}
+    assert StoredFile.objects.filter(size=len(big)).count() == 1
+    pdfs = [f for f in rows.filter(is_attachment=False) if f.kind == "pdf"]
+    assert len(pdfs) == 5
+    for copy in pdfs:
+        # The copy is small (the attachment is not in it) and names the file by digest.
+        assert copy.size < len(big) / 3
+        text = pdf_text(bytes(copy.content)).replace("\n", "")
+        assert "现场照片.png" in text and attachment.blob.digest[:16] in text

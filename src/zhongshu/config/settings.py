@@ -241,6 +241,10 @@ UPLOAD_MAX_MEGAPIXELS = env_int("ZHONGSHU_UPLOAD_MAX_MEGAPIXELS", 40, minimum=1,
 UPLOAD_MAX_PDF_PAGES = env_int("ZHONGSHU_UPLOAD_MAX_PDF_PAGES", 5000, minimum=1, maximum=100_000)
 UPLOAD_STAMP_MAX_XML_MB = env_int("ZHONGSHU_UPLOAD_STAMP_MAX_XML_MB", 32, minimum=1, maximum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# An issued copy binds its attachments as pages (decision 0705) up to this size each;
+# a larger one is named in the copy by its digest and goes with it as its own file,
+# stored once for every recipient (decision 1312).
+ISSUED_COPY_BIND_MB = env_int("ZHONGSHU_ISSUED_COPY_BIND_MB", 10, minimum=0, maximum=1024)
 
 TASKS = {
     "default": {

@@ -89,6 +89,21 @@ def attachment_list(spec: dict, file_titles: list[str]) -> list[dict]:
     return listed + [{"title": t} for t in file_titles if t not in seen]
 
 
+def with_attachment_notes(spec: dict, notes: dict[str, str]) -> dict:
+    """``spec`` with ``notes[title]`` added as a paragraph under each attachment of that
+    title (an attachment a copy names instead of binding, decision 1312)."""
+    if not notes:
+        return spec
+    attachments = []
+    for item in spec.get("attachments") or []:
+        item = dict(item) if isinstance(item, dict) else {"title": str(item)}
+        note = notes.get(item.get("title", ""))
+        if note:
+            item["body"] = [*(item.get("body") or []), note]
+        attachments.append(item)
+    return {**spec, "attachments": attachments}
+
+
 def file_titles(doc: Any) -> list[str]:
     """Titles of the document's attachment files, in order (none before it is saved)."""
     if getattr(doc, "pk", None) is None:

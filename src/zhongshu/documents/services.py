@@ -10,8 +10,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from zhongshu.access.classification import Level
@@ -426,12 +428,14 @@ def distribution_send(*, doc: OutgoingDocument, actor: Person) -> None:
     except Damaged as exc:
         raise workflow.WorkflowError(f"附件无法分发：{exc}") from None
     titles = [f.title for f in attachments]
+    referenced = {f.title: reference_note(f) for f in attachments if not binds_as_pages(f)}
     # The recipients' 来文单位 is the issuing organ, never the drafting department.
     sender = doc.issuing_organ.unit if doc.issuing_organ is not None else doc.owner_unit
     for delivery in deliveries:
         if delivery.recipient_unit is not None:  # is_internal
             copy_spec = content.render_spec(doc, spec, copy_number=delivery.copy_number,
                                             attachment_titles=titles)
+            copy_spec = content.with_attachment_notes(copy_spec, referenced)
             incoming.incoming_receive_electronic(
                 source=delivery, sender_unit=sender, recipient_unit=delivery.recipient_unit,
                 title=doc.title, doc_type=doc.doc_type, doc_number=doc.doc_number,
@@ -446,6 +450,22 @@ def distribution_send(*, doc: OutgoingDocument, actor: Person) -> None:
     doc.status, doc.issued_at = OutgoingStatus.DISTRIBUTED, now
     doc.save(update_fields=["status", "issued_at", "updated_at"])
     _audit(actor=actor, action=DocumentEvent.DISTRIBUTE, obj=doc, copies=len(deliveries))
+
+
+def binds_as_pages(attachment: OutgoingAttachment) -> bool:
+    """Whether each issued copy carries the attachment as pages (decision 0705) or, when
+    it is larger than ``ISSUED_COPY_BIND_MB``, names it by its digest and leaves the file
+    to go with the copy, stored once for all copies (decision 1312)."""
+    return attachment.size <= settings.ISSUED_COPY_BIND_MB * 1024 * 1024
+
+
+def reference_note(attachment: OutgoingAttachment) -> str:
+    """What a copy prints under the heading of an attachment it does not bind: the file
+    and its digest, so the sealed copy still fixes which file is its attachment."""
+    blob = attachment.blob
+    algorithm = "SM3" if blob.algorithm == "sm3" else blob.algorithm.upper()
+    return (f"本附件为单独文件“{attachment.name}”（{filesizeformat(attachment.size)}），"
+            f"随本文一并分发；文件{algorithm}摘要：{blob.digest}。")
 
 
 def issued_name(doc: OutgoingDocument, copy_number: int | None = None) -> str:
@@ -482,7 +502,8 @@ def issued_copy(doc: OutgoingDocument, copy_spec: dict, attachments: Iterable[Ou
 
     attachments = list(attachments)
     datas = contents if contents is not None else [f.content for f in attachments]
-    bound = [AttachmentFile(title=f.title, kind=f.kind, content=data) for f, data in zip(attachments, datas, strict=True)]
+    bound = [AttachmentFile(title=f.title, kind=f.kind, content=data)
+             for f, data in zip(attachments, datas, strict=True) if binds_as_pages(f)]
     name = issued_name(doc, int(copy_spec["copy_number"]) if copy_spec.get("copy_number") else None)
     codes = _seal_codes(doc, copy_spec)
     images = seals.seal_images(codes) if codes else None
