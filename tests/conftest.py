@@ -7,6 +7,30 @@ from tests.factories import PASSWORD, PersonFactory
 from zhongshu.org.models import RoleCode
 
 
+# Fixtures through which a test opens the test database (pytest-django's, and the helper
+# its django_db marker asks for).
+DATABASE_FIXTURES = {"_django_db_helper", "db", "transactional_db", "live_server",
+                     "django_db_reset_sequences", "django_db_serialized_rollback"}
+
+
+def database_only(config, items):
+    """With ZHONGSHU_TEST_DATABASE_ONLY=1 (./test's PostgreSQL run), run only the tests that
+    open the database: the others — layout, proofreading, the calendar's arithmetic, CLI
+    and file checks — do the same on any database and have passed in the SQLite run
+    (decision 1300)."""
+    if os.environ.get("ZHONGSHU_TEST_DATABASE_ONLY") != "1":
+        return
+    keep, drop = [], []
+    for item in items:
+        uses_db = (item.get_closest_marker("django_db") is not None
+                   or item.get_closest_marker("postgres_only") is not None
+                   or DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())))
+        (keep if uses_db else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
 @pytest.fixture
 def sysadmin(db):
     return PersonFactory(username="sysadmin", full_name="系统管理员甲", roles=[RoleCode.SYSTEM_ADMIN])
@@ -83,7 +107,7 @@ def _keep_test_connections_open(monkeypatch):
     monkeypatch.setattr(connections, "close_all", lambda: None)
 
 
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
     """Every transactional test restores the migrated data it started with (serialized
     rollback). Mixing the two kinds broke tests at random: a plain transactional test's
     flush recreates the content types under new ids, and the next serialized test then
@@ -96,6 +120,7 @@ def pytest_collection_modifyitems(items):
         names = getattr(item, "fixturenames", None)
         if names is not None and "transactional_db" in names and "django_db_serialized_rollback" not in names:
             names.append("django_db_serialized_rollback")
+    database_only(config, items)
 
 
 # --- browser tests: one Playwright driving Debian's Chromium (never a downloaded browser),
