@@ -115,7 +115,7 @@ def shortcuts_for(person: Person) -> list[dict]:
 
 
 def coming_for(person: Person) -> list[str]:
-    codes = set(person.roles.values_list("code", flat=True))
+    codes = person.role_codes
     return [str(line) for role, name, line in COMING if role in codes and not _reverse(name)]
 
 
@@ -127,8 +127,8 @@ def _row(item: InboxItem, today: dt.date) -> Row:
 def workbench(person: Person, today: dt.date) -> Workbench:
     """The person's 待办 and 待阅 (most pressing first, as the inbox orders them), what is
     late and due, the shortcuts the policy allows and the modules still to come."""
-    todo = inbox.inbox_open(person, Box.TODO, today=today)
-    toread = inbox.inbox_open(person, Box.TOREAD, today=today)
+    boxes = inbox.inbox_open_boxes(person, today=today)
+    todo, toread = boxes[Box.TODO.value], boxes[Box.TOREAD.value]
     states = {i.key: deadline_state(i, today) for i in todo}
     return Workbench(
         todo=[_row(i, today) for i in todo[:SHOWN]], toread=[_row(i, today) for i in toread[:SHOWN]],

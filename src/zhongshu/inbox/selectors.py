@@ -43,6 +43,21 @@ def inbox_open(person: Person, box: str, *, kind: str | None = None,
     return sorted(items, key=lambda i: i.sort_key(today))
 
 
+def inbox_open_boxes(person: Person, *, today: dt.date | None = None) -> dict[str, list[InboxItem]]:
+    """The person's 待办 and 待阅 at once, each most pressing first: every provider is
+    asked once (the home page shows both)."""
+    boxes: dict[str, list[InboxItem]] = {Box.TODO.value: [], Box.TOREAD.value: []}
+    if not can(person, InboxAction.VIEW):
+        return boxes
+    today = today or timezone.localdate()
+    for p in registry.providers():
+        for item in p.open_items(person):
+            boxes.setdefault(str(item.box), []).append(item)
+    for items in boxes.values():
+        items.sort(key=lambda i: i.sort_key(today))
+    return boxes
+
+
 def inbox_done(person: Person, box: str, *, kind: str | None = None, limit: int) -> list[InboxItem]:
     """Up to ``limit`` of the person's 已办 (box 待办) or 已阅 (box 待阅), newest first.
     Each provider returns at most ``limit`` rows, so merging stays bounded."""

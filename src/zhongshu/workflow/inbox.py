@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from zhongshu.access.classification import Classified, clearance_covers
 from zhongshu.inbox.registry import Box, InboxItem
@@ -135,9 +135,9 @@ def contact_q(person: Person) -> Q:
     # The units he heads are read first (a handful of ids), so that the test is on the
     # task's own indexed ``unit_id``: a join to the unit's head made every page's inbox
     # count scan all open tasks (220 ms at 500,000 supervised tasks; docs/supervision.md).
-    from zhongshu.org.models import Unit
+    from zhongshu.org.selectors import headed_unit_ids
 
-    headed = list(Unit.objects.filter(head_id=person.pk).values_list("pk", flat=True))
+    headed = headed_unit_ids(person)
     q = Q(unit_id__in=headed) if headed else Q(pk__in=[])
     unit_id = getattr(person, "unit_id", None)
     if unit_id:
@@ -200,10 +200,16 @@ class TaskInboxProvider:
         # person or a unit, never both, and each part walks its own index — one query
         # with the OR scanned every open task of the office on every page.
         toread = [k.code for k in registry.task_kinds() if k.box == Box.TOREAD]
+        # Each part counts all and 待阅 in one pass (a filtered aggregate).
         active = Task.objects.filter(status__in=ACTIVE_TASK_STATUSES)
-        parts = [active.filter(person_id=person.pk), active.filter(contact_q(person))]
-        total = sum(p.count() for p in parts)
-        reads = sum(p.filter(kind__in=toread).count() for p in parts) if toread else 0
+        total = reads = 0
+        for part in (active.filter(person_id=person.pk), active.filter(contact_q(person))):
+            if not toread:
+                total += part.count()
+                continue
+            got = part.aggregate(total=Count("pk"), reads=Count("pk", filter=Q(kind__in=toread)))
+            total += got["total"] or 0
+            reads += got["reads"] or 0
         return {Box.TODO: total - reads, Box.TOREAD: reads}
 
     def done_items(self, person: Person, box: str, *, limit: int) -> Iterable[InboxItem]:
