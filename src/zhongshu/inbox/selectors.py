@@ -6,7 +6,8 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import IntegerField, QuerySet, Subquery
 from django.utils import timezone
 
 from zhongshu.access.policy import can
@@ -78,6 +79,38 @@ def inbox_counts(person: Person) -> dict[str, int]:
         for box, n in provider.open_counts(person).items():
             counts[str(box)] = counts.get(str(box), 0) + n
     return counts
+
+
+class _RowCount(Subquery):
+    """``(SELECT COUNT(*) FROM (subquery))``: a count as a column of another query."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) counted)"
+    output_field = IntegerField()
+
+
+def shell_counts(person: Person) -> tuple[dict[str, int], int]:
+    """The navigation's 待办 and 待阅 counts and the unread notifications, in one query
+    of scalar counts (a provider without ``open_count_querysets`` is counted apart)."""
+    counts = {Box.TODO.value: 0, Box.TOREAD.value: 0}
+    columns: dict[str, _RowCount] = {}
+    box_of: dict[str, str] = {}
+    for provider in registry.providers() if can(person, InboxAction.VIEW) else []:
+        querysets = getattr(provider, "open_count_querysets", None)
+        if querysets is None:
+            for box, n in provider.open_counts(person).items():
+                counts[str(box)] = counts.get(str(box), 0) + n
+            continue
+        for box, parts in querysets(person).items():
+            for qs in parts:
+                name = f"c{len(columns)}"
+                columns[name] = _RowCount(qs.order_by().values("pk"))
+                box_of[name] = str(box)
+    columns["unread"] = _RowCount(notifications_for(person, unread_only=True).order_by().values("pk"))
+    # One row of the person's own table carries the counts (any table would do).
+    row = get_user_model()._default_manager.filter(pk=person.pk).order_by().values(**columns).first() or {}
+    for name, box in box_of.items():
+        counts[box] = counts.get(box, 0) + int(row.get(name) or 0)
+    return counts, int(row.get("unread") or 0)
 
 
 def notifications_for(person: Person, *, unread_only: bool = False) -> QuerySet[Notification]:

@@ -93,6 +93,9 @@ class WorkflowInboxProvider:
         return {Box.TODO: Step.objects.filter(assignee=person, status=StepStatus.PENDING).count(),
                 Box.TOREAD: 0}
 
+    def open_count_querysets(self, person: Person) -> dict[str, list[QuerySet[Any]]]:
+        return {Box.TODO: [Step.objects.filter(assignee=person, status=StepStatus.PENDING)]}
+
     def done_items(self, person: Person, box: str, *, limit: int) -> Iterable[InboxItem]:
         if box != Box.TODO:
             return []
@@ -211,6 +214,16 @@ class TaskInboxProvider:
             total += got["total"] or 0
             reads += got["reads"] or 0
         return {Box.TODO: total - reads, Box.TOREAD: reads}
+
+    def open_count_querysets(self, person: Person) -> dict[str, list[QuerySet[Any]]]:
+        # Per part, as ``open_counts``: each walks its own index.
+        toread = [k.code for k in registry.task_kinds() if k.box == Box.TOREAD]
+        active = Task.objects.filter(status__in=ACTIVE_TASK_STATUSES)
+        parts = [active.filter(person_id=person.pk), active.filter(contact_q(person))]
+        if not toread:
+            return {Box.TODO: parts}
+        return {Box.TODO: [p.exclude(kind__in=toread) for p in parts],
+                Box.TOREAD: [p.filter(kind__in=toread) for p in parts]}
 
     def done_items(self, person: Person, box: str, *, limit: int) -> Iterable[InboxItem]:
         toread = [k.code for k in registry.task_kinds() if k.box == Box.TOREAD]
