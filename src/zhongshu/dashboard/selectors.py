@@ -126,12 +126,14 @@ def _row(item: InboxItem, today: dt.date) -> Row:
 
 def workbench(person: Person, today: dt.date) -> Workbench:
     """The person's 待办 and 待阅 (most pressing first, as the inbox orders them), what is
-    late and due, the shortcuts the policy allows and the modules still to come."""
+    late and due, the shortcuts the policy allows and the modules still to come. Only the
+    items shown are read in full; the counts come from the inbox's sort keys."""
     boxes = inbox.inbox_open_boxes(person, today=today)
     todo, toread = boxes[Box.TODO.value], boxes[Box.TOREAD.value]
     states = {i.key: deadline_state(i, today) for i in todo}
     return Workbench(
-        todo=[_row(i, today) for i in todo[:SHOWN]], toread=[_row(i, today) for i in toread[:SHOWN]],
+        todo=[_row(i, today) for i in inbox.inbox_complete(person, todo[:SHOWN])],
+        toread=[_row(i, today) for i in inbox.inbox_complete(person, toread[:SHOWN])],
         todo_total=len(todo), toread_total=len(toread),
         overdue=[i for i in todo if states[i.key] == "overdue"],
         due_today=[i for i in todo if states[i.key] == "today"],

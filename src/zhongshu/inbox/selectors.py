@@ -44,19 +44,45 @@ def inbox_open(person: Person, box: str, *, kind: str | None = None,
     return sorted(items, key=lambda i: i.sort_key(today))
 
 
+def _drafts(provider: registry.Provider, person: Person) -> Iterable[InboxItem]:
+    drafts = getattr(provider, "open_drafts", None)
+    return drafts(person) if drafts is not None else provider.open_items(person)
+
+
+def inbox_open_drafts(person: Person, box: str, *, kind: str | None = None,
+                      today: dt.date | None = None) -> list[InboxItem]:
+    """``inbox_open`` in its order, but a provider with ``open_drafts`` gives its items
+    with the sort key only: pass what is shown through ``inbox_complete``."""
+    if not can(person, InboxAction.VIEW):
+        return []
+    today = today or timezone.localdate()
+    items = [i for p in _providers(kind) for i in _of_kind(_drafts(p, person), kind) if i.box == box]
+    return sorted(items, key=lambda i: i.sort_key(today))
+
+
 def inbox_open_boxes(person: Person, *, today: dt.date | None = None) -> dict[str, list[InboxItem]]:
-    """The person's 待办 and 待阅 at once, each most pressing first: every provider is
-    asked once (the home page shows both)."""
+    """The person's 待办 and 待阅 at once, each most pressing first, as drafts (see
+    ``inbox_open_drafts``): every provider is asked once (the home page shows both)."""
     boxes: dict[str, list[InboxItem]] = {Box.TODO.value: [], Box.TOREAD.value: []}
     if not can(person, InboxAction.VIEW):
         return boxes
     today = today or timezone.localdate()
     for p in registry.providers():
-        for item in p.open_items(person):
+        for item in _drafts(p, person):
             boxes.setdefault(str(item.box), []).append(item)
     for items in boxes.values():
         items.sort(key=lambda i: i.sort_key(today))
     return boxes
+
+
+def inbox_complete(person: Person, items: Iterable[InboxItem]) -> list[InboxItem]:
+    """The drafts among ``items`` made full (title, link, masking), in the same order."""
+    out = list(items)
+    for p in registry.providers():
+        complete = getattr(p, "complete", None)
+        if complete is not None and out:
+            out = complete(person, out)
+    return out
 
 
 def inbox_done(person: Person, box: str, *, kind: str | None = None, limit: int) -> list[InboxItem]:

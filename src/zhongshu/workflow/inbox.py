@@ -198,6 +198,30 @@ class TaskInboxProvider:
         tasks = list(self._open(person).select_related("unit"))
         return _task_items(tasks, person)
 
+    def open_drafts(self, person: Person) -> list[InboxItem]:
+        """The open items with only what ordering and counting need (the sort key, the
+        box, the kind); ``complete`` adds title, link and masking to the few a page
+        shows. A unit's contact may hold thousands of open tasks: building every item in
+        full (its level, title and link) cost most of a second per page."""
+        out = []
+        for pk, kind, urgency, due, importance, activated, created in self._open(person).values_list(
+                "pk", "kind", "urgency", "due_date", "importance", "activated_at", "created_at"):
+            spec = registry.task_kind(kind)
+            out.append(InboxItem(
+                key=f"workflow.task:{pk}", kind=kind.split(".", 1)[0], kind_label="",
+                box=spec.box if spec else Box.TODO, title="", url="", urgency=urgency, deadline=due,
+                importance=importance, created=activated or created))
+        return out
+
+    def complete(self, person: Person, items: list[InboxItem]) -> list[InboxItem]:
+        """``items`` with this provider's drafts replaced by full items (same order)."""
+        ids = _ids_of((i.key for i in items), "workflow.task:")
+        if not ids:
+            return items
+        tasks = list(Task.objects.filter(pk__in=ids.values()).select_related("unit"))
+        full = {i.key: i for i in _task_items(tasks, person)}
+        return [full.get(i.key, i) for i in items]
+
     def open_counts(self, person: Person) -> dict[str, int]:
         # Counted per part (his own tasks, his units' tasks) and added up: a task has a
         # person or a unit, never both, and each part walks its own index — one query
