@@ -93,6 +93,23 @@ class WorkflowInboxProvider:
         return {Box.TODO: Step.objects.filter(assignee=person, status=StepStatus.PENDING).count(),
                 Box.TOREAD: 0}
 
+    def open_drafts(self, person: Person) -> list[InboxItem]:
+        """Open steps with their sort key only (see ``TaskInboxProvider.open_drafts``)."""
+        rows = Step.objects.filter(assignee=person, status=StepStatus.PENDING).values_list(
+            "pk", "route__purpose", "route__urgency", "due_date", "route__importance", "activated_at")
+        return [InboxItem(key=f"workflow.step:{pk}", kind=purpose, kind_label="", box=Box.TODO, title="",
+                          url="", urgency=urgency, deadline=due, importance=importance, created=activated)
+                for pk, purpose, urgency, due, importance, activated in rows]
+
+    def complete(self, person: Person, items: list[InboxItem]) -> list[InboxItem]:
+        """``items`` with this provider's drafts replaced by full items (same order)."""
+        ids = _ids_of((i.key for i in items), "workflow.step:")
+        if not ids:
+            return items
+        steps = list(Step.objects.filter(pk__in=ids.values()).select_related("route"))
+        full = {i.key: i for i in _step_items(steps, person=person)}
+        return [full.get(i.key, i) for i in items]
+
     def open_count_querysets(self, person: Person) -> dict[str, list[QuerySet[Any]]]:
         return {Box.TODO: [Step.objects.filter(assignee=person, status=StepStatus.PENDING)]}
 
