@@ -131,9 +131,11 @@ def workbench(person: Person, today: dt.date) -> Workbench:
     boxes = inbox.inbox_open_boxes(person, today=today)
     todo, toread = boxes[Box.TODO.value], boxes[Box.TOREAD.value]
     states = {i.key: deadline_state(i, today) for i in todo}
+    # Both lists' shown items made full at once (one batch of queries per kind of item).
+    shown = inbox.inbox_complete(person, todo[:SHOWN] + toread[:SHOWN])
     return Workbench(
-        todo=[_row(i, today) for i in inbox.inbox_complete(person, todo[:SHOWN])],
-        toread=[_row(i, today) for i in inbox.inbox_complete(person, toread[:SHOWN])],
+        todo=[_row(i, today) for i in shown[:len(todo[:SHOWN])]],
+        toread=[_row(i, today) for i in shown[len(todo[:SHOWN]):]],
         todo_total=len(todo), toread_total=len(toread),
         overdue=[i for i in todo if states[i.key] == "overdue"],
         due_today=[i for i in todo if states[i.key] == "today"],
