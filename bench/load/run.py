@@ -158,15 +158,29 @@ def sign_in(base: str, username: str) -> requests.Session | None:
     return s if r.status_code == 302 and "sessionid" in s.cookies else None
 
 
-def accounts(n: int, given: str) -> list[str]:
+def accounts(n: int, given: str, known: set[str] | None) -> list[str]:
+    """The accounts to sign in, in order. Only existing ones are tried when the database
+    is at hand: failed sign-ins from one address lock the address out (django-axes)."""
     if given:
         return given.split(",")
-    return (NAMED + [f"u{i:04d}" for i in range(2, 400)])[: max(n * 2, n + 40)]
+    names = NAMED + [f"u{i:04d}" for i in range(2, 1000)]
+    if known is not None:
+        names = [u for u in names if u in known]
+    return names[: max(n * 2, n + 40)]
 
 
-def prepare_users(base: str, n: int, given: str, mix: list[str]) -> list[User]:
+def known_accounts() -> set[str] | None:
+    try:
+        from zhongshu.org.models import Person
+
+        return set(Person.objects.filter(is_active=True).values_list("username", flat=True))
+    except Exception:  # no database here (--url): try the demo's names
+        return None
+
+
+def prepare_users(base: str, n: int, given: str, mix: list[str], known: set[str] | None) -> list[User]:
     users: list[User] = []
-    for username in accounts(n, given):
+    for username in accounts(n, given, known):
         if len(users) == n:
             break
         session = sign_in(base, username)
@@ -180,7 +194,8 @@ def prepare_users(base: str, n: int, given: str, mix: list[str]) -> list[User]:
         if user.mix:
             users.append(user)
     if len(users) < n:
-        raise SystemExit(f"only {len(users)} accounts could sign in and open a page of the mix; {n} needed")
+        raise SystemExit(f"only {len(users)} accounts could sign in and open a page of the mix; {n} needed "
+                         "(after failed sign-ins: zhongshu manage axes_reset)")
     return users
 
 
@@ -349,12 +364,13 @@ def main() -> None:
         raise SystemExit(f"unknown pages: {unknown}")
     levels_wanted = [int(n) for n in args.users.split(",")]
     engine, size = database_description() if not args.url else ("unknown", "unknown")
+    known = known_accounts() if not args.url else None
     load = " ".join(Path("/proc/loadavg").read_text().split()[:3]) if Path("/proc/loadavg").exists() else "?"
     with started_server(args) as (base, server):
         print(f"server: {server} at {base}", flush=True)
         ref_ms = reference(base)
         print(f"/healthz alone: p50 {ref_ms:.1f} ms", flush=True)
-        users = prepare_users(base, max(levels_wanted), args.accounts, mix)
+        users = prepare_users(base, max(levels_wanted), args.accounts, mix, known)
         levels = []
         for n in levels_wanted:
             level = run_level(base, users[:n], args.warmup, args.duration)
