@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.contrib.auth import get_user_model
 from django.db.models import IntegerField, QuerySet, Subquery
@@ -133,10 +133,11 @@ def shell_counts(person: Person) -> tuple[dict[str, int], int]:
                 box_of[name] = str(box)
     columns["unread"] = _RowCount(notifications_for(person, unread_only=True).order_by().values("pk"))
     # One row of the person's own table carries the counts (any table would do).
-    row = get_user_model()._default_manager.filter(pk=person.pk).order_by().values(**columns).first() or {}
+    found = get_user_model()._default_manager.filter(pk=person.pk).order_by().values(**columns).first()
+    row: dict[str, int | None] = cast("dict[str, int | None]", found or {})
     for name, box in box_of.items():
-        counts[box] = counts.get(box, 0) + int(row.get(name) or 0)
-    return counts, int(row.get("unread") or 0)
+        counts[box] = counts.get(box, 0) + (row.get(name) or 0)
+    return counts, row.get("unread") or 0
 
 
 def notifications_for(person: Person, *, unread_only: bool = False) -> QuerySet[Notification]:
