@@ -51,6 +51,9 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--runs", type=int, default=50)
     p.add_argument("--today", type=lambda s: __import__("datetime").date.fromisoformat(s), default=None)
     p.add_argument("--write", default="")
+    p.add_argument("--ledger-only", action="store_true",
+                   help="measure the ledger page only (no light recomputation, no export)")
+    p.add_argument("--label", default="", help="added to the section's heading (e.g. before/after)")
     args = p.parse_args(argv)
     today = args.today or timezone.localdate()
     out: dict = {"vendor": connection.vendor, "rows": LedgerRow.objects.count(),
@@ -58,19 +61,21 @@ def main(argv: list[str] | None = None) -> dict:
 
     import datetime as _dt
 
+    out["label"] = args.label
     open_rows = LedgerRow.objects.filter(status__in=["open", "accepted", "review", "waiting"])
     times = []
-    for _ in range(3):
+    for _ in range(0 if args.ledger_only else 3):
         open_rows.update(light="none")  # every open light must be written again
         t = time.perf_counter()
         n = services.lights_recompute(today=today)
         times.append(time.perf_counter() - t)
     out["recompute_s"] = [round(x, 2) for x in times]
-    out["recomputed"] = n
-    t = time.perf_counter()
-    out["next_day_changed"] = services.lights_recompute(today=today + _dt.timedelta(days=1))
-    out["next_day_s"] = round(time.perf_counter() - t, 2)
-    services.lights_recompute(today=today)
+    if not args.ledger_only:
+        out["recomputed"] = n
+        t = time.perf_counter()
+        out["next_day_changed"] = services.lights_recompute(today=today + _dt.timedelta(days=1))
+        out["next_day_s"] = round(time.perf_counter() - t, 2)
+        services.lights_recompute(today=today)
 
     def page(username: str) -> dict:
         client = Client()
@@ -106,10 +111,11 @@ def main(argv: list[str] | None = None) -> dict:
                 "queries": len(ctx.captured_queries)}
 
     out["ledger"] = [page("ducha"), page("lianluo01")]
-    unit_person = Person.objects.get(username="lianluo01")
-    t = time.perf_counter()
-    content, written, capped = build_workbook(ledger_export, unit_person, {}, lambda d, t=None: None)
-    out["export"] = {"rows": written, "seconds": round(time.perf_counter() - t, 2), "bytes": len(content)}
+    if not args.ledger_only:
+        unit_person = Person.objects.get(username="lianluo01")
+        t = time.perf_counter()
+        content, written, capped = build_workbook(ledger_export, unit_person, {}, lambda d, t=None: None)
+        out["export"] = {"rows": written, "seconds": round(time.perf_counter() - t, 2), "bytes": len(content)}
     print(out)
     if args.write:
         write(args.write, out)
@@ -117,18 +123,22 @@ def main(argv: list[str] | None = None) -> dict:
 
 
 def write(path: str, out: dict) -> None:
-    lines = [f"### {out['vendor']}: {out['rows']:,} tasks ({out['open']:,} open)", "",
-             f"- full light recomputation (one UPDATE writing all {out['recomputed']:,} open tasks' lights): "
-             + ", ".join(f"{s} s" for s in out["recompute_s"]),
-             f"- the next day's recomputation (same UPDATE; writes only the {out['next_day_changed']:,} lights "
-             f"that change): {out['next_day_s']} s",
-             "", "| ledger viewer | tasks visible | page p50 | page p95 | main query p50 | p95 | page/query | queries |",
+    label = f" · {out['label']}" if out.get("label") else ""
+    lines = [f"### {out['vendor']}: {out['rows']:,} tasks ({out['open']:,} open){label}", ""]
+    if "recomputed" in out:
+        lines += [f"- full light recomputation (one UPDATE writing all {out['recomputed']:,} open tasks' lights): "
+                  + ", ".join(f"{s} s" for s in out["recompute_s"]),
+                  f"- the next day's recomputation (same UPDATE; writes only the {out['next_day_changed']:,} "
+                  f"lights that change): {out['next_day_s']} s", ""]
+    lines += ["| ledger viewer | tasks visible | page p50 | page p95 | main query p50 | p95 | page/query | queries |",
              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for r in out["ledger"]:
         lines.append(f"| {r['user']} | {r['visible']:,} | {r['p50']} ms | {r['p95']} ms | {r['query_p50']} ms "
                      f"| {r['query_p95']} ms | {r['ratio']}× | {r['queries']} |")
-    e = out["export"]
-    lines += ["", f"- the unit's Excel export: {e['rows']:,} rows in {e['seconds']} s ({e['bytes']:,} bytes)", ""]
+    if "export" in out:
+        e = out["export"]
+        lines += ["", f"- the unit's Excel export: {e['rows']:,} rows in {e['seconds']} s ({e['bytes']:,} bytes)"]
+    lines.append("")
     with open(path, "a", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")
 

@@ -40,3 +40,32 @@ def test_every_menu_link_and_shortcut_opens_for_each_demo_person(client, demo):
             for tab in set(re.findall(r'href="(/[^"#]*)"', "".join(tabs))) - links:
                 assert client.get(tab).status_code == 200, (account.username, url, tab)
         client.logout()
+
+
+@pytest.mark.django_db
+def test_menus_come_from_the_cache_and_follow_a_change_of_roles(client):
+    """The menus are computed once per person (cached under the policy's generation) and
+    a change of roles shows on the very next page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import PersonFactory
+    from zhongshu.org.models import Role, RoleCode
+
+    person = PersonFactory(roles=[RoleCode.SECRETARY])
+    client.force_login(person)
+
+    def nav() -> str:
+        html = client.get("/").content.decode()
+        return re.search(r'<nav class="mainnav".*?</nav>', html, re.S).group(0)
+
+    assert "督查督办" in nav()
+    assert "系统管理" not in nav() and "/supervision/" not in nav()
+    # Computed once: the second page asks nothing about delegations (a menu input).
+    with CaptureQueriesContext(connection) as ctx:
+        nav()
+    assert not [q for q in ctx.captured_queries if "access_delegation" in q["sql"]]
+    person.roles.add(Role.objects.get(code=RoleCode.SUPERVISION_OFFICER))
+    assert 'href="/supervision/"' in nav()
+    person.roles.remove(Role.objects.get(code=RoleCode.SUPERVISION_OFFICER))
+    assert "/supervision/" not in nav()

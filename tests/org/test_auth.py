@@ -87,7 +87,10 @@ def test_product_settings_use_argon2_and_idle_expiry():
     from zhongshu.config import settings as product
 
     assert product.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
-    assert product.SESSION_SAVE_EVERY_REQUEST is True
+    # Idle expiry renews the session through SessionRenewalMiddleware, at most once a
+    # minute, instead of writing it on every request.
+    assert product.SESSION_SAVE_EVERY_REQUEST is False
+    assert "zhongshu.org.middleware.SessionRenewalMiddleware" in product.MIDDLEWARE
     assert product.SESSION_COOKIE_AGE == 30 * 60
 
 
@@ -95,6 +98,8 @@ def test_product_settings_use_argon2_and_idle_expiry():
 def test_session_expires_after_inactivity_and_activity_renews_it(client, staff):
     sign_in(client, staff.username, PASSWORD)
     key = client.session.session_key
+    # 29 idle minutes: the last renewal is that old and the session ends in a minute.
+    _age_session(key, minutes=29)
     soon = timezone.now() + dt.timedelta(minutes=1)
     Session.objects.filter(session_key=key).update(expire_date=soon)
     client.get(reverse("home"))
@@ -103,6 +108,34 @@ def test_session_expires_after_inactivity_and_activity_renews_it(client, staff):
     # An idle session past its expiry no longer signs anyone in.
     Session.objects.filter(session_key=key).update(expire_date=timezone.now() - dt.timedelta(seconds=1))
     assert client.get(reverse("home")).status_code == 302
+
+
+def _age_session(key, *, minutes):
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from zhongshu.org.middleware import RENEWED_KEY
+
+    store = SessionStore(session_key=key)
+    store[RENEWED_KEY] = int(timezone.now().timestamp()) - minutes * 60
+    store.save()
+
+
+@pytest.mark.django_db
+def test_pages_within_a_minute_do_not_write_the_session(client, staff):
+    sign_in(client, staff.username, PASSWORD)
+    key = client.session.session_key
+    client.get(reverse("home"))  # renews once after sign-in at most
+    before = Session.objects.get(session_key=key)
+    for _ in range(3):
+        assert client.get(reverse("home")).status_code == 200
+    after = Session.objects.get(session_key=key)
+    assert (after.expire_date, after.session_data) == (before.expire_date, before.session_data)
+    # A minute later the next page renews the idle period.
+    _age_session(key, minutes=1)
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() + dt.timedelta(minutes=20))
+    client.get(reverse("home"))
+    renewed = Session.objects.get(session_key=key).expire_date
+    assert renewed >= timezone.now() + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE - 60)
 
 
 @pytest.mark.django_db

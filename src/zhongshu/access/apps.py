@@ -13,3 +13,7 @@ class AccessConfig(AppConfig):
         from .policy import POLICY
 
         registry.register(POLICY)
+        # Writes that change what the policy decides bump its cache generation.
+        from . import generation
+
+        generation.connect()

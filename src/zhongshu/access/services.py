@@ -24,7 +24,7 @@ from zhongshu.org.models import (
     Unit,
 )
 
-from . import admins, grants
+from . import admins, generation, grants
 from .classification import Classified, clearance_covers, is_classified
 from .events import AccessEvent
 from .models import Delegation, ForwardPurpose, ForwardRequest, ForwardStatus, Grant
@@ -58,6 +58,7 @@ def person_clearance_set(*, actor: Person, person: Person, clearance: str, reaso
         return person
     Person.objects.filter(pk=person.pk).update(clearance=clearance)
     person.clearance = clearance
+    generation.bump()  # an update() sends no signal
     audit.record(actor=actor, action=AccessEvent.CLEARANCE_SET, obj=person,
                  details={"old": old, "new": clearance, "reason": reason.strip()})
     return person
@@ -185,6 +186,7 @@ def grant_revoke(*, actor: Person, grant: Grant) -> Grant:
     if not Grant.objects.filter(pk=grant.pk, revoked_at__isnull=True).update(revoked_at=now,
                                                                              revoked_by=actor):
         raise ValidationError("该授权已撤销。")
+    generation.bump()  # an update() sends no signal
     grant.refresh_from_db()
     audit.record(actor=actor, action=AccessEvent.GRANT_REVOKE, obj=obj, details={
         "grant_id": grant.pk, "person_id": grant.person_id, "unit_id": grant.unit_id})
@@ -302,6 +304,7 @@ def delegation_revoke(*, actor: Person, delegation: Delegation) -> Delegation:
     if not Delegation.objects.filter(pk=delegation.pk, revoked_at__isnull=True).update(
             revoked_at=timezone.now()):
         raise ValidationError("该委托已撤销。")
+    generation.bump()  # an update() sends no signal
     delegation.refresh_from_db()
     audit.record(actor=actor, action=AccessEvent.DELEGATION_REVOKE, obj=delegation,
                  details={"delegate_id": delegation.delegate_id})

@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "zhongshu.access.nostore.NoStoreMiddleware",
     "zhongshu.org.middleware.OneTimePasswordMiddleware",
+    "zhongshu.org.middleware.SessionRenewalMiddleware",
     "zhongshu.audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -149,7 +150,9 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Sessions end after a period without activity; every request renews the period.
 SESSION_COOKIE_AGE = env_int("ZHONGSHU_SESSION_IDLE_MINUTES", 30, minimum=5, maximum=24 * 60) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Idle expiry: the session is renewed at most once a minute (org.middleware.
+# SessionRenewalMiddleware), not written on every request.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -6,12 +6,14 @@ area; and it shows a menu entry only when the policy lets the person open its pa
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from django.core.cache import cache
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from zhongshu.access import generation
 from zhongshu.access.delegation import has_received_delegation
 from zhongshu.access.policy import Action, can
 from zhongshu.documents.actions import DocumentAction
@@ -73,31 +75,56 @@ def _url(names: tuple[str, ...], user: Any = None) -> str | None:
     return None
 
 
+# The person's menus depend on his roles, unit, the units he heads and his delegations:
+# they are computed once and kept in the shared cache under the policy's generation
+# number, which any change of those bumps (``access.generation``). A delegation
+# starts and ends by the clock, not by a write, so entries also expire after a minute;
+# the menus are links only — every page asks the policy itself.
+MENU_SECONDS = 60
+
+
+def _menus(user: Any) -> dict[str, Any]:
+    nav = [{"key": key, "label": str(label), "url": _url(names, user)} for key, label, names in NAVIGATION]
+    may_manage_org = can(user, Action.ORG_VIEW)
+    if may_manage_org:
+        nav.append({"key": "system", "label": str(_("系统管理")), "url": reverse("org:unit_list")})
+    # The other two administrators and the leaders' own pages (access, audit apps).
+    if can(user, Action.CLEARANCE_SET):
+        nav.append({"key": "security", "label": str(_("安全保密")), "url": _url(("access:clearance_list",))})
+    # The security administrator reads the trail from her own area's tabs.
+    if can(user, Action.AUDIT_VIEW) and not can(user, Action.CLEARANCE_SET):
+        nav.append({"key": "audit", "label": str(_("安全审计")), "url": _url(("audit:event_list",))})
+    if can(user, Action.DELEGATION_MANAGE) or has_received_delegation(user):
+        nav.append({"key": "delegation", "label": str(_("委托与转发")), "url": _url(("access:delegation_list",))})
+    document_tools = [{"key": key, "label": str(label), "url": _url((name,))}
+                      for key, label, name, action in DOCUMENT_TOOLS if can(user, action)]
+    document_tabs = [{"key": key, "label": str(label), "url": _url((name,))}
+                     for key, label, name, action in DOCUMENT_TABS if action is None or can(user, action)]
+    return {"nav_items": nav, "document_tools": document_tools,
+            "document_tabs": [t for t in document_tabs if t["url"]],
+            "is_system_admin": may_manage_org}
+
+
+def menus_for(user: Any) -> dict[str, Any]:
+    """The person's navigation, tools and tabs, from the cache when they are current."""
+    key = f"zs:menus:{user.pk}:{generation.current()}"
+    menus = cache.get(key)
+    if menus is None:
+        menus = _menus(user)
+        cache.set(key, menus, MENU_SECONDS)
+    return cast("dict[str, Any]", menus)
+
+
 def shell(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    nav = [{"key": key, "label": label, "url": _url(names, user)} for key, label, names in NAVIGATION]
-    may_manage_org = can(user, Action.ORG_VIEW)
-    if may_manage_org:
-        nav.append({"key": "system", "label": _("系统管理"), "url": reverse("org:unit_list")})
-    # The other two administrators and the leaders' own pages (access, audit apps).
-    if can(user, Action.CLEARANCE_SET):
-        nav.append({"key": "security", "label": _("安全保密"), "url": _url(("access:clearance_list",))})
-    # The security administrator reads the trail from her own area's tabs.
-    if can(user, Action.AUDIT_VIEW) and not can(user, Action.CLEARANCE_SET):
-        nav.append({"key": "audit", "label": _("安全审计"), "url": _url(("audit:event_list",))})
-    if can(user, Action.DELEGATION_MANAGE) or has_received_delegation(user):
-        nav.append({"key": "delegation", "label": _("委托与转发"), "url": _url(("access:delegation_list",))})
     current = request.resolver_match.namespace if request.resolver_match else ""
     current = AREA_OF_NAMESPACE.get(current, current)
     if current == "access":
         url_name = (request.resolver_match.url_name if request.resolver_match else "") or ""
         current = "security" if url_name.startswith(("clearance", "grant", "object_grants")) else "delegation"
-    document_tools = [{"key": key, "label": label, "url": _url((name,))}
-                      for key, label, name, action in DOCUMENT_TOOLS if can(user, action)]
-    document_tabs = [{"key": key, "label": label, "url": _url((name,))}
-                     for key, label, name, action in DOCUMENT_TABS if action is None or can(user, action)]
-    return {"nav_items": nav, "nav_current": current, "document_tools": document_tools,
-            "document_tabs": [t for t in document_tabs if t["url"]],
-            "is_system_admin": may_manage_org}
+    # A copy: the template may not change what the next page takes from the cache.
+    menus = dict(menus_for(user))
+    menus["nav_current"] = current
+    return menus

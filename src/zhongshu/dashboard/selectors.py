@@ -115,7 +115,7 @@ def shortcuts_for(person: Person) -> list[dict]:
 
 
 def coming_for(person: Person) -> list[str]:
-    codes = set(person.roles.values_list("code", flat=True))
+    codes = person.role_codes
     return [str(line) for role, name, line in COMING if role in codes and not _reverse(name)]
 
 
@@ -126,12 +126,16 @@ def _row(item: InboxItem, today: dt.date) -> Row:
 
 def workbench(person: Person, today: dt.date) -> Workbench:
     """The person's 待办 and 待阅 (most pressing first, as the inbox orders them), what is
-    late and due, the shortcuts the policy allows and the modules still to come."""
-    todo = inbox.inbox_open(person, Box.TODO, today=today)
-    toread = inbox.inbox_open(person, Box.TOREAD, today=today)
+    late and due, the shortcuts the policy allows and the modules still to come. Only the
+    items shown are read in full; the counts come from the inbox's sort keys."""
+    boxes = inbox.inbox_open_boxes(person, today=today)
+    todo, toread = boxes[Box.TODO.value], boxes[Box.TOREAD.value]
     states = {i.key: deadline_state(i, today) for i in todo}
+    # Both lists' shown items made full at once (one batch of queries per kind of item).
+    shown = inbox.inbox_complete(person, todo[:SHOWN] + toread[:SHOWN])
     return Workbench(
-        todo=[_row(i, today) for i in todo[:SHOWN]], toread=[_row(i, today) for i in toread[:SHOWN]],
+        todo=[_row(i, today) for i in shown[:len(todo[:SHOWN])]],
+        toread=[_row(i, today) for i in shown[len(todo[:SHOWN]):]],
         todo_total=len(todo), toread_total=len(toread),
         overdue=[i for i in todo if states[i.key] == "overdue"],
         due_today=[i for i in todo if states[i.key] == "today"],

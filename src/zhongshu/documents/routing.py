@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import reverse
-
+from zhongshu.kernel.http import reverse_id
 from zhongshu.org.models import Person, Unit
 from zhongshu.workflow import registry
 from zhongshu.workflow import services as workflow
@@ -108,4 +107,4 @@ class OutgoingItem(registry.ItemBase):
         return step.stage_key in doctypes.EDITABLE_STAGES
 
     def url(self, object_id: int) -> str:
-        return reverse("documents:detail", args=[object_id])
+        return reverse_id("documents:detail", object_id)

@@ -6,11 +6,12 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from .selectors import inbox_counts, unread_count
+from .selectors import shell_counts
 
 
 def inbox_nav(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"inbox_counts": inbox_counts(user), "unread_notifications": unread_count(user)}
+    counts, unread = shell_counts(user)
+    return {"inbox_counts": counts, "unread_notifications": unread}

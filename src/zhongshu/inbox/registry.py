@@ -87,6 +87,9 @@ class Provider(Protocol):
     #     the inbox's filter;
     #   ``chase(today) -> int``: reminders by the provider's own rules (the task model's
     #     reminders as data), called by the daily reminder job; returns how many it sent;
+    #   ``open_count_querysets(person) -> dict[str, list[QuerySet]]``: the querysets
+    #     whose row counts add up to ``open_counts``, per box; the page shell then
+    #     counts every provider and the unread notifications in one query;
     #   ``hidden_keys(person, keys) -> set[str]``: of the item keys given (a person's
     #     notifications), those whose item is now above the person's clearance: their
     #     notifications are shown without title or text (issue 11 §3).

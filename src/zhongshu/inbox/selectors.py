@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
-from django.db.models import QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import IntegerField, QuerySet, Subquery
 from django.utils import timezone
 
 from zhongshu.access.policy import can
@@ -43,6 +44,47 @@ def inbox_open(person: Person, box: str, *, kind: str | None = None,
     return sorted(items, key=lambda i: i.sort_key(today))
 
 
+def _drafts(provider: registry.Provider, person: Person) -> Iterable[InboxItem]:
+    drafts = getattr(provider, "open_drafts", None)
+    return drafts(person) if drafts is not None else provider.open_items(person)
+
+
+def inbox_open_drafts(person: Person, box: str, *, kind: str | None = None,
+                      today: dt.date | None = None) -> list[InboxItem]:
+    """``inbox_open`` in its order, but a provider with ``open_drafts`` gives its items
+    with the sort key only: pass what is shown through ``inbox_complete``."""
+    if not can(person, InboxAction.VIEW):
+        return []
+    today = today or timezone.localdate()
+    items = [i for p in _providers(kind) for i in _of_kind(_drafts(p, person), kind) if i.box == box]
+    return sorted(items, key=lambda i: i.sort_key(today))
+
+
+def inbox_open_boxes(person: Person, *, today: dt.date | None = None) -> dict[str, list[InboxItem]]:
+    """The person's 待办 and 待阅 at once, each most pressing first, as drafts (see
+    ``inbox_open_drafts``): every provider is asked once (the home page shows both)."""
+    boxes: dict[str, list[InboxItem]] = {Box.TODO.value: [], Box.TOREAD.value: []}
+    if not can(person, InboxAction.VIEW):
+        return boxes
+    today = today or timezone.localdate()
+    for p in registry.providers():
+        for item in _drafts(p, person):
+            boxes.setdefault(str(item.box), []).append(item)
+    for items in boxes.values():
+        items.sort(key=lambda i: i.sort_key(today))
+    return boxes
+
+
+def inbox_complete(person: Person, items: Iterable[InboxItem]) -> list[InboxItem]:
+    """The drafts among ``items`` made full (title, link, masking), in the same order."""
+    out = list(items)
+    for p in registry.providers():
+        complete = getattr(p, "complete", None)
+        if complete is not None and out:
+            out = complete(person, out)
+    return out
+
+
 def inbox_done(person: Person, box: str, *, kind: str | None = None, limit: int) -> list[InboxItem]:
     """Up to ``limit`` of the person's 已办 (box 待办) or 已阅 (box 待阅), newest first.
     Each provider returns at most ``limit`` rows, so merging stays bounded."""
@@ -63,6 +105,39 @@ def inbox_counts(person: Person) -> dict[str, int]:
         for box, n in provider.open_counts(person).items():
             counts[str(box)] = counts.get(str(box), 0) + n
     return counts
+
+
+class _RowCount(Subquery):
+    """``(SELECT COUNT(*) FROM (subquery))``: a count as a column of another query."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) counted)"
+    output_field = IntegerField()
+
+
+def shell_counts(person: Person) -> tuple[dict[str, int], int]:
+    """The navigation's 待办 and 待阅 counts and the unread notifications, in one query
+    of scalar counts (a provider without ``open_count_querysets`` is counted apart)."""
+    counts = {Box.TODO.value: 0, Box.TOREAD.value: 0}
+    columns: dict[str, _RowCount] = {}
+    box_of: dict[str, str] = {}
+    for provider in registry.providers() if can(person, InboxAction.VIEW) else []:
+        querysets = getattr(provider, "open_count_querysets", None)
+        if querysets is None:
+            for box, n in provider.open_counts(person).items():
+                counts[str(box)] = counts.get(str(box), 0) + n
+            continue
+        for box, parts in querysets(person).items():
+            for qs in parts:
+                name = f"c{len(columns)}"
+                columns[name] = _RowCount(qs.order_by().values("pk"))
+                box_of[name] = str(box)
+    columns["unread"] = _RowCount(notifications_for(person, unread_only=True).order_by().values("pk"))
+    # One row of the person's own table carries the counts (any table would do).
+    found = get_user_model()._default_manager.filter(pk=person.pk).order_by().values(**columns).first()
+    row: dict[str, int | None] = cast("dict[str, int | None]", found or {})
+    for name, box in box_of.items():
+        counts[box] = counts.get(box, 0) + (row.get(name) or 0)
+    return counts, row.get("unread") or 0
 
 
 def notifications_for(person: Person, *, unread_only: bool = False) -> QuerySet[Notification]:

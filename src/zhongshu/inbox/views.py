@@ -56,9 +56,10 @@ def inbox(request: AuthedRequest) -> HttpResponse:
         context.update(items=items[(number - 1) * PAGE_SIZE:number * PAGE_SIZE], number=number,
                        has_next=len(items) > number * PAGE_SIZE, done=True)
     else:
-        items = selectors.inbox_open(request.user, tab, kind=kind or None)
-        page = Paginator(items, PAGE_SIZE).get_page(number)
-        context.update(items=page.object_list, page=page, done=False)
+        # Ordered on the sort key alone; only the page's items are made full.
+        drafts = selectors.inbox_open_drafts(request.user, tab, kind=kind or None)
+        page = Paginator(drafts, PAGE_SIZE).get_page(number)
+        context.update(items=selectors.inbox_complete(request.user, page.object_list), page=page, done=False)
     return render(request, "inbox/inbox.html", context)
 
 

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.urls import reverse
-
+from zhongshu.kernel.http import reverse_id
 from zhongshu.org.models import Person, RoleCode, Unit
 from zhongshu.workflow import registry
 from zhongshu.workflow import services as workflow
@@ -137,4 +136,4 @@ class PlanItem(registry.ItemBase):
                                    note=result.opinion.text)
 
     def url(self, object_id: int) -> str:
-        return reverse("inspections:detail", args=[object_id])
+        return reverse_id("inspections:detail", object_id)

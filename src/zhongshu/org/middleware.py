@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -33,3 +34,35 @@ class OneTimePasswordMiddleware:
                     return response
                 return redirect("org:password_change")
         return self.get_response(request)
+
+
+# The session of a signed-in person is written at most this often. Idle expiry then
+# ends a session between SESSION_COOKIE_AGE minus this and SESSION_COOKIE_AGE after the
+# last request: 29 to 30 minutes with the default 30.
+RENEW_EVERY_SECONDS = 60
+RENEWED_KEY = "_zs_renewed"
+
+
+class SessionRenewalMiddleware:
+    """Idle expiry without a database write on every request.
+
+    ``SESSION_SAVE_EVERY_REQUEST`` wrote the session row on every page (on SQLite a
+    write transaction, which serialises all requests); instead the session is marked
+    modified — and so saved with a fresh expiry date by ``SessionMiddleware`` — when the
+    last renewal is a minute old. Runs inside ``SessionMiddleware`` and after
+    authentication, and only for a signed-in person (a visitor gets no session row)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        session = getattr(request, "session", None)
+        if session is None or user is None or not user.is_authenticated:
+            return response
+        now = int(time.time())
+        last = session.get(RENEWED_KEY)
+        if not isinstance(last, int) or now - last >= RENEW_EVERY_SECONDS or last > now:
+            session[RENEWED_KEY] = now
+        return response

@@ -100,6 +100,17 @@ def served_units(person: Person | None) -> list[Unit]:
     return out
 
 
+def headed_unit_ids(person: Person) -> list[int]:
+    """The units ``person`` heads. The inbox counts, the navigation and the supervision
+    rules ask it several times a page, so it is kept on the person object (one request:
+    the signed-in person is loaded afresh for every request)."""
+    memo = person.__dict__.get("_headed_units")
+    if memo is None:
+        memo = list(Unit.objects.filter(head_id=person.pk).values_list("pk", flat=True))
+        person.__dict__["_headed_units"] = memo
+    return list(cast("list[int]", memo))
+
+
 def organ_office_unit_ids(person: Person) -> list[int]:
     """``office_units`` of the organ ``person`` works for (the farthest of their served
     units), kept on the person object like ``served_units``."""

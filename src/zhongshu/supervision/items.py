@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import reverse
-
 from zhongshu.access.classification import clearance_covers
 from zhongshu.access.policy import Action, can
+from zhongshu.kernel.http import reverse_id
 from zhongshu.org.models import Person, RoleCode, Unit
 from zhongshu.workflow import registry
 from zhongshu.workflow.approvals import COMPLETION_REVIEW, EXTENSION_APPROVAL
@@ -40,7 +39,7 @@ class MatterItem(registry.ItemBase):
         return can(person, Action.OBJECT_VIEW, obj)
 
     def url(self, object_id: int) -> str:
-        return reverse("supervision:matter", args=[object_id])
+        return reverse_id("supervision:matter", object_id)
 
     def task_reviewers(self, task: Task, purpose: str) -> list[tuple[Person, Unit | None]]:
         """The supervision office reviews completions and decides extensions."""

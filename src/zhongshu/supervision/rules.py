@@ -28,9 +28,9 @@ def is_office(person: Any) -> bool:
 def contact_units(person: Any) -> list[int]:
     """The units whose supervised tasks ``person`` acts on: the units he heads, and his
     own unit when he is its liaison officer."""
-    from zhongshu.org.models import Unit
+    from zhongshu.org.selectors import headed_unit_ids
 
-    ids = list(Unit.objects.filter(head_id=person.pk).values_list("pk", flat=True))
+    ids = headed_unit_ids(person)
     if person.unit_id and person.has_role(RoleCode.LIAISON_OFFICER) and person.unit_id not in ids:
         ids.append(person.unit_id)
     return ids

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from zhongshu.access.classification import Classified, clearance_covers
 from zhongshu.inbox.registry import Box, InboxItem
@@ -93,6 +93,26 @@ class WorkflowInboxProvider:
         return {Box.TODO: Step.objects.filter(assignee=person, status=StepStatus.PENDING).count(),
                 Box.TOREAD: 0}
 
+    def open_drafts(self, person: Person) -> list[InboxItem]:
+        """Open steps with their sort key only (see ``TaskInboxProvider.open_drafts``)."""
+        rows = Step.objects.filter(assignee=person, status=StepStatus.PENDING).values_list(
+            "pk", "route__purpose", "route__urgency", "due_date", "route__importance", "activated_at")
+        return [InboxItem(key=f"workflow.step:{pk}", kind=purpose, kind_label="", box=Box.TODO, title="",
+                          url="", urgency=urgency, deadline=due, importance=importance, created=activated)
+                for pk, purpose, urgency, due, importance, activated in rows]
+
+    def complete(self, person: Person, items: list[InboxItem]) -> list[InboxItem]:
+        """``items`` with this provider's drafts replaced by full items (same order)."""
+        ids = _ids_of((i.key for i in items), "workflow.step:")
+        if not ids:
+            return items
+        steps = list(Step.objects.filter(pk__in=ids.values()).select_related("route"))
+        full = {i.key: i for i in _step_items(steps, person=person)}
+        return [full.get(i.key, i) for i in items]
+
+    def open_count_querysets(self, person: Person) -> dict[str, list[QuerySet[Any]]]:
+        return {Box.TODO: [Step.objects.filter(assignee=person, status=StepStatus.PENDING)]}
+
     def done_items(self, person: Person, box: str, *, limit: int) -> Iterable[InboxItem]:
         if box != Box.TODO:
             return []
@@ -135,9 +155,9 @@ def contact_q(person: Person) -> Q:
     # The units he heads are read first (a handful of ids), so that the test is on the
     # task's own indexed ``unit_id``: a join to the unit's head made every page's inbox
     # count scan all open tasks (220 ms at 500,000 supervised tasks; docs/supervision.md).
-    from zhongshu.org.models import Unit
+    from zhongshu.org.selectors import headed_unit_ids
 
-    headed = list(Unit.objects.filter(head_id=person.pk).values_list("pk", flat=True))
+    headed = headed_unit_ids(person)
     q = Q(unit_id__in=headed) if headed else Q(pk__in=[])
     unit_id = getattr(person, "unit_id", None)
     if unit_id:
@@ -195,16 +215,56 @@ class TaskInboxProvider:
         tasks = list(self._open(person).select_related("unit"))
         return _task_items(tasks, person)
 
+    def open_drafts(self, person: Person) -> list[InboxItem]:
+        """The open items with only what ordering and counting need (the sort key, the
+        box, the kind); ``complete`` adds title, link and masking to the few a page
+        shows. A unit's contact may hold thousands of open tasks: building every item in
+        full (its level, title and link) cost most of a second per page."""
+        out = []
+        for pk, kind, urgency, due, importance, activated, created in self._open(person).values_list(
+                "pk", "kind", "urgency", "due_date", "importance", "activated_at", "created_at"):
+            spec = registry.task_kind(kind)
+            out.append(InboxItem(
+                key=f"workflow.task:{pk}", kind=kind.split(".", 1)[0], kind_label="",
+                box=spec.box if spec else Box.TODO, title="", url="", urgency=urgency, deadline=due,
+                importance=importance, created=activated or created))
+        return out
+
+    def complete(self, person: Person, items: list[InboxItem]) -> list[InboxItem]:
+        """``items`` with this provider's drafts replaced by full items (same order)."""
+        ids = _ids_of((i.key for i in items), "workflow.task:")
+        if not ids:
+            return items
+        tasks = list(Task.objects.filter(pk__in=ids.values()).select_related("unit"))
+        full = {i.key: i for i in _task_items(tasks, person)}
+        return [full.get(i.key, i) for i in items]
+
     def open_counts(self, person: Person) -> dict[str, int]:
         # Counted per part (his own tasks, his units' tasks) and added up: a task has a
         # person or a unit, never both, and each part walks its own index — one query
         # with the OR scanned every open task of the office on every page.
         toread = [k.code for k in registry.task_kinds() if k.box == Box.TOREAD]
+        # Each part counts all and 待阅 in one pass (a filtered aggregate).
+        active = Task.objects.filter(status__in=ACTIVE_TASK_STATUSES)
+        total = reads = 0
+        for part in (active.filter(person_id=person.pk), active.filter(contact_q(person))):
+            if not toread:
+                total += part.count()
+                continue
+            got = part.aggregate(total=Count("pk"), reads=Count("pk", filter=Q(kind__in=toread)))
+            total += got["total"] or 0
+            reads += got["reads"] or 0
+        return {Box.TODO: total - reads, Box.TOREAD: reads}
+
+    def open_count_querysets(self, person: Person) -> dict[str, list[QuerySet[Any]]]:
+        # Per part, as ``open_counts``: each walks its own index.
+        toread = [k.code for k in registry.task_kinds() if k.box == Box.TOREAD]
         active = Task.objects.filter(status__in=ACTIVE_TASK_STATUSES)
         parts = [active.filter(person_id=person.pk), active.filter(contact_q(person))]
-        total = sum(p.count() for p in parts)
-        reads = sum(p.filter(kind__in=toread).count() for p in parts) if toread else 0
-        return {Box.TODO: total - reads, Box.TOREAD: reads}
+        if not toread:
+            return {Box.TODO: parts}
+        return {Box.TODO: [p.exclude(kind__in=toread) for p in parts],
+                Box.TOREAD: [p.filter(kind__in=toread) for p in parts]}
 
     def done_items(self, person: Person, box: str, *, limit: int) -> Iterable[InboxItem]:
         toread = [k.code for k in registry.task_kinds() if k.box == Box.TOREAD]

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import reverse
-
 from zhongshu.access.policy import Action, can
+from zhongshu.kernel.http import reverse_id
 from zhongshu.org.models import Person, Unit
 from zhongshu.workflow import registry
 from zhongshu.workflow.approvals import EXTENSION_APPROVAL
@@ -42,7 +41,7 @@ class IncomingItem(registry.ItemBase):
         return can(person, Action.OBJECT_VIEW, obj)
 
     def url(self, object_id: int) -> str:
-        return reverse("incoming:detail", args=[object_id])
+        return reverse_id("incoming:detail", object_id)
 
     def task_reviewers(self, task: Task, purpose: str) -> list[tuple[Person, Unit | None]]:
         from .services import _extension_deciders
