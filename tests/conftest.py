@@ -6,7 +6,6 @@ import pytest
 from tests.factories import PASSWORD, PersonFactory
 from zhongshu.org.models import RoleCode
 
-
 # Fixtures through which a test opens the test database (pytest-django's, and the helper
 # its django_db marker asks for).
 DATABASE_FIXTURES = {"_django_db_helper", "db", "transactional_db", "live_server",
