@@ -20,7 +20,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("kernel", "0008_stored_files_blob"),
-        ("kernel", "0008_stored_files_blob"),
     ]
 
     operations = [
