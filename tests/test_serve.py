@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from zhongshu.config import serving
-from zhongshu.config.env import CACHE_TABLE, SettingError, env_cache
+from zhongshu.config.env import CACHE_TABLE, DB_CACHE_MAX_ENTRIES, SettingError, env_cache
 
 ZS = [sys.executable, "-m", "zhongshu.cli"]
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,7 +57,10 @@ def test_zhongshu_workers_and_threads_override_the_choice(settings):
 def test_cache_is_the_database_table_unless_told(monkeypatch):
     monkeypatch.delenv("ZHONGSHU_CACHE_URL", raising=False)
     assert env_cache("ZHONGSHU_CACHE_URL") == {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE,
+        "OPTIONS": {"MAX_ENTRIES": DB_CACHE_MAX_ENTRIES}}
+    # A province's people each keep their menus: far more than Django's default 300.
+    assert DB_CACHE_MAX_ENTRIES >= 100_000
     monkeypatch.setenv("ZHONGSHU_CACHE_URL", "locmem://")
     assert env_cache("ZHONGSHU_CACHE_URL")["BACKEND"].endswith("LocMemCache")
     monkeypatch.setenv("ZHONGSHU_CACHE_URL", "memcached://x")

@@ -145,6 +145,7 @@ def env_secret_key(name: str, path: Path) -> str:
 
 # The database cache's table; created by ``migrate`` (kernel's post_migrate handler).
 CACHE_TABLE = "zhongshu_cache"
+DB_CACHE_MAX_ENTRIES = 200_000
 
 
 def env_cache(name: str) -> dict[str, str]:
@@ -155,7 +156,10 @@ def env_cache(name: str) -> dict[str, str]:
     raw = os.environ.get(name, "").strip()
     scheme = urlparse(raw).scheme if raw else "db"
     if scheme == "db":
-        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}
+        # Django's default of 300 entries would make every write count the table and cull
+        # a third of it once a few hundred people have their menus kept (access.generation).
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE,
+                "OPTIONS": {"MAX_ENTRIES": DB_CACHE_MAX_ENTRIES}}
     if scheme == "locmem":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "zhongshu"}
     if scheme in {"redis", "rediss"}:
