@@ -12,7 +12,7 @@ import secrets
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from django.core.exceptions import ImproperlyConfigured
@@ -148,7 +148,7 @@ CACHE_TABLE = "zhongshu_cache"
 DB_CACHE_MAX_ENTRIES = 200_000
 
 
-def env_cache(name: str) -> dict[str, str]:
+def env_cache(name: str) -> dict[str, Any]:
     """The cache every process and host shares (docs/decisions/1320): the database's
     own table when ``$name`` is empty or ``db://``; Redis for ``redis://`` or
     ``rediss://`` URLs (needs the ``redis`` package); ``locmem://`` keeps a cache per
