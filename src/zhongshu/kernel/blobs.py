@@ -20,22 +20,16 @@ from typing import IO, Any
 from django.core.files.base import File
 from django.core.files.storage import FileSystemStorage, Storage, storages
 
+from zhongshu.audit.chain import sm3_available
+
 from .files import UnacceptableFile
 
 CHUNK = 1024 * 1024
 
 
-def _available(name: str) -> bool:
-    try:
-        hashlib.new(name)
-    except ValueError:
-        return False
-    return True
-
-
 # SM3 (GB/T 32905) where OpenSSL carries it, as the audit chain does (audit.chain);
 # each row records its algorithm, so a store written with either keeps verifying.
-ALGORITHM = "sm3" if _available("sm3") else "sha256"
+ALGORITHM = "sm3" if sm3_available() else "sha256"
 
 
 class Damaged(UnacceptableFile):

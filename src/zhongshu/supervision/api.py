@@ -15,7 +15,7 @@ from ninja import File, Form, Router, Schema, Status, UploadedFile
 from zhongshu.access.policy import can
 from zhongshu.api.schemas import answers
 from zhongshu.kernel.http import AuthedRequest
-from zhongshu.kernel.paging import capped_count
+from zhongshu.kernel.paging import REGISTER_COUNT_CAP, capped_count
 from zhongshu.workflow.events import RefusalCode
 from zhongshu.workflow.models import Task
 
@@ -136,9 +136,9 @@ def tasks(request: AuthedRequest, page: int = 1, status: str = "", light: str = 
                                             "unit": unit or "", "sort": sort})
     qs = selectors.ledger(request.user, f).select_related("unit")
     page = max(1, page)
-    counted = capped_count(qs, 10_000)
+    counted = capped_count(qs, REGISTER_COUNT_CAP)
     rows = qs[(page - 1) * PAGE: page * PAGE]
-    return {"count": min(counted, 10_000), "capped": counted > 10_000, "page": page,
+    return {"count": min(counted, REGISTER_COUNT_CAP), "capped": counted > REGISTER_COUNT_CAP, "page": page,
             "items": [_row(r) for r in rows]}
 
 
