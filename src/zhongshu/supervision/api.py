@@ -17,7 +17,7 @@ from zhongshu.api.schemas import answers
 from zhongshu.kernel.http import AuthedRequest
 from zhongshu.kernel.paging import REGISTER_COUNT_CAP, capped_count
 from zhongshu.workflow.events import RefusalCode
-from zhongshu.workflow.models import Task
+from zhongshu.workflow.models import Task, TaskReport
 
 from . import selectors, services
 from .actions import SupervisionAction as A
@@ -183,9 +183,14 @@ def task_report(request: AuthedRequest, task_id: int, text: Form[str] = "",
         entry = services.task_report(actor=request.user, task=task, text=text, files=_uploads(files))
     except ValidationError as exc:
         return _refused(exc)
-    return Status(201, {"id": entry.pk, "kind": entry.kind, "state": entry.state,
-                        "author": str(entry.author), "created_at": entry.created_at, "text": entry.text,
-                        "files": [f.name for f in entry.files.all()], "decision_note": ""})
+    return Status(201, _report_out(entry))
+
+
+def _report_out(entry: TaskReport) -> dict[str, Any]:
+    """A progress report or completion request just given, as ReportOut."""
+    return {"id": entry.pk, "kind": entry.kind, "state": entry.state, "author": str(entry.author),
+            "created_at": entry.created_at, "text": entry.text,
+            "files": [f.name for f in entry.files.all()], "decision_note": ""}
 
 
 @router.post("/tasks/{task_id}/completion", response=answers({201: ReportOut, 409: Refusal}),
@@ -199,9 +204,7 @@ def task_completion(request: AuthedRequest, task_id: int, text: Form[str] = "",
                                                  files=_uploads(files))
     except ValidationError as exc:
         return _refused(exc)
-    return Status(201, {"id": entry.pk, "kind": entry.kind, "state": entry.state,
-                        "author": str(entry.author), "created_at": entry.created_at, "text": entry.text,
-                        "files": [f.name for f in entry.files.all()], "decision_note": ""})
+    return Status(201, _report_out(entry))
 
 
 @router.post("/tasks/{task_id}/review", response=answers({200: TaskDetail, 409: Refusal}),
