@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhongshu.access.policy import Action, can
@@ -17,6 +18,7 @@ from zhongshu.documents.actions import DocumentAction
 from zhongshu.documents.incoming.actions import IncomingAction
 from zhongshu.inbox import selectors as inbox
 from zhongshu.inbox.registry import Box, InboxItem
+from zhongshu.kernel import kept
 from zhongshu.kernel.urgency import Urgency
 from zhongshu.layout.actions import LayoutAction
 from zhongshu.layout.proofread.actions import ProofreadAction
@@ -149,12 +151,14 @@ OFFICE_SLOWEST = 5  # the office's slowest open documents on a leader's home pag
 def office_slowest(person: Person) -> list[Any]:
     """For those who read the office's statistics (leaders, the director, secretaries): the
     open documents, 发文 and 收文, that have waited longest at their current stage — what
-    is stuck, at a glance. Only what the person may see."""
+    is stuck, at a glance. Only what the person may see; kept until the next write to
+    the office's records (``kernel.kept``), as it changes only with them and the day."""
     if not can(person, DocumentAction.STATS_VIEW):
         return []
     from zhongshu.documents.stats import slowest_open
 
-    return slowest_open(person, limit=OFFICE_SLOWEST)
+    return kept.kept(kept.key("slowest", person.pk, timezone.localdate()),
+                     lambda: slowest_open(person, limit=OFFICE_SLOWEST))
 
 
 def announcements_shown(person: Person, today: dt.date) -> QuerySet[Announcement]:

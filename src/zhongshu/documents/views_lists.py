@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from zhongshu.access.policy import can
 from zhongshu.access.views import require
 from zhongshu.documents.actions import DocumentAction
+from zhongshu.kernel import kept
 from zhongshu.kernel.exports import export_submit
 from zhongshu.kernel.filters import parse_year, year_filter
 from zhongshu.kernel.http import AuthedRequest
@@ -45,7 +46,8 @@ def _filtered(request: AuthedRequest):
 @require(DocumentAction.REGISTER_VIEW)
 def register(request: AuthedRequest) -> HttpResponse:
     qs, filters = _filtered(request)
-    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE, kept_key=kept.register_key(request, "outgoing")
+                           ).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "documents/register.html", {

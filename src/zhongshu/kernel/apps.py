@@ -19,8 +19,9 @@ class KernelConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self) -> None:
-        from . import schedule, tasks
+        from . import kept, schedule, tasks
 
         post_migrate.connect(_create_cache_table, sender=self,
                              dispatch_uid="zhongshu.kernel.cache_table")
         schedule.register("purge_jobs", tasks.purge_jobs)
+        kept.connect()

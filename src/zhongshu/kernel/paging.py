@@ -4,7 +4,9 @@ Django's ``Paginator`` counts every matching row before it shows the first page.
 register filtered by need-to-know that count costs as much as reading the whole visible
 set, on every request (docs/benchmarks/documents.md). ``CappedPaginator`` counts at most
 ``cap`` rows: beyond that the page says "more than N" and asks for a narrower filter,
-as search engines and mail clients do."""
+as search engines and mail clients do. With ``kept_key`` (``kernel.kept.key``) the
+count is kept until the next write to the office's records, so paging through a
+register or coming back to it does not count again."""
 
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
+
+from . import kept
 
 REGISTER_COUNT_CAP = 10_000
 
@@ -30,13 +34,17 @@ def capped_count(rows: Any, cap: int) -> int:
 
 class CappedPaginator(Paginator[Any]):
     def __init__(self, object_list: Any, per_page: int | str, *, cap: int | None = None,
-                 **kwargs: Any) -> None:
+                 kept_key: str | None = None, **kwargs: Any) -> None:
         super().__init__(object_list, per_page, **kwargs)
         self.cap = REGISTER_COUNT_CAP if cap is None else cap
+        self.kept_key = kept_key
 
     @cached_property
     def _capped_count(self) -> int:
-        return capped_count(self.object_list, self.cap)
+        if self.kept_key is None:
+            return capped_count(self.object_list, self.cap)
+        return kept.kept(f"{self.kept_key}:cap{self.cap}",
+                         lambda: capped_count(self.object_list, self.cap))
 
     @cached_property
     def count(self) -> int:

@@ -19,6 +19,7 @@ from zhongshu.access.classification import CLASSIFIED_FROM
 from zhongshu.access.policy import can, visible
 from zhongshu.access.views import require
 from zhongshu.audit.services import record_access
+from zhongshu.kernel import kept
 from zhongshu.kernel.blobs import Damaged
 from zhongshu.kernel.exports import export_submit
 from zhongshu.kernel.http import AuthedRequest
@@ -89,7 +90,8 @@ def home(request: AuthedRequest) -> HttpResponse:
 def ledger(request: AuthedRequest) -> HttpResponse:
     f = selectors.LedgerFilter.from_params(request.GET)
     qs = selectors.ledger(request.user, f).select_related("unit", "leader")
-    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE, kept_key=kept.register_key(request, "ledger")
+                           ).get_page(request.GET.get("page"))
     rows = selectors.ledger_cells(selectors.ledger_page_rows(list(page.object_list)), f.columns,
                                   reverse("supervision:matter", args=[0]))
     task_url = reverse("supervision:task", args=[0])

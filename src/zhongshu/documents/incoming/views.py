@@ -19,6 +19,7 @@ from zhongshu.access.policy import Action, can
 from zhongshu.access.views import get_visible_or_404, require
 from zhongshu.audit.services import record_access
 from zhongshu.documents.incoming.actions import IncomingAction
+from zhongshu.kernel import kept
 from zhongshu.kernel.exports import export_submit
 from zhongshu.kernel.filters import report_form_errors
 from zhongshu.kernel.http import AuthedRequest
@@ -43,7 +44,8 @@ def _filtered(request: AuthedRequest):
 def register(request: AuthedRequest) -> HttpResponse:
     """收文登记簿: with where each open document is and who has not read it."""
     form, qs, sort = _filtered(request)
-    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE, kept_key=kept.register_key(request, "incoming")
+                           ).get_page(request.GET.get("page"))
     rows = selectors.register_rows(page.object_list)
     params = {k: v for k, v in request.GET.items() if k not in ("page", "sort") and v}
     base = urlencode(params)
@@ -53,7 +55,8 @@ def register(request: AuthedRequest) -> HttpResponse:
         "sort_base": base + "&" if base else "",
         "export_query": urlencode({**params, "sort": sort}),
         "may_register": can(request.user, IncomingAction.REGISTER),
-        "pending_count": selectors.pending_receipts(request.user).count(),
+        "pending_count": kept.kept(kept.key("incoming-pending", request.user.pk),
+                                   selectors.pending_receipts(request.user).count),
         "tab": "incoming"})
 
 

@@ -1,0 +1,178 @@
+"""Answers kept between page views until somebody writes.
+
+A register's total for one person and filter, or 工作台's slowest open documents, cost
+tens to hundreds of milliseconds at a million documents (docs/benchmarks/load.md), and
+they cannot change between two page views unless a record of the office changed. So
+they are kept in the shared cache under the *data generation*: a number that every
+committed write to the office's records changes. The next page after any write
+computes afresh; with no writes, everybody's second view is served from the cache.
+
+Writes are noticed at the database connection, not by model signals, because services
+also write with ``update()``, ``bulk_create()`` and raw SQL: an execute wrapper on every
+connection sees each INSERT, UPDATE and DELETE on the watched apps' tables.
+
+- After the transaction commits, the shared number changes (once per transaction; for a
+  write outside a transaction, before the connection's next statement), so
+  every process and host computes afresh. A page that read the number before the commit
+  and computed on older rows keeps its answer under the old number, which nobody asks
+  for again.
+- At the moment of the write, a number private to this process changes too and is part
+  of every key: a page served by the same process inside the writing transaction (a
+  test's, or a request that writes and then reads) never sees an answer kept before it.
+
+Entries also expire after ``KEEP_SECONDS``, for rows changed by programs outside
+Zhongshu (``psql``), which no wrapper sees.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from django.core.cache import cache
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.signals import connection_created
+
+T = TypeVar("T")
+
+KEY = "zs:data:generation"
+KEEP_SECONDS = 300
+
+# The apps whose tables hold what registers, inboxes and statistics count, and who may
+# see it (people, units, roles, grants). Sessions, the cache table, the audit trail and
+# sign-in attempts are written on reads and are not watched.
+WATCHED_TABLES = ("documents_", "incoming_", "workflow_", "supervision_", "inspections_",
+                  "access_", "org_", "dashboard_", "kernel_calendar")
+
+_WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+["`]?(\w+)', re.IGNORECASE)
+
+_local = 0  # this process's own write count (see the module's docstring)
+
+
+def generation() -> str:
+    """The current data generation, as part of a cache key."""
+    flush_all()
+    shared = cache.get(KEY)
+    if shared is None:
+        # A fresh cache: start from a number no earlier cache can have used.
+        cache.add(KEY, time.time_ns(), None)
+        shared = cache.get(KEY, 0)
+    return f"{shared}.{_local}"
+
+
+def bump() -> None:
+    try:
+        cache.incr(KEY)
+    except ValueError:  # nothing kept yet, or evicted
+        cache.set(KEY, time.time_ns(), None)
+
+
+def key(*parts: object, params: Iterable[tuple[str, str]] = ()) -> str:
+    """A cache key from ``parts`` (kind, viewer, date …) and request parameters (in any
+    order), under the current generation."""
+    digest = hashlib.sha1(repr(sorted(params)).encode(), usedforsecurity=False).hexdigest()[:16]
+    return ":".join(["zs:kept", generation(), *map(str, parts), digest])
+
+
+def kept(cache_key: str, compute: Callable[[], T], seconds: int = KEEP_SECONDS) -> T:
+    """The answer kept under ``cache_key`` (from :func:`key`), or ``compute()`` kept
+    there now. The key is taken before computing, so an answer computed while another
+    transaction commits is kept under the generation it may predate."""
+    found = cache.get(cache_key, _MISSING)
+    if found is not _MISSING:
+        return found  # type: ignore[no-any-return]
+    value = compute()
+    cache.set(cache_key, value, seconds)
+    return value
+
+
+_MISSING = object()
+
+
+def register_key(request: Any, kind: str) -> str:
+    """The key of a register's total for this person, today, and the request's filters
+    (neither the page shown, the order nor the columns change a total)."""
+    from django.utils import timezone
+
+    return key(kind, request.user.pk, timezone.localdate(),
+               params=request_params(request.GET, ignore=("page", "sort", "cols")))
+
+
+def request_params(params: Any, *, ignore: Iterable[str] = ("page",)) -> list[tuple[str, str]]:
+    """A QueryDict's (name, value) pairs, every value of a repeated name, without
+    ``ignore`` (the page number does not change a total)."""
+    skip = set(ignore)
+    return [(k, v) for k, values in params.lists() if k not in skip for v in values]
+
+
+# --- noticing writes ------------------------------------------------------------------
+
+def _after_commit() -> None:
+    bump()
+
+
+def _committed_write_seen(connection: BaseDatabaseWrapper) -> None:
+    """An autocommit write is committed, but its cursor may still hold the rows its
+    RETURNING gave back: running the cache's own statements on the same connection
+    now (the database cache) would lose them on SQLite. So the bump waits for the next
+    statement on the connection, the end of the request, or the next :func:`generation`."""
+    connection._zs_kept_due = True  # type: ignore[attr-defined]
+
+
+def _flush(connection: BaseDatabaseWrapper) -> None:
+    if not getattr(connection, "_zs_kept_due", False):
+        return
+    connection._zs_kept_due = False  # type: ignore[attr-defined]
+    if connection.in_atomic_block:
+        _on_commit_once(connection)
+    else:
+        bump()
+
+
+def _on_commit_once(connection: BaseDatabaseWrapper) -> None:
+    # Once per transaction: Django gives ``run_on_commit`` a new list at every commit
+    # and rollback (and savepoint rollback), so the list we appended to tells.
+    if getattr(connection, "_zs_kept_hooks", None) is not connection.run_on_commit:
+        connection.on_commit(_after_commit, robust=True)
+        connection._zs_kept_hooks = connection.run_on_commit  # type: ignore[attr-defined]
+
+
+def _watch(execute: Callable[..., Any], sql: str, params: Any, many: bool,
+           context: dict[str, Any]) -> Any:
+    global _local
+    connection = context["connection"]
+    _flush(connection)  # the last statement's rows are read by now
+    result = execute(sql, params, many, context)
+    if sql[:1] in "IUDiud ":
+        m = _WRITE.match(sql)
+        if m and m.group(1).lower().startswith(WATCHED_TABLES):
+            _local += 1
+            if connection.in_atomic_block:
+                _on_commit_once(connection)
+            else:
+                _committed_write_seen(connection)
+    return result
+
+
+def flush_all(**kwargs: Any) -> None:
+    """Bump for autocommit writes still waiting (a signal receiver: request_finished)."""
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        _flush(connection)
+
+
+def _install(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
+    if _watch not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_watch)
+
+
+def connect() -> None:
+    """Watch every database connection opened from now on (KernelConfig.ready)."""
+    from django.core.signals import request_finished
+
+    connection_created.connect(_install, dispatch_uid="zhongshu.kernel.kept")
+    request_finished.connect(flush_all, dispatch_uid="zhongshu.kernel.kept.flush")

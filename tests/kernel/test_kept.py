@@ -1,0 +1,129 @@
+"""Answers kept until the next write (``kernel.kept``): a register's total is counted
+once, and counted again after any write to the office's records — through the ORM,
+``update()``, ``bulk_create()`` or raw SQL — in this process at once and in every
+process once the write commits."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.documents.incoming.conftest import build_org
+from tests.documents.incoming.helpers import register
+from zhongshu.documents.incoming.models import IncomingDocument
+from zhongshu.kernel import kept
+from zhongshu.kernel.paging import CappedPaginator
+from zhongshu.org.models import Unit
+
+
+def _shared() -> str:
+    return kept.generation().split(".")[0]
+
+
+def _count(key: str) -> int:
+    return CappedPaginator(Unit.objects.filter(code__startswith="K"), 10, kept_key=key).count
+
+
+def _counts(queries) -> int:
+    return sum("COUNT(" in q["sql"].upper() for q in queries)
+
+
+@pytest.fixture
+def org(db):
+    return build_org()
+
+
+@pytest.fixture
+def units(db):
+    return Unit.objects.bulk_create([Unit(name=f"单位{i:02d}", code=f"K{i:02d}", kind="department")
+                                     for i in range(5)])
+
+
+def test_a_total_is_counted_once_until_a_write(units):
+    with CaptureQueriesContext(connection) as first:
+        assert _count(kept.key("units", 1)) == 5
+    with CaptureQueriesContext(connection) as again:
+        assert _count(kept.key("units", 1)) == 5
+    assert _counts(first) == 1 and _counts(again) == 0
+
+    # Writes that send no model signal are seen too.
+    Unit.objects.bulk_create([Unit(name="新单位", code="K99", kind="department")])
+    assert _count(kept.key("units", 1)) == 6
+    Unit.objects.filter(code="K99").update(code="X99")
+    assert _count(kept.key("units", 1)) == 5
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM org_unit WHERE code = %s", ["K04"])
+    assert _count(kept.key("units", 1)) == 4
+
+
+def test_keys_differ_by_viewer_and_parameters(units):
+    assert kept.key("units", 1) != kept.key("units", 2)
+    assert kept.key("u", 1, params=[("a", "1"), ("b", "2")]) == kept.key("u", 1, params=[("b", "2"), ("a", "1")])
+    assert kept.key("u", 1, params=[("a", "1")]) != kept.key("u", 1, params=[("a", "2")])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_shared_generation_changes_when_a_write_commits():
+    start = _shared()
+    with transaction.atomic():
+        Unit.objects.create(name="新单位", code="K01", kind="department")
+        Unit.objects.create(name="新单位二", code="K02", kind="department")
+        assert _shared() == start  # other processes keep their answers until the commit
+    after_commit = _shared()
+    assert after_commit != start
+    assert int(after_commit) == int(start) + 1  # once per transaction, not per row
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Unit.objects.create(name="不存", code="K03", kind="department")
+        raise RuntimeError
+    assert _shared() == after_commit  # rolled back: nothing changed
+    Unit.objects.create(name="自动提交", code="K04", kind="department")
+    assert _shared() != after_commit
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reads_and_writes_outside_the_office_records_keep_the_answers():
+    start = _shared()
+    Session.objects.create(session_key="k" * 32, session_data="", expire_date=timezone.now())
+    list(Unit.objects.all())
+    assert _shared() == start
+
+
+def test_the_incoming_register_counts_again_after_a_registration(org, client, monkeypatch):
+    from zhongshu.documents.incoming import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    for i in range(3):
+        register(org, title=f"来文{i}")
+    client.force_login(org.secretary)
+    url = reverse("incoming:register")
+    assert "共 3 条" in client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as again:
+        assert "共 3 条" in client.get(url, {"page": 2}).content.decode()
+    assert not [q for q in again if "COUNT(" in q["sql"].upper() and "incoming_incomingdocument" in q["sql"]]
+
+    register(org, title="新来文")
+    assert "共 4 条" in client.get(url).content.decode()
+    # A filter is its own total; a change made with update() is seen.
+    assert "共 4 条" in client.get(url, {"q": "来文"}).content.decode()
+    IncomingDocument.objects.filter(title="来文0").update(title="改名")
+    assert "共 3 条" in client.get(url, {"q": "来文"}).content.decode()
+
+
+def test_each_viewer_has_his_own_total(org, client, monkeypatch):
+    from zhongshu.documents.incoming import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    register(org, title="公开请示")
+    register(org, title="另一件")
+    register(org, actor=org.clerk, title="机密来文", classification=3, secrecy_years=10)
+    url = reverse("incoming:register")
+    client.force_login(org.clerk)
+    assert "共 3 条" in client.get(url).content.decode()
+    client.force_login(org.secretary)
+    html = client.get(url).content.decode()
+    assert "共 2 条" in html and "机密来文" not in html
