@@ -127,3 +127,25 @@ def test_each_viewer_has_his_own_total(org, client, monkeypatch):
     client.force_login(org.secretary)
     html = client.get(url).content.decode()
     assert "共 2 条" in html and "机密来文" not in html
+
+
+def test_the_inbox_is_gathered_once_until_somebody_acts(org, client):
+    from zhongshu.documents.incoming import services
+
+    doc = register(org, title="待签收的来文")
+    client.force_login(org.secretary)
+    assert "待签收的来文" in client.get(reverse("inbox:home")).content.decode()
+    with CaptureQueriesContext(connection) as again:
+        html = client.get(reverse("inbox:home")).content.decode()
+    assert "待签收的来文" in html
+    kept.bump()  # as any other process's commit would
+    with CaptureQueriesContext(connection) as fresh:
+        assert "待签收的来文" in client.get(reverse("inbox:home")).content.decode()
+    # Kept: the open items and the navigation's counts are not gathered again.
+    assert len(again) <= len(fresh) - 2
+
+    assert "待签收的来文（拟办）" not in html
+    services.incoming_intake_check(actor=org.secretary, incoming=doc, accept=True)
+    # The 初审 done, the same office now holds it at 拟办: the inbox says so at once.
+    assert "待签收的来文（拟办）" in client.get(reverse("inbox:home")).content.decode()
+    assert "待签收的来文" in client.get(reverse("inbox:home"), {"tab": "done"}).content.decode()

@@ -27,25 +27,29 @@ Zhongshu (``psql``), which no wrapper sees.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import time
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django.core.cache import cache
+from django.db import DatabaseError
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
 
 T = TypeVar("T")
 
+logger = logging.getLogger(__name__)
+
 KEY = "zs:data:generation"
 KEEP_SECONDS = 300
 
-# The apps whose tables hold what registers, inboxes and statistics count, and who may
-# see it (people, units, roles, grants). Sessions, the cache table, the audit trail and
-# sign-in attempts are written on reads and are not watched.
+# The apps whose tables hold what registers, inboxes and statistics count, who may see
+# it (people, units, roles, grants), and notifications. Sessions, the cache table, the
+# audit trail and sign-in attempts are written on reads and are not watched.
 WATCHED_TABLES = ("documents_", "incoming_", "workflow_", "supervision_", "inspections_",
-                  "access_", "org_", "dashboard_", "kernel_calendar")
+                  "inbox_", "access_", "org_", "dashboard_", "kernel_calendar")
 
 _WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+["`]?(\w+)', re.IGNORECASE)
 
@@ -64,10 +68,16 @@ def generation() -> str:
 
 
 def bump() -> None:
+    """Called outside any transaction (after a commit, or between autocommit
+    statements), so a failure here cannot spoil the writer's work: a database cache
+    whose table does not exist yet (during ``migrate``) has nothing kept to spoil."""
     try:
-        cache.incr(KEY)
-    except ValueError:  # nothing kept yet, or evicted
-        cache.set(KEY, time.time_ns(), None)
+        try:
+            cache.incr(KEY)
+        except ValueError:  # nothing kept yet, or evicted
+            cache.set(KEY, time.time_ns(), None)
+    except DatabaseError:
+        logger.debug("data generation not bumped: the cache is not ready", exc_info=True)
 
 
 def key(*parts: object, params: Iterable[tuple[str, str]] = ()) -> str:

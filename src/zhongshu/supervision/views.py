@@ -32,7 +32,7 @@ from .actions import SupervisionAction as A
 from .exports import LEDGER_EXPORT
 from .models import Feedback, InstructionKind, InstructionRecord, Matter, WeeklyReport
 
-PAGE_SIZE = 50
+PAGE_SIZE = 30  # as 发文登记簿 and the other lists
 # The inspections app's action (by its permanent name: the two apps do not import each other).
 INSPECTIONS_LIST = "inspections.list"
 

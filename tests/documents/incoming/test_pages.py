@@ -338,3 +338,19 @@ def test_unclassified_page_has_no_watermark(org, client):
 def test_navigation_tab(org, client, name):
     html = page(client, org.secretary, reverse(name)).content.decode()
     assert f'href="{reverse("incoming:register")}" aria-current="page"' in html
+
+
+def test_register_names_three_holders_and_counts_the_rest(org, client):
+    from tests.factories import PersonFactory
+    from zhongshu.org.models import Clearance, RoleCode
+
+    for name in ("秘书乙", "秘书丙", "秘书丁", "秘书戊"):
+        PersonFactory(full_name=name, unit=org.ms1, roles=[RoleCode.SECRETARY], clearance=Clearance.IMPORTANT)
+    doc = register(org, title="五人共管的来文")
+    row = selectors.register_rows([doc])[0]
+    names = [n for _label, ns in row.holders for n in ns]
+    assert len(names) >= 5  # the office step is held by every secretary
+    html = page(client, org.secretary, reverse("incoming:register")).content.decode()
+    cell = html.split('class="holders">')[1].split("</td>")[0]
+    assert f"等 {len(names)} 人" in cell
+    assert sum(n in cell for n in names) == 3

@@ -30,7 +30,7 @@ from . import forms, replies, selectors, services, viewer
 from .exports import INCOMING_REGISTER
 from .models import IncomingDocument, IncomingFile, ReplyKind, TaskKind
 
-PAGE_SIZE = 50
+PAGE_SIZE = 30  # as 发文登记簿 and the other lists
 
 
 def _filtered(request: AuthedRequest):
