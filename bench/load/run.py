@@ -214,7 +214,42 @@ class Level:
         return len(self.latencies) / self.seconds if self.seconds else 0.0
 
 
-def run_level(base: str, users: list[User], warmup: float, duration: float) -> Level:
+@dataclass
+class Writer:
+    """Somebody writing while the others read: ``rate`` writes a second, each a real
+    request that changes the office's records (marking one's notifications read), so
+    whatever the pages keep between writes (decision 1330) is computed afresh."""
+
+    session: requests.Session
+    token: str
+    rate: float
+    done: int = 0
+
+
+def prepare_writer(base: str, rate: float, username: str) -> Writer | None:
+    if rate <= 0:
+        return None
+    session = sign_in(base, username)
+    page = session.get(f"{base}/inbox/notifications/", timeout=60) if session else None
+    token = CSRF.search(page.text) if page is not None else None
+    if session is None or token is None:
+        raise SystemExit(f"the writer {username} could not sign in and open 通知")
+    return Writer(session, token.group(1), rate)
+
+
+def write_loop(base: str, writer: Writer, stop_at: float) -> None:
+    while (now := time.monotonic()) < stop_at:
+        with contextlib.suppress(requests.RequestException):
+            r = writer.session.post(f"{base}/inbox/notifications/read-all/",
+                                    data={"csrfmiddlewaretoken": writer.token},
+                                    headers={"Referer": f"{base}/inbox/notifications/"},
+                                    timeout=60, allow_redirects=False)
+            writer.done += r.status_code == 302
+        time.sleep(max(0.0, now + 1 / writer.rate - time.monotonic()))
+
+
+def run_level(base: str, users: list[User], warmup: float, duration: float,
+              writer: Writer | None = None) -> Level:
     start = time.monotonic()
     measure_from = start + warmup
     stop_at = measure_from + duration
@@ -245,6 +280,8 @@ def run_level(base: str, users: list[User], warmup: float, duration: float) -> L
                         errors[0] += 1
 
     threads = [threading.Thread(target=loop, args=(u, k), daemon=True) for k, u in enumerate(users)]
+    if writer is not None:
+        threads.append(threading.Thread(target=write_loop, args=(base, writer, stop_at), daemon=True))
     for t in threads:
         t.start()
     for t in threads:
@@ -307,7 +344,7 @@ def machine() -> str:
 
 
 def render(levels: list[Level], *, label: str, engine: str, size: str, server: str, ref_ms: float,
-           mix: list[str], duration: float, warmup: float, load: str) -> str:
+           mix: list[str], duration: float, warmup: float, load: str, writes: str = "none") -> str:
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     out = [f"### {label} · {engine}", "",
            f"- Date: {now}; machine: {machine()}; load average before the run: {load}",
@@ -315,6 +352,7 @@ def render(levels: list[Level], *, label: str, engine: str, size: str, server: s
            f"- Server: `{server}`",
            f"- Mix: {', '.join(PAGES[p][0] for p in mix)} in turn, each user its own account, no think time; "
            f"{warmup:.0f} s warm-up then {duration:.0f} s measured per level",
+           f"- Writes during the load: {writes}",
            f"- Reference: `/healthz` alone, p50 {ref_ms:.1f} ms", "",
            "| users | requests | requests/s | p50 (ms) | p95 (ms) | p99 (ms) | errors | "
            + " | ".join(f"{PAGES[p][0]} p50/p95" for p in mix) + " |",
@@ -355,6 +393,9 @@ def main() -> None:
     p.add_argument("--accounts", default="", help="comma-separated usernames (default: the demo's)")
     p.add_argument("--duration", type=float, default=20.0)
     p.add_argument("--warmup", type=float, default=3.0)
+    p.add_argument("--writes", type=float, default=0.0,
+                   help="writes a second by one more signed-in person while the users read (default none)")
+    p.add_argument("--writer", default="zhiban", help="the account that writes")
     p.add_argument("--label", default="", help="names the section, e.g. before or after")
     p.add_argument("--write", default="", help="Markdown file whose section (label + database) is replaced")
     args = p.parse_args()
@@ -371,16 +412,19 @@ def main() -> None:
         ref_ms = reference(base)
         print(f"/healthz alone: p50 {ref_ms:.1f} ms", flush=True)
         users = prepare_users(base, max(levels_wanted), args.accounts, mix, known)
+        writer = prepare_writer(base, args.writes, args.writer)
         levels = []
         for n in levels_wanted:
-            level = run_level(base, users[:n], args.warmup, args.duration)
+            level = run_level(base, users[:n], args.warmup, args.duration, writer)
             ms = [x * 1000 for x in level.latencies]
             print(f"{n:4} users: {level.rate:6.1f} req/s  p50 {percentile(ms, 0.5):6.0f} ms  "
                   f"p95 {percentile(ms, 0.95):6.0f} ms  errors {level.errors}", flush=True)
             levels.append(level)
     label = args.label or "run"
     text = render(levels, label=label, engine=engine, size=size, server=server, ref_ms=ref_ms, mix=mix,
-                  duration=args.duration, warmup=args.warmup, load=load)
+                  duration=args.duration, warmup=args.warmup, load=load,
+                  writes=f"{args.writes:g} a second by `{args.writer}` (marking notifications read), "
+                         f"{writer.done} in all" if writer else "none")
     print(text)
     if args.write:
         write_section(Path(args.write), f"{label}:{engine.split()[0].lower()}", text)

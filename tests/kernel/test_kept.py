@@ -149,3 +149,38 @@ def test_the_inbox_is_gathered_once_until_somebody_acts(org, client):
     # The 初审 done, the same office now holds it at 拟办: the inbox says so at once.
     assert "待签收的来文（拟办）" in client.get(reverse("inbox:home")).content.decode()
     assert "待签收的来文" in client.get(reverse("inbox:home"), {"tab": "done"}).content.decode()
+
+
+def test_a_process_keeps_at_most_max_kept_answers_and_none_past_its_time(monkeypatch):
+    monkeypatch.setattr(kept, "MAX_KEPT", 3)
+    monkeypatch.setattr(kept, "_shared_store", lambda: False)  # as with the database cache
+    calls: list[str] = []
+
+    def answer(name: str) -> str:
+        calls.append(name)
+        return name.upper()
+
+    for name in ["a", "b", "c", "a", "d"]:  # "a" used again, so "b" is the oldest
+        assert kept.kept(f"test:{name}", lambda name=name: answer(name)) == name.upper()
+    assert calls == ["a", "b", "c", "d"]
+    kept.kept("test:b", lambda: answer("b"))
+    kept.kept("test:a", lambda: answer("a"))
+    assert calls == ["a", "b", "c", "d", "b"]
+    kept.kept("test:late", lambda: answer("late"), seconds=0)
+    kept.kept("test:late", lambda: answer("late"), seconds=0)
+    assert calls[-2:] == ["late", "late"]
+
+
+def test_with_a_shared_cache_another_process_finds_the_answer(monkeypatch):
+    calls: list[int] = []
+    assert kept._shared_store()  # the tests' local-memory cache stands for Redis
+    assert kept.kept("test:shared", lambda: calls.append(1) or 7) == 7
+    monkeypatch.setattr(kept, "_store", type(kept._store)())  # another process: nothing in memory
+    assert kept.kept("test:shared", lambda: calls.append(1) or 7) == 7
+    assert calls == [1]
+
+
+def test_the_database_cache_keeps_answers_in_memory_only(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                                   "LOCATION": "zhongshu_cache"}}
+    assert not kept._shared_store()

@@ -1,27 +1,35 @@
 """Answers kept between page views until somebody writes.
 
-A register's total for one person and filter, or 工作台's slowest open documents, cost
-tens to hundreds of milliseconds at a million documents (docs/benchmarks/load.md), and
-they cannot change between two page views unless a record of the office changed. So
-they are kept in the shared cache under the *data generation*: a number that every
-committed write to the office's records changes. The next page after any write
-computes afresh; with no writes, everybody's second view is served from the cache.
+A register's total for one person and filter, a person's open items, the navigation's
+counts or 工作台's slowest open documents cost up to tens of milliseconds each at a
+million documents (docs/benchmarks/load.md), on every page, and they cannot change
+between two views unless a record of the office changed. So each is kept under the
+*data generation*: a number, in the shared cache, that every committed write to the
+office's records changes. The next page after any write computes afresh; with no
+writes, a person's next views are served from what was kept.
 
 Writes are noticed at the database connection, not by model signals, because services
 also write with ``update()``, ``bulk_create()`` and raw SQL: an execute wrapper on every
 connection sees each INSERT, UPDATE and DELETE on the watched apps' tables.
 
 - After the transaction commits, the shared number changes (once per transaction; for a
-  write outside a transaction, before the connection's next statement), so
-  every process and host computes afresh. A page that read the number before the commit
-  and computed on older rows keeps its answer under the old number, which nobody asks
-  for again.
+  write outside a transaction, before the connection's next statement), so every
+  process and host computes afresh. A page that read the number before the commit and
+  computed on older rows keeps its answer under the old number, which nobody asks for
+  again.
 - At the moment of the write, a number private to this process changes too and is part
   of every key: a page served by the same process inside the writing transaction (a
   test's, or a request that writes and then reads) never sees an answer kept before it.
 
-Entries also expire after ``KEEP_SECONDS``, for rows changed by programs outside
-Zhongshu (``psql``), which no wrapper sees.
+The answers themselves are kept in the process's memory (at most ``MAX_KEPT``, least
+recently used dropped first) and, with Redis as the shared cache, there too, so one
+process's answer serves the others. Not in the database cache (decision 1320): every
+miss would write a row — a person's open items are a few hundred kilobytes — and rows
+orphaned by each write would pile up until culled; there each process computes its own
+copy once per generation. Only the generation number must be shared for the answers to
+be right everywhere. Entries also expire after ``KEEP_SECONDS``,
+for rows changed by programs outside Zhongshu (``psql``), which no wrapper sees. What is
+kept is shared by the requests of the process: callers must not change it.
 """
 
 from __future__ import annotations
@@ -29,9 +37,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.core.cache import cache
 from django.db import DatabaseError
@@ -44,6 +54,7 @@ logger = logging.getLogger(__name__)
 
 KEY = "zs:data:generation"
 KEEP_SECONDS = 300
+MAX_KEPT = 1000  # answers per process; a busy person's open items are the largest (~0.5 MB)
 
 # The apps whose tables hold what registers, inboxes and statistics count, who may see
 # it (people, units, roles, grants), and notifications. Sessions, the cache table, the
@@ -87,19 +98,43 @@ def key(*parts: object, params: Iterable[tuple[str, str]] = ()) -> str:
     return ":".join(["zs:kept", generation(), *map(str, parts), digest])
 
 
+_store: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+_store_lock = threading.Lock()
+_MISSING: Any = object()
+
+
+def _shared_store() -> bool:
+    """Whether answers are also shared between processes through the cache: yes with
+    Redis (or the tests' local memory), no with the database cache, where every miss
+    would write a row and rows orphaned by each write would pile up until culled."""
+    from django.core.cache import caches
+    from django.core.cache.backends.db import DatabaseCache
+
+    return not isinstance(caches["default"], DatabaseCache)
+
+
 def kept(cache_key: str, compute: Callable[[], T], seconds: int = KEEP_SECONDS) -> T:
     """The answer kept under ``cache_key`` (from :func:`key`), or ``compute()`` kept
     there now. The key is taken before computing, so an answer computed while another
     transaction commits is kept under the generation it may predate."""
-    found = cache.get(cache_key, _MISSING)
-    if found is not _MISSING:
-        return found  # type: ignore[no-any-return]
-    value = compute()
-    cache.set(cache_key, value, seconds)
-    return value
-
-
-_MISSING = object()
+    now = time.monotonic()
+    with _store_lock:
+        found = _store.get(cache_key)
+        if found is not None and found[0] > now:
+            _store.move_to_end(cache_key)
+            return found[1]  # type: ignore[no-any-return]
+    shared = _shared_store()
+    value = cache.get(cache_key, _MISSING) if shared else _MISSING
+    if value is _MISSING:
+        value = compute()
+        if shared:
+            cache.set(cache_key, value, seconds)
+    with _store_lock:
+        _store[cache_key] = (now + seconds, value)
+        _store.move_to_end(cache_key)
+        while len(_store) > MAX_KEPT:
+            _store.popitem(last=False)
+    return cast("T", value)
 
 
 def register_key(request: Any, kind: str) -> str:
