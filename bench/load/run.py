@@ -18,6 +18,10 @@ concurrent users (``--users 1,8,32,128``) it waits ``--warmup`` seconds, then co
 requests that complete in ``--duration`` seconds: requests/s, p50, p95 and p99 of the
 client-side latency, and errors (any status other than 200).
 
+``--writes N`` adds one more signed-in person (``--writer``) who writes N times a second
+during each level (marks his notifications read: a real write to the office's records),
+so what the pages keep between writes (decision 1330) is measured under writes too.
+
 Reference measured in the same run: ``/healthz`` (one ``SELECT 1`` and a count through
 the whole Django stack, without session or page) requested alone 50 times before the
 load, so a reader can tell a slow machine from a slow page.
