@@ -248,3 +248,25 @@ def _memos_due(org) -> list[tuple[int, str]]:
         assert step.due_date == DUE and step.assignee_id == head.pk
         keys.append((head.pk, f"workflow.step:{step.pk}"))
     return keys
+
+
+def test_what_one_host_keeps_is_computed_again_after_a_write_on_the_other(world, cluster):
+    """待办 and its count are kept by each host until the next write (decision 1330): a
+    收文 registered through one host is in the secretary's 待办 on the other at once."""
+    (first, second), _mail = cluster
+    org, _reminded = world
+    cookies = _signed_in(first, org.secretary.username)
+    browser = requests.Session()
+    browser.cookies.update(cookies)
+
+    def todo_on(base: str) -> tuple[int, str]:
+        html = browser.get(f"{base}/inbox/", timeout=30).text
+        found = re.search(r"待办 \((\d+)\)", html)
+        assert found, html[:500]
+        return int(found.group(1)), html
+
+    before, _html = todo_on(second)
+    assert todo_on(second)[0] == before  # the second view is served from what was kept
+    assert "已登记，收文号" in _register(first, cookies, org, 99)
+    after, html = todo_on(second)
+    assert after == before + 1 and "关于第99项工作的请示" in html
