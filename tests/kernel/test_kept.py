@@ -176,6 +176,7 @@ def test_with_a_shared_cache_another_process_finds_the_answer(monkeypatch):
     assert kept._shared_store()  # the tests' local-memory cache stands for Redis
     assert kept.kept("test:shared", lambda: calls.append(1) or 7) == 7
     monkeypatch.setattr(kept, "_store", type(kept._store)())  # another process: nothing in memory
+    monkeypatch.setattr(kept, "_held", 0)
     assert kept.kept("test:shared", lambda: calls.append(1) or 7) == 7
     assert calls == [1]
 
@@ -184,3 +185,27 @@ def test_the_database_cache_keeps_answers_in_memory_only(settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
                                    "LOCATION": "zhongshu_cache"}}
     assert not kept._shared_store()
+
+
+def test_a_process_holds_a_bounded_number_of_items(monkeypatch):
+    """A person's open items are the large answers: the process keeps at most
+    MAX_KEPT_ITEMS list items in all, and never one answer larger than that."""
+    monkeypatch.setattr(kept, "_shared_store", lambda: False)
+    monkeypatch.setattr(kept, "_store", type(kept._store)())
+    monkeypatch.setattr(kept, "_held", 0)
+    monkeypatch.setattr(kept, "MAX_KEPT_ITEMS", 30)
+    calls: list[str] = []
+
+    def items(name: str, n: int):
+        return lambda: calls.append(name) or {"todo": list(range(n)), "toread": []}
+
+    kept.kept("test:first", items("first", 10))
+    kept.kept("test:second", items("second", 10))
+    kept.kept("test:third", items("third", 10))  # 3 × 13 > 30: the first is dropped
+    kept.kept("test:second", items("second", 10))
+    kept.kept("test:first", items("first", 10))
+    assert calls == ["first", "second", "third", "first"]
+    assert kept._held <= 30
+    kept.kept("test:huge", items("huge", 30))
+    kept.kept("test:huge", items("huge", 30))
+    assert calls[-2:] == ["huge", "huge"]

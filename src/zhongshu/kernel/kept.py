@@ -21,8 +21,8 @@ connection sees each INSERT, UPDATE and DELETE on the watched apps' tables.
   of every key: a page served by the same process inside the writing transaction (a
   test's, or a request that writes and then reads) never sees an answer kept before it.
 
-The answers themselves are kept in the process's memory (at most ``MAX_KEPT``, least
-recently used dropped first) and, with Redis as the shared cache, there too, so one
+The answers themselves are kept in the process's memory (at most ``MAX_KEPT`` answers
+and ``MAX_KEPT_ITEMS`` list items, least recently used dropped first) and, with Redis as the shared cache, there too, so one
 process's answer serves the others. Not in the database cache (decision 1320): every
 miss would write a row — a person's open items are a few hundred kilobytes — and rows
 orphaned by each write would pile up until culled; there each process computes its own
@@ -54,7 +54,10 @@ logger = logging.getLogger(__name__)
 
 KEY = "zs:data:generation"
 KEEP_SECONDS = 300
-MAX_KEPT = 1000  # answers per process; a busy person's open items are the largest (~0.5 MB)
+MAX_KEPT = 1000  # answers per process
+# and list items in all: a busy person's open items are 2,000 (about 0.5 MB), so a process
+# holds at most about 50 MB of answers whatever the number of people
+MAX_KEPT_ITEMS = 100_000
 
 # The apps whose tables hold what registers, inboxes and statistics count, who may see
 # it (people, units, roles, grants), and notifications. Sessions, the cache table, the
@@ -98,7 +101,8 @@ def key(*parts: object, params: Iterable[tuple[str, str]] = ()) -> str:
     return ":".join(["zs:kept", generation(), *map(str, parts), digest])
 
 
-_store: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+_store: OrderedDict[str, tuple[float, Any, int]] = OrderedDict()  # key → (until, answer, size)
+_held = 0  # the sizes of what _store holds
 _store_lock = threading.Lock()
 _MISSING: Any = object()
 
@@ -113,10 +117,21 @@ def _shared_store() -> bool:
     return not isinstance(caches["default"], DatabaseCache)
 
 
+def _size(value: Any) -> int:
+    """About how much an answer holds: its list items (a person's open items are the large
+    ones), one for anything else."""
+    if isinstance(value, dict):
+        return 1 + sum(_size(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return 1 + sum(_size(v) if isinstance(v, list | tuple | dict) else 1 for v in value)
+    return 1
+
+
 def kept(cache_key: str, compute: Callable[[], T], seconds: int = KEEP_SECONDS) -> T:
     """The answer kept under ``cache_key`` (from :func:`key`), or ``compute()`` kept
     there now. The key is taken before computing, so an answer computed while another
     transaction commits is kept under the generation it may predate."""
+    global _held
     now = time.monotonic()
     with _store_lock:
         found = _store.get(cache_key)
@@ -129,11 +144,16 @@ def kept(cache_key: str, compute: Callable[[], T], seconds: int = KEEP_SECONDS) 
         value = compute()
         if shared:
             cache.set(cache_key, value, seconds)
+    size = _size(value)
+    if size > MAX_KEPT_ITEMS:
+        return cast("T", value)
     with _store_lock:
-        _store[cache_key] = (now + seconds, value)
-        _store.move_to_end(cache_key)
-        while len(_store) > MAX_KEPT:
-            _store.popitem(last=False)
+        old = _store.pop(cache_key, None)
+        _held -= old[2] if old else 0
+        _store[cache_key] = (now + seconds, value, size)
+        _held += size
+        while len(_store) > MAX_KEPT or _held > MAX_KEPT_ITEMS:
+            _held -= _store.popitem(last=False)[1][2]
     return cast("T", value)
 
 
