@@ -27,15 +27,12 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))  # the bench package, when run as a script
+
+from bench.stats import percentile  # noqa: E402
+
 SAMPLES = ROOT / "tests" / "layout" / "samples"
 NAMES = ["tongzhi", "long_body", "letter", "minutes", "order", "joint", "minutes_long"]
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * p / 100
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
 def main() -> int:
@@ -85,7 +82,7 @@ def main() -> int:
             return [t for n in NAMES for t in times[kind][n]] if name == "all" else times[kind][name]
 
         lo, warm, cold = pick("lo"), pick("warm"), pick("cold")
-        p = {k: (percentile(v, 50), percentile(v, 95)) for k, v in (("lo", lo), ("warm", warm), ("cold", cold))}
+        p = {k: (percentile(v, .5), percentile(v, .95)) for k, v in (("lo", lo), ("warm", warm), ("cold", cold))}
         summary[name] = p
         rows.append(f"| {name} | {p['lo'][0]:.2f} / {p['lo'][1]:.2f} | {p['warm'][0]:.3f} / {p['warm'][1]:.3f} "
                     f"| {p['cold'][0]:.2f} / {p['cold'][1]:.2f} | {p['warm'][0] / p['lo'][0]:.2f} "

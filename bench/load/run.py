@@ -56,6 +56,9 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))  # the bench package, when run as a script
+
+from bench.stats import percentile  # noqa: E402
 
 PAGES = {
     "home": ("工作台", "/"),
@@ -69,15 +72,6 @@ DEFAULT_MIX = "home,inbox,outgoing,incoming"
 NAMED = ["mishu1", "wenshu", "zhuren", "ducha", "lianluo01", "keyuan1", "fuzhuren", "mishuzhang",
          "shuji", "jiyao", "xinxi", "zhiban", "dangan"]
 PASSWORD = "Zhongshu@2026"  # noqa: S105 (the demo's published password)
-
-
-def percentile(values: list[float], p: float) -> float:
-    values = sorted(values)
-    if not values:
-        return 0.0
-    k = (len(values) - 1) * p
-    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
-    return values[lo] + (values[hi] - values[lo]) * (k - lo)
 
 
 # --- the server ---------------------------------------------------------------------
