@@ -9,31 +9,22 @@ processes when their entries expire."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
-from django.core.cache import cache
+from zhongshu.kernel import kept
 
 KEY = "zs:policy:generation"
 
 
 def current() -> int:
-    generation = cache.get(KEY)
-    if generation is None:
-        # A fresh cache: start from a number no earlier cache can have used.
-        cache.add(KEY, time.time_ns(), None)
-        generation = cache.get(KEY, 0)
-    return int(generation)
+    return kept.counter(KEY)
 
 
 def bump(**kwargs: Any) -> None:
     """A signal receiver too. A sign-in's ``last_login`` changes nothing decided."""
     if set(kwargs.get("update_fields") or ()) == {"last_login"}:
         return
-    try:
-        cache.incr(KEY)
-    except ValueError:  # nothing kept yet, or evicted
-        cache.set(KEY, time.time_ns(), None)
+    kept.advance(KEY)
 
 
 def connect() -> None:

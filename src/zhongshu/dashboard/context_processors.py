@@ -6,9 +6,8 @@ area; and it shows a menu entry only when the policy lets the person open its pa
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
-from django.core.cache import cache
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +18,7 @@ from zhongshu.access.policy import Action, can
 from zhongshu.documents.actions import DocumentAction
 from zhongshu.documents.incoming.actions import IncomingAction
 from zhongshu.inspections.actions import InspectionAction
+from zhongshu.kernel import kept
 from zhongshu.layout.actions import LayoutAction
 from zhongshu.layout.proofread.actions import ProofreadAction
 from zhongshu.seals.actions import SealAction
@@ -76,7 +76,7 @@ def _url(names: tuple[str, ...], user: Any = None) -> str | None:
 
 
 # The person's menus depend on his roles, unit, the units he heads and his delegations:
-# they are computed once and kept in the shared cache under the policy's generation
+# they are computed once and kept (kernel.kept) under the policy's generation
 # number, which any change of those bumps (``access.generation``). A delegation
 # starts and ends by the clock, not by a write, so entries also expire after a minute;
 # the menus are links only — every page asks the policy itself.
@@ -106,13 +106,10 @@ def _menus(user: Any) -> dict[str, Any]:
 
 
 def menus_for(user: Any) -> dict[str, Any]:
-    """The person's navigation, tools and tabs, from the cache when they are current."""
-    key = f"zs:menus:{user.pk}:{generation.current()}"
-    menus = cache.get(key)
-    if menus is None:
-        menus = _menus(user)
-        cache.set(key, menus, MENU_SECONDS)
-    return cast("dict[str, Any]", menus)
+    """The person's navigation, tools and tabs, kept (``kernel.kept``) under the policy's
+    generation rather than the data's: only the policy's inputs change them."""
+    return kept.kept(f"zs:menus:{user.pk}:{generation.current()}", lambda: _menus(user),
+                     seconds=MENU_SECONDS)
 
 
 def shell(request: HttpRequest) -> dict:

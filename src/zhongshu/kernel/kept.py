@@ -70,15 +70,29 @@ _WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+["`]?(\w+)', r
 _local = 0  # this process's own write count (see the module's docstring)
 
 
+def counter(name: str) -> int:
+    """A number kept in the shared cache under ``name`` that only ever moves on (this
+    module's data generation, the policy's in ``access.generation``)."""
+    value = cache.get(name)
+    if value is None:
+        # A fresh cache: start from a number no earlier cache can have used.
+        cache.add(name, time.time_ns(), None)
+        value = cache.get(name, 0)
+    return int(value)
+
+
+def advance(name: str) -> None:
+    """Move the :func:`counter` ``name`` on."""
+    try:
+        cache.incr(name)
+    except ValueError:  # nothing kept yet, or evicted
+        cache.set(name, time.time_ns(), None)
+
+
 def generation() -> str:
     """The current data generation, as part of a cache key."""
     flush_all()
-    shared = cache.get(KEY)
-    if shared is None:
-        # A fresh cache: start from a number no earlier cache can have used.
-        cache.add(KEY, time.time_ns(), None)
-        shared = cache.get(KEY, 0)
-    return f"{shared}.{_local}"
+    return f"{counter(KEY)}.{_local}"
 
 
 def bump() -> None:
@@ -86,10 +100,7 @@ def bump() -> None:
     statements), so a failure here cannot spoil the writer's work: a database cache
     whose table does not exist yet (during ``migrate``) has nothing kept to spoil."""
     try:
-        try:
-            cache.incr(KEY)
-        except ValueError:  # nothing kept yet, or evicted
-            cache.set(KEY, time.time_ns(), None)
+        advance(KEY)
     except DatabaseError:
         logger.debug("data generation not bumped: the cache is not ready", exc_info=True)
 
@@ -128,8 +139,8 @@ def _size(value: Any) -> int:
 
 
 def kept(cache_key: str, compute: Callable[[], T], seconds: int = KEEP_SECONDS) -> T:
-    """The answer kept under ``cache_key`` (from :func:`key`), or ``compute()`` kept
-    there now. The key is taken before computing, so an answer computed while another
+    """The answer kept under ``cache_key`` (from :func:`key`, or any key that changes
+    whenever the answer would), or ``compute()`` kept there now. The key is taken before computing, so an answer computed while another
     transaction commits is kept under the generation it may predate."""
     global _held
     now = time.monotonic()
