@@ -36,13 +36,9 @@ def _of_kind(items: Iterable[InboxItem], kind: str | None) -> list[InboxItem]:
 
 def inbox_open(person: Person, box: str, *, kind: str | None = None,
                today: dt.date | None = None) -> list[InboxItem]:
-    """The person's 待办 or 待阅, most pressing first."""
-    if not can(person, InboxAction.VIEW):
-        return []
-    today = today or timezone.localdate()
-    items = [i for p in _providers(kind) for i in _of_kind(p.open_items(person), kind)
-             if i.box == box]
-    return sorted(items, key=lambda i: i.sort_key(today))
+    """The person's 待办 or 待阅 in full, most pressing first (the pages make full only
+    the items they show)."""
+    return inbox_complete(person, inbox_open_drafts(person, box, kind=kind, today=today))
 
 
 def _drafts(provider: registry.Provider, person: Person) -> Iterable[InboxItem]:
@@ -104,13 +100,8 @@ def inbox_done(person: Person, box: str, *, kind: str | None = None, limit: int)
 
 
 def inbox_counts(person: Person) -> dict[str, int]:
-    counts = {Box.TODO.value: 0, Box.TOREAD.value: 0}
-    if not can(person, InboxAction.VIEW):
-        return counts
-    for provider in registry.providers():
-        for box, n in provider.open_counts(person).items():
-            counts[str(box)] = counts.get(str(box), 0) + n
-    return counts
+    """The person's open 待办 and 待阅 counts, as the navigation shows them."""
+    return shell_counts(person)[0]
 
 
 class _RowCount(Subquery):

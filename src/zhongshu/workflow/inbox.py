@@ -5,7 +5,7 @@ or 待阅 for its person or for its unit's contacts, a finished one 已办/已�
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -103,12 +103,8 @@ class WorkflowInboxProvider:
 
     def complete(self, person: Person, items: list[InboxItem]) -> list[InboxItem]:
         """``items`` with this provider's drafts replaced by full items (same order)."""
-        ids = _ids_of((i.key for i in items), "workflow.step:")
-        if not ids:
-            return items
-        steps = list(Step.objects.filter(pk__in=ids.values()).select_related("route"))
-        full = {i.key: i for i in _step_items(steps, person=person)}
-        return [full.get(i.key, i) for i in items]
+        return _completed(items, "workflow.step:", lambda ids: _step_items(
+            list(Step.objects.filter(pk__in=ids).select_related("route")), person=person))
 
     def open_count_querysets(self, person: Person) -> dict[str, list[QuerySet[Any]]]:
         return {Box.TODO: [Step.objects.filter(assignee=person, status=StepStatus.PENDING)]}
@@ -232,12 +228,8 @@ class TaskInboxProvider:
 
     def complete(self, person: Person, items: list[InboxItem]) -> list[InboxItem]:
         """``items`` with this provider's drafts replaced by full items (same order)."""
-        ids = _ids_of((i.key for i in items), "workflow.task:")
-        if not ids:
-            return items
-        tasks = list(Task.objects.filter(pk__in=ids.values()).select_related("unit"))
-        full = {i.key: i for i in _task_items(tasks, person)}
-        return [full.get(i.key, i) for i in items]
+        return _completed(items, "workflow.task:", lambda ids: _task_items(
+            list(Task.objects.filter(pk__in=ids).select_related("unit")), person))
 
     def open_counts(self, person: Person) -> dict[str, int]:
         # Counted per part (his own tasks, his units' tasks) and added up: a task has a
@@ -290,6 +282,17 @@ def _task_items(tasks: list[Task], person: Person, *, done: bool = False) -> lis
     levels = _levels({(t.subject_type_id, t.subject_id) for t in tasks})
     cache: dict[int, registry.ItemHooks | None] = {}
     return [_task_item(t, cache, done=done, person=person, levels=levels) for t in tasks]
+
+
+def _completed(items: list[InboxItem], prefix: str,
+               full_items: Callable[[list[int]], Iterable[InboxItem]]) -> list[InboxItem]:
+    """``items`` with the drafts whose key starts with ``prefix`` replaced by the full
+    items ``full_items`` builds from their ids (one batch), in the same order."""
+    ids = _ids_of((i.key for i in items), prefix)
+    if not ids:
+        return items
+    full = {i.key: i for i in full_items(list(ids.values()))}
+    return [full.get(i.key, i) for i in items]
 
 
 def _ids_of(keys: Iterable[str], prefix: str) -> dict[str, int]:
