@@ -209,3 +209,32 @@ def test_a_process_holds_a_bounded_number_of_items(monkeypatch):
     kept.kept("test:huge", items("huge", 30))
     kept.kept("test:huge", items("huge", 30))
     assert calls[-2:] == ["huge", "huge"]
+
+
+def test_a_page_reads_each_generation_once_and_sees_its_own_writes(org, client, monkeypatch):
+    client.force_login(org.secretary)
+    url = reverse("incoming:register")
+    client.get(url)
+    reads: list[str] = []
+    get = kept.cache.get
+
+    def counted(key, *args, **kwargs):
+        reads.append(key)
+        return get(key, *args, **kwargs)
+
+    monkeypatch.setattr(kept.cache, "get", counted)
+    assert client.get(url).status_code == 200
+    # With the database cache each read is a query: once a page, however many answers.
+    assert reads.count(kept.KEY) == 1 and reads.count("zs:policy:generation") == 1
+    # Outside a request each call reads, so a write elsewhere is seen at once; inside
+    # one, advancing forgets the number read.
+    before = _shared()
+    kept.advance(kept.KEY)
+    assert _shared() != before
+    kept._request_started()
+    try:
+        first = _shared()
+        kept.advance(kept.KEY)
+        assert _shared() != first
+    finally:
+        kept._request_finished()

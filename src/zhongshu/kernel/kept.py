@@ -70,23 +70,47 @@ _WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+["`]?(\w+)', r
 _local = 0  # this process's own write count (see the module's docstring)
 
 
+# The counters as this thread's request first read them: a page asks for the data
+# generation for each of its kept answers, and with the database cache each read is a
+# query. Reset when a request starts and ends (outside requests, each call reads).
+_request = threading.local()
+
+
 def counter(name: str) -> int:
     """A number kept in the shared cache under ``name`` that only ever moves on (this
-    module's data generation, the policy's in ``access.generation``)."""
+    module's data generation, the policy's in ``access.generation``); read once per
+    request. A later write by another process is seen by the next request; one by this
+    process changes the keys through ``_local``, and :func:`advance` forgets the number."""
+    memo: dict[str, int] | None = getattr(_request, "counters", None)
+    if memo is not None and name in memo:
+        return memo[name]
     value = cache.get(name)
     if value is None:
         # A fresh cache: start from a number no earlier cache can have used.
         cache.add(name, time.time_ns(), None)
         value = cache.get(name, 0)
+    if memo is not None:
+        memo[name] = int(value)
     return int(value)
 
 
 def advance(name: str) -> None:
     """Move the :func:`counter` ``name`` on."""
+    memo: dict[str, int] | None = getattr(_request, "counters", None)
+    if memo is not None:
+        memo.pop(name, None)
     try:
         cache.incr(name)
     except ValueError:  # nothing kept yet, or evicted
         cache.set(name, time.time_ns(), None)
+
+
+def _request_started(**kwargs: Any) -> None:
+    _request.counters = {}
+
+
+def _request_finished(**kwargs: Any) -> None:
+    _request.counters = None
 
 
 def generation() -> str:
@@ -248,7 +272,9 @@ def _install(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> Non
 
 def connect() -> None:
     """Watch every database connection opened from now on (KernelConfig.ready)."""
-    from django.core.signals import request_finished
+    from django.core.signals import request_finished, request_started
 
     connection_created.connect(_install, dispatch_uid="zhongshu.kernel.kept")
     request_finished.connect(flush_all, dispatch_uid="zhongshu.kernel.kept.flush")
+    request_started.connect(_request_started, dispatch_uid="zhongshu.kernel.kept.started")
+    request_finished.connect(_request_finished, dispatch_uid="zhongshu.kernel.kept.finished")
