@@ -132,7 +132,7 @@ SERVER_THREADS = env_int("ZHONGSHU_THREADS", 0, minimum=0, maximum=64)
 AUTH_USER_MODEL = "org.Person"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "zhongshu.org.backends.PersonBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
