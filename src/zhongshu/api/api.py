@@ -403,7 +403,7 @@ def incoming_list(request: AuthedRequest, q: str = "", status: str = "", doc_typ
     rows = incoming_selectors.register_rows(qs[offset:offset + limit])
     return {**_capped_count(qs), "items": [
         {**_incoming_out(r.doc), "unread": r.unread, "overdue": r.overdue,
-         "holders": [{"step": step, "people": people} for step, people in r.holders]}
+         "holders": [{"step": h.label, "people": h.names} for h in r.holders]}
         for r in rows]}
 
 

@@ -90,7 +90,7 @@ def test_register_shows_where_each_document_is_and_who_has_not_read(org, client)
     services.circulation_mark_read(actor=org.leader2, incoming=doc)
     r = page(client, org.secretary, reverse("incoming:register"))
     row = r.context["rows"][0]
-    assert row.holders == [("批示", ["书记丁"]), ("传阅", ["处长己"])]
+    assert [(h.label, h.names, h.total) for h in row.holders] == [("批示", ["书记丁"], 1), ("传阅", ["处长己"], 1)]
     assert row.unread == ["处长己"]
     assert "处长己" in r.content.decode()
 
@@ -348,8 +348,11 @@ def test_register_names_three_holders_and_counts_the_rest(org, client):
         PersonFactory(full_name=name, unit=org.ms1, roles=[RoleCode.SECRETARY], clearance=Clearance.IMPORTANT)
     doc = register(org, title="五人共管的来文")
     row = selectors.register_rows([doc])[0]
-    names = [n for _label, ns in row.holders for n in ns]
+    names = [n for h in row.holders for n in h.names]
     assert len(names) >= 5  # the office step is held by every secretary
+    assert [h.total for h in row.holders] == [len(names)]
+    shown = selectors.register_rows([doc], holders_shown=3)[0].holders
+    assert [(h.names, h.total) for h in shown] == [(names[:3], len(names))]
     html = page(client, org.secretary, reverse("incoming:register")).content.decode()
     cell = html.split('class="holders">')[1].split("</td>")[0]
     assert f"等 {len(names)} 人" in cell

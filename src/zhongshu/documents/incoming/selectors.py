@@ -5,11 +5,23 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, F, IntegerField, Model, OuterRef, Q, QuerySet, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from zhongshu.access.policy import visible
@@ -140,21 +152,38 @@ def register(viewer: Any, f: RegisterFilter) -> QuerySet[IncomingDocument]:
     return qs.order_by(*_order(f.sort))
 
 
-def open_tasks_by_document(doc_ids: Iterable[int]) -> dict[int, list[tuple[str, list[str]]]]:
+class StepHolders(NamedTuple):
+    """Who holds one open step of a document: ``names`` (all of them, or the first few
+    when the caller asked for fewer) and how many hold it in all (``total``)."""
+
+    label: str
+    names: list[str]
+    total: int
+
+
+def open_tasks_by_document(doc_ids: Iterable[int], *, shown: int | None = None
+                           ) -> dict[int, list[StepHolders]]:
     """Where each document is: for each, the open steps and who holds them (one query for
-    a page of documents)."""
-    grouped: dict[int, dict[str, list[str]]] = {}
-    # An open office step is held by every secretary of the unit: a page of new documents
-    # has a thousand such rows, so each label is translated once, not once per row.
-    labels = {kind.code: str(kind.label) for kind in TaskKind}
-    for doc_id, kind, name in (tasks_of().filter(subject_id__in=list(doc_ids),
-                                                 status=TaskStatus.OPEN)
-                               .order_by("subject_id", "kind", "position", "id")
-                               # a unit's task (协办) is held by the unit
-                               .values_list("subject_id", "kind",
-                                            Coalesce("person__full_name", "unit__name"))):
-        grouped.setdefault(doc_id, {}).setdefault(labels.get(kind, kind), []).append(name)
-    return {d: list(kinds.items()) for d, kinds in grouped.items()}
+    a page of documents). With ``shown``, each step names only its first ``shown``
+    holders and counts the rest in the database: an open office step is held by every
+    secretary of the unit, a page of new documents by a thousand task rows."""
+    grouped: dict[int, dict[str, StepHolders]] = {}
+    labels = {kind.code: str(kind.label) for kind in TaskKind}  # each translated once
+    step = [F("subject_id"), F("kind")]
+    qs = (tasks_of().filter(subject_id__in=list(doc_ids), status=TaskStatus.OPEN)
+          # a unit's task (协办) is held by the unit
+          .annotate(holder=Coalesce("person__full_name", "unit__name"),
+                    holders=Window(Count("id"), partition_by=step)))
+    if shown is not None:
+        qs = qs.annotate(rank=Window(RowNumber(), partition_by=step,
+                                     order_by=[F("position").asc(), F("id").asc()])
+                         ).filter(rank__lte=shown)
+    for doc_id, kind, name, count in (qs.order_by("subject_id", "kind", "position", "id")
+                                      .values_list("subject_id", "kind", "holder", "holders")):
+        label = labels.get(kind, kind)
+        steps = grouped.setdefault(doc_id, {})
+        steps.setdefault(label, StepHolders(label, [], count)).names.append(name)
+    return {d: list(steps.values()) for d, steps in grouped.items()}
 
 
 @dataclass(frozen=True)
@@ -163,16 +192,19 @@ class RegisterRow:
     (each open step with who holds it), who has not read it, and whether it is late."""
 
     doc: IncomingDocument
-    holders: list[tuple[str, list[str]]]
+    holders: list[StepHolders]
     unread: list[str]
     overdue: bool
 
 
-def register_rows(docs: Iterable[IncomingDocument], *, today: dt.date | None = None) -> list[RegisterRow]:
-    """The register's lines for a page of documents (two queries, whatever the page size)."""
+def register_rows(docs: Iterable[IncomingDocument], *, today: dt.date | None = None,
+                  holders_shown: int | None = None) -> list[RegisterRow]:
+    """The register's lines for a page of documents (two queries, whatever the page size);
+    ``holders_shown`` as :func:`open_tasks_by_document`'s ``shown``."""
     docs = list(docs)
     ids = [d.pk for d in docs]
-    holders, unread = open_tasks_by_document(ids), unread_by_document(ids)
+    holders = open_tasks_by_document(ids, shown=holders_shown)
+    unread = unread_by_document(ids)
     today = today or timezone.localdate()
     return [RegisterRow(d, holders.get(d.pk, []), unread.get(d.pk, []),
                         bool(d.status == Status.HANDLING and d.deadline and d.deadline < today))
@@ -318,7 +350,7 @@ def route(doc: IncomingDocument) -> list[RouteStage]:
     events: dict[str, Any] = {}
     for e in doc.events.select_related("actor").order_by("at", "id"):
         events.setdefault(e.kind, e)
-    holders = dict(open_tasks_by_document([doc.pk]).get(doc.pk, []))
+    holders = {h.label: h.names for h in open_tasks_by_document([doc.pk]).get(doc.pk, [])}
     position = _ORDER.index(doc.status) if doc.status in _ORDER else None
     previous = doc.created_at
     out = []

@@ -31,6 +31,7 @@ from .exports import INCOMING_REGISTER
 from .models import IncomingDocument, IncomingFile, ReplyKind, TaskKind
 
 PAGE_SIZE = 30  # as 发文登记簿 and the other lists
+HOLDERS_SHOWN = 3  # names in a row's current-stage cell; the rest are counted
 
 
 def _filtered(request: AuthedRequest):
@@ -46,7 +47,7 @@ def register(request: AuthedRequest) -> HttpResponse:
     form, qs, sort = _filtered(request)
     page = CappedPaginator(qs, PAGE_SIZE, kept_key=kept.register_key(request, "incoming")
                            ).get_page(request.GET.get("page"))
-    rows = selectors.register_rows(page.object_list)
+    rows = selectors.register_rows(page.object_list, holders_shown=HOLDERS_SHOWN)
     params = {k: v for k, v in request.GET.items() if k not in ("page", "sort") and v}
     base = urlencode(params)
     return render(request, "incoming/register.html", {
