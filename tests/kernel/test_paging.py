@@ -38,3 +38,32 @@ def test_exactly_the_cap_is_not_capped(units):
 def test_lists_are_capped_too():
     p = CappedPaginator(list(range(30)), 10, cap=20)
     assert p.count == 20 and p.capped and p.num_pages == 2
+
+
+def test_the_first_pages_count_a_step_and_later_pages_count_further(units):
+    qs = Unit.objects.filter(code__startswith="P").order_by("code")
+    p = CappedPaginator(qs, 5, cap=20, step=8)
+    page = p.get_page(1)
+    assert (p.count, p.capped, p.num_pages) == (8, True, 2)
+    assert len(page.object_list) == 5
+    # The last counted page asks for rows past the step: the count goes a step further.
+    page = p.get_page(2)
+    assert (p.count, p.capped, p.num_pages) == (16, True, 4)
+    assert [u.code for u in page.object_list] == ["P05", "P06", "P07", "P08", "P09"]
+    # Never past the cap, however far the page number.
+    p = CappedPaginator(qs, 5, cap=20, step=8)
+    page = p.get_page(999)
+    assert (p.count, p.capped, page.number) == (20, True, 4)
+    p = CappedPaginator(qs, 5, cap=100, step=8)
+    assert p.get_page(4).number == 4 and (p.count, p.capped) == (24, True)
+    assert p.get_page(6).number == 5 and (p.count, p.capped) == (25, False)
+
+
+def test_a_bad_page_number_is_the_first_or_the_last_page(units):
+    qs = Unit.objects.filter(code__startswith="P").order_by("code")
+    # Not a number: the first page. Below 1: the last counted page (Django's get_page),
+    # which counts a step further. A huge number: a far page, counted up to the cap.
+    for number, (count, shown) in {"abc": (8, 1), None: (8, 1), "-3": (16, 2),
+                                   "9" * 400: (20, 4)}.items():
+        p = CappedPaginator(qs, 5, cap=20, step=8)
+        assert (p.count if p.get_page(number).number == shown else None) == count, number
