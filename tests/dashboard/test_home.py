@@ -125,6 +125,22 @@ def test_the_site_has_a_favicon_for_everyone(client, db):
     assert 'rel="icon"' in login and "favicon.ico" in login
 
 
+def test_each_page_names_itself_before_the_site_in_the_browser_tab(client, demo):
+    import re
+    from pathlib import Path
+
+    import zhongshu
+
+    html = page(client, clerk())
+    assert "<title>工作台 · 中枢</title>" in html
+    # Every page on the shell names itself: base.html puts " · 中枢" after the name.
+    root = Path(zhongshu.__file__).parent
+    unnamed = [str(f.relative_to(root)) for f in root.rglob("*.html")
+               if re.search(r'{%\s*extends\s+"base.html"', f.read_text(encoding="utf-8"))
+               and "{% block title %}" not in f.read_text(encoding="utf-8")]
+    assert unnamed == []
+
+
 def test_those_who_read_the_offices_statistics_see_what_is_stuck(client, demo):
     from tests.documents.conftest import notice_spec
     from zhongshu.documents import services
