@@ -114,12 +114,12 @@ def test_download_through_the_api(as_drafter, office):
 
 
 def test_the_list_counts_at_most_the_register_cap_and_says_so(as_drafter, office, monkeypatch):
-    from zhongshu.api import api as api_module
+    from zhongshu.kernel import paging
 
     for i in range(3):
         services.outgoing_create(actor=office.drafter, doc_type="通知", spec=notice_spec(f"关于第{i}项工作的通知"))
     assert as_drafter.get(BASE).json()["count"] == 3
-    monkeypatch.setattr(api_module, "REGISTER_COUNT_CAP", 2)
+    monkeypatch.setattr(paging, "REGISTER_COUNT_CAP", 2)
     listed = as_drafter.get(BASE, {"limit": 1, "offset": 2}).json()
     assert listed["count"] == 2 and listed["capped"] is True and len(listed["items"]) == 1
     # Pages end at the cap, as on the register page: a larger offset is refused (422).

@@ -32,7 +32,7 @@ from zhongshu.documents.incoming.models import (
 )
 from zhongshu.documents.models import OutgoingDocument
 from zhongshu.kernel.http import AuthedRequest
-from zhongshu.kernel.paging import REGISTER_COUNT_CAP, capped_count
+from zhongshu.kernel.paging import REGISTER_COUNT_CAP, api_total
 from zhongshu.layout.render import FORMATS
 from zhongshu.org.models import Person, Unit
 from zhongshu.workflow import selectors as wf_selectors
@@ -218,14 +218,7 @@ def outgoing_list(request: AuthedRequest, q: str = "", doc_type: str = "", statu
                   limit: int = Query(30, ge=1, le=200),
                   offset: int = Query(0, ge=0, le=REGISTER_COUNT_CAP)):
     qs = selectors.register(request.user, q=q, doc_type=doc_type, status=status)
-    return {**_capped_count(qs), "items": [_out(d) for d in qs[offset:offset + limit]]}
-
-
-def _capped_count(qs) -> dict:
-    """The lists count at most REGISTER_COUNT_CAP rows, as the register pages do (decision
-    0901): ``capped`` says there are more; a narrower filter reaches them."""
-    n = capped_count(qs, REGISTER_COUNT_CAP)
-    return {"count": min(n, REGISTER_COUNT_CAP), "capped": n > REGISTER_COUNT_CAP}
+    return {**api_total(qs), "items": [_out(d) for d in qs[offset:offset + limit]]}
 
 
 @api.post("/documents/outgoing", response=_answers({201: DocumentOut}), url_name="outgoing_create",
@@ -401,7 +394,7 @@ def incoming_list(request: AuthedRequest, q: str = "", status: str = "", doc_typ
                           "overdue": "on" if overdue else ""}, sort)
     qs = incoming_selectors.register(request.user, f)
     rows = incoming_selectors.register_rows(qs[offset:offset + limit])
-    return {**_capped_count(qs), "items": [
+    return {**api_total(qs), "items": [
         {**_incoming_out(r.doc), "unread": r.unread, "overdue": r.overdue,
          "holders": [{"step": h.label, "people": h.names} for h in r.holders]}
         for r in rows]}

@@ -36,6 +36,13 @@ def capped_count(rows: Any, cap: int) -> int:
     return min(len(rows), cap + 1)
 
 
+def api_total(rows: Any) -> dict[str, Any]:
+    """The API's total of a list: at most ``REGISTER_COUNT_CAP`` rows at once (its clients
+    page by offset up to the cap), ``capped`` when there are more."""
+    n = capped_count(rows, REGISTER_COUNT_CAP)
+    return {"count": min(n, REGISTER_COUNT_CAP), "capped": n > REGISTER_COUNT_CAP}
+
+
 class CappedPaginator(Paginator[Any]):
     def __init__(self, object_list: Any, per_page: int | str, *, cap: int | None = None,
                  step: int | None = None, kept_key: str | None = None, **kwargs: Any) -> None:

@@ -15,7 +15,7 @@ from ninja import File, Form, Router, Schema, Status, UploadedFile
 from zhongshu.access.policy import can
 from zhongshu.api.schemas import answers
 from zhongshu.kernel.http import AuthedRequest
-from zhongshu.kernel.paging import REGISTER_COUNT_CAP, capped_count
+from zhongshu.kernel.paging import api_total
 from zhongshu.workflow.events import RefusalCode
 from zhongshu.workflow.models import Task, TaskReport
 
@@ -136,10 +136,8 @@ def tasks(request: AuthedRequest, page: int = 1, status: str = "", light: str = 
                                             "unit": unit or "", "sort": sort})
     qs = selectors.ledger(request.user, f).select_related("unit")
     page = max(1, page)
-    counted = capped_count(qs, REGISTER_COUNT_CAP)
     rows = qs[(page - 1) * PAGE: page * PAGE]
-    return {"count": min(counted, REGISTER_COUNT_CAP), "capped": counted > REGISTER_COUNT_CAP, "page": page,
-            "items": [_row(r) for r in rows]}
+    return {**api_total(qs), "page": page, "items": [_row(r) for r in rows]}
 
 
 @router.get("/tasks/{task_id}", response=answers({200: TaskDetail}), url_name="supervision_task",
