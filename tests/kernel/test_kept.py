@@ -114,6 +114,24 @@ def test_the_incoming_register_counts_again_after_a_registration(org, client, mo
     assert "共 3 条" in client.get(url, {"q": "来文"}).content.decode()
 
 
+def test_the_kept_pending_count_builds_no_query(org, client, monkeypatch):
+    """收文登记簿's 待签收 badge: while its count is kept, the need-to-know query behind it
+    is not even built (building it is most of the cost of a kept page)."""
+    from zhongshu.documents.incoming import selectors
+
+    client.force_login(org.secretary)
+    url = reverse("incoming:register")
+    client.get(url)
+    built = []
+    real = selectors.pending_receipts
+    monkeypatch.setattr(selectors, "pending_receipts", lambda viewer: built.append(viewer) or real(viewer))
+    html = client.get(url).content.decode()
+    assert "待签收" in html and built == []
+    register(org, title="新来文")  # a write: the count is computed again, once
+    client.get(url)
+    assert built == [org.secretary]
+
+
 def test_each_viewer_has_his_own_total(org, client, monkeypatch):
     from zhongshu.documents.incoming import views
 
