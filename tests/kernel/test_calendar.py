@@ -29,6 +29,18 @@ def test_official_arrangements(day, expected):
     assert calendar.is_workday(day) is expected
 
 
+def test_every_day_of_the_package_years_is_answered_as_the_package_answers():
+    """The calendar reads the package's tables once instead of asking it day by day: the
+    answers must stay the package's own, for every day it covers."""
+    import chinese_calendar
+
+    cal = WorkCalendar({}, calendar.package_years())
+    day, last = D(calendar.package_years()[0], 1, 1), D(calendar.package_years()[-1], 12, 31)
+    while day <= last:
+        assert cal.is_workday(day) is chinese_calendar.is_workday(day), day
+        day += dt.timedelta(days=1)
+
+
 @pytest.mark.django_db
 def test_add_and_between_cross_the_national_day_holiday():
     assert calendar.add_workdays(D(2026, 9, 30), 1) == D(2026, 10, 8)
