@@ -86,6 +86,47 @@ def test_the_shared_generation_changes_when_a_write_commits():
 
 
 @pytest.mark.django_db(transaction=True)
+def test_notifications_have_a_generation_of_their_own():
+    from zhongshu.inbox.models import Notification
+
+    person = build_org().secretary
+    data, notices = kept.generation(), kept.generation(kept.NOTICES)
+    shell, register = kept.key("shell", 1, notices=True), kept.key("incoming", 1)
+    with transaction.atomic():
+        Notification.objects.create(recipient=person, kind="due_soon", item_key="x", day=timezone.localdate(),
+                                    title="即将到期")
+        Notification.objects.filter(recipient=person).update(read_at=timezone.now())
+    assert kept.generation() == data  # a register's total is not counted again
+    assert kept.generation(kept.NOTICES).split(".")[0] == str(int(notices.split(".")[0]) + 1)
+    assert kept.key("incoming", 1) == register and kept.key("shell", 1, notices=True) != shell
+
+    # A transaction that writes both changes both, once each.
+    with transaction.atomic():
+        Notification.objects.filter(recipient=person).delete()
+        Unit.objects.create(name="新单位", code="K01", kind="department")
+    assert kept.generation().split(".")[0] == str(int(data.split(".")[0]) + 1)
+    assert kept.generation(kept.NOTICES).split(".")[0] == str(int(notices.split(".")[0]) + 2)
+
+
+def test_reading_a_notification_updates_the_shell_and_recounts_no_register(org, client):
+    from zhongshu.inbox.models import Notification
+
+    register(org, title="防汛工作请示")
+    note = Notification.objects.create(recipient=org.secretary, kind="due_soon", item_key="x",
+                                       day=timezone.localdate(), title="即将到期")
+    client.force_login(org.secretary)
+    url = reverse("incoming:register")
+    badge = '通知 <span class="badge danger">1</span>'
+    assert badge in client.get(url).content.decode()
+    client.post(reverse("inbox:notification_read", args=[note.pk]))
+    with CaptureQueriesContext(connection) as again:
+        html = client.get(url).content.decode()
+    assert "防汛工作请示" in html and badge not in html
+    assert not [q for q in again if "COUNT(" in q["sql"].upper() and "incoming_incomingdocument" in q["sql"]]
+    assert [q for q in again if "inbox_notification" in q["sql"]]  # the shell counted its notices again
+
+
+@pytest.mark.django_db(transaction=True)
 def test_reads_and_writes_outside_the_office_records_keep_the_answers():
     start = _shared()
     Session.objects.create(session_key="k" * 32, session_data="", expire_date=timezone.now())

@@ -114,9 +114,9 @@ class _RowCount(Subquery):
 def shell_counts(person: Person) -> tuple[dict[str, int], int]:
     """The navigation's 待办 and 待阅 counts and the unread notifications, in one query
     of scalar counts (a provider without ``open_count_querysets`` is counted apart),
-    kept until the next write to the office's records (``kernel.kept``): every page
-    shows them."""
-    return kept.kept(kept.key("shell", person.pk), lambda: _shell_counts(person))
+    kept until the next write to the office's records or to anybody's notifications
+    (``kernel.kept``): every page shows them."""
+    return kept.kept(kept.key("shell", person.pk, notices=True), lambda: _shell_counts(person))
 
 
 def _shell_counts(person: Person) -> tuple[dict[str, int], int]:

@@ -21,6 +21,12 @@ connection sees each INSERT, UPDATE and DELETE on the watched apps' tables.
   of every key: a page served by the same process inside the writing transaction (a
   test's, or a request that writes and then reads) never sees an answer kept before it.
 
+A person's notifications (``inbox_notification``) are written far more often than the
+rest — every click on one marks it read, the reminder jobs insert them by the hundred —
+and change only the unread count of the page shell. So they have a generation of their
+own (``NOTICES``), which only answers built with ``key(..., notices=True)`` (the shell's
+counts) depend on: reading a notification does not make every register count again.
+
 The answers themselves are kept in the process's memory (at most ``MAX_KEPT`` answers
 and ``MAX_KEPT_ITEMS`` list items, least recently used dropped first) and, with Redis as the shared cache, there too, so one
 process's answer serves the others. Not in the database cache (decision 1320): every
@@ -53,6 +59,7 @@ T = TypeVar("T")
 logger = logging.getLogger(__name__)
 
 KEY = "zs:data:generation"
+NOTICES = "zs:notices:generation"
 KEEP_SECONDS = 300
 MAX_KEPT = 1000  # answers per process
 # and list items in all: a busy person's open items are 2,000 (about 0.5 MB), so a process
@@ -65,9 +72,14 @@ MAX_KEPT_ITEMS = 100_000
 WATCHED_TABLES = ("documents_", "incoming_", "workflow_", "supervision_", "inspections_",
                   "inbox_", "access_", "org_", "dashboard_", "kernel_calendar")
 
+# Written, and read, apart from the rest (see the module's docstring): checked first, as
+# "inbox_" is watched too.
+NOTICE_TABLES = ("inbox_notification",)
+
 _WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+["`]?(\w+)', re.IGNORECASE)
 
-_local = 0  # this process's own write count (see the module's docstring)
+# this process's own write counts, by generation (see the module's docstring)
+_local: dict[str, int] = {KEY: 0, NOTICES: 0}
 
 
 # The counters as this thread's request first read them: a page asks for the data
@@ -113,27 +125,30 @@ def _request_finished(**kwargs: Any) -> None:
     _request.counters = None
 
 
-def generation() -> str:
-    """The current data generation, as part of a cache key."""
+def generation(name: str = KEY) -> str:
+    """The current data generation (or the notifications', ``NOTICES``), as part of a
+    cache key."""
     flush_all()
-    return f"{counter(KEY)}.{_local}"
+    return f"{counter(name)}.{_local[name]}"
 
 
-def bump() -> None:
+def bump(name: str = KEY) -> None:
     """Called outside any transaction (after a commit, or between autocommit
     statements), so a failure here cannot spoil the writer's work: a database cache
     whose table does not exist yet (during ``migrate``) has nothing kept to spoil."""
     try:
-        advance(KEY)
+        advance(name)
     except DatabaseError:
-        logger.debug("data generation not bumped: the cache is not ready", exc_info=True)
+        logger.debug("%s not bumped: the cache is not ready", name, exc_info=True)
 
 
-def key(*parts: object, params: Iterable[tuple[str, str]] = ()) -> str:
+def key(*parts: object, params: Iterable[tuple[str, str]] = (), notices: bool = False) -> str:
     """A cache key from ``parts`` (kind, viewer, date …) and request parameters (in any
-    order), under the current generation."""
+    order), under the current generation; with ``notices``, under the notifications'
+    generation too (for answers that count notifications)."""
     digest = hashlib.sha1(repr(sorted(params)).encode(), usedforsecurity=False).hexdigest()[:16]
-    return ":".join(["zs:kept", generation(), *map(str, parts), digest])
+    generations = [generation(), generation(NOTICES)] if notices else [generation()]
+    return ":".join(["zs:kept", *generations, *map(str, parts), digest])
 
 
 _store: OrderedDict[str, tuple[float, Any, int]] = OrderedDict()  # key → (until, answer, size)
@@ -210,50 +225,67 @@ def request_params(params: Any, *, ignore: Iterable[str] = ("page",)) -> list[tu
 
 # --- noticing writes ------------------------------------------------------------------
 
-def _after_commit() -> None:
-    bump()
+def _after_commit(names: set[str]) -> None:
+    for name in sorted(names):
+        bump(name)
 
 
-def _committed_write_seen(connection: BaseDatabaseWrapper) -> None:
+def _committed_write_seen(connection: BaseDatabaseWrapper, name: str) -> None:
     """An autocommit write is committed, but its cursor may still hold the rows its
     RETURNING gave back: running the cache's own statements on the same connection
     now (the database cache) would lose them on SQLite. So the bump waits for the next
     statement on the connection, the end of the request, or the next :func:`generation`."""
-    connection._zs_kept_due = True  # type: ignore[attr-defined]
+    due: set[str] = getattr(connection, "_zs_kept_due", set())
+    connection._zs_kept_due = due | {name}  # type: ignore[attr-defined]
 
 
 def _flush(connection: BaseDatabaseWrapper) -> None:
-    if not getattr(connection, "_zs_kept_due", False):
+    due: set[str] = getattr(connection, "_zs_kept_due", set())
+    if not due:
         return
-    connection._zs_kept_due = False  # type: ignore[attr-defined]
+    connection._zs_kept_due = set()  # type: ignore[attr-defined]
     if connection.in_atomic_block:
-        _on_commit_once(connection)
+        for name in due:
+            _on_commit_once(connection, name)
     else:
-        bump()
+        _after_commit(due)
 
 
-def _on_commit_once(connection: BaseDatabaseWrapper) -> None:
-    # Once per transaction: Django gives ``run_on_commit`` a new list at every commit
-    # and rollback (and savepoint rollback), so the list we appended to tells.
+def _on_commit_once(connection: BaseDatabaseWrapper, name: str) -> None:
+    # One hook per transaction, bumping every generation the transaction wrote: Django
+    # gives ``run_on_commit`` a new list at every commit and rollback (and savepoint
+    # rollback), so the list we appended to tells whether this transaction has one.
     if getattr(connection, "_zs_kept_hooks", None) is not connection.run_on_commit:
-        connection.on_commit(_after_commit, robust=True)
+        names: set[str] = set()
+        connection.on_commit(lambda: _after_commit(names), robust=True)
         connection._zs_kept_hooks = connection.run_on_commit  # type: ignore[attr-defined]
+        connection._zs_kept_names = names  # type: ignore[attr-defined]
+    connection._zs_kept_names.add(name)  # type: ignore[attr-defined]
+
+
+def _written(sql: str) -> str | None:
+    """The generation a statement changes, if it writes a watched table."""
+    if sql[:1] not in "IUDiud ":
+        return None
+    m = _WRITE.match(sql)
+    table = m.group(1).lower() if m else ""
+    if table.startswith(NOTICE_TABLES):
+        return NOTICES
+    return KEY if table.startswith(WATCHED_TABLES) else None
 
 
 def _watch(execute: Callable[..., Any], sql: str, params: Any, many: bool,
            context: dict[str, Any]) -> Any:
-    global _local
     connection = context["connection"]
     _flush(connection)  # the last statement's rows are read by now
     result = execute(sql, params, many, context)
-    if sql[:1] in "IUDiud ":
-        m = _WRITE.match(sql)
-        if m and m.group(1).lower().startswith(WATCHED_TABLES):
-            _local += 1
-            if connection.in_atomic_block:
-                _on_commit_once(connection)
-            else:
-                _committed_write_seen(connection)
+    name = _written(sql)
+    if name is not None:
+        _local[name] += 1
+        if connection.in_atomic_block:
+            _on_commit_once(connection, name)
+        else:
+            _committed_write_seen(connection, name)
     return result
 
 
