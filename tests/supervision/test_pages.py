@@ -99,6 +99,20 @@ def test_matter_form_tells_what_is_missing_and_changes_nothing(office, client):
     assert not Matter.objects.exists()
 
 
+def test_the_liaisons_list_shows_open_tasks_before_closed_ones(office, client):
+    """本单位督办任务 puts the work still to do first, on every database (PostgreSQL sorts
+    an empty closing date last unless told otherwise)."""
+    _, old = open_matter(office, title="去年已办结的事项", due_date=D(2030, 3, 31))
+    open_matter(office, title="今年在办的事项", due_date=D(2030, 12, 31))
+    closed = next(t for t in old if t.role == "lead")
+    # closed long ago, with the earlier due date: only "open first" puts it second
+    LedgerRow.objects.filter(task_id=closed.pk).update(due_date=D(2025, 3, 31),
+                                                       closed_on=D(2025, 3, 30), status="done")
+    client.force_login(office.lead_liaison)
+    page = _body(client.get(reverse("supervision:mine")))
+    assert page.index("今年在办的事项") < page.index("去年已办结的事项")
+
+
 def test_liaison_accepts_reports_and_requests_completion_on_the_task_page(office, client):
     _, tasks = open_matter(office, due_date=D(2030, 12, 31))
     task = next(t for t in tasks if t.role == "lead")

@@ -235,7 +235,9 @@ def my_tasks(viewer: Person) -> QuerySet[LedgerRow]:
     """A unit contact's supervised tasks: open first, by due date."""
     units = contact_units(viewer)
     qs = visible(viewer, LedgerRow.objects.filter(unit_id__in=units))
-    return qs.select_related("unit").order_by("closed_on", F("due_date").asc(nulls_last=True), "task_id")
+    # Open (no closing date) first: PostgreSQL puts NULLs last in an ascending order.
+    return qs.select_related("unit").order_by(F("closed_on").asc(nulls_first=True),
+                                              F("due_date").asc(nulls_last=True), "task_id")
 
 
 # --- statistics ----------------------------------------------------------------------
