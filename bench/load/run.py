@@ -19,8 +19,12 @@ requests that complete in ``--duration`` seconds: requests/s, p50, p95 and p99 o
 client-side latency, and errors (any status other than 200).
 
 ``--writes N`` adds one more signed-in person (``--writer``) who writes N times a second
-during each level (marks his notifications read: a real write to the office's records),
-so what the pages keep between writes (decision 1330) is measured under writes too.
+during each level, so what the pages keep between writes (decision 1330) is measured
+under writes too. ``--write-kind report`` (the default): a liaison officer (``lianluo01``
+unless ``--writer`` says otherwise) reports progress on one of his unit's accepted
+supervised tasks — a write to the office's records, after which every person's registers
+count again; ``--write-kind notices``: the writer (``zhiban``) marks his notifications
+read, which since decision 1332 changes only the shell's unread counts.
 
 Reference measured in the same run: ``/healthz`` (one ``SELECT 1`` and a count through
 the whole Django stack, without session or page) requested alone 50 times before the
@@ -212,36 +216,70 @@ class Level:
         return len(self.latencies) / self.seconds if self.seconds else 0.0
 
 
+WRITERS = {"report": "lianluo01", "notices": "zhiban"}  # --write-kind: its default writer
+WRITE_WORDS = {"report": "reporting progress on a supervised task",
+               "notices": "marking notifications read"}
+REPORTED = "已报送办理进展。"  # the task page's message after a progress report
+TASK_LINK = re.compile(r'href="/supervision/tasks/(\d+)/"')
+
+
 @dataclass
 class Writer:
     """Somebody writing while the others read: ``rate`` writes a second, each a real
-    request that changes the office's records (marking one's notifications read), so
-    whatever the pages keep between writes (decision 1330) is computed afresh."""
+    request: a progress report on ``task`` (``kind`` report), or marking his notifications
+    read (``kind`` notices)."""
 
     session: requests.Session
     token: str
     rate: float
+    kind: str
+    url: str
+    data: dict[str, str]
     done: int = 0
 
 
-def prepare_writer(base: str, rate: float, username: str) -> Writer | None:
+def _reportable_task(base: str, session: requests.Session) -> tuple[str, str] | None:
+    """(act URL, CSRF token) of the first task on the writer's 本单位督办任务 that takes a
+    progress report (an accepted task; the page says so after the first report)."""
+    mine = session.get(f"{base}/supervision/mine/", timeout=60)
+    for pk in dict.fromkeys(TASK_LINK.findall(mine.text)):
+        page = session.get(f"{base}/supervision/tasks/{pk}/", timeout=60)
+        token = CSRF.search(page.text)
+        if token is None:
+            continue
+        url = f"{base}/supervision/tasks/{pk}/act/"
+        r = session.post(url, data={"csrfmiddlewaretoken": token.group(1), "action": "report",
+                                    "text": "负载测试：办理进展"},
+                         headers={"Referer": page.url}, timeout=60)
+        if REPORTED in r.text:
+            return url, token.group(1)
+    return None
+
+
+def prepare_writer(base: str, rate: float, kind: str, username: str) -> Writer | None:
     if rate <= 0:
         return None
     session = sign_in(base, username)
-    page = session.get(f"{base}/inbox/notifications/", timeout=60) if session else None
-    token = CSRF.search(page.text) if page is not None else None
-    if session is None or token is None:
-        raise SystemExit(f"the writer {username} could not sign in and open 通知")
-    return Writer(session, token.group(1), rate)
+    if session is None:
+        raise SystemExit(f"the writer {username} could not sign in")
+    if kind == "report":
+        found = _reportable_task(base, session)
+        if found is None:
+            raise SystemExit(f"{username} has no task on 本单位督办任务 that takes a progress report")
+        url, token = found
+        return Writer(session, token, rate, kind, url, {"action": "report", "text": "负载测试：办理进展"})
+    page = session.get(f"{base}/inbox/notifications/", timeout=60)
+    token_match = CSRF.search(page.text)
+    if token_match is None:
+        raise SystemExit(f"the writer {username} could not open 通知")
+    return Writer(session, token_match.group(1), rate, kind, f"{base}/inbox/notifications/read-all/", {})
 
 
 def write_loop(base: str, writer: Writer, stop_at: float) -> None:
     while (now := time.monotonic()) < stop_at:
         with contextlib.suppress(requests.RequestException):
-            r = writer.session.post(f"{base}/inbox/notifications/read-all/",
-                                    data={"csrfmiddlewaretoken": writer.token},
-                                    headers={"Referer": f"{base}/inbox/notifications/"},
-                                    timeout=60, allow_redirects=False)
+            r = writer.session.post(writer.url, data={"csrfmiddlewaretoken": writer.token, **writer.data},
+                                    headers={"Referer": f"{base}/"}, timeout=60, allow_redirects=False)
             writer.done += r.status_code == 302
         time.sleep(max(0.0, now + 1 / writer.rate - time.monotonic()))
 
@@ -393,7 +431,9 @@ def main() -> None:
     p.add_argument("--warmup", type=float, default=3.0)
     p.add_argument("--writes", type=float, default=0.0,
                    help="writes a second by one more signed-in person while the users read (default none)")
-    p.add_argument("--writer", default="zhiban", help="the account that writes")
+    p.add_argument("--write-kind", choices=sorted(WRITERS), default="report",
+                   help="what the writer does (see the module's docstring)")
+    p.add_argument("--writer", default="", help="the account that writes (default: by --write-kind)")
     p.add_argument("--label", default="", help="names the section, e.g. before or after")
     p.add_argument("--write", default="", help="Markdown file whose section (label + database) is replaced")
     args = p.parse_args()
@@ -410,7 +450,8 @@ def main() -> None:
         ref_ms = reference(base)
         print(f"/healthz alone: p50 {ref_ms:.1f} ms", flush=True)
         users = prepare_users(base, max(levels_wanted), args.accounts, mix, known)
-        writer = prepare_writer(base, args.writes, args.writer)
+        writer_name = args.writer or WRITERS[args.write_kind]
+        writer = prepare_writer(base, args.writes, args.write_kind, writer_name)
         levels = []
         for n in levels_wanted:
             level = run_level(base, users[:n], args.warmup, args.duration, writer)
@@ -421,7 +462,7 @@ def main() -> None:
     label = args.label or "run"
     text = render(levels, label=label, engine=engine, size=size, server=server, ref_ms=ref_ms, mix=mix,
                   duration=args.duration, warmup=args.warmup, load=load,
-                  writes=f"{args.writes:g} a second by `{args.writer}` (marking notifications read), "
+                  writes=f"{args.writes:g} a second by `{writer_name}` ({WRITE_WORDS[args.write_kind]}), "
                          f"{writer.done} in all" if writer else "none")
     print(text)
     if args.write:
