@@ -239,10 +239,10 @@ class Writer:
 
 
 def _reportable_task(base: str, session: requests.Session) -> tuple[str, str] | None:
-    """(act URL, CSRF token) of the first task on the writer's 本单位督办任务 that takes a
-    progress report (an accepted task; the page says so after the first report)."""
-    mine = session.get(f"{base}/supervision/mine/", timeout=60)
-    for pk in dict.fromkeys(TASK_LINK.findall(mine.text)):
+    """(act URL, CSRF token) of the first of the writer's accepted tasks (his 督办台账
+    filtered by status) that takes a progress report (the page says so after it)."""
+    ledger = session.get(f"{base}/supervision/ledger/", params={"status": "accepted"}, timeout=60)
+    for pk in dict.fromkeys(TASK_LINK.findall(ledger.text)):
         page = session.get(f"{base}/supervision/tasks/{pk}/", timeout=60)
         token = CSRF.search(page.text)
         if token is None:
@@ -265,7 +265,7 @@ def prepare_writer(base: str, rate: float, kind: str, username: str) -> Writer |
     if kind == "report":
         found = _reportable_task(base, session)
         if found is None:
-            raise SystemExit(f"{username} has no task on 本单位督办任务 that takes a progress report")
+            raise SystemExit(f"{username} has no accepted task that takes a progress report")
         url, token = found
         return Writer(session, token, rate, kind, url, {"action": "report", "text": "负载测试：办理进展"})
     page = session.get(f"{base}/inbox/notifications/", timeout=60)
