@@ -220,19 +220,18 @@ WRITERS = {"report": "lianluo01", "notices": "zhiban"}  # --write-kind: its defa
 WRITE_WORDS = {"report": "reporting progress on a supervised task",
                "notices": "marking notifications read"}
 REPORTED = "已报送办理进展。"  # the task page's message after a progress report
+REPORT = {"action": "report", "text": "负载测试：办理进展"}
 TASK_LINK = re.compile(r'href="/supervision/tasks/(\d+)/"')
 
 
 @dataclass
 class Writer:
     """Somebody writing while the others read: ``rate`` writes a second, each a real
-    request: a progress report on ``task`` (``kind`` report), or marking his notifications
-    read (``kind`` notices)."""
+    request: ``data`` posted to ``url`` (a task's progress report, or 全部标为已读)."""
 
     session: requests.Session
     token: str
     rate: float
-    kind: str
     url: str
     data: dict[str, str]
     done: int = 0
@@ -248,8 +247,7 @@ def _reportable_task(base: str, session: requests.Session) -> tuple[str, str] | 
         if token is None:
             continue
         url = f"{base}/supervision/tasks/{pk}/act/"
-        r = session.post(url, data={"csrfmiddlewaretoken": token.group(1), "action": "report",
-                                    "text": "负载测试：办理进展"},
+        r = session.post(url, data={"csrfmiddlewaretoken": token.group(1), **REPORT},
                          headers={"Referer": page.url}, timeout=60)
         if REPORTED in r.text:
             return url, token.group(1)
@@ -267,12 +265,12 @@ def prepare_writer(base: str, rate: float, kind: str, username: str) -> Writer |
         if found is None:
             raise SystemExit(f"{username} has no accepted task that takes a progress report")
         url, token = found
-        return Writer(session, token, rate, kind, url, {"action": "report", "text": "负载测试：办理进展"})
+        return Writer(session, token, rate, url, REPORT)
     page = session.get(f"{base}/inbox/notifications/", timeout=60)
     token_match = CSRF.search(page.text)
     if token_match is None:
         raise SystemExit(f"the writer {username} could not open 通知")
-    return Writer(session, token_match.group(1), rate, kind, f"{base}/inbox/notifications/read-all/", {})
+    return Writer(session, token_match.group(1), rate, f"{base}/inbox/notifications/read-all/", {})
 
 
 def write_loop(base: str, writer: Writer, stop_at: float) -> None:
