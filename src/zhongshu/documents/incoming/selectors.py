@@ -25,6 +25,7 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from zhongshu.access.policy import visible
+from zhongshu.kernel import kept
 from zhongshu.kernel.queries import Probe
 from zhongshu.kernel.urgency import URGENCY_RANK
 from zhongshu.workflow.inbox import held_q
@@ -229,6 +230,13 @@ def pending_receipts(viewer: Any) -> QuerySet[IncomingDocument]:
                             status=TaskStatus.OPEN).values("subject_id")
     return visible(viewer, IncomingDocument.objects.filter(pk__in=ids)).select_related(
         "sender_unit", "recipient_unit").order_by("-created_at", "-id")
+
+
+def pending_count(viewer: Any) -> int:
+    """How many wait in the viewer's 待签收 (the register's badge), kept until the next
+    write (``kernel.kept``); the query is built only when it counts: building it costs a
+    few milliseconds of need-to-know rules."""
+    return kept.kept(kept.key("incoming-pending", viewer.pk), lambda: pending_receipts(viewer).count())
 
 
 # --- one document --------------------------------------------------------------------

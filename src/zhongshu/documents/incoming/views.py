@@ -56,10 +56,7 @@ def register(request: AuthedRequest) -> HttpResponse:
         "sort_base": base + "&" if base else "",
         "export_query": urlencode({**params, "sort": sort}),
         "may_register": can(request.user, IncomingAction.REGISTER),
-        # the query is built only when the count is not kept (building it costs a few
-        # milliseconds of need-to-know rules)
-        "pending_count": kept.kept(kept.key("incoming-pending", request.user.pk),
-                                   lambda: selectors.pending_receipts(request.user).count()),
+        "pending_count": selectors.pending_count(request.user),
         "tab": "incoming"})
 
 
